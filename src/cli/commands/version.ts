@@ -1,0 +1,11 @@
+// `tsbuild version`: versions of tsbuild and of the Node runtime, like `docker version`.
+import type { Command } from 'commander';
+
+export function register(program: Command): Command {
+  return program
+    .command('version')
+    .description('Show the tsbuild and Node.js versions')
+    .action(() => {
+      process.stdout.write(`tsbuild ${program.version()}\nnode ${process.version}\n`);
+    });
+}

@@ -1,0 +1,48 @@
+// The CLI: a thin adapter that turns flags into API options, prints errors once, and
+// maps error codes to exit statuses.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { TsbuildError } from '../errors.js';
+import { commandRegistrars } from './commands/index.js';
+import { exitStatusFor, ExitStatus } from './exit-status.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export function createProgram(): Command {
+  const program = new Command('tsbuild')
+    .description('Daemonless OCI image builder and Dockerfile compiler')
+    .version(version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  for (const register of commandRegistrars) {
+    const sub = register(program);
+    sub.exitOverride().showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit status; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv);
+    return ExitStatus.Ok;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (or the help/version text).
+    return error.exitCode === 0 ? ExitStatus.Ok : ExitStatus.Usage;
+  }
+  if (error instanceof TsbuildError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return exitStatusFor(error.code);
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`internal error: ${message}\n`);
+  return ExitStatus.Internal;
+}

@@ -1,0 +1,69 @@
+// The one error family of tsbuild: every error a user can see has a stable `code`.
+
+/** Stable machine-readable error codes; the CLI maps them to exit statuses. */
+export type ErrorCode =
+  | 'DOCKERFILE_SYNTAX'
+  | 'DOCKERFILE_UNSUPPORTED'
+  | 'PLAN_INVALID'
+  | 'CHECK_FAILED'
+  | 'USAGE'
+  | 'NOT_FOUND'
+  | 'REGISTRY'
+  | 'DIGEST_MISMATCH'
+  | 'STORE'
+  | 'SANDBOX'
+  | 'STEP_FAILED'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+/** Where in a Dockerfile something is. Lines and columns are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+}
+
+export class TsbuildError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A Dockerfile that cannot be parsed or is invalid; always names the line. */
+export class DockerfileSyntaxError extends TsbuildError {
+  readonly location: SourceLocation;
+  /** The offending source text, when there is one. */
+  readonly text: string | undefined;
+  /** A did-you-mean hint, e.g. `FROM` for `FROOM`. */
+  readonly suggestion: string | undefined;
+
+  constructor(
+    message: string,
+    location: SourceLocation,
+    details: { text?: string; suggestion?: string; code?: ErrorCode; cause?: unknown } = {},
+  ) {
+    super(details.code ?? 'DOCKERFILE_SYNTAX', formatAt(location, message, details.suggestion), {
+      cause: details.cause,
+    });
+    this.location = location;
+    this.text = details.text;
+    this.suggestion = details.suggestion;
+  }
+}
+
+/** A valid Dockerfile feature that tsbuild does not implement yet. */
+export class UnsupportedFeatureError extends DockerfileSyntaxError {
+  constructor(feature: string, location: SourceLocation) {
+    super(`${feature} is not supported by tsbuild yet`, location, { code: 'DOCKERFILE_UNSUPPORTED' });
+  }
+}
+
+function formatAt(location: SourceLocation, message: string, suggestion?: string): string {
+  const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
+  return `${location.file}:${location.line}: ${message}${hint}`;
+}

@@ -1,0 +1,112 @@
+// OCI image-spec and Docker v2 schema 2 types, mirroring the specs field for field.
+// https://github.com/opencontainers/image-spec/blob/main/spec.md
+
+/** `sha256:<64 hex>`; construct with `parseDigest` (src/oci/digest.ts) at the edges. */
+export type Digest = string & { readonly __brand: 'Digest' };
+
+export const MediaType = {
+  OciManifest: 'application/vnd.oci.image.manifest.v1+json',
+  OciIndex: 'application/vnd.oci.image.index.v1+json',
+  OciConfig: 'application/vnd.oci.image.config.v1+json',
+  OciLayer: 'application/vnd.oci.image.layer.v1.tar',
+  OciLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  OciLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+  OciEmptyJson: 'application/vnd.oci.empty.v1+json',
+  DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  DockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  DockerConfig: 'application/vnd.docker.container.image.v1+json',
+  DockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  DockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+} as const;
+
+/** https://github.com/opencontainers/image-spec/blob/main/image-index.md#image-index-property-descriptions */
+export interface Platform {
+  architecture: string;
+  os: string;
+  'os.version'?: string;
+  'os.features'?: string[];
+  variant?: string;
+  features?: string[];
+}
+
+/** https://github.com/opencontainers/image-spec/blob/main/descriptor.md */
+export interface Descriptor {
+  mediaType: string;
+  digest: Digest;
+  size: number;
+  urls?: string[];
+  annotations?: Record<string, string>;
+  platform?: Platform;
+  artifactType?: string;
+}
+
+/** https://github.com/opencontainers/image-spec/blob/main/manifest.md (also Docker schema 2) */
+export interface ImageManifest {
+  schemaVersion: 2;
+  mediaType?: string;
+  artifactType?: string;
+  config: Descriptor;
+  layers: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+/** https://github.com/opencontainers/image-spec/blob/main/image-index.md (also Docker manifest list) */
+export interface ImageIndex {
+  schemaVersion: 2;
+  mediaType?: string;
+  artifactType?: string;
+  manifests: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+/** https://github.com/opencontainers/image-spec/blob/main/config.md#properties */
+export interface HealthConfig {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+}
+
+/** The `config` object of an image config (container defaults). */
+export interface ContainerConfig {
+  User?: string;
+  ExposedPorts?: Record<string, object>;
+  Env?: string[];
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  Volumes?: Record<string, object>;
+  WorkingDir?: string;
+  Labels?: Record<string, string>;
+  StopSignal?: string;
+  ArgsEscaped?: boolean;
+  /** Docker extensions that BuildKit writes too. */
+  Healthcheck?: HealthConfig;
+  OnBuild?: string[] | null;
+  Shell?: string[];
+}
+
+export interface HistoryEntry {
+  created?: string;
+  created_by?: string;
+  author?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
+/** https://github.com/opencontainers/image-spec/blob/main/config.md */
+export interface ImageConfig {
+  created?: string;
+  author?: string;
+  architecture: string;
+  os: string;
+  'os.version'?: string;
+  'os.features'?: string[];
+  variant?: string;
+  config?: ContainerConfig;
+  rootfs: { type: 'layers'; diff_ids: Digest[] };
+  history?: HistoryEntry[];
+}
