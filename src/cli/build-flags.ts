@@ -1,0 +1,110 @@
+// Parses docker's comma-separated build flags (`--output`, `--secret`, `--ssh`, `--build-arg`)
+// into typed build options.
+import { TsbuildError } from '../errors.js';
+import type { OutputSpec, SecretSource, SshForward } from '../executor/options.js';
+
+/** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
+export function parseCsvFields(value: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const field of splitCsv(value)) {
+    const eq = field.indexOf('=');
+    const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
+    if (key) fields[key] = eq < 0 ? '' : field.slice(eq + 1);
+  }
+  return fields;
+}
+
+function splitCsv(value: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '"') {
+      if (quoted && value[i + 1] === '"') (current += '"'), i++;
+      else quoted = !quoted;
+    } else if (ch === ',' && !quoted) (out.push(current), (current = ''));
+    else current += ch;
+  }
+  if (quoted) throw usage(`unterminated quote in "${value}"`);
+  out.push(current);
+  return out.filter((f) => f.length > 0);
+}
+
+const usage = (message: string) => new TsbuildError('USAGE', message);
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === '' || value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw usage(`invalid boolean "${value}"`);
+}
+
+/** `--output type=oci,dest=x.tar`; a bare path means `type=local,dest=PATH`, `-` a tar to stdout. */
+export function parseOutputFlag(value: string): OutputSpec {
+  if (!value.includes('=')) {
+    return value === '-' ? { type: 'tar', dest: '-' } : { type: 'local', dest: value };
+  }
+  const f = parseCsvFields(value);
+  const compression = f.compression as 'gzip' | 'uncompressed' | undefined;
+  if (compression && compression !== 'gzip' && compression !== 'uncompressed') {
+    throw usage(`--output: compression "${compression}" is not supported (gzip, uncompressed)`);
+  }
+  const level = f['compression-level'] === undefined ? undefined : Number(f['compression-level']);
+  const comp = { compression, compressionLevel: level };
+  const dest = f.dest;
+  switch (f.type) {
+    case 'image':
+    case 'registry':
+      return { type: 'image', push: f.type === 'registry' || bool(f.push, false), names: f.name?.split(','), ...comp };
+    case 'oci':
+      return { type: 'oci', dest: required(dest, 'oci'), tar: bool(f.tar, true), ...comp };
+    case 'docker':
+      return { type: 'docker', dest: required(dest, 'docker'), ...comp };
+    case 'local':
+      return { type: 'local', dest: required(dest, 'local') };
+    case 'tar':
+      return { type: 'tar', dest: required(dest, 'tar') };
+    case undefined:
+      throw usage(`--output "${value}": missing type= (image, registry, oci, docker, local, tar)`);
+    default:
+      throw usage(`--output: unknown type "${f.type}" (image, registry, oci, docker, local, tar)`);
+  }
+}
+
+function required(dest: string | undefined, type: string): string {
+  if (!dest) throw usage(`--output type=${type} needs dest=PATH`);
+  return dest;
+}
+
+/** `--secret id=x[,src=path|,env=VAR]`; `type=file|env` accepted as docker does. */
+export function parseSecretFlag(value: string): SecretSource {
+  const f = parseCsvFields(value);
+  const id = f.id;
+  if (!id) throw usage(`--secret "${value}": id= is required`);
+  if (f.env !== undefined || f.type === 'env') return { id, env: f.env ?? f.src ?? id };
+  const src = f.src ?? f.source;
+  if (!src) return { id, env: id };
+  return { id, src };
+}
+
+/** `--ssh default` or `--ssh id=/path/to/socket`. */
+export function parseSshFlag(value: string): SshForward {
+  const eq = value.indexOf('=');
+  const id = eq < 0 ? value : value.slice(0, eq);
+  const socket = eq < 0 ? process.env.SSH_AUTH_SOCK : value.slice(eq + 1);
+  if (!socket) throw usage(`--ssh ${id}: no socket given and SSH_AUTH_SOCK is not set`);
+  return { id, socket };
+}
+
+/** `--build-arg K=V`, or `--build-arg K` taking K from the environment (skipped when unset). */
+export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values) {
+    const eq = item.indexOf('=');
+    if (eq === 0) throw usage(`invalid key=value "${item}"`);
+    if (eq > 0) out[item.slice(0, eq)] = item.slice(eq + 1);
+    else if (env[item] !== undefined) out[item] = env[item] as string;
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+// `--progress json`: one JSON object per event per line (schema: BuildEvent in events.ts).
+import type { ProgressRenderer } from './index.js';
+
+export function createJsonRenderer(out: NodeJS.WritableStream): ProgressRenderer {
+  return {
+    onEvent: (event) => {
+      out.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+    },
+    close: () => undefined,
+  };
+}

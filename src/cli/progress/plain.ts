@@ -1,0 +1,53 @@
+// `--progress plain`: BuildKit-style numbered lines and full step output, for CI logs.
+import type { BuildEvent } from '../../executor/events.js';
+import type { ProgressRenderer } from './index.js';
+
+export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRenderer {
+  const numbers = new Map<string, number>();
+  const startedAt = new Map<string, number>();
+  const number = (stepId: string): number => {
+    let n = numbers.get(stepId);
+    if (n === undefined) numbers.set(stepId, (n = numbers.size + 1));
+    return n;
+  };
+  const seconds = (stepId: string) => ((Date.now() - (startedAt.get(stepId) ?? Date.now())) / 1000).toFixed(1);
+  const write = (line: string): void => {
+    out.write(`${line}\n`);
+  };
+
+  const onEvent = (event: BuildEvent): void => {
+    switch (event.type) {
+      case 'step.started':
+        startedAt.set(event.stepId, Date.now());
+        return write(`#${number(event.stepId)} ${event.name}`);
+      case 'step.cached':
+        write(`#${number(event.stepId)} ${event.name}`);
+        return write(`#${number(event.stepId)} CACHED`);
+      case 'step.log':
+        for (const line of event.text.replace(/\n$/, '').split('\n')) {
+          write(`#${number(event.stepId)} ${seconds(event.stepId)} ${line}`);
+        }
+        return;
+      case 'step.done':
+        return write(`#${number(event.stepId)} DONE ${(event.durationMs / 1000).toFixed(1)}s`);
+      case 'step.failed':
+        return write(`#${number(event.stepId)} ERROR: ${event.error}`);
+      case 'cache.miss':
+        return write(`#${number(event.stepId)} cache miss: ${event.reasons.join('; ')}`);
+      case 'blob.progress':
+        if (event.done === event.total) write(`${event.action} ${event.digest} ${event.total} bytes done`);
+        return;
+      case 'warning':
+        return write(`WARNING: ${event.line ? `line ${event.line}: ` : ''}${event.message}`);
+      case 'result':
+        write(`writing image ${event.imageId} done`);
+        for (const tag of event.tags) write(`naming to ${tag} done`);
+        return write(`built ${event.digest} in ${(event.durationMs / 1000).toFixed(1)}s`);
+      default: {
+        const unknown: never = event;
+        return unknown;
+      }
+    }
+  };
+  return { onEvent, close: () => undefined };
+}

@@ -1,0 +1,76 @@
+// The options of a build and its result: the one shape shared by the CLI, the Node API and the
+// GitHub Action.
+import type { EventSink } from './events.js';
+import type { ImageConfig, ImageManifest } from '../oci/types.js';
+
+export type Compression = 'gzip' | 'uncompressed';
+
+interface CompressionOptions {
+  compression?: Compression;
+  compressionLevel?: number;
+}
+
+/** Where a build result goes (`--output`, Docker's syntax). */
+export type OutputSpec =
+  | ({ type: 'image'; push: boolean; names?: string[] } & CompressionOptions)
+  | ({ type: 'oci'; dest: string; tar: boolean } & CompressionOptions)
+  | ({ type: 'docker'; dest: string } & CompressionOptions)
+  | { type: 'local'; dest: string }
+  | { type: 'tar'; dest: string };
+
+/** `--secret id=x,src=path` or `--secret id=x,env=VAR`. */
+export type SecretSource = { id: string; src: string } | { id: string; env: string };
+
+/** `--ssh default[=socket]`. */
+export interface SshForward {
+  id: string;
+  socket: string;
+}
+
+export type RuntimeName = 'auto' | 'builtin' | 'runc' | 'crun';
+
+export interface BuildOptions {
+  /** The build context directory. */
+  context: string;
+  /** Path of the Dockerfile; default `<context>/Dockerfile`. */
+  dockerfile?: string;
+  /** Dockerfile text, instead of reading `dockerfile` (the path is still used in messages). */
+  dockerfileContents?: string;
+  tags?: string[];
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  target?: string;
+  /** e.g. `['linux/amd64', 'linux/arm64']`; default: the host platform. */
+  platforms?: string[];
+  /** Default: the local image store under every tag. */
+  outputs?: OutputSpec[];
+  noCache?: boolean;
+  noCacheFilter?: string[];
+  /** Re-resolve base images even when they are in the store. */
+  pull?: boolean;
+  secrets?: SecretSource[];
+  ssh?: SshForward[];
+  /** Default network mode of RUN steps. */
+  network?: 'default' | 'none' | 'host';
+  runtime?: RuntimeName;
+  /** Clamps timestamps for reproducible images (seconds since the epoch). */
+  sourceDateEpoch?: number;
+  iidFile?: string;
+  metadataFile?: string;
+  /** The tsbuild root; default `$TSBUILD_ROOT` or the per-user default. */
+  root?: string;
+  signal?: AbortSignal;
+  onEvent?: EventSink;
+}
+
+export interface BuildResult {
+  /** Digest of the image manifest (or of the index for multi-platform builds). */
+  digest: string;
+  /** Digest of the image config (`docker images` ID) of the first platform. */
+  imageId: string;
+  manifest: ImageManifest;
+  config: ImageConfig;
+  tags: string[];
+  /** BuildKit's metadata-file keys (`containerimage.digest`, ...). */
+  metadata: Record<string, unknown>;
+}
