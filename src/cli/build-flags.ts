@@ -20,11 +20,17 @@ function splitCsv(value: string): string[] {
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
     const ch = value[i];
-    if (ch === '"') {
-      if (quoted && value[i + 1] === '"') (current += '"'), i++;
-      else quoted = !quoted;
-    } else if (ch === ',' && !quoted) (out.push(current), (current = ''));
-    else current += ch;
+    if (ch === '"' && quoted && value[i + 1] === '"') {
+      current += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === ',' && !quoted) {
+      out.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
   }
   if (quoted) throw usage(`unterminated quote in "${value}"`);
   out.push(current);
