@@ -1,0 +1,46 @@
+// Turns the action's inputs into the arguments of `tsbuild build` (docker buildx's flags).
+import type { ActionInputs } from './inputs.js';
+import { secretFlag, type SecretMount } from './secrets.js';
+
+/** Files the action prepares for one run; their paths end up on the command line. */
+export interface RunFiles {
+  metadataFile: string;
+  iidFile: string;
+  /** `secrets` written to temp files, then `secret-files`, in input order. */
+  secretMounts: SecretMount[];
+}
+
+/**
+ * The argv after the CLI path: `build ... CONTEXT`. Pure. Long flags use the `--flag=value`
+ * form so that a value starting with `-` (a build arg, say) is never read as a flag.
+ */
+export function buildArgv(inputs: ActionInputs, files: RunFiles): string[] {
+  const argv = ['build'];
+  const flag = (name: string, value: string) => argv.push(`--${name}=${value}`);
+  const each = (name: string, values: string[]) => values.forEach((value) => flag(name, value));
+  const when = (name: string, on: boolean) => on && argv.push(`--${name}`);
+
+  if (inputs.file) argv.push('-f', inputs.file);
+  for (const tag of inputs.tags) argv.push('-t', tag);
+  each('build-arg', inputs.buildArgs);
+  each('label', inputs.labels);
+  if (inputs.target) flag('target', inputs.target);
+  if (inputs.platforms.length > 0) flag('platform', inputs.platforms.join(','));
+  each('output', inputs.outputs);
+  when('push', inputs.push);
+  when('load', inputs.load);
+  each('cache-from', inputs.cacheFrom);
+  each('cache-to', inputs.cacheTo);
+  each('secret', files.secretMounts.map(secretFlag));
+  each('ssh', inputs.ssh);
+  when('no-cache', inputs.noCache);
+  each('no-cache-filter', inputs.noCacheFilters);
+  when('pull', inputs.pull);
+  if (inputs.network) flag('network', inputs.network);
+  if (inputs.runtime) flag('runtime', inputs.runtime);
+  flag('metadata-file', files.metadataFile);
+  flag('iidfile', files.iidFile);
+  flag('progress', 'plain');
+  argv.push(inputs.context);
+  return argv;
+}

@@ -1,0 +1,141 @@
+// Runs the action's entry point as the Actions runner does — a node process with INPUT_*
+// variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files — against a fake CLI that records what
+// it was given (test/action/fixtures/fake-cli.mjs), so no build engine is involved.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const entry = join(repo, 'src/action/main.ts');
+const fakeCli = join(repo, 'test/action/fixtures/fake-cli.mjs');
+
+interface Recorded {
+  argv: string[];
+  secrets: Array<{ src: string; content: string | null; mode: number | null }>;
+}
+
+let dir = '';
+let paths: Record<'runnerTemp' | 'output' | 'summary' | 'record', string>;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'action-run-'));
+  paths = { runnerTemp: join(dir, 'runner-temp'), output: join(dir, 'output'), summary: join(dir, 'summary'), record: join(dir, 'record.json') };
+  mkdirSync(paths.runnerTemp);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}, uid?: number) {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    RUNNER_TEMP: paths.runnerTemp,
+    GITHUB_OUTPUT: paths.output,
+    GITHUB_STEP_SUMMARY: paths.summary,
+    TSBUILD_ACTION_CLI: fakeCli,
+    FAKE_CLI_RECORD: paths.record,
+    ...extraEnv,
+  };
+  // What the runner does: `INPUT_` + name upper-cased, spaces to `_`, hyphens kept.
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  return spawnSync(process.execPath, ['--import', 'tsx', entry], { cwd: repo, env, encoding: 'utf8', uid, gid: uid });
+}
+
+/** Parses GITHUB_OUTPUT strictly: only `name<<ghadelimiter_<uuid>` blocks, nothing else. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const block = /^([a-z-]+)<<(ghadelimiter_[0-9a-f-]{36})\n([\s\S]*?)\n\2\n/;
+  let rest = text;
+  while (rest.length > 0) {
+    const match = block.exec(rest);
+    if (!match) throw new Error(`not an output block: ${JSON.stringify(rest.slice(0, 80))}`);
+    outputs[match[1]] = match[3];
+    rest = rest.slice(match[0].length);
+  }
+  return outputs;
+}
+
+const recorded = () => JSON.parse(readFileSync(paths.record, 'utf8')) as Recorded;
+
+describe('the action entry point', () => {
+  it('builds the CLI argv, passes secrets as private temp files and writes outputs and summary', () => {
+    const result = runAction({
+      context: 'app',
+      tags: 'r.example/a:1,r.example/a:2',
+      'build-args': 'LIST=a,b',
+      'cache-from': 'type=registry,ref=r.example/a:cache',
+      'cache-to': 'type=registry,ref=r.example/a:cache,mode=max',
+      secrets: 'TOKEN=s3cret\n"KEY=line1\nline2"',
+      'secret-files': `CFG=${fakeCli}`,
+      push: 'true',
+      provenance: 'false',
+    });
+    expect(result.stderr).toContain('#3 DONE 1.5s'); // progress is passed through to the log
+    expect(result.status).toBe(0);
+
+    const { argv, secrets } = recorded();
+    const work = /^--metadata-file=(.*)\/metadata\.json$/.exec(argv.find((a) => a.startsWith('--metadata-file=')) ?? '')?.[1];
+    expect(work).toMatch(new RegExp(`^${paths.runnerTemp}/tsbuild-action-`));
+    expect(argv).toEqual([
+      'build', '-t', 'r.example/a:1', '-t', 'r.example/a:2', '--build-arg=LIST=a,b', '--push',
+      '--cache-from=type=registry,ref=r.example/a:cache', '--cache-to=type=registry,ref=r.example/a:cache,mode=max',
+      `--secret=id=TOKEN,src=${work}/secrets/0`, `--secret=id=KEY,src=${work}/secrets/1`, `--secret=id=CFG,src=${fakeCli}`,
+      `--metadata-file=${work}/metadata.json`, `--iidfile=${work}/iid`, '--progress=plain', 'app',
+    ]);
+    expect(secrets.slice(0, 2)).toEqual([
+      { flag: expect.any(String), src: `${work}/secrets/0`, content: 's3cret', mode: 0o600 },
+      { flag: expect.any(String), src: `${work}/secrets/1`, content: 'line1\nline2', mode: 0o600 },
+    ]);
+    expect(readdirSync(paths.runnerTemp)).toEqual([]); // secret files and work dir removed
+
+    const outputs = parseOutputs(readFileSync(paths.output, 'utf8'));
+    expect(outputs.digest).toBe(`sha256:${'d'.repeat(64)}`);
+    expect(outputs.imageid).toBe(`sha256:${'c'.repeat(64)}`);
+    expect(outputs.metadata.split('\n').length).toBeGreaterThan(3);
+    expect(JSON.parse(outputs.metadata)).toMatchObject({ 'image.name': 'r.example/a:1,r.example/a:2' });
+
+    const summary = readFileSync(paths.summary, 'utf8');
+    expect(summary).toContain('<code>r.example/a:1</code><br><code>r.example/a:2</code>');
+    expect(summary).toContain(`| Digest | <code>sha256:${'d'.repeat(64)}</code> |`);
+    expect(summary).toContain('| 3 | [stage-0 2/2] RUN echo a \\| tr a b &gt; /out | ✅ done | 1.5s |');
+  });
+
+  it('propagates the CLI exit status, annotates the error and sets no outputs on failure', () => {
+    const result = runAction({ secrets: 'TOKEN=s3cret' }, { FAKE_CLI_EXIT: '3' });
+    expect(result.status).toBe(3);
+    expect(result.stdout).toContain('::error title=tsbuild::Dockerfile:3: RUN failed with exit status 1');
+    expect(existsSync(paths.output)).toBe(false);
+    expect(readFileSync(paths.summary, 'utf8')).toMatch(/❌ failed \(exit status 3\)[\s\S]*❌ failed: process/);
+    expect(recorded().secrets[0].content).toBe('s3cret');
+    expect(readdirSync(paths.runnerTemp)).toEqual([]);
+  });
+
+  it('rejects provenance: true before running anything', () => {
+    const result = runAction({ provenance: 'true', tags: 'a' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/::error title=tsbuild::input "provenance: true" is not supported/);
+    expect(existsSync(paths.record)).toBe(false);
+  });
+
+  it('rejects a malformed secret without printing its value', () => {
+    const result = runAction({ secrets: 'just-the-value' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/input "secrets": an item without an id/);
+    expect(result.stdout + result.stderr).not.toContain('just-the-value');
+    expect(existsSync(paths.record)).toBe(false);
+  });
+
+  it('fails with what is needed when it is neither root nor able to sudo', () => {
+    chmodSync(dir, 0o777);
+    chmodSync(paths.runnerTemp, 0o777);
+    const canRead = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(entry)})`], { uid: 65534, gid: 65534 });
+    expect(canRead.status, 'this test needs the checkout to be readable by uid 65534 (nobody)').toBe(0);
+    const result = runAction({ tags: 'a' }, {}, 65534);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/needs root .* uid 65534 .*passwordless sudo/);
+    expect(existsSync(paths.record)).toBe(false);
+  });
+});

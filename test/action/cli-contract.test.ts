@@ -1,0 +1,62 @@
+// Contract with the real CLI: the argv the action builds is parsed by `tsbuild build`'s own
+// flag definitions into the intended BuildOptions (the build itself is not run).
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildArgv } from '../../src/action/argv.js';
+import { readInputs } from '../../src/action/inputs.js';
+import { register, toOptions } from '../../src/cli/commands/build.js';
+import type { BuildOptions } from '../../src/executor/options.js';
+
+async function parseWithCli(argv: string[]): Promise<BuildOptions> {
+  const program = new Command('tsbuild').exitOverride();
+  let options: BuildOptions | undefined;
+  register(program)
+    .exitOverride()
+    .action((context: string, flags: Parameters<typeof toOptions>[1]) => {
+      options = toOptions(context, flags);
+    });
+  await program.parseAsync(argv, { from: 'user' });
+  if (!options) throw new Error('the build command did not run');
+  return options;
+}
+
+describe('action argv through the CLI parser', () => {
+  it('arrives as the intended build options', async () => {
+    const inputs = readInputs({
+      INPUT_CONTEXT: 'app',
+      INPUT_FILE: 'app/Dockerfile.prod',
+      INPUT_TAGS: 'r.example/a:1,r.example/a:2',
+      'INPUT_BUILD-ARGS': 'LIST=a,b\nDASH=-x',
+      INPUT_LABELS: 'team=core',
+      INPUT_PLATFORMS: 'linux/amd64,linux/arm64',
+      INPUT_TARGET: 'final',
+      INPUT_OUTPUTS: 'type=oci,dest=/tmp/o.tar',
+      INPUT_PUSH: 'true',
+      'INPUT_NO-CACHE': 'true',
+      INPUT_NETWORK: 'none',
+    });
+    const argv = buildArgv(inputs, {
+      metadataFile: '/w/metadata.json',
+      iidFile: '/w/iid',
+      secretMounts: [{ id: 'tok', src: '/w/secrets,odd/0' }],
+    });
+    expect(await parseWithCli(argv)).toMatchObject({
+      context: 'app',
+      dockerfile: 'app/Dockerfile.prod',
+      tags: ['r.example/a:1', 'r.example/a:2'],
+      buildArgs: { LIST: 'a,b', DASH: '-x' },
+      labels: { team: 'core' },
+      platforms: ['linux/amd64', 'linux/arm64'],
+      target: 'final',
+      outputs: [
+        { type: 'oci', dest: '/tmp/o.tar', tar: true },
+        { type: 'image', push: true },
+      ],
+      noCache: true,
+      network: 'none',
+      secrets: [{ id: 'tok', src: '/w/secrets,odd/0' }],
+      metadataFile: '/w/metadata.json',
+      iidFile: '/w/iid',
+    });
+  });
+});
