@@ -1,0 +1,67 @@
+// Resolves `--chown user:group` through the destination rootfs's /etc/passwd and /etc/group.
+import { readFileSync } from 'node:fs';
+import { TsbuildError } from '../errors.js';
+import { resolveInRoot } from './layer-apply-rootpath.js';
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+const NUMERIC = /^\d+$/;
+
+/**
+ * BuildKit's rules: a numeric user without a group uses the same number as gid; a user name without
+ * a group takes the primary gid from /etc/passwd; an explicit group (name or number) wins;
+ * `:group` alone means uid 0. Unknown names are errors.
+ */
+export function resolveChown(rootfs: string, spec: string): Owner {
+  const [userPart, groupPart] = splitOnce(spec.trim(), ':');
+  const user = resolveUser(rootfs, userPart);
+  if (groupPart === undefined || groupPart === '') return user;
+  return { uid: user.uid, gid: resolveGroup(rootfs, groupPart) };
+}
+
+function resolveUser(rootfs: string, user: string): Owner {
+  if (user === '') return { uid: 0, gid: 0 };
+  if (NUMERIC.test(user)) return { uid: Number(user), gid: Number(user) };
+  const entry = readDatabase(rootfs, 'etc/passwd').find((fields) => fields[0] === user);
+  if (!entry) throw new TsbuildError('NOT_FOUND', `unable to find user ${user}: no matching entries in passwd file`);
+  return { uid: parseId(entry[2], 'passwd', user), gid: parseId(entry[3], 'passwd', user) };
+}
+
+function resolveGroup(rootfs: string, group: string): number {
+  if (NUMERIC.test(group)) return Number(group);
+  const entry = readDatabase(rootfs, 'etc/group').find((fields) => fields[0] === group);
+  if (!entry) throw new TsbuildError('NOT_FOUND', `unable to find group ${group}: no matching entries in group file`);
+  return parseId(entry[2], 'group', group);
+}
+
+/** Lines of a colon-separated database file, comments and blanks dropped; a missing file is empty. */
+function readDatabase(rootfs: string, rel: string): string[][] {
+  let text: string;
+  try {
+    text = readFileSync(resolveInRoot(rootfs, rel, true), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split(':'));
+}
+
+function parseId(field: string | undefined, file: string, name: string): number {
+  if (field === undefined || !NUMERIC.test(field)) {
+    throw new TsbuildError('STORE', `malformed ${file} entry for ${name}`);
+  }
+  return Number(field);
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}

@@ -1,0 +1,162 @@
+// Snapshot store: layers unpacked once per chain ID under <root>/snapshots, and rootfs views over them.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { TsbuildError } from '../errors.js';
+import { digestHex, sha256Digest } from '../oci/digest.js';
+import type { Digest } from '../oci/types.js';
+import { applyLayer } from './layer-apply.js';
+import { prepareCopiedRootfs, diffCopiedRootfs } from './snapshots-prepare-copy.js';
+import { prepareOverlayRootfs } from './snapshots-prepare-overlay.js';
+import type { PreparedRootfs } from './snapshots-prepared.js';
+import { canMountOverlay } from './overlay.js';
+import { removeView } from './snapshots-prepare-overlay.js';
+
+export type { PreparedRootfs } from './snapshots-prepared.js';
+
+/** ChainID(L0) = DiffID(L0); ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). One per layer. */
+export function chainIds(diffIds: readonly Digest[]): Digest[] {
+  const chain: Digest[] = [];
+  for (const diffId of diffIds) {
+    const parent = chain.at(-1);
+    chain.push(parent === undefined ? diffId : sha256Digest(`${parent} ${diffId}`));
+  }
+  return chain;
+}
+
+/** The chain ID of the whole stack (of its top layer). */
+export function chainId(diffIds: readonly Digest[]): Digest {
+  const top = chainIds(diffIds).at(-1);
+  if (top === undefined) throw new RangeError('chainId needs at least one diffID');
+  return top;
+}
+
+export interface SnapshotStoreOptions {
+  /** Told once when overlayfs cannot be used and rootfs views are copied instead. */
+  onWarning?: (message: string) => void;
+  /** Always use the copy fallback (tests, file systems overlayfs cannot sit on). */
+  forceCopy?: boolean;
+}
+
+export interface PrepareOptions {
+  writable: boolean;
+}
+
+export class SnapshotStore {
+  readonly dir: string;
+  private warned = false;
+
+  constructor(root: string, private readonly options: SnapshotStoreOptions = {}) {
+    this.dir = join(root, 'snapshots');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** The unpacked directory of a layer (overlay format: whiteouts as 0/0 char devices). */
+  layerPath(chainId: Digest): string {
+    return join(this.dir, digestHex(chainId), 'fs');
+  }
+
+  has(chainId: Digest): boolean {
+    return existsSync(join(this.dir, digestHex(chainId), 'meta.json'));
+  }
+
+  /**
+   * Unpacks the layer once. It is written to a temp dir and renamed into place only after its diffID
+   * checked out, so a crash or a bad blob never leaves a snapshot that looks complete; when two
+   * processes race, the second rename fails and its copy is dropped.
+   */
+  async ensureLayer(chainId: Digest, diffId: Digest, open: () => Readable | Promise<Readable>): Promise<string> {
+    if (this.has(chainId)) return this.layerPath(chainId);
+    const hex = digestHex(chainId);
+    const temp = join(this.dir, `tmp-${hex.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      const result = await applyLayer(join(temp, 'fs'), await open(), {
+        mode: 'overlay',
+        expectedDiffId: diffId,
+        onWarning: this.options.onWarning,
+      });
+      writeFileSync(join(temp, 'meta.json'), `${JSON.stringify({ chainId, diffId, size: result.size })}\n`);
+      renameSync(temp, join(this.dir, hex));
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && this.has(chainId)) return this.layerPath(chainId);
+      throw error;
+    }
+    return this.layerPath(chainId);
+  }
+
+  /**
+   * A rootfs view of the layers `chainIds` (bottom first): an overlay mount of their snapshots, or a
+   * copied tree where overlayfs cannot be mounted. Call `cleanup()` when done.
+   */
+  prepareRootfs(chainIds: readonly Digest[], options: PrepareOptions): PreparedRootfs {
+    const missing = chainIds.find((id) => !this.has(id));
+    if (missing) throw new TsbuildError('NOT_FOUND', `snapshot ${missing} is not unpacked (call ensureLayer first)`);
+    const lowerdirs = chainIds.map((id) => this.layerPath(id));
+    const base = join(this.dir, 'active', `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    mkdirSync(base, { recursive: true });
+    if (!this.options.forceCopy && canMountOverlay(join(this.dir, 'active'))) {
+      return prepareOverlayRootfs(base, lowerdirs, options.writable);
+    }
+    this.warnOnce();
+    return prepareCopiedRootfs(base, lowerdirs, options.writable);
+  }
+
+  /**
+   * An upper-style directory of what changed in a writable rootfs: for overlay the upper dir itself;
+   * for a copy, a diff dir built by comparing trees. Whiteouts are 0/0 char devices either way.
+   */
+  diffRootfs(prepared: PreparedRootfs): string {
+    switch (prepared.kind) {
+      case 'overlay':
+        if (!prepared.upperdir) throw new RangeError('diffRootfs needs a writable rootfs');
+        return prepared.upperdir;
+      case 'copy':
+        return diffCopiedRootfs(prepared);
+      default: {
+        const unreachable: never = prepared.kind;
+        throw new Error(`unknown rootfs kind ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /**
+   * Removes what crashed processes left: unpack temp dirs and rootfs views (unmounted first) whose
+   * owning process is gone. Safe while other tsbuild processes work on the same root.
+   */
+  sweep(): { removed: string[] } {
+    const removed: string[] = [];
+    const candidates = [
+      ...readdirSync(this.dir).filter((name) => name.startsWith('tmp-')).map((name) => join(this.dir, name)),
+      ...listDir(join(this.dir, 'active')).map((name) => join(this.dir, 'active', name)),
+    ];
+    for (const path of candidates) {
+      const pid = Number(/-(\d+)-[0-9a-f]{8}$/.exec(path)?.[1]);
+      if (!Number.isInteger(pid) || processAlive(pid)) continue;
+      removeView(path);
+      removed.push(path);
+    }
+    return { removed };
+  }
+
+  private warnOnce(): void {
+    if (this.warned || this.options.forceCopy) return;
+    this.warned = true;
+    this.options.onWarning?.('overlayfs cannot be mounted here: rootfs views are copied instead (slower, more disk)');
+  }
+}
+
+function listDir(path: string): string[] {
+  return existsSync(path) ? readdirSync(path) : [];
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
