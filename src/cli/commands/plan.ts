@@ -1,0 +1,92 @@
+// `tsbuild plan`: parse a Dockerfile and print its build plan (text, JSON, DOT or Mermaid),
+// offline: base images appear as references.
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { TsbuildError } from '../../errors.js';
+import type { Dockerfile } from '../../parser/types.js';
+
+const FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
+type PlanFormat = (typeof FORMATS)[number];
+
+interface PlanFlags {
+  file?: string;
+  target?: string;
+  buildArg: string[];
+  platform?: string;
+  format: PlanFormat;
+  resolve?: boolean;
+}
+
+export function register(program: Command): Command {
+  return program
+    .command('plan')
+    .description('Print the build plan (a DAG of steps) of a Dockerfile without building')
+    .argument('<context>', 'build context directory')
+    .option('-f, --file <file>', 'Dockerfile path (default: CONTEXT/Dockerfile)')
+    .option('--target <stage>', 'plan only this stage and what it needs')
+    .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
+    .option('--platform <platforms>', 'target platforms, comma-separated (default: this machine)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--resolve', 'resolve base images from their registries')
+    .action(async (context: string, flags: PlanFlags) => {
+      if (flags.resolve) {
+        throw new TsbuildError('REGISTRY', '--resolve is not implemented yet: it needs the registry client');
+      }
+      const dockerfile = await readDockerfile(context, flags.file);
+      const planner = await import('../../planner/index.js');
+      const host = planner.hostPlatform();
+      const { plan, warnings } = await planner.planBuild(dockerfile, {
+        buildArgs: parseBuildArgs(flags.buildArg),
+        platforms: flags.platform ? planner.parsePlatformList(flags.platform) : [host],
+        buildPlatform: host,
+        ...(flags.target !== undefined ? { target: flags.target } : {}),
+      });
+      printWarnings(warnings);
+      const render = { text: planner.renderText, json: planner.renderJson, dot: planner.renderDot, mermaid: planner.renderMermaid }[flags.format];
+      process.stdout.write(render(plan));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `K=V` sets K; a bare `K` takes K from the environment, like docker (ignored when unset). */
+export function parseBuildArgs(items: string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq === 0) throw new TsbuildError('USAGE', `invalid --build-arg "${item}": expected KEY=VALUE`);
+    if (eq > 0) args[item.slice(0, eq)] = item.slice(eq + 1);
+    else if (process.env[item] !== undefined) args[item] = process.env[item] ?? '';
+  }
+  return args;
+}
+
+/**
+ * Reads and parses `-f FILE` (default CONTEXT/Dockerfile; `-` reads standard input, like
+ * docker); the context must be a directory.
+ */
+export async function readDockerfile(context: string, file: string | undefined): Promise<Dockerfile> {
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new TsbuildError('NOT_FOUND', `unable to prepare context: path "${context}" not found`);
+  }
+  const path = file ?? join(context, 'Dockerfile');
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (error) {
+    throw new TsbuildError('NOT_FOUND', `failed to read dockerfile: open ${path}: no such file or directory`, { cause: error });
+  }
+  const { parseDockerfile } = await import('../../parser/index.js');
+  return parseDockerfile(text, { file: path === '-' ? '<stdin>' : path });
+}
+
+export function printWarnings(warnings: { message: string; rule?: string; location?: { file: string; line: number } }[]): void {
+  for (const w of warnings) {
+    const where = w.location ? `${w.location.file}:${w.location.line}: ` : '';
+    process.stderr.write(`warning: ${where}${w.rule ? `${w.rule}: ` : ''}${w.message}\n`);
+  }
+}

@@ -1,0 +1,77 @@
+// The mutable collector behind one planBuild call: the step table, warnings, consumed build
+// args, and the per-platform constants (global ARGs, platform ARGs) that stage planning reads.
+import { DockerfileSyntaxError } from '../errors.js';
+import type { SourceLocation } from '../errors.js';
+import type { Platform } from '../oci/types.js';
+import type { Dockerfile, SourceRange } from '../parser/types.js';
+import { formatPlatform } from './platform.js';
+import type { StageState } from './stage-state.js';
+import { stepIdOf } from './step-id.js';
+import type { Op, PlanOptions, PlanWarning, StageRef, Step, StepId } from './types.js';
+
+/** Shared by every platform of one plan. */
+export interface PlanTables {
+  steps: Record<StepId, Step>;
+  warnings: PlanWarning[];
+  warningKeys: Set<string>;
+  /** Build args some ARG instruction declared (global or in a planned stage). */
+  consumedArgs: Set<string>;
+}
+
+export class PlanContext {
+  readonly file: string;
+  readonly escape: '\\' | '`';
+  readonly platformString: string;
+
+  constructor(
+    readonly dockerfile: Dockerfile,
+    readonly options: PlanOptions,
+    readonly platform: Platform,
+    readonly tables: PlanTables,
+    /** Global ARGs (before the first FROM) after build-arg overrides; undefined = no value. */
+    readonly globalArgs: ReadonlyMap<string, string | undefined>,
+    readonly platformArgs: Readonly<Record<string, string>>,
+  ) {
+    this.file = dockerfile.file;
+    this.escape = dockerfile.directives.escape;
+    this.platformString = formatPlatform(platform);
+  }
+
+  at(range: SourceRange | undefined): SourceLocation {
+    const start = range?.start ?? { line: 0, column: 0 };
+    return { file: this.file, line: start.line, column: start.column, ...(range ? { endLine: range.end.line } : {}) };
+  }
+
+  warn(rule: string | undefined, message: string, range?: SourceRange): void {
+    const key = `${rule ?? ''}|${range?.start.line ?? 0}|${message}`;
+    if (this.tables.warningKeys.has(key)) return;
+    this.tables.warningKeys.add(key);
+    this.tables.warnings.push({ ...(rule ? { rule } : {}), message, ...(range ? { location: this.at(range) } : {}) });
+  }
+
+  /**
+   * Resolves a `--from` / `from=` value (stage name, stage index or image reference) to the
+   * step it reads, planning that stage first. Set by the stage planner.
+   */
+  resolveFrom: (from: string, state: StageState, range: SourceRange) => Promise<StepId> = () => {
+    throw new Error('resolveFrom used before the stage planner set it');
+  };
+
+  platformOf(state: StageState): string {
+    return formatPlatform(state.platform);
+  }
+
+  /** A PLAN_INVALID error naming the Dockerfile line. */
+  invalid(message: string, range: SourceRange | undefined): DockerfileSyntaxError {
+    return new DockerfileSyntaxError(message, this.at(range), { code: 'PLAN_INVALID' });
+  }
+
+  /** Adds a step (or finds the equal one already planned) and returns its id. */
+  addStep(op: Op, inputs: StepId[], stage: StageRef, instruction: string, range?: SourceRange): StepId {
+    const id = stepIdOf(op, inputs);
+    if (!this.tables.steps[id]) {
+      this.tables.steps[id] = { id, op, inputs, stage, file: this.file, ...(range ? { range } : {}), instruction };
+    }
+    return id;
+  }
+}

@@ -1,0 +1,103 @@
+// COPY, ADD and WORKDIR: file steps. Sources come from the context, another stage, an image,
+// a URL, a git repository or a heredoc; destinations resolve against the working directory.
+import { posix } from 'node:path';
+import type { AddInstruction, CopyInstruction, Heredoc, WorkdirInstruction } from '../parser/types.js';
+import type { PlanContext } from './context.js';
+import { configStep } from './dispatch-config.js';
+import { expandInStage } from './scope.js';
+import { workdirOf } from './stage-state.js';
+import type { StageState } from './stage-state.js';
+import type { CopyFileOp, FileSource, StepId } from './types.js';
+
+export async function dispatchCopy(
+  ctx: PlanContext,
+  state: StageState,
+  ins: CopyInstruction | AddInstruction,
+): Promise<StageState> {
+  const word = (text: string) => expandInStage(ctx, state, text, ins.range);
+  const fromStep = ins.from !== undefined ? await ctx.resolveFrom(word(ins.from), state, ins.range) : undefined;
+  // Heredoc words are not in `sources`: the parser moves them to `heredocs` (BuildKit's SourceContents).
+  const sources: FileSource[] = [
+    ...ins.sources.map((src) => copySource(ctx, state, ins, src, fromStep)),
+    ...ins.heredocs.map((h): FileSource => ({ kind: 'heredoc', name: h.name, content: heredocContent(ctx, state, h, ins) })),
+  ];
+  const rawDest = word(ins.dest);
+  if (sources.length > 1 && !rawDest.endsWith('/')) {
+    throw ctx.invalid(`When using ${ins.kind} with more than one source file, the destination must be a directory and end with a /`, ins.range);
+  }
+  const dest = posix.resolve('/', workdirOf(state), rawDest) + (rawDest.endsWith('/') && rawDest !== '/' ? '/' : '');
+  const op: CopyFileOp = {
+    kind: 'file', action: 'copy', command: ins.kind, sources, dest,
+    destIsDir: rawDest.endsWith('/') || rawDest.endsWith('/.') || sources.length > 1,
+    ...(ins.chown !== undefined ? { chown: word(ins.chown) } : {}),
+    ...(ins.chmod !== undefined ? { chmod: word(ins.chmod) } : {}),
+    link: ins.link, parents: ins.parents, exclude: ins.exclude.map(word),
+    platform: ctx.platformOf(state),
+    ...addOnly(ctx, ins, sources, word),
+  };
+  const inputs: StepId[] = fromStep ? [state.head, fromStep] : [state.head];
+  return { ...state, head: ctx.addStep(op, inputs, state.stage, ins.original, ins.range) };
+}
+
+function addOnly(
+  ctx: PlanContext,
+  ins: CopyInstruction | AddInstruction,
+  sources: FileSource[],
+  word: (text: string) => string,
+): Partial<CopyFileOp> {
+  if (ins.kind === 'COPY') return {};
+  if (ins.checksum !== undefined && sources.some((s) => s.kind !== 'url' && s.kind !== 'git')) {
+    throw ctx.invalid('checksum can\'t be specified for non-HTTP(S) sources', ins.range);
+  }
+  return {
+    ...(ins.checksum !== undefined ? { checksum: word(ins.checksum) } : {}),
+    ...(ins.unpack !== undefined ? { unpack: ins.unpack } : {}),
+  };
+}
+
+function copySource(
+  ctx: PlanContext,
+  state: StageState,
+  ins: CopyInstruction | AddInstruction,
+  src: string,
+  fromStep: StepId | undefined,
+): FileSource {
+  const path = expandInStage(ctx, state, src, ins.range);
+  if (fromStep) return { kind: 'step', step: fromStep, path };
+  if (isGitSource(path)) {
+    if (ins.kind === 'COPY') throw ctx.invalid(`source can't be a git ref for COPY: ${path}`, ins.range);
+    return { kind: 'git', url: path, keepGitDir: ins.keepGitDir };
+  }
+  if (/^https?:\/\//i.test(path)) {
+    if (ins.kind === 'COPY') throw ctx.invalid(`source can't be a URL for COPY: ${path}`, ins.range);
+    return { kind: 'url', url: path };
+  }
+  return { kind: 'context', path };
+}
+
+/**
+ * Unquoted heredoc bodies are expanded like BuildKit's raw lexer: escape `\` whatever the
+ * `# escape=` directive, quotes kept as text (SkipProcessQuotes).
+ */
+function heredocContent(ctx: PlanContext, state: StageState, heredoc: Heredoc, ins: CopyInstruction | AddInstruction): string {
+  if (!heredoc.expand || !heredoc.content.includes('$')) return heredoc.content;
+  const protectedText = heredoc.content.replace(/["']/g, (q) => `\\${q}`);
+  return expandInStage(ctx, state, protectedText, ins.range, '\\');
+}
+
+/** BuildKit's git-ref detection: git@, git://, ssh:// and http(s) URLs ending in `.git`. */
+export function isGitSource(path: string): boolean {
+  if (/^(git@|git:\/\/|ssh:\/\/)/.test(path)) return true;
+  const [url = ''] = path.split('#');
+  return /^https?:\/\//i.test(url) && /\.git\/?$/.test(url);
+}
+
+export function dispatchWorkdir(ctx: PlanContext, state: StageState, ins: WorkdirInstruction): StageState {
+  const raw = expandInStage(ctx, state, ins.path, ins.range);
+  if (raw === '') throw ctx.invalid('WORKDIR requires a non-empty path', ins.range);
+  const workdir = posix.resolve('/', workdirOf(state), raw);
+  if (workdir === '/') return configStep(ctx, state, ins, { WorkingDir: workdir });
+  const op = { kind: 'file' as const, action: 'mkdir' as const, path: workdir, mode: 0o755, user: state.config.User ?? '' };
+  const head = ctx.addStep(op, [state.head], state.stage, ins.original, ins.range);
+  return { ...state, head, config: { ...state.config, WorkingDir: workdir } };
+}

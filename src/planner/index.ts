@@ -1,0 +1,12 @@
+// The planner's public surface: planBuild, the plan types, the renderers and the build checks.
+export { planBuild } from './plan.js';
+export type * from './types.js';
+export { renderText } from './render-text.js';
+export { renderJson } from './render-json.js';
+export { renderDot } from './render-dot.js';
+export { renderMermaid } from './render-mermaid.js';
+export { canonicalJson, stepIdOf } from './step-id.js';
+export { formatPlatform, hostPlatform, parsePlatform, parsePlatformList, platformArgs } from './platform.js';
+export { runChecks, formatFinding, parseCheckDirective, CHECK_RULES } from './checks/index.js';
+export type { CheckFinding, CheckResult, CheckConfig } from './checks/index.js';
+export { filesystemInputs, historyChain, topologicalOrder } from './graph.js';

@@ -1,0 +1,97 @@
+// RUN --mount: options expanded in the stage scope, BuildKit's defaults filled in, `from=`
+// resolved to a stage or image step, targets made absolute against the working directory.
+import { posix } from 'node:path';
+import type { MountSpec, RunInstruction } from '../parser/types.js';
+import type { PlanContext } from './context.js';
+import { expandInStage } from './scope.js';
+import { workdirOf } from './stage-state.js';
+import type { StageState } from './stage-state.js';
+import type { MountFrom, PlannedMount, StepId } from './types.js';
+
+export async function planMounts(
+  ctx: PlanContext,
+  state: StageState,
+  ins: RunInstruction,
+): Promise<{ mounts: PlannedMount[]; inputs: StepId[] }> {
+  const mounts: PlannedMount[] = [];
+  const inputs: StepId[] = [];
+  let sshCount = 0;
+  for (const spec of ins.mounts) {
+    const word = (text: string) => expandInStage(ctx, state, text, ins.range);
+    const target = (text: string | undefined) => (text === undefined ? undefined : absolute(state, word(text)));
+    const from = async (text: string | undefined): Promise<MountFrom | undefined> => {
+      if (text === undefined) return undefined;
+      const step = await ctx.resolveFrom(word(text), state, ins.range);
+      inputs.push(step);
+      return { kind: 'step', step };
+    };
+    mounts.push(await planMount(spec, { word, target, from, sshIndex: () => sshCount++, ctx, ins }));
+  }
+  return { mounts, inputs: [...new Set(inputs)] };
+}
+
+interface MountHelpers {
+  word: (text: string) => string;
+  target: (text: string | undefined) => string | undefined;
+  from: (text: string | undefined) => Promise<MountFrom | undefined>;
+  sshIndex: () => number;
+  ctx: PlanContext;
+  ins: RunInstruction;
+}
+
+async function planMount(spec: MountSpec, h: MountHelpers): Promise<PlannedMount> {
+  switch (spec.type) {
+    case 'bind': {
+      const target = requireTarget(h, spec.target);
+      const from = (await h.from(spec.from)) ?? { kind: 'context' };
+      return { type: 'bind', target, source: h.word(spec.source ?? '/'), from, readwrite: spec.readwrite };
+    }
+    case 'cache': {
+      const target = requireTarget(h, spec.target);
+      const from = await h.from(spec.from);
+      return {
+        type: 'cache', target, id: spec.id !== undefined ? h.word(spec.id) : target,
+        ...(from ? { from } : {}), source: h.word(spec.source ?? '/'), sharing: spec.sharing,
+        readonly: spec.readonly, mode: spec.mode ?? 0o755, uid: spec.uid ?? 0, gid: spec.gid ?? 0,
+      };
+    }
+    case 'tmpfs':
+      return { type: 'tmpfs', target: requireTarget(h, spec.target), ...(spec.size !== undefined ? { size: spec.size } : {}) };
+    case 'secret':
+      return planSecret(spec, h);
+    case 'ssh': {
+      const target = h.target(spec.target) ?? `/run/buildkit/ssh_agent.${h.sshIndex()}`;
+      return {
+        type: 'ssh', id: spec.id !== undefined ? h.word(spec.id) : 'default', target, required: spec.required,
+        mode: spec.mode ?? 0o600, uid: spec.uid ?? 0, gid: spec.gid ?? 0,
+      };
+    }
+    default: {
+      const unhandled: never = spec;
+      return unhandled;
+    }
+  }
+}
+
+/** A secret's id defaults to its target's base name, its target to /run/secrets/<id>. */
+function planSecret(spec: Extract<MountSpec, { type: 'secret' }>, h: MountHelpers): PlannedMount {
+  const explicitTarget = h.target(spec.target);
+  const env = spec.env !== undefined ? h.word(spec.env) : undefined;
+  const id = spec.id !== undefined ? h.word(spec.id) : explicitTarget ? posix.basename(explicitTarget) : undefined;
+  if (!id) throw h.ctx.invalid('secret mount needs an id or a target', h.ins.range);
+  const target = explicitTarget ?? (env === undefined ? `/run/secrets/${id}` : undefined);
+  return {
+    type: 'secret', id, ...(target ? { target } : {}), ...(env !== undefined ? { env } : {}),
+    required: spec.required, mode: spec.mode ?? 0o400, uid: spec.uid ?? 0, gid: spec.gid ?? 0,
+  };
+}
+
+function requireTarget(h: MountHelpers, text: string): string {
+  const target = h.target(text);
+  if (!target) throw h.ctx.invalid('mount target is required', h.ins.range);
+  return target;
+}
+
+function absolute(state: StageState, path: string): string {
+  return posix.resolve('/', workdirOf(state), path);
+}

@@ -1,0 +1,64 @@
+// The start of a stage: its FROM expanded in the global scope, then either another stage's
+// final state, `scratch`, or a base image (a source step plus its resolved config, if any).
+import type { ContainerConfig } from '../oci/types.js';
+import type { Platform } from '../oci/types.js';
+import type { Stage } from '../parser/types.js';
+import type { PlanContext } from './context.js';
+import { normalizeImageRef } from './image-ref.js';
+import { parsePlatform, PLATFORM_ARG_NAMES } from './platform.js';
+import { expandAt } from './scope.js';
+import type { StageState } from './stage-state.js';
+import { DEFAULT_PATH } from './stage-state.js';
+import { suggestName } from './suggest.js';
+import type { StageRef } from './types.js';
+
+/** Expands a FROM-line word with global ARGs and platform ARGs; warns on undeclared names. */
+export function expandGlobal(ctx: PlanContext, word: string, stage: Stage): string {
+  const lookup = (name: string) => ctx.globalArgs.get(name) ?? ctx.platformArgs[name];
+  const result = expandAt(ctx, word, lookup, stage.from.range);
+  const platformNames: readonly string[] = PLATFORM_ARG_NAMES;
+  for (const name of result.unmatched) {
+    if (ctx.globalArgs.has(name) || platformNames.includes(name)) continue;
+    const hint = suggestName(name, ctx.globalArgs.keys());
+    ctx.warn('UndefinedArgInFrom', `FROM argument '${name}' is not declared${hint ? ` (did you mean ${hint}?)` : ''}`, stage.from.range);
+  }
+  return result.value;
+}
+
+export function stagePlatform(ctx: PlanContext, stage: Stage): Platform | undefined {
+  if (stage.from.platform === undefined) return undefined;
+  const text = expandGlobal(ctx, stage.from.platform, stage);
+  try {
+    return parsePlatform(text);
+  } catch {
+    throw ctx.invalid(`failed to parse platform ${text}`, stage.from.range);
+  }
+}
+
+/** A base that is an image (or scratch): a source step and the image's config when known. */
+export async function imageBase(
+  ctx: PlanContext,
+  stage: Stage,
+  stageRef: StageRef,
+  image: string,
+  platform: Platform,
+): Promise<StageState> {
+  const base = { stage: stageRef, platform, args: new Map<string, string | undefined>(), cmdSet: false };
+  const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+  if (image.toLowerCase() === 'scratch') {
+    const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
+    return { ...base, head, config: { Env: [DEFAULT_PATH], WorkingDir: '/' }, baseResolved: true };
+  }
+  const normalized = sourceImageRef(ctx, image, stage.from.range);
+  const head = ctx.addStep({ kind: 'source', image: normalized, platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
+  const resolved = await ctx.options.resolveImageConfig?.(normalized, platform);
+  const config: ContainerConfig = resolved ? structuredClone(resolved.config ?? {}) : {};
+  return { ...base, head, config, baseResolved: resolved !== undefined };
+}
+
+/** Validates and normalises an image reference; errors name the line. */
+export function sourceImageRef(ctx: PlanContext, image: string, range: Stage['from']['range']): string {
+  const normalized = normalizeImageRef(image) ?? (ctx.options.lint ? image : undefined);
+  if (!normalized) throw ctx.invalid(`failed to parse stage name "${image}": invalid reference format`, range);
+  return normalized;
+}

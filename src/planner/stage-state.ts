@@ -1,0 +1,49 @@
+// The immutable per-stage state (BuildKit's dispatchState without the mutation): the current
+// head step, ARGs in scope, and the image config so far. Every instruction returns a new one.
+import type { ContainerConfig } from '../oci/types.js';
+import type { Platform } from '../oci/types.js';
+import type { StageRef, StepId } from './types.js';
+
+export interface StageState {
+  readonly stage: StageRef;
+  /** The platform this stage runs as (`FROM --platform`, else the target platform). */
+  readonly platform: Platform;
+  /** The last step of the stage so far. */
+  readonly head: StepId;
+  /** Container config so far: Env, User, WorkingDir, Shell, Cmd, ... */
+  readonly config: Readonly<ContainerConfig>;
+  readonly author?: string;
+  /** ARGs declared in this stage: name -> value (undefined: declared without a value). */
+  readonly args: ReadonlyMap<string, string | undefined>;
+  /** False when the base image config is unknown (offline plan): its env/workdir are unknown. */
+  readonly baseResolved: boolean;
+  /** CMD was set in this stage (then ENTRYPOINT keeps it; otherwise it resets an inherited CMD). */
+  readonly cmdSet: boolean;
+}
+
+export const DEFAULT_SHELL = ['/bin/sh', '-c'];
+
+/** BuildKit gives images without PATH this default for RUN. */
+export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function withConfig(state: StageState, change: Partial<ContainerConfig>): StageState {
+  return { ...state, config: { ...state.config, ...change } };
+}
+
+export function withArg(state: StageState, name: string, value: string | undefined): StageState {
+  const args = new Map(state.args);
+  args.set(name, value);
+  return { ...state, args };
+}
+
+/** Sets (or replaces in place) `KEY=value` in an env list, like Docker. */
+export function setEnv(env: readonly string[], key: string, value: string): string[] {
+  const entry = `${key}=${value}`;
+  const index = env.findIndex((e) => e === key || e.startsWith(`${key}=`));
+  if (index < 0) return [...env, entry];
+  return env.map((e, i) => (i === index ? entry : e));
+}
+
+export function workdirOf(state: StageState): string {
+  return state.config.WorkingDir || '/';
+}

@@ -1,0 +1,90 @@
+// Plans stages on demand: a stage is planned when the target (or a stage it reads from) needs
+// it, once per platform; a stage that is reached again while being planned is a cycle.
+import type { SourceRange, Stage } from '../parser/types.js';
+import type { PlanContext } from './context.js';
+import { dispatchInstruction } from './dispatch.js';
+import { parseOnbuildTriggers } from './onbuild.js';
+import { expandGlobal, imageBase, sourceImageRef, stagePlatform } from './stage-base.js';
+import type { StageState } from './stage-state.js';
+import type { StageRef, StepId } from './types.js';
+
+export class StagePlanner {
+  private readonly planned = new Map<number, StageState>();
+  private readonly inProgress = new Set<number>();
+  private readonly stages: Stage[];
+
+  constructor(private readonly ctx: PlanContext) {
+    this.stages = ctx.dockerfile.stages;
+    ctx.resolveFrom = (from, state, range) => this.resolveFrom(from, state, range);
+  }
+
+  /** The final state of stage `index`, planning it (and what it reads) first. */
+  async stage(index: number, referrer?: SourceRange): Promise<StageState> {
+    const done = this.planned.get(index);
+    if (done) return done;
+    const stage = this.stages[index];
+    if (!stage) throw this.ctx.invalid(`invalid stage index ${index}`, referrer);
+    if (this.inProgress.has(index)) {
+      throw this.ctx.invalid(`circular dependency detected on stage: ${stageLabel(stage)}`, referrer ?? stage.from.range);
+    }
+    this.inProgress.add(index);
+    const state = await this.planStage(stage);
+    this.inProgress.delete(index);
+    this.planned.set(index, state);
+    return state;
+  }
+
+  /**
+   * Index of the stage named `name` (case-insensitive) among those before `before`; with
+   * duplicate names the last one wins, as in BuildKit (DuplicateStageName warns about it).
+   */
+  findByName(name: string, before = this.stages.length): number | undefined {
+    const wanted = name.toLowerCase();
+    for (let i = Math.min(before, this.stages.length) - 1; i >= 0; i--) {
+      if (this.stages[i]?.from.stageName?.toLowerCase() === wanted) return i;
+    }
+    return undefined;
+  }
+
+  private async planStage(stage: Stage): Promise<StageState> {
+    const ref: StageRef = { index: stage.index, ...(stage.from.stageName ? { name: stage.from.stageName } : {}) };
+    let state = await this.baseState(stage, ref);
+    const triggers = state.config.OnBuild ?? [];
+    const instructions = [
+      ...(triggers.length > 0 ? parseOnbuildTriggers(this.ctx, triggers, stage.from) : []),
+      ...stage.instructions,
+    ];
+    if (triggers.length > 0) state = { ...state, config: { ...state.config, OnBuild: null } };
+    for (const ins of instructions) state = await dispatchInstruction(this.ctx, state, ins);
+    return state;
+  }
+
+  private async baseState(stage: Stage, ref: StageRef): Promise<StageState> {
+    const expanded = expandGlobal(this.ctx, stage.from.image, stage);
+    // Build checks go on past an empty base name (InvalidDefaultArgInFrom reports it).
+    const image = expanded === '' && this.ctx.options.lint ? 'scratch' : expanded;
+    if (image === '') throw this.ctx.invalid(`base name (${stage.from.image}) should not be blank`, stage.from.range);
+    const platform = stagePlatform(this.ctx, stage);
+    const baseIndex = this.findByName(image, stage.index);
+    if (baseIndex === undefined) return imageBase(this.ctx, stage, ref, image, platform ?? this.ctx.platform);
+    const base = await this.stage(baseIndex, stage.from.range);
+    return {
+      ...base, stage: ref, platform: platform ?? base.platform,
+      args: new Map(), cmdSet: false,
+    };
+  }
+
+  /** `--from` / `from=`: a stage index, a stage name, or else an image reference. */
+  private async resolveFrom(from: string, state: StageState, range: SourceRange): Promise<StepId> {
+    if (/^\d+$/.test(from)) return (await this.stage(Number(from), range)).head;
+    const index = this.findByName(from);
+    if (index !== undefined) return (await this.stage(index, range)).head;
+    const image = sourceImageRef(this.ctx, from, range);
+    const op = { kind: 'source' as const, image, platform: this.ctx.platformString };
+    return this.ctx.addStep(op, [], state.stage, `FROM ${from}`);
+  }
+}
+
+export function stageLabel(stage: Stage): string {
+  return stage.from.stageName ?? `stage-${stage.index}`;
+}
