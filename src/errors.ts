@@ -67,3 +67,15 @@ function formatAt(location: SourceLocation, message: string, suggestion?: string
   const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
   return `${location.file}:${location.line}: ${message}${hint}`;
 }
+
+/** A RUN step exited non-zero; the message has the command, the Dockerfile line and the output tail. */
+export class StepFailedError extends TsbuildError {
+  readonly exitCode: number;
+  readonly location: SourceLocation | undefined;
+
+  constructor(message: string, exitCode: number, location?: SourceLocation) {
+    super('STEP_FAILED', location ? `${location.file}:${location.line}: ${message}` : message);
+    this.exitCode = exitCode;
+    this.location = location;
+  }
+}

@@ -1,0 +1,504 @@
+// tsbuild-sandbox: runs one command in new namespaces over a prepared rootfs (docs/design/sandbox.md).
+//
+// Usage: tsbuild-sandbox SPECFILE
+// SPECFILE is a sequence of NUL-terminated tokens written by src/runtime-shim/builtin-spec.ts:
+//   root DIR                         where the new root is assembled (a mount point is made there)
+//   rootfs-dir DIR                   bind DIR as the root, or
+//   overlay OPTIONS                  mount an overlay with these options (lowerdir=...,upperdir=...)
+//   mount TYPE SOURCE TARGET RO DATA extra mount (RO is "0" or "1"; TYPE "bind" binds SOURCE)
+//   hostname NAME | netns | foreground
+//   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
+//   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
+// Setup errors go to fd 3 when it is open (the caller's status pipe) and to stderr; exit 125.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#define SETUP_FAILED 125
+#define MAX_ITEMS 65536
+
+struct mnt {
+  const char *type, *source, *target, *data;
+  int readonly;
+};
+
+struct spec {
+  const char *root, *rootfs_dir, *overlay, *hostname, *cwd;
+  int netns, foreground;
+  uid_t uid;
+  gid_t gid;
+  gid_t groups[256];
+  size_t ngroups;
+  struct mnt mounts[256];
+  size_t nmounts;
+  const char *cgroups[16];
+  size_t ncgroups;
+  char *env[MAX_ITEMS + 1];
+  size_t nenv;
+  char *args[MAX_ITEMS + 1];
+  size_t nargs;
+};
+
+static int status_fd = -1;
+static struct spec spec;
+
+static void fail(const char *fmt, ...) {
+  char msg[1024];
+  int saved = errno;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  char line[1200];
+  int n = snprintf(line, sizeof line, "tsbuild-sandbox: %s%s%s\n", msg, saved ? ": " : "",
+                   saved ? strerror(saved) : "");
+  if (n > (int)sizeof line - 1) n = sizeof line - 1;
+  if (status_fd >= 0 && write(status_fd, line, n) < 0) { /* nothing left to report to */ }
+  if (write(2, line, n) < 0) { /* idem */ }
+  _exit(SETUP_FAILED);
+}
+
+/* ---- spec parsing: tokens are NUL-terminated strings inside one buffer ---- */
+
+static char *buf, *cur, *end;
+
+static char *token(void) {
+  if (cur >= end) { errno = 0; fail("spec: truncated"); }
+  char *t = cur;
+  char *nul = memchr(cur, '\0', end - cur);
+  if (!nul) { errno = 0; fail("spec: unterminated token"); }
+  cur = nul + 1;
+  return t;
+}
+
+static unsigned long number(void) {
+  char *t = token(), *e;
+  errno = 0;
+  unsigned long v = strtoul(t, &e, 10);
+  if (errno || *t == '\0' || *e != '\0' || v > 0xfffffffeUL) { errno = 0; fail("spec: bad number %s", t); }
+  return v;
+}
+
+static void read_spec(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("open %s", path);
+  struct stat st;
+  if (fstat(fd, &st) < 0) fail("stat %s", path);
+  if (st.st_size > (64 << 20)) { errno = 0; fail("spec too large"); }
+  buf = malloc(st.st_size + 1);
+  if (!buf) fail("malloc");
+  size_t got = 0;
+  while (got < (size_t)st.st_size) {
+    ssize_t r = read(fd, buf + got, st.st_size - got);
+    if (r <= 0) fail("read %s", path);
+    got += r;
+  }
+  close(fd);
+  cur = buf;
+  end = buf + got;
+}
+
+#define CHECK_ROOM(n, cap, what) \
+  if ((n) >= (cap)) { errno = 0; fail("spec: too many %s", what); }
+
+static void parse_spec(void) {
+  while (cur < end) {
+    const char *key = token();
+    if (!strcmp(key, "root")) spec.root = token();
+    else if (!strcmp(key, "rootfs-dir")) spec.rootfs_dir = token();
+    else if (!strcmp(key, "overlay")) spec.overlay = token();
+    else if (!strcmp(key, "mount")) {
+      CHECK_ROOM(spec.nmounts, 256, "mounts");
+      struct mnt *m = &spec.mounts[spec.nmounts++];
+      m->type = token(); m->source = token(); m->target = token();
+      m->readonly = !strcmp(token(), "1");
+      m->data = token();
+    }
+    else if (!strcmp(key, "hostname")) spec.hostname = token();
+    else if (!strcmp(key, "netns")) spec.netns = 1;
+    else if (!strcmp(key, "foreground")) spec.foreground = 1;
+    else if (!strcmp(key, "uid")) spec.uid = number();
+    else if (!strcmp(key, "gid")) spec.gid = number();
+    else if (!strcmp(key, "group")) { CHECK_ROOM(spec.ngroups, 256, "groups"); spec.groups[spec.ngroups++] = number(); }
+    else if (!strcmp(key, "cwd")) spec.cwd = token();
+    else if (!strcmp(key, "env")) { CHECK_ROOM(spec.nenv, MAX_ITEMS, "env"); spec.env[spec.nenv++] = token(); }
+    else if (!strcmp(key, "arg")) { CHECK_ROOM(spec.nargs, MAX_ITEMS, "args"); spec.args[spec.nargs++] = token(); }
+    else if (!strcmp(key, "cgroup")) { CHECK_ROOM(spec.ncgroups, 16, "cgroups"); spec.cgroups[spec.ncgroups++] = token(); }
+    else { errno = 0; fail("spec: unknown key %s", key); }
+  }
+  if (!spec.root || spec.nargs == 0 || !spec.cwd || (!spec.rootfs_dir && !spec.overlay)) {
+    errno = 0;
+    fail("spec: root, rootfs, cwd and args are required");
+  }
+}
+
+/* ---- paths inside the new root: resolved with RESOLVE_IN_ROOT so image symlinks cannot escape ---- */
+
+static int rootfd = -1;
+
+static int open_in_root(const char *path, int flags) {
+  struct open_how how = { .flags = flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  while (*path == '/') path++;
+  if (*path == '\0') path = ".";
+  return syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+}
+
+/* Opens PATH inside the root, creating missing parents (dirs) and the last part (dir or empty file). */
+static int ensure_in_root(const char *path, int want_dir) {
+  int fd = open_in_root(path, O_PATH);
+  if (fd >= 0 || errno != ENOENT) return fd;
+  char parent[4096];
+  if (strlen(path) >= sizeof parent) { errno = ENAMETOOLONG; return -1; }
+  strcpy(parent, path);
+  char *slash = strrchr(parent, '/');
+  const char *name = slash ? slash + 1 : parent;
+  if (slash) *slash = '\0';
+  int pfd = ensure_in_root(slash && parent[0] ? parent : "/", 1);
+  if (pfd < 0) return -1;
+  int r = want_dir ? mkdirat(pfd, name, 0755)
+                   : openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (r < 0 && errno != EEXIST) { close(pfd); return -1; }
+  if (!want_dir && r >= 0) close(r);
+  close(pfd);
+  return open_in_root(path, O_PATH);
+}
+
+static char *fd_path(int fd) {
+  static char p[64];
+  snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+  return p;
+}
+
+static void mount_in_root(const char *src, const char *target, const char *type, unsigned long flags,
+                          const char *data, int want_dir) {
+  int fd = ensure_in_root(target, want_dir);
+  if (fd < 0) fail("create mount point %s", target);
+  if (mount(src, fd_path(fd), type, flags, data) < 0) fail("mount %s on %s", type ? type : src, target);
+  close(fd);
+}
+
+static void remount_readonly(const char *target) {
+  int fd = open_in_root(target, O_PATH);
+  if (fd < 0) fail("open %s", target);
+  if (mount(NULL, fd_path(fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0 &&
+      mount(NULL, fd_path(fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+    fail("remount %s read-only", target);
+  close(fd);
+}
+
+static void bind_in_root(const char *src, const char *target, int readonly) {
+  struct stat st;
+  if (stat(src, &st) < 0) fail("bind source %s", src);
+  mount_in_root(src, target, NULL, MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode));
+  if (readonly) remount_readonly(target);
+}
+
+/* ---- the steps of the sandbox, in order ---- */
+
+static void join_cgroups(void) {
+  for (size_t i = 0; i < spec.ncgroups; i++) {
+    int fd = open(spec.cgroups[i], O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0", 1) != 1) fail("join cgroup %s", spec.cgroups[i]);
+    close(fd);
+  }
+}
+
+static void loopback_up(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) fail("socket");
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail("get lo flags");
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("bring lo up");
+  close(s);
+}
+
+static void mount_rootfs(void) {
+  if (spec.overlay) {
+    if (mount("overlay", spec.root, "overlay", 0, spec.overlay) < 0) fail("mount overlay on %s", spec.root);
+  } else if (mount(spec.rootfs_dir, spec.root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+    fail("bind rootfs %s", spec.rootfs_dir);
+  }
+  rootfd = open(spec.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) fail("open root %s", spec.root);
+}
+
+static void mount_dev(void) {
+  static const char *nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+  mount_in_root("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", 1);
+  for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+    char host[32], inside[32];
+    snprintf(host, sizeof host, "/dev/%s", nodes[i]);
+    snprintf(inside, sizeof inside, "/dev/%s", nodes[i]);
+    mount_in_root(host, inside, NULL, MS_BIND, NULL, 0);
+  }
+  mount_in_root("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1);
+  mount_in_root("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", 1);
+  mount_in_root("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 1);
+  int dev = open_in_root("/dev", O_PATH | O_DIRECTORY);
+  if (dev < 0) fail("open /dev");
+  static const char *links[][2] = { { "pts/ptmx", "ptmx" }, { "/proc/self/fd", "fd" },
+    { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" } };
+  for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+    if (symlinkat(links[i][0], dev, links[i][1]) < 0) fail("symlink /dev/%s", links[i][1]);
+  close(dev);
+}
+
+static void mount_system(void) {
+  mount_in_root("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 1);
+  mount_dev();
+  unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  int fd = ensure_in_root("/sys", 1);
+  if (fd < 0) fail("create mount point /sys");
+  if (mount("sysfs", fd_path(fd), "sysfs", ro, NULL) < 0) {
+    // Without a network namespace of our own sysfs may refuse a new instance: bind the host's, read-only.
+    if (mount("/sys", fd_path(fd), NULL, MS_BIND | MS_REC, NULL) < 0) fail("mount /sys");
+    close(fd);
+    remount_readonly("/sys");
+  } else {
+    close(fd);
+  }
+}
+
+static void mount_extra(void) {
+  for (size_t i = 0; i < spec.nmounts; i++) {
+    struct mnt *m = &spec.mounts[i];
+    if (!strcmp(m->type, "bind")) {
+      bind_in_root(m->source, m->target, m->readonly);
+      continue;
+    }
+    unsigned long flags = MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0);
+    mount_in_root(m->source, m->target, m->type, flags, m->data[0] ? m->data : NULL, 1);
+  }
+}
+
+/* Docker's masked and read-only paths; runs after pivot_root, so plain paths are inside the sandbox. */
+static void protect_kernel_files(void) {
+  static const char *masked[] = { "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+    "/sys/firmware", "/sys/devices/virtual/powercap" };
+  static const char *readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" };
+  for (size_t i = 0; i < sizeof masked / sizeof *masked; i++) {
+    struct stat st;
+    if (stat(masked[i], &st) < 0) continue;
+    int r = S_ISDIR(st.st_mode) ? mount("tmpfs", masked[i], "tmpfs", MS_RDONLY, NULL)
+                                : mount("/dev/null", masked[i], NULL, MS_BIND, NULL);
+    if (r < 0) fail("mask %s", masked[i]);
+  }
+  for (size_t i = 0; i < sizeof readonly / sizeof *readonly; i++) {
+    if (access(readonly[i], F_OK) < 0) continue;
+    if (mount(readonly[i], readonly[i], NULL, MS_BIND | MS_REC, NULL) < 0 ||
+        mount(NULL, readonly[i], NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0)
+      fail("read-only %s", readonly[i]);
+  }
+}
+
+static void enter_root(void) {
+  if (fchdir(rootfd) < 0) fail("chdir root");
+  if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root");
+  // The old root is now stacked under "."; detach it so no host path stays reachable.
+  if (umount2(".", MNT_DETACH) < 0) fail("detach old root");
+  if (chdir("/") < 0) fail("chdir /");
+  close(rootfd);
+}
+
+static void make_cwd(void) {
+  char path[4096];
+  if (strlen(spec.cwd) >= sizeof path || spec.cwd[0] != '/') { errno = 0; fail("bad cwd %s", spec.cwd); }
+  strcpy(path, spec.cwd);
+  for (char *p = path + 1;; p++) {
+    if (*p != '/' && *p != '\0') continue;
+    char c = *p;
+    *p = '\0';
+    if (mkdir(path, 0755) < 0 && errno != EEXIST) fail("mkdir %s", path);
+    *p = c;
+    if (c == '\0') break;
+  }
+}
+
+/* ---- privileges: Docker's default capabilities, no_new_privs, then the user ---- */
+
+static const int default_caps[] = { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
+  CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+  CAP_KILL, CAP_AUDIT_WRITE };
+
+static int is_default_cap(int cap) {
+  for (size_t i = 0; i < sizeof default_caps / sizeof *default_caps; i++)
+    if (default_caps[i] == cap) return 1;
+  return 0;
+}
+
+static void drop_bounding_set(void) {
+  for (int cap = 0; cap < 64; cap++) {
+    if (is_default_cap(cap)) continue;
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) fail("drop capability %d", cap);
+  }
+}
+
+static void set_capabilities(void) {
+  struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+  struct __user_cap_data_struct data[2];
+  memset(data, 0, sizeof data);
+  for (size_t i = 0; i < sizeof default_caps / sizeof *default_caps; i++) {
+    int cap = default_caps[i];
+    data[cap / 32].effective |= 1u << (cap % 32);
+    data[cap / 32].permitted |= 1u << (cap % 32);
+  }
+  if (syscall(SYS_capset, &hdr, data) < 0) fail("capset");
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) fail("clear ambient");
+}
+
+static void switch_user(void) {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs");
+  if (setgroups(spec.ngroups, spec.groups) < 0) fail("setgroups");
+  if (setresgid(spec.gid, spec.gid, spec.gid) < 0) fail("setgid %u", (unsigned)spec.gid);
+  // Leaving uid 0 clears the permitted and effective sets, as Docker does for a non-root USER.
+  if (setresuid(spec.uid, spec.uid, spec.uid) < 0) fail("setuid %u", (unsigned)spec.uid);
+}
+
+/* ---- the command and the init that waits for it ---- */
+
+static const char *env_path(void) {
+  for (size_t i = 0; i < spec.nenv; i++)
+    if (!strncmp(spec.env[i], "PATH=", 5)) return spec.env[i] + 5;
+  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+static void exec_command(void) {
+  const char *file = spec.args[0];
+  if (strchr(file, '/')) execve(file, spec.args, spec.env);
+  else {
+    int saved = ENOENT;
+    for (const char *p = env_path(); *p;) {
+      const char *colon = strchrnul(p, ':');
+      char full[4096];
+      int n = snprintf(full, sizeof full, "%.*s%s%s", (int)(colon - p), p, colon == p ? "" : "/", file);
+      if (n > 0 && n < (int)sizeof full) {
+        execve(full, spec.args, spec.env);
+        if (errno == EACCES) saved = EACCES;
+      }
+      p = *colon ? colon + 1 : colon;
+    }
+    errno = saved;
+  }
+  int code = errno == ENOENT ? 127 : 126;
+  dprintf(2, "tsbuild-sandbox: exec %s: %s\n", file, strerror(errno));
+  _exit(code);
+}
+
+static volatile pid_t forward_to;
+
+static void forward_signal(int sig) {
+  if (forward_to > 0) kill(forward_to, sig);
+}
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static void set_forwarding(void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sa.sa_flags = SA_RESTART;
+  for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaction(forwarded[i], &sa, NULL);
+}
+
+static int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+/* Forks CHILD with forwarding set up race-free; returns its pid in the parent. */
+static pid_t fork_forwarding(void) {
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
+  pid_t pid = fork();
+  if (pid < 0) fail("fork");
+  if (pid == 0) {
+    set_forwarding(SIG_DFL);
+    forward_to = 0;
+  } else {
+    forward_to = pid;
+    set_forwarding(forward_signal);
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return pid;
+}
+
+/* Waits for PID, reaping every other child on the way (as PID 1 that means orphans too). */
+static void wait_and_exit(pid_t pid) {
+  for (;;) {
+    int status;
+    pid_t got = waitpid(-1, &status, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail("wait");
+    if (got == pid) _exit(exit_code_of(status));
+  }
+}
+
+static void run_command(void) {
+  if (!spec.foreground && setsid() < 0) fail("setsid");
+  set_capabilities();
+  switch_user();
+  if (chdir(spec.cwd) < 0) fail("chdir %s", spec.cwd);
+  exec_command();
+}
+
+static void init_main(void) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
+  join_cgroups();
+  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (spec.netns ? CLONE_NEWNET : 0);
+  if (unshare(flags) < 0) fail("unshare");
+  if (spec.netns) loopback_up();
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("make mounts private");
+  mount_rootfs();
+  mount_system();
+  mount_extra();
+  enter_root();
+  protect_kernel_files();
+  if (spec.hostname && sethostname(spec.hostname, strlen(spec.hostname)) < 0) fail("sethostname");
+  make_cwd();
+  drop_bounding_set();
+  pid_t child = fork_forwarding();
+  if (child == 0) run_command();
+  wait_and_exit(child);
+}
+
+int main(int argc, char **argv) {
+  if (fcntl(3, F_SETFD, FD_CLOEXEC) == 0) status_fd = 3;
+  if (argc != 2) { errno = 0; fail("usage: tsbuild-sandbox SPECFILE"); }
+  pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
+  if (getppid() != parent) { errno = 0; fail("parent exited"); }
+  read_spec(argv[1]);
+  parse_spec();
+  spec.env[spec.nenv] = NULL;
+  spec.args[spec.nargs] = NULL;
+  if (unshare(CLONE_NEWPID) < 0) fail("unshare pid namespace");
+  pid_t init = fork_forwarding();
+  if (init == 0) init_main();
+  wait_and_exit(init);
+}

@@ -1,0 +1,35 @@
+// The sandbox backend interface shared by the builtin helper and the OCI runtimes (runc, crun).
+import type { SandboxSpec } from './spec.js';
+
+export interface RunOptions {
+  /** Aborting kills every process of the sandbox; `run` settles only after cleanup. */
+  signal?: AbortSignal;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Bytes fed to the process's stdin in `pipe` mode (stdin is empty otherwise). */
+  stdin?: string | Uint8Array;
+  /**
+   * Called with the pid of the host-side process (the builtin helper, or `runc run`) once it is
+   * spawned. Signals sent to it (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1/2, SIGWINCH) are forwarded
+   * to the command inside, e.g. for `tsbuild run` to pass on its own SIGTERM.
+   */
+  onSpawn?: (hostPid: number) => void;
+}
+
+export interface RunResult {
+  /** The command's exit status; 128 + N when signal N killed it (as a shell reports it). */
+  exitCode: number;
+  /** The signal that killed the command, when `exitCode` > 128 came from one. */
+  signal?: NodeJS.Signals;
+}
+
+export type BackendName = 'builtin' | 'runc' | 'crun';
+
+export interface SandboxBackend {
+  readonly name: BackendName;
+  /**
+   * Runs `spec.args` in a fresh sandbox and resolves with its exit status.
+   * Rejects with TsbuildError `SANDBOX` when the sandbox cannot be set up and `CANCELLED` on abort.
+   */
+  run(spec: SandboxSpec, options?: RunOptions): Promise<RunResult>;
+}

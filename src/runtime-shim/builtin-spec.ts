@@ -1,0 +1,50 @@
+// Encodes a SandboxSpec as the NUL-separated token file that native/tsbuild-sandbox.c reads.
+import { TsbuildError } from '../errors.js';
+import { overlayMountData } from './overlay-options.js';
+import type { Mount, SandboxSpec } from './spec.js';
+
+export interface HelperInputs {
+  rootMountpoint: string;
+  /** Where the short lowerdir symlinks go (see overlayMountData). */
+  lowerLinkDir: string;
+  etcMounts: Mount[];
+  /** cgroup.procs files the sandbox's init joins. */
+  cgroupProcs: string[];
+}
+
+/** The token file's bytes: every token NUL-terminated, keys followed by their fixed arguments. */
+export function encodeHelperSpec(spec: SandboxSpec, inputs: HelperInputs): Buffer {
+  const tokens: string[] = ['root', inputs.rootMountpoint, ...rootfsTokens(spec, inputs.lowerLinkDir)];
+  for (const m of [...(spec.mounts ?? []), ...inputs.etcMounts]) tokens.push(...mountTokens(m));
+  if (spec.hostname !== undefined) tokens.push('hostname', spec.hostname);
+  if (spec.network === 'none') tokens.push('netns');
+  if (spec.stdio === 'inherit') tokens.push('foreground');
+  tokens.push('uid', uint(spec.user.uid), 'gid', uint(spec.user.gid));
+  for (const g of spec.user.additionalGids ?? []) tokens.push('group', uint(g));
+  tokens.push('cwd', spec.cwd);
+  for (const e of spec.env) tokens.push('env', e);
+  for (const a of spec.args) tokens.push('arg', a);
+  for (const c of inputs.cgroupProcs) tokens.push('cgroup', c);
+  for (const t of tokens) {
+    if (t.includes('\0')) throw new TsbuildError('SANDBOX', `sandbox spec value contains a NUL byte: ${JSON.stringify(t)}`);
+  }
+  return Buffer.from(tokens.map((t) => `${t}\0`).join(''), 'utf8');
+}
+
+function rootfsTokens(spec: SandboxSpec, linkDir: string): string[] {
+  const rootfs = spec.rootfs;
+  if (rootfs.kind === 'directory') return ['rootfs-dir', rootfs.path];
+  return ['overlay', overlayMountData(rootfs, linkDir)];
+}
+
+function mountTokens(m: Mount): string[] {
+  if (!m.target.startsWith('/')) throw new TsbuildError('SANDBOX', `mount target must be absolute: ${m.target}`);
+  if (m.type === 'bind' && !m.source) throw new TsbuildError('SANDBOX', `bind mount of ${m.target} has no source`);
+  const source = m.type === 'bind' ? (m.source as string) : m.type;
+  return ['mount', m.type, source, m.target, m.readonly ? '1' : '0', (m.options ?? []).join(',')];
+}
+
+function uint(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 0xfffffffe) throw new TsbuildError('SANDBOX', `invalid uid/gid ${n}`);
+  return String(n);
+}

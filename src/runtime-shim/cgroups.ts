@@ -1,0 +1,67 @@
+// Per-run cgroups: creates a limited cgroup for one sandbox run and sweeps ones left by dead processes.
+import { readdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TsbuildError } from '../errors.js';
+import type { SandboxLimits } from './spec.js';
+import { createV1Cgroup } from './cgroups-v1.js';
+import { createV2Cgroup } from './cgroups-v2.js';
+import type { RunCgroup } from './cgroup-handle.js';
+import { runCgroupParents, type CgroupLayout } from './cgroup-layout.js';
+
+export type { RunCgroup } from './cgroup-handle.js';
+export { detectCgroupLayout, runCgroupParents, type CgroupLayout } from './cgroup-layout.js';
+
+/** Creates `tsbuild/<name>` in every relevant hierarchy and writes the limits. */
+export function createRunCgroup(layout: CgroupLayout, name: string, limits: SandboxLimits = {}): RunCgroup {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TsbuildError('SANDBOX', `invalid cgroup name ${name}`);
+  try {
+    return layout.version === 2 ? createV2Cgroup(layout.root, name, limits) : createV1Cgroup(layout, name, limits);
+  } catch (err) {
+    if (err instanceof TsbuildError) throw err;
+    throw new TsbuildError('SANDBOX', `cannot create cgroup ${name}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Removes empty per-run cgroups whose tsbuild process is gone (killed before it could clean up).
+ * Run cgroup names carry the owning pid: `run-<pid>-<random>`. (runc's own are removed by `runc delete`.)
+ */
+export function removeStaleCgroups(layout: CgroupLayout): void {
+  for (const parent of runCgroupParents(layout)) {
+    for (const name of listDirs(parent)) {
+      const owner = /^run-(\d+)-/.exec(name)?.[1];
+      if (owner === undefined || processAlive(Number(owner))) continue;
+      try {
+        rmdirSync(join(parent, name));
+      } catch {
+        // Still has processes, or already gone.
+      }
+    }
+    if (listDirs(parent).length === 0) removeEmptyDir(parent);
+  }
+}
+
+function listDirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeEmptyDir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // In use again, or gone.
+  }
+}

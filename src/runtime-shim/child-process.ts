@@ -1,0 +1,65 @@
+// Starts a sandbox's host-side process (helper or OCI runtime) with the stdio the spec asks for.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { RunOptions, RunResult } from './backend.js';
+import type { StdioMode } from './spec.js';
+
+export interface StartedProcess {
+  child: ChildProcess;
+  /** Settles when the process has exited and its pipes are closed. */
+  done: Promise<{ exitCode: number; statusText: string }>;
+}
+
+/** Spawns `command`; with `statusPipe` an extra pipe is passed as fd 3 and its text collected. */
+export function startProcess(
+  command: string,
+  args: string[],
+  mode: StdioMode,
+  options: RunOptions,
+  statusPipe = false,
+): StartedProcess {
+  const inherit = mode === 'inherit';
+  const stdio: ('pipe' | 'inherit' | 'ignore')[] = inherit ? ['inherit', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'];
+  if (statusPipe) stdio.push('pipe');
+  const child = spawn(command, args, { stdio });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  if (!inherit) feedStdin(child, options.stdin);
+  if (options.onStdout) child.stdout?.on('data', options.onStdout);
+  if (options.onStderr) child.stderr?.on('data', options.onStderr);
+  const status = statusPipe ? collect(child.stdio[3] as Readable) : Promise.resolve('');
+  const done = new Promise<{ exitCode: number; statusText: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const exitCode = code ?? 128 + (signal ? constants.signals[signal] : 0);
+      void status.then((statusText) => resolve({ exitCode, statusText }));
+    });
+  });
+  return { child, done };
+}
+
+function feedStdin(child: ChildProcess, input: RunOptions['stdin']): void {
+  const stdin = child.stdin;
+  if (!stdin) return;
+  stdin.on('error', () => undefined); // the command may exit without reading its input
+  stdin.end(input ?? '');
+}
+
+function collect(stream: Readable | undefined): Promise<string> {
+  if (!stream) return Promise.resolve('');
+  return new Promise((resolve) => {
+    let text = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (s: string) => (text += s));
+    stream.on('close', () => resolve(text));
+    stream.on('error', () => resolve(text));
+  });
+}
+
+/** The RunResult for an exit code reported the way a shell reports it. */
+export function resultFromExitCode(exitCode: number): RunResult {
+  const signo = exitCode - 128;
+  if (signo <= 0 || signo > 64) return { exitCode };
+  const name = Object.entries(constants.signals).find(([, n]) => n === signo)?.[0] as NodeJS.Signals | undefined;
+  return name ? { exitCode, signal: name } : { exitCode };
+}

@@ -1,0 +1,86 @@
+// Writes a SandboxSpec as an OCI runtime-spec config.json (runtime-spec v1.0.2) for runc/crun.
+import type { Mount, SandboxLimits, SandboxSpec } from './spec.js';
+import { DEFAULT_CAPABILITIES } from './spec.js';
+
+/** The subset of the OCI runtime config that tsbuild writes. */
+export interface OciRuntimeConfig {
+  ociVersion: string;
+  process: Record<string, unknown>;
+  root: { path: string; readonly: boolean };
+  hostname: string;
+  mounts: { destination: string; type: string; source: string; options: string[] }[];
+  linux: Record<string, unknown>;
+}
+
+/** Docker's masked and read-only paths (moby oci/defaults.go). */
+const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+  '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware',
+  '/sys/devices/virtual/powercap'];
+const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export function ociConfig(spec: SandboxSpec, rootPath: string, etcMounts: Mount[], cgroupsPath: string): OciRuntimeConfig {
+  const caps = [...DEFAULT_CAPABILITIES];
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: { uid: spec.user.uid, gid: spec.user.gid, additionalGids: spec.user.additionalGids ?? [] },
+      args: spec.args,
+      env: spec.env,
+      cwd: spec.cwd,
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      noNewPrivileges: true,
+    },
+    root: { path: rootPath, readonly: false },
+    hostname: spec.hostname ?? 'tsbuild',
+    mounts: [...systemMounts(), ...[...(spec.mounts ?? []), ...etcMounts].map(ociMount)],
+    linux: {
+      namespaces: namespaces(spec),
+      ...idMappings(spec),
+      resources: resources(spec.limits ?? {}),
+      cgroupsPath,
+      maskedPaths: MASKED_PATHS,
+      readonlyPaths: READONLY_PATHS,
+    },
+  };
+}
+
+function systemMounts(): OciRuntimeConfig['mounts'] {
+  return [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts',
+      options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+  ];
+}
+
+function ociMount(m: Mount): OciRuntimeConfig['mounts'][number] {
+  const rw = m.readonly ? 'ro' : 'rw';
+  if (m.type === 'bind') {
+    return { destination: m.target, type: 'bind', source: m.source ?? '', options: ['rbind', rw, ...(m.options ?? [])] };
+  }
+  return { destination: m.target, type: m.type, source: m.type, options: ['nosuid', 'nodev', rw, ...(m.options ?? [])] };
+}
+
+function namespaces(spec: SandboxSpec): { type: string }[] {
+  const list = ['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type }));
+  if (spec.network === 'none') list.push({ type: 'network' });
+  if (spec.uidMappings?.length) list.push({ type: 'user' });
+  return list;
+}
+
+function idMappings(spec: SandboxSpec): Record<string, unknown> {
+  if (!spec.uidMappings?.length) return {};
+  return { uidMappings: spec.uidMappings, gidMappings: spec.gidMappings ?? spec.uidMappings };
+}
+
+function resources(limits: SandboxLimits): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (limits.memoryBytes !== undefined) out['memory'] = { limit: limits.memoryBytes, swap: limits.memoryBytes };
+  if (limits.cpus !== undefined) out['cpu'] = { quota: Math.max(1000, Math.round(limits.cpus * 100_000)), period: 100_000 };
+  if (limits.pidsLimit !== undefined) out['pids'] = { limit: limits.pidsLimit };
+  return out;
+}

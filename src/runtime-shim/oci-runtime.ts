@@ -1,0 +1,105 @@
+// The runc/crun backend: the same SandboxSpec as an OCI bundle, run with `<runtime> run --bundle`.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { TsbuildError } from '../errors.js';
+import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
+import { resultFromExitCode, startProcess } from './child-process.js';
+import { ociConfig } from './oci-config.js';
+import { overlayMountData } from './overlay-options.js';
+import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
+import type { SandboxSpec } from './spec.js';
+
+const run = promisify(execFile);
+
+/** runc, or crun (same CLI; crun refuses cgroup v1/v2 hybrid hosts, so it is untested here). */
+export class OciRuntimeBackend implements SandboxBackend {
+  readonly name: 'runc' | 'crun';
+  readonly binary: string;
+
+  constructor(name: 'runc' | 'crun', binary: string = name) {
+    this.name = name;
+    this.binary = binary;
+  }
+
+  async run(spec: SandboxSpec, options: RunOptions = {}): Promise<RunResult> {
+    if (spec.stdio === 'tty') throw new TsbuildError('SANDBOX', `a terminal (tty) is not supported with ${this.name} yet`);
+    return withRunDir(spec, options.signal, async (dir, runSpec) => {
+      const rootPath = await mountRootfs(runSpec, dir);
+      try {
+        return await this.runBundle(dir, runSpec, rootPath, options);
+      } finally {
+        if (rootPath === dir.rootMountpoint) await run('umount', [rootPath]);
+      }
+    });
+  }
+
+  private async runBundle(dir: RunDir, spec: SandboxSpec, rootPath: string, options: RunOptions): Promise<RunResult> {
+    // Also the cgroup name, directly under each hierarchy's root: `runc delete` leaves nothing behind.
+    const id = `tsbuild-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const stateDir = join(dir.path, 'state');
+    mkdirSync(stateDir);
+    writeFileSync(join(dir.path, 'config.json'), JSON.stringify(ociConfig(spec, rootPath, dir.etcMounts, `/${id}`)));
+    const log = join(dir.path, 'runtime.log');
+    const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
+    if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
+    const started = startProcess(this.binary, [...global, 'run', '--bundle', dir.path, id], spec.stdio ?? 'pipe', options);
+    let killer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      // The container may not exist yet when the abort comes: keep killing until `runc run` returns.
+      const kill = (): void => void run(this.binary, [...global, 'kill', id, 'KILL']).catch(() => undefined);
+      kill();
+      killer = setInterval(kill, 100);
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const { exitCode } = await started.done;
+      if (options.signal?.aborted) throw cancelledError();
+      return this.interpret(exitCode, log, options);
+    } finally {
+      clearInterval(killer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // Removes the container's state and cgroup, killing whatever is left.
+      await run(this.binary, [...global, 'delete', '--force', id]).catch(() => undefined);
+    }
+  }
+
+  /** A runtime error before the command started is a SANDBOX error, except a missing executable (127). */
+  private interpret(exitCode: number, log: string, options: RunOptions): RunResult {
+    const error = lastLoggedError(log);
+    if (exitCode === 0 || !error) return resultFromExitCode(exitCode);
+    if (/exec: .*(executable file not found|no such file or directory)/.test(error)) {
+      options.onStderr?.(Buffer.from(`${this.name}: ${error}\n`));
+      return { exitCode: 127 };
+    }
+    throw new TsbuildError('SANDBOX', `${this.name}: ${error}`);
+  }
+}
+
+/** The bundle root: the directory itself, or an overlay mounted on the run dir's mount point. */
+async function mountRootfs(spec: SandboxSpec, dir: RunDir): Promise<string> {
+  const rootfs = spec.rootfs;
+  if (rootfs.kind === 'directory') return rootfs.path;
+  const data = overlayMountData(rootfs, join(dir.path, 'l'));
+  try {
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', data, dir.rootMountpoint]);
+  } catch (err) {
+    throw new TsbuildError('SANDBOX', `cannot mount the overlay rootfs: ${(err as Error).message}`, { cause: err });
+  }
+  return dir.rootMountpoint;
+}
+
+function lastLoggedError(log: string): string | undefined {
+  if (!existsSync(log)) return undefined;
+  const errors = readFileSync(log, 'utf8').split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string };
+      return entry.level === 'error' && entry.msg ? [entry.msg] : [];
+    } catch {
+      return [];
+    }
+  });
+  return errors.at(-1);
+}

@@ -1,0 +1,30 @@
+// The overlayfs mount options of a sandbox rootfs, shared by the builtin helper and the runc backend.
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { TsbuildError } from '../errors.js';
+import type { OverlayRootfs } from './spec.js';
+
+/**
+ * `lowerdir=...,upperdir=...,workdir=...` plus the options that keep the upper dir a
+ * self-contained diff (no redirects of renamed dirs, no metadata-only copy-ups, no index).
+ * Each lowerdir is reached through a short symlink `<linkDir>/<n>`: the kernel reads the options
+ * from one 4 KiB page, which long snapshot paths would fill after a few dozen layers.
+ */
+export function overlayMountData(rootfs: OverlayRootfs, linkDir: string): string {
+  if (rootfs.lowerdirs.length === 0) throw new TsbuildError('SANDBOX', 'overlay rootfs needs at least one lowerdir');
+  // overlayfs options are comma-separated and lowerdir is colon-separated.
+  const bad = [linkDir, rootfs.upperdir, rootfs.workdir].find((p) => /[,:]/.test(p));
+  if (bad) throw new TsbuildError('SANDBOX', `overlay path may not contain ',' or ':': ${bad}`);
+  mkdirSync(linkDir, { recursive: true });
+  const lowers = rootfs.lowerdirs.map((dir, i) => {
+    const link = join(linkDir, String(i));
+    symlinkSync(dir, link);
+    return link;
+  });
+  const data = `lowerdir=${lowers.join(':')},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}`;
+  const full = `${data},redirect_dir=off,metacopy=off,index=off`;
+  if (Buffer.byteLength(full) >= 4096) {
+    throw new TsbuildError('SANDBOX', `too many layers for one overlay mount (${rootfs.lowerdirs.length})`);
+  }
+  return full;
+}

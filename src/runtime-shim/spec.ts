@@ -1,0 +1,94 @@
+// SandboxSpec: the part of the OCI runtime spec that one RUN step (or `tsbuild run`) needs.
+
+/** A directory used as the root as-is; writes go straight into it. */
+export interface DirectoryRootfs {
+  kind: 'directory';
+  path: string;
+}
+
+/** An overlay of read-only layer directories plus an upper directory that collects the changes. */
+export interface OverlayRootfs {
+  kind: 'overlay';
+  /** Layer directories, top-most first (overlayfs `lowerdir` order). */
+  lowerdirs: string[];
+  upperdir: string;
+  /** Empty scratch directory on the same filesystem as `upperdir`. */
+  workdir: string;
+}
+
+export type Rootfs = DirectoryRootfs | OverlayRootfs;
+
+export type MountType = 'bind' | 'tmpfs' | 'proc' | 'sysfs' | 'mqueue';
+
+export interface Mount {
+  type: MountType;
+  /** Host path for `bind`; ignored (use the type name) otherwise. */
+  source?: string;
+  /** Absolute path inside the sandbox. */
+  target: string;
+  readonly?: boolean;
+  /** Filesystem options, e.g. `size=64m,mode=1777` for tmpfs. */
+  options?: string[];
+}
+
+export interface SandboxUser {
+  uid: number;
+  gid: number;
+  additionalGids?: number[];
+}
+
+/** One contiguous id range of a user namespace (for a future rootless mode). */
+export interface IdMapping {
+  containerId: number;
+  hostId: number;
+  size: number;
+}
+
+export interface SandboxLimits {
+  memoryBytes?: number;
+  /** Fractional CPUs, e.g. 1.5 (a CFS quota over a 100 ms period). */
+  cpus?: number;
+  pidsLimit?: number;
+}
+
+/** Files the sandbox sees at /etc; bind-mounted from a temp dir so they never land in a layer. */
+export interface EtcFiles {
+  hosts?: string;
+  resolvConf?: string;
+  hostname?: string;
+}
+
+/**
+ * `pipe`: stdin from RunOptions.stdin (or empty), stdout/stderr to the callbacks.
+ * `inherit`: the sandbox shares tsbuild's stdio and stays in its foreground process group.
+ * `tty`: a pseudo-terminal inside the sandbox (not implemented yet: rejected with SANDBOX).
+ */
+export type StdioMode = 'pipe' | 'inherit' | 'tty';
+
+export interface SandboxSpec {
+  args: string[];
+  /** `KEY=value` entries, exactly what the process sees. */
+  env: string[];
+  /** Absolute working directory; created (owned by root) when missing, like Docker. */
+  cwd: string;
+  user: SandboxUser;
+  rootfs: Rootfs;
+  mounts?: Mount[];
+  network: 'host' | 'none';
+  hostname?: string;
+  limits?: SandboxLimits;
+  stdio?: StdioMode;
+  etcFiles?: EtcFiles;
+  /** User-namespace mappings; only the runc backend honours them today. */
+  uidMappings?: IdMapping[];
+  gidMappings?: IdMapping[];
+}
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Docker's default capability set (moby oci/caps/defaults.go), as OCI names. */
+export const DEFAULT_CAPABILITIES = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW',
+  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE',
+  'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+] as const;

@@ -1,0 +1,83 @@
+// Ctrl-C and kill -9 of a tsbuild process leave no sandbox process, mount or cgroup behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { detectCgroupLayout, removeStaleCgroups } from '../../src/runtime-shim/index.js';
+import { processesWith, runCgroupsOf } from './fixture.js';
+
+const runner = fileURLToPath(new URL('./interrupt-runner.ts', import.meta.url));
+
+// The runner's temp files (fixture, run dirs) go here, so even a killed runner leaves nothing in /tmp.
+let runnerTmp: string;
+beforeEach(() => {
+  runnerTmp = mkdtempSync(join(tmpdir(), 'tsbuild-interrupt-'));
+});
+afterEach(() => rmSync(runnerTmp, { recursive: true, force: true }));
+
+function startRunner(backend: string, marker: string): { child: ChildProcess; output: () => string; started: Promise<void> } {
+  // detached: its own process group, so a group signal reaches it like a terminal's Ctrl-C would.
+  const child = spawn(process.execPath, ['--import', 'tsx', runner, backend, marker], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TMPDIR: runnerTmp },
+  });
+  let out = '';
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('started')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`runner exited early: ${out}`)));
+  });
+  return { child, output: () => out, started };
+}
+
+const exited = (child: ChildProcess): Promise<void> => new Promise((resolve) => child.once('exit', () => resolve()));
+
+describe.each(['builtin', 'runc'] as const)('interrupting a tsbuild process (%s)', (backend) => {
+  it('Ctrl-C (SIGINT to the process group) cancels the run and cleans up', async () => {
+    const marker = String(800000 + Math.floor(Math.random() * 99999));
+    const { child, output, started } = startRunner(backend, marker);
+    await started;
+    const done = exited(child);
+    process.kill(-(child.pid as number), 'SIGINT');
+    await done;
+    expect(output()).toMatch(/error CANCELLED|finished/);
+    expect(leftovers(marker, child.pid as number)).toEqual({ processes: [], mounts: [], cgroups: [] });
+  });
+});
+
+describe('kill -9 of a tsbuild process (builtin)', () => {
+  it('takes the sandbox down with it; the empty cgroup is swept by the next run', async () => {
+    const marker = String(700000 + Math.floor(Math.random() * 99999));
+    const { child, started } = startRunner('builtin', marker);
+    await started;
+    const done = exited(child);
+    child.kill('SIGKILL');
+    await done;
+    await waitFor(() => processesWith(marker).length === 0);
+    expect(processesWith(marker)).toEqual([]);
+    const layout = detectCgroupLayout();
+    expect(layout).toBeDefined();
+    // The kernel empties the cgroup shortly after the last process exits; the sweep retries like the next run would.
+    await waitFor(() => {
+      if (layout) removeStaleCgroups(layout);
+      return leftovers(marker, child.pid as number).cgroups.length === 0;
+    });
+    expect(leftovers(marker, child.pid as number)).toEqual({ processes: [], mounts: [], cgroups: [] });
+  });
+});
+
+function leftovers(marker: string, pid: number): { processes: number[]; mounts: string[]; cgroups: string[] } {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes('tsbuild-run-'));
+  return { processes: processesWith(marker), mounts, cgroups: runCgroupsOf(pid) };
+}
+
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}

@@ -1,0 +1,210 @@
+// Behaviour of every sandbox backend over a busybox rootfs: isolation, identity, limits, overlay, cleanup.
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { makeFixture, makeSandboxRootfs, processesWith, runCaptured, runCgroupsOf, sh, type Fixture } from './fixture.js';
+
+const DOCKER_DEFAULT_CAPS = '00000000a80425fb';
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await makeFixture();
+});
+afterAll(() => fx.cleanup());
+
+describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
+  let backend: SandboxBackend;
+  beforeAll(() => {
+    // Fails loudly (SANDBOX) when the helper is not built or runc is not installed.
+    backend = selectBackend(name);
+  });
+
+  it('runs echo and captures stdout, stderr and stdin', async () => {
+    const r = await runCaptured(backend, fx.spec(sh('echo hi; echo oops >&2; cat')), { stdin: 'from stdin' });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'hi\nfrom stdin', stderr: 'oops\n' });
+  });
+
+  it('propagates exit codes and death by signal', async () => {
+    expect((await runCaptured(backend, fx.spec(sh('exit 3')))).exitCode).toBe(3);
+    const killed = await runCaptured(backend, fx.spec(sh('kill -9 $$; echo survived')));
+    // Under runc the command is PID 1 of its namespace, and PID 1 cannot be killed from inside it.
+    if (name === 'builtin') expect(killed).toMatchObject({ exitCode: 137, signal: 'SIGKILL', stdout: '' });
+    else expect(killed).toMatchObject({ exitCode: 0, stdout: 'survived\n' });
+  });
+
+  it('forwards SIGTERM sent to the host process (onSpawn) to the command', async () => {
+    let hostPid = 0;
+    let sent = false;
+    const r = await runCaptured(backend, fx.spec(sh('trap "echo got-term; exit 7" TERM; echo ready; sleep 5 & wait')), {
+      onSpawn: (pid) => (hostPid = pid),
+    }, (text) => {
+      if (sent || !text.includes('ready')) return;
+      sent = true;
+      process.kill(hostPid, 'SIGTERM');
+    });
+    expect(r).toMatchObject({ exitCode: 7, stdout: 'ready\ngot-term\n' });
+  });
+
+  it('reports a missing executable as exit status 127', async () => {
+    const r = await runCaptured(backend, fx.spec(['no-such-command']));
+    expect(r.exitCode).toBe(127);
+  });
+
+  it('passes env and creates a missing cwd', async () => {
+    const r = await runCaptured(backend, fx.spec(sh('echo "$GREETING"; pwd'), { env: ['PATH=/bin', 'GREETING=hello'], cwd: '/work/a/b' }));
+    expect(r.stdout).toBe('hello\n/work/a/b\n');
+  });
+
+  it('shows only its own processes in a fresh PID namespace', async () => {
+    const r = await runCaptured(backend, fx.spec(sh('ls -d /proc/[0-9]* | wc -l; cat /proc/1/cmdline | tr "\\0" " "')));
+    const [count, pid1] = r.stdout.split('\n');
+    // builtin: init + sh + ls/wc/cat pipeline; runc: sh is PID 1.
+    expect(Number(count)).toBeLessThanOrEqual(5);
+    if (name === 'builtin') expect(pid1).toContain('tsbuild-sandbox');
+    else expect(pid1).toContain('sh -c');
+  });
+
+  it('hides host paths outside the rootfs', async () => {
+    writeFileSync(join(fx.base, 'host-secret-marker'), 'secret');
+    const r = await runCaptured(backend, fx.spec(sh('find / -xdev -name "host-secret-marker*" | wc -l; cat /../host-secret-marker ../host-secret-marker 2>/dev/null | grep -cx secret; true')));
+    expect(r.stdout).toBe('0\n0\n');
+  });
+
+  it('runs on a plain directory rootfs, hides its parent and removes the mount points it created', async () => {
+    const rootfs = await makeSandboxRootfs(join(fx.base, `dir-rootfs-${name}`));
+    writeFileSync(join(fx.base, `dir-marker-${name}`), 'secret');
+    const spec = fx.spec(sh(`cat /../dir-marker-${name} 2>/dev/null; ls /; echo written > /made-here`), { rootfs: { kind: 'directory', path: rootfs } });
+    const r = await runCaptured(backend, spec);
+    expect(r.stdout).not.toContain('secret');
+    expect(r.stdout).toContain('proc');
+    expect(readFileSync(join(rootfs, 'made-here'), 'utf8')).toBe('written\n');
+    expect(readdirSync(rootfs).sort()).toEqual(['bin', 'etc', 'made-here', 'root', 'tmp']);
+    expect(readdirSync(join(rootfs, 'etc')).sort()).toEqual(['group', 'passwd']);
+  });
+
+  it('with network none has only the loopback interface, up', async () => {
+    const r = await runCaptured(backend, fx.spec(sh('ls /sys/class/net; cat /sys/class/net/lo/operstate'), { network: 'none' }));
+    expect(r.stdout.split('\n')[0]).toBe('lo');
+    expect(r.stdout.split('\n')[1]).not.toBe('down');
+    const host = await runCaptured(backend, fx.spec(sh('ls /sys/class/net')));
+    expect(host.stdout.trim().split('\n').sort()).toEqual(readdirSync('/sys/class/net').sort());
+  });
+
+  it('sets the hostname and generates /etc files that stay out of the upper dir', async () => {
+    const spec = fx.spec(sh('hostname; cat /etc/hostname; grep -c "127.0.1.1.*builder" /etc/hosts; echo ok > /etc/new'), { hostname: 'builder' });
+    const r = await runCaptured(backend, spec);
+    expect(r.stdout).toBe('builder\nbuilder\n1\n');
+    expect(readdirSync(join(spec.upperdir, 'etc')).sort()).toEqual(['new']);
+    for (const p of ['proc', 'dev', 'sys']) expect(existsSync(join(spec.upperdir, p))).toBe(false);
+  });
+
+  it('has Docker\'s default capabilities as root and none as another user', async () => {
+    const root = await runCaptured(backend, fx.spec(sh('id; grep -E "Cap(Eff|Bnd)|NoNewPrivs" /proc/self/status')));
+    expect(root.stdout).toContain('uid=0(root) gid=0(root)');
+    expect(root.stdout).toContain(`CapEff:\t${DOCKER_DEFAULT_CAPS}`);
+    expect(root.stdout).toContain(`CapBnd:\t${DOCKER_DEFAULT_CAPS}`);
+    expect(root.stdout).toContain('NoNewPrivs:\t1');
+    const user = await runCaptured(backend, fx.spec(sh('id; grep CapEff /proc/self/status'), { user: { uid: 1000, gid: 1000, additionalGids: [10] } }));
+    expect(user.stdout).toBe('uid=1000(user) gid=1000(user) groups=10(wheel)\nCapEff:\t0000000000000000\n');
+  });
+
+  it('writes changes into the overlay upper dir, deletions as whiteouts', async () => {
+    const spec = fx.spec(sh('echo data > /created; rm /etc/group'));
+    expect((await runCaptured(backend, spec)).exitCode).toBe(0);
+    expect(readFileSync(join(spec.upperdir, 'created'), 'utf8')).toBe('data\n');
+    const whiteout = lstatSync(join(spec.upperdir, 'etc/group'));
+    expect(whiteout.isCharacterDevice() && whiteout.rdev === 0).toBe(true);
+    expect(existsSync(join(fx.lower, 'etc/group'))).toBe(true);
+  });
+
+  it('binds host directories, read-only when asked', async () => {
+    const data = join(fx.base, `data-${name}`);
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, 'file'), 'content');
+    const spec = fx.spec(sh('cat /mnt/data/file; echo x > /mnt/data/other 2>/dev/null || echo read-only'), {
+      mounts: [{ type: 'bind', source: data, target: '/mnt/data', readonly: true }, { type: 'tmpfs', target: '/scratch' }],
+    });
+    expect((await runCaptured(backend, spec)).stdout).toBe('contentread-only\n');
+    expect(existsSync(join(spec.upperdir, 'mnt'))).toBe(false);
+  });
+
+  it('puts the command in a cgroup with the CFS quota of its CPU limit', async () => {
+    const controller = new AbortController();
+    let output = '';
+    let quota = '';
+    const running = backend.run(fx.spec(sh('cat /proc/self/cgroup; echo end; exec sleep 30'), { limits: { cpus: 0.5 } }), {
+      signal: controller.signal,
+      onStdout: (chunk) => {
+        output += chunk.toString();
+        if (!output.includes('end\n')) return;
+        try {
+          quota = cpuQuotaOf(output);
+        } finally {
+          controller.abort();
+        }
+      },
+    });
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(quota).toBe('50000');
+  });
+
+  it('kills an allocation loop at the memory limit (exit 137)', async () => {
+    const spec = fx.spec(sh('x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done'), { limits: { memoryBytes: 32 * 1024 * 1024 } });
+    expect((await runCaptured(backend, spec)).exitCode).toBe(137);
+  });
+
+  it('stops forks at the pids limit', async () => {
+    const spec = fx.spec(sh('for i in 1 2 3 4 5 6 7 8 9 10; do sleep 5 & done; echo unreachable'), { limits: { pidsLimit: 6 } });
+    const r = await runCaptured(backend, spec);
+    expect(r.stderr).toContain("can't fork");
+    expect(r.stdout).not.toContain('unreachable');
+  });
+
+  it('cleans up everything when aborted during a long sleep', async () => {
+    const marker = String(900000 + Math.floor(Math.random() * 99999));
+    const controller = new AbortController();
+    const running = backend.run(fx.spec(sh(`echo started; exec sleep ${marker}`)), {
+      signal: controller.signal,
+      onStdout: () => controller.abort(),
+    });
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(processesWith(marker)).toEqual([]);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain('tsbuild-run-');
+    expect(runCgroupsOf(process.pid)).toEqual([]);
+  });
+
+  it('cleans up when aborted while the sandbox is still starting', async () => {
+    const marker = String(600000 + Math.floor(Math.random() * 99999));
+    const controller = new AbortController();
+    const running = backend.run(fx.spec(sh(`exec sleep ${marker}`)), { signal: controller.signal });
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(processesWith(marker)).toEqual([]);
+    expect(runCgroupsOf(process.pid)).toEqual([]);
+  });
+});
+
+describe('builtin init (PID 1)', () => {
+  it('reaps orphaned zombies', async () => {
+    const backend = selectBackend('builtin');
+    const script = 'sh -c "sleep 0.1 &"; sleep 0.6; grep -l "^State:.Z" /proc/[0-9]*/status | wc -l';
+    expect((await runCaptured(backend, fx.spec(sh(script)))).stdout).toBe('0\n');
+  });
+
+  it('forwards SIGTERM to the command and exits with its status', async () => {
+    const backend = selectBackend('builtin');
+    const script = 'trap "echo got-term; exit 42" TERM; kill -TERM 1; sleep 5 & wait';
+    const r = await runCaptured(backend, fx.spec(sh(script)));
+    expect(r).toMatchObject({ exitCode: 42, stdout: 'got-term\n' });
+  });
+});
+
+/** The CFS quota (µs per 100 ms) of the cgroup in a /proc/<pid>/cgroup text: v1 `N:cpu,...:/path` or v2 `0::/path`. */
+function cpuQuotaOf(procCgroup: string): string {
+  const lines = procCgroup.split('\n').map((l) => l.split(':'));
+  const v1 = lines.find(([, ctrls]) => ctrls?.split(',').includes('cpu'));
+  if (v1) return readFileSync(join('/sys/fs/cgroup/cpu', v1[2] ?? '', 'cpu.cfs_quota_us'), 'utf8').trim();
+  const v2 = lines.find(([id]) => id === '0');
+  return readFileSync(join('/sys/fs/cgroup', v2?.[2] ?? '', 'cpu.max'), 'utf8').split(' ')[0] ?? '';
+}

@@ -1,0 +1,89 @@
+// The spec as the native helper's token file and as an OCI runtime config.json.
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeHelperSpec } from '../../src/runtime-shim/builtin-spec.js';
+import { ociConfig } from '../../src/runtime-shim/oci-config.js';
+import { DEFAULT_CAPABILITIES, type SandboxSpec } from '../../src/runtime-shim/index.js';
+
+const base: SandboxSpec = {
+  args: ['/bin/sh', '-c', 'echo hi'],
+  env: ['PATH=/bin'],
+  cwd: '/src',
+  user: { uid: 1000, gid: 1001, additionalGids: [10, 20] },
+  rootfs: { kind: 'overlay', lowerdirs: ['/l/top', '/l/base'], upperdir: '/u', workdir: '/w' },
+  mounts: [{ type: 'tmpfs', target: '/tmp', options: ['size=1m'] }],
+  network: 'none',
+  hostname: 'box',
+  limits: { memoryBytes: 1 << 20, cpus: 2, pidsLimit: 10 },
+};
+
+const linkBase = mkdtempSync(join(tmpdir(), 'tsbuild-links-'));
+afterAll(() => rmSync(linkBase, { recursive: true, force: true }));
+let runs = 0;
+
+const tokens = (spec: SandboxSpec): string[] => {
+  const inputs = { rootMountpoint: '/run/root', lowerLinkDir: join(linkBase, `l${runs++}`), etcMounts: [], cgroupProcs: ['/cg/cgroup.procs'] };
+  return encodeHelperSpec(spec, inputs).toString('utf8').split('\0').slice(0, -1);
+};
+
+describe('encodeHelperSpec', () => {
+  it('writes every field as NUL-terminated key/value tokens', () => {
+    const links = join(linkBase, `l${runs}`);
+    expect(tokens(base)).toEqual([
+      'root', '/run/root', 'overlay', `lowerdir=${links}/0:${links}/1,upperdir=/u,workdir=/w,redirect_dir=off,metacopy=off,index=off`,
+      'mount', 'tmpfs', 'tmpfs', '/tmp', '0', 'size=1m',
+      'hostname', 'box', 'netns', 'uid', '1000', 'gid', '1001', 'group', '10', 'group', '20', 'cwd', '/src',
+      'env', 'PATH=/bin', 'arg', '/bin/sh', 'arg', '-c', 'arg', 'echo hi', 'cgroup', '/cg/cgroup.procs',
+    ]);
+  });
+
+  it('reaches each lowerdir through a short symlink, top-most first', () => {
+    tokens(base);
+    const links = join(linkBase, `l${runs - 1}`);
+    expect([readlinkSync(join(links, '0')), readlinkSync(join(links, '1'))]).toEqual(['/l/top', '/l/base']);
+  });
+
+  it.each([
+    ['a NUL byte in an argument', { args: ['a\0b'] }],
+    ['a comma in the upper dir path', { rootfs: { kind: 'overlay', lowerdirs: ['/a'], upperdir: '/u,x', workdir: '/w' } }],
+    ['too many layers for one mount page', { rootfs: { kind: 'overlay', lowerdirs: Array(200).fill('/l'), upperdir: '/u', workdir: '/w' } }],
+    ['no lower layer', { rootfs: { kind: 'overlay', lowerdirs: [], upperdir: '/u', workdir: '/w' } }],
+    ['a relative mount target', { mounts: [{ type: 'tmpfs', target: 'tmp' }] }],
+    ['a bind mount without source', { mounts: [{ type: 'bind', target: '/x' }] }],
+    ['a negative uid', { user: { uid: -1, gid: 0 } }],
+  ] as [string, Partial<SandboxSpec>][])('rejects %s with SANDBOX', (_what, over) => {
+    expect(() => tokens({ ...base, ...over })).toThrow(expect.objectContaining({ code: 'SANDBOX' }));
+  });
+});
+
+describe('ociConfig', () => {
+  const config = ociConfig(base, '/run/root', [{ type: 'bind', source: '/run/etc/hosts', target: '/etc/hosts', readonly: true }], '/tsbuild/x');
+
+  it('maps process, user and capabilities', () => {
+    expect(config.process).toMatchObject({
+      args: base.args, env: base.env, cwd: '/src', noNewPrivileges: true,
+      user: { uid: 1000, gid: 1001, additionalGids: [10, 20] },
+      capabilities: { bounding: [...DEFAULT_CAPABILITIES], effective: [...DEFAULT_CAPABILITIES] },
+    });
+    expect(config.root).toEqual({ path: '/run/root', readonly: false });
+    expect(config.hostname).toBe('box');
+  });
+
+  it('adds a network namespace for network none and the resource limits', () => {
+    expect(config.linux['namespaces']).toEqual(['pid', 'ipc', 'uts', 'mount', 'network'].map((type) => ({ type })));
+    expect(config.linux['resources']).toEqual({
+      memory: { limit: 1 << 20, swap: 1 << 20 }, cpu: { quota: 200_000, period: 100_000 }, pids: { limit: 10 },
+    });
+    expect(config.linux['cgroupsPath']).toBe('/tsbuild/x');
+  });
+
+  it('mounts /proc, /dev, /sys read-only, then the spec mounts and the /etc files', () => {
+    expect(config.mounts.map((m) => m.destination)).toEqual(
+      ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/tmp', '/etc/hosts'],
+    );
+    expect(config.mounts.find((m) => m.destination === '/sys')?.options).toContain('ro');
+    expect(config.mounts.at(-1)).toEqual({ destination: '/etc/hosts', type: 'bind', source: '/run/etc/hosts', options: ['rbind', 'ro'] });
+  });
+});
