@@ -1,0 +1,38 @@
+// `tsbuild push REF`: upload a local image (and, for an index, every platform's manifest) to its registry.
+import type { Command } from 'commander';
+
+interface PushFlags {
+  quiet?: boolean;
+}
+
+export function register(program: Command): Command {
+  return program
+    .command('push')
+    .description('Upload an image to a registry')
+    .argument('<reference>', 'name of a local image, e.g. localhost:5000/app:1.0')
+    .option('-q, --quiet', 'print only the pushed digest')
+    .action(async (reference: string, flags: PushFlags) => {
+      const [{ pushImage }, { DiskContentStore }, { ImageNames }, { parseReference }] = await Promise.all([
+        import('../../registry/push.js'),
+        import('../../oci/disk-store.js'),
+        import('../../oci/image-names.js'),
+        import('../../oci/reference.js'),
+      ]);
+      const ref = parseReference(reference);
+      const store = await DiskContentStore.open();
+      const names = new ImageNames(store.layout);
+      const say = (line: string) => flags.quiet || process.stderr.write(`${line}\n`);
+      say(`The push refers to repository [${ref.domain}/${ref.path}]`);
+      const result = await pushImage(ref, {
+        store, names,
+        onProgress: (event) => {
+          const short = event.digest.slice(7, 19);
+          if (event.status === 'done') say(`${short}: Pushed`);
+          if (event.status === 'exists') say(`${short}: Layer already exists`);
+          if (event.status === 'mounted') say(`${short}: Mounted`);
+        },
+      });
+      say(`${ref.tag ?? ''}: digest: ${result.descriptor.digest} size: ${result.descriptor.size}`);
+      process.stdout.write(`${result.descriptor.digest}\n`);
+    });
+}

@@ -1,0 +1,114 @@
+// A client for one registry host: its endpoints (mirrors first for reads), credentials, one
+// connection pool, and the manifest/blob/upload/tag operations of the distribution API.
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import type { ContentStore } from '../oci/content-store.js';
+import type { Descriptor, Digest } from '../oci/types.js';
+import { repositoryScope } from './auth.js';
+import { downloadBlob, headBlob } from './blobs.js';
+import { dockerConfigPath, findCredentials, type Credentials } from './credentials.js';
+import { endpointsFor, type EndpointOptions } from './endpoints.js';
+import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
+import { Transport, type RetryOptions } from './transport.js';
+import { uploadBlob, type UploadOptions, type UploadOutcome } from './uploads.js';
+
+export interface RegistryClientOptions extends EndpointOptions, RetryOptions {
+  /** Credentials to use instead of the Docker config (e.g. `tsbuild login` verifying them). */
+  credentials?: Credentials;
+  /** Path of Docker's config.json (default `$DOCKER_CONFIG/config.json` or ~/.docker/config.json). */
+  dockerConfig?: string;
+  /** Blobs above this size are uploaded in chunks of it. */
+  chunkSize?: number;
+  dispatcher?: Dispatcher;
+}
+
+let sharedAgent: Agent | undefined;
+
+function defaultDispatcher(): Agent {
+  sharedAgent ??= new Agent({ connections: 16, keepAliveTimeout: 10_000 });
+  return sharedAgent;
+}
+
+export class RegistryClient {
+  /** Endpoint transports for reads, mirrors first; the last one is the registry itself. */
+  private readonly transports: Transport[];
+
+  constructor(readonly registry: string, private readonly options: RegistryClientOptions = {}) {
+    const configPath = options.dockerConfig ?? dockerConfigPath();
+    const dispatcher = options.dispatcher ?? defaultDispatcher();
+    this.transports = endpointsFor(registry, options).map((endpoint) => {
+      let cached: Promise<Credentials | undefined> | undefined;
+      const credentials = () => {
+        if (options.credentials && !endpoint.isMirror) return Promise.resolve(options.credentials);
+        cached ??= findCredentials(endpoint.registry, configPath);
+        return cached;
+      };
+      return new Transport(endpoint, credentials, dispatcher, options);
+    });
+  }
+
+  private get origin(): Transport {
+    return this.transports[this.transports.length - 1] as Transport;
+  }
+
+  /** Runs a read on each endpoint in turn (mirrors first) until one succeeds. */
+  private async read<T>(operation: (t: Transport) => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (const transport of this.transports) {
+      try {
+        return await operation(transport);
+      } catch (error) {
+        if (!transport.endpoint.isMirror) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  /** Checks that the registry answers and accepts our credentials (`GET /v2/`). */
+  async ping(): Promise<void> {
+    const response = await this.origin.expect({ method: 'GET', url: '/v2/', scopes: [], what: 'login' }, 200);
+    await response.body.dump();
+  }
+
+  getManifest(repo: string, reference: string): Promise<FetchedManifest> {
+    return this.read((t) => getManifest(t, repo, reference));
+  }
+
+  headManifest(repo: string, reference: string): Promise<Descriptor | undefined> {
+    return this.read((t) => headManifest(t, repo, reference));
+  }
+
+  putManifest(repo: string, reference: string, descriptor: Descriptor, bytes: Buffer): Promise<void> {
+    return putManifest(this.origin, repo, reference, descriptor, bytes);
+  }
+
+  headBlob(repo: string, digest: Digest): Promise<number | undefined> {
+    return this.read((t) => headBlob(t, repo, digest));
+  }
+
+  /** Streams a blob into the store, verified by digest; resumes broken downloads. */
+  fetchBlob(repo: string, descriptor: Descriptor, store: ContentStore, onBytes?: (done: number) => void): Promise<void> {
+    return this.read((t) => downloadBlob(t, repo, descriptor, store, onBytes));
+  }
+
+  uploadBlob(repo: string, descriptor: Descriptor, open: () => Promise<Readable>, options: UploadOptions = {}): Promise<UploadOutcome> {
+    return uploadBlob(this.origin, repo, descriptor, open, { chunkSize: this.options.chunkSize, ...options });
+  }
+
+  /** Every tag of a repository, following `Link` pagination (`pageSize` sets `?n=`). */
+  async listTags(repo: string, pageSize?: number): Promise<string[]> {
+    const tags: string[] = [];
+    let url: string | undefined = `/v2/${repo}/tags/list${pageSize ? `?n=${pageSize}` : ''}`;
+    const t = this.origin;
+    while (url) {
+      const response = await t.expect({ method: 'GET', url, scopes: [repositoryScope(repo, false)], what: `tags of ${repo}` }, 200);
+      const page = (await response.body.json()) as { tags?: string[] | null };
+      tags.push(...(page.tags ?? []));
+      const link = response.headers['link'];
+      const next = typeof link === 'string' ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+      url = next ? t.resolve(next).href : undefined;
+    }
+    return tags;
+  }
+}

@@ -1,0 +1,103 @@
+// Manifest endpoints (`/v2/<name>/manifests/<reference>`): HEAD, GET with the OCI and Docker
+// Accept list and digest checks, PUT with the manifest's own Content-Type.
+import { DigestMismatchError, sha256Digest } from '../oci/digest.js';
+import { MediaType, type Descriptor, type Digest } from '../oci/types.js';
+import { repositoryScope } from './auth.js';
+import { RegistryError } from './errors.js';
+import type { RegistryResponse, Transport } from './transport.js';
+
+export const MANIFEST_ACCEPT = [
+  MediaType.OciIndex,
+  MediaType.OciManifest,
+  MediaType.DockerManifestList,
+  MediaType.DockerManifest,
+].join(', ');
+
+/** Registries must accept manifests up to 4 MiB; refuse anything larger rather than buffer it. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+export interface FetchedManifest {
+  descriptor: Descriptor;
+  bytes: Buffer;
+}
+
+function header(response: RegistryResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function manifestPath(repo: string, reference: string): string {
+  return `/v2/${repo}/manifests/${reference}`;
+}
+
+/** HEADs a manifest; undefined when the registry does not have it. */
+export async function headManifest(t: Transport, repo: string, reference: string): Promise<Descriptor | undefined> {
+  const what = `manifest ${repo}:${reference}`;
+  const response = await t.expect(
+    { method: 'HEAD', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, scopes: [repositoryScope(repo, false)], what },
+    200, 404,
+  );
+  await response.body.dump();
+  if (response.statusCode === 404) return undefined;
+  const digest = header(response, 'docker-content-digest');
+  if (!digest) return undefined;
+  return {
+    mediaType: (header(response, 'content-type') ?? '').split(';')[0] ?? '',
+    digest: digest as Digest,
+    size: Number(header(response, 'content-length') ?? 0),
+  };
+}
+
+/** GETs a manifest by tag or digest and checks its digest against the request and the registry's header. */
+export async function getManifest(t: Transport, repo: string, reference: string): Promise<FetchedManifest> {
+  const what = `manifest ${repo}:${reference}`;
+  const response = await t.expect(
+    { method: 'GET', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, scopes: [repositoryScope(repo, false)], what },
+    200,
+  );
+  const length = Number(header(response, 'content-length') ?? 0);
+  if (length > MAX_MANIFEST_BYTES) {
+    await response.body.dump();
+    throw new RegistryError(`${t.registry}: ${what} is ${length} bytes, over the 4 MiB limit`, { registry: t.registry });
+  }
+  const bytes = Buffer.from(await response.body.arrayBuffer());
+  const digest = sha256Digest(bytes);
+  const claimed = header(response, 'docker-content-digest');
+  const expected = reference.includes(':') ? reference : claimed?.startsWith('sha256:') ? claimed : undefined;
+  if (expected && expected !== digest) throw new DigestMismatchError(expected as Digest, digest, `${t.registry}: ${what}`);
+  const mediaType = manifestMediaType(bytes, header(response, 'content-type'));
+  return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
+}
+
+/** The manifest's own `mediaType` field wins over Content-Type (registries vary in what they send). */
+function manifestMediaType(bytes: Buffer, contentType: string | undefined): string {
+  try {
+    const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; manifests?: unknown };
+    if (parsed.mediaType) return parsed.mediaType;
+    if (Array.isArray(parsed.manifests)) return MediaType.OciIndex;
+  } catch {
+    // fall through to the header
+  }
+  return (contentType ?? MediaType.OciManifest).split(';')[0]?.trim() ?? MediaType.OciManifest;
+}
+
+/** PUTs a manifest under a tag or its digest; checks the digest the registry computed. */
+export async function putManifest(t: Transport, repo: string, reference: string, descriptor: Descriptor, bytes: Buffer): Promise<void> {
+  const what = `manifest ${repo}:${reference}`;
+  const response = await t.expect(
+    {
+      method: 'PUT',
+      url: manifestPath(repo, reference),
+      headers: { 'content-type': descriptor.mediaType },
+      body: () => bytes,
+      scopes: [repositoryScope(repo, true)],
+      what,
+    },
+    200, 201,
+  );
+  await response.body.dump();
+  const stored = header(response, 'docker-content-digest');
+  if (stored && stored !== descriptor.digest) {
+    throw new DigestMismatchError(descriptor.digest, stored as Digest, `${t.registry}: pushed ${what}`);
+  }
+}

@@ -1,0 +1,87 @@
+// `pullImage`: resolve a reference, pick the platform's manifest from an index, and fetch the
+// manifest, config and layers into the content store (layers in parallel), then name the image.
+import pLimit from 'p-limit';
+import { TsbuildError } from '../errors.js';
+import type { ContentStore } from '../oci/content-store.js';
+import type { ImageNames } from '../oci/image-names.js';
+import { hostPlatform, selectManifest } from '../oci/platform.js';
+import { formatReference, manifestReference, parseReference, type ImageReference } from '../oci/reference.js';
+import { MediaType, type Descriptor, type ImageIndex, type ImageManifest, type Platform } from '../oci/types.js';
+import { RegistryClient, type RegistryClientOptions } from './client.js';
+import type { ProgressCallback } from './progress.js';
+
+export interface PullOptions extends RegistryClientOptions {
+  store: ContentStore;
+  /** Where to record the pulled name; omitted = only the blobs are stored. */
+  names?: Pick<ImageNames, 'set'>;
+  /** Platform to select from an index (default: this host's). */
+  platform?: Platform;
+  onProgress?: ProgressCallback;
+  /** Layers downloaded at once (default 3, like Docker). */
+  concurrency?: number;
+  client?: RegistryClient;
+}
+
+export interface PullResult {
+  /** Full normalised reference, e.g. `docker.io/library/busybox:latest`. */
+  name: string;
+  /** What the reference points at: an index or a manifest. */
+  descriptor: Descriptor;
+  /** The image manifest that was pulled (the platform's entry when `descriptor` is an index). */
+  manifest: Descriptor;
+}
+
+const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
+const MANIFEST_TYPES = new Set<string>([MediaType.OciManifest, MediaType.DockerManifest]);
+
+export async function pullImage(reference: string | ImageReference, options: PullOptions): Promise<PullResult> {
+  const ref = typeof reference === 'string' ? parseReference(reference) : reference;
+  const client = options.client ?? new RegistryClient(ref.domain, options);
+  const { store } = options;
+  const top = await client.getManifest(ref.path, manifestReference(ref));
+  await store.put(top.bytes, top.descriptor.digest);
+  let manifest = top;
+  if (INDEX_TYPES.has(top.descriptor.mediaType)) {
+    const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+    const chosen = selectManifest(index, options.platform ?? hostPlatform());
+    manifest = await client.getManifest(ref.path, chosen.digest);
+    await store.put(manifest.bytes, manifest.descriptor.digest);
+  }
+  if (!MANIFEST_TYPES.has(manifest.descriptor.mediaType)) {
+    throw new TsbuildError('REGISTRY', `${formatReference(ref)}: unsupported manifest type ${manifest.descriptor.mediaType}`);
+  }
+  const image = JSON.parse(manifest.bytes.toString('utf8')) as ImageManifest;
+  await fetchBlobs(client, ref.path, [image.config, ...image.layers], options);
+  const name = formatReference(ref);
+  await options.names?.set(name, top.descriptor);
+  return { name, descriptor: top.descriptor, manifest: manifest.descriptor };
+}
+
+/** The descriptor a reference points at (a HEAD request; GET when the registry sends no digest). */
+export async function resolveImage(reference: string | ImageReference, options: RegistryClientOptions & { client?: RegistryClient } = {}): Promise<Descriptor> {
+  const ref = typeof reference === 'string' ? parseReference(reference) : reference;
+  const client = options.client ?? new RegistryClient(ref.domain, options);
+  const head = await client.headManifest(ref.path, manifestReference(ref));
+  if (head && head.mediaType && head.size > 0) return head;
+  return (await client.getManifest(ref.path, manifestReference(ref))).descriptor;
+}
+
+async function fetchBlobs(client: RegistryClient, repo: string, blobs: Descriptor[], options: PullOptions): Promise<void> {
+  const limit = pLimit(options.concurrency ?? 3);
+  const report = options.onProgress ?? (() => {});
+  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
+  for (const blob of unique) report({ digest: blob.digest, mediaType: blob.mediaType, total: blob.size, status: 'waiting', done: 0 });
+  await Promise.all(
+    unique.map((blob) =>
+      limit(async () => {
+        const event = { digest: blob.digest, mediaType: blob.mediaType, total: blob.size };
+        if (await options.store.has(blob.digest)) {
+          report({ ...event, status: 'exists', done: blob.size });
+          return;
+        }
+        await client.fetchBlob(repo, blob, options.store, (done) => report({ ...event, status: 'downloading', done }));
+        report({ ...event, status: 'done', done: blob.size });
+      }),
+    ),
+  );
+}

@@ -1,0 +1,90 @@
+// `pushImage`: upload a named image's blobs (in parallel, skipping or mounting what the registry
+// has), then its manifests, and an index last so the tag never points at missing content.
+import pLimit from 'p-limit';
+import { TsbuildError } from '../errors.js';
+import type { ContentStore } from '../oci/content-store.js';
+import type { ImageNames } from '../oci/image-names.js';
+import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
+import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from '../oci/types.js';
+import { RegistryClient, type RegistryClientOptions } from './client.js';
+import type { ProgressCallback } from './progress.js';
+
+export interface PushOptions extends RegistryClientOptions {
+  store: ContentStore;
+  names: Pick<ImageNames, 'get'>;
+  /** Local name to push when it differs from the destination (default: the destination). */
+  source?: string;
+  /** Repositories on the same registry to mount shared blobs from. */
+  mountFrom?: string[];
+  onProgress?: ProgressCallback;
+  /** Blobs uploaded at once (default 4). */
+  concurrency?: number;
+  client?: RegistryClient;
+}
+
+export interface PushResult {
+  name: string;
+  descriptor: Descriptor;
+}
+
+const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
+
+interface PlannedManifest {
+  descriptor: Descriptor;
+  bytes: Buffer;
+}
+
+export async function pushImage(reference: string | ImageReference, options: PushOptions): Promise<PushResult> {
+  const ref = typeof reference === 'string' ? parseReference(reference) : reference;
+  const name = formatReference(ref);
+  const local = await options.names.get(options.source ?? name);
+  if (!local) throw new TsbuildError('NOT_FOUND', `no local image named ${options.source ?? name}`);
+  const client = options.client ?? new RegistryClient(ref.domain, options);
+  const top: PlannedManifest = { descriptor: local.descriptor, bytes: await options.store.read(local.descriptor.digest) };
+  const children = INDEX_TYPES.has(top.descriptor.mediaType) ? await readChildren(top, options.store, name) : [top];
+  const blobs = children.flatMap(({ bytes }) => {
+    const manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest;
+    return [manifest.config, ...manifest.layers];
+  });
+  await uploadBlobs(client, ref.path, blobs, options);
+  if (children[0] !== top) {
+    await Promise.all(children.map((c) => client.putManifest(ref.path, c.descriptor.digest, c.descriptor, c.bytes)));
+  }
+  await client.putManifest(ref.path, ref.tag ?? top.descriptor.digest, top.descriptor, top.bytes);
+  return { name, descriptor: top.descriptor };
+}
+
+async function readChildren(top: PlannedManifest, store: ContentStore, name: string): Promise<PlannedManifest[]> {
+  const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+  return Promise.all(
+    index.manifests.map(async (descriptor) => {
+      if (!(await store.has(descriptor.digest))) {
+        const platform = descriptor.platform ? ` (${descriptor.platform.os}/${descriptor.platform.architecture})` : '';
+        throw new TsbuildError('NOT_FOUND', `cannot push ${name}: manifest ${descriptor.digest}${platform} of its index is not in the local store`);
+      }
+      return { descriptor, bytes: await store.read(descriptor.digest) };
+    }),
+  );
+}
+
+async function uploadBlobs(client: RegistryClient, repo: string, blobs: Descriptor[], options: PushOptions): Promise<void> {
+  const limit = pLimit(options.concurrency ?? 4);
+  const report = options.onProgress ?? (() => {});
+  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
+  for (const blob of unique) report({ digest: blob.digest, mediaType: blob.mediaType, total: blob.size, status: 'waiting', done: 0 });
+  await Promise.all(
+    unique.map((blob) =>
+      limit(async () => {
+        const event = { digest: blob.digest, mediaType: blob.mediaType, total: blob.size };
+        if (!(await options.store.has(blob.digest))) {
+          throw new TsbuildError('NOT_FOUND', `cannot push to ${repo}: blob ${blob.digest} is not in the local store`);
+        }
+        const outcome = await client.uploadBlob(repo, blob, () => options.store.open(blob.digest), {
+          mountFrom: options.mountFrom,
+          onBytes: (done) => report({ ...event, status: 'uploading', done }),
+        });
+        report({ ...event, status: outcome === 'uploaded' ? 'done' : outcome, done: blob.size });
+      }),
+    ),
+  );
+}
