@@ -15,6 +15,8 @@ export interface TreeCopyRules {
   owner: Owner | undefined;
   chmod: ModeChange | undefined;
   exclude: ExcludeMatcher;
+  /** Host paths that may be copied (e.g. not .dockerignore'd); undefined = everything. */
+  include?: (hostPath: string) => boolean;
 }
 
 export class TreeCopier {
@@ -47,6 +49,7 @@ export class TreeCopier {
     for (const name of readdirSync(source).sort()) {
       const childRel = rel === '' || rel === '.' ? name : `${rel}/${name}`;
       const childSource = join(source, name);
+      if (this.rules.include && !this.rules.include(childSource)) continue;
       if (this.rules.exclude.excludes(childRel)) {
         if (!lstatSync(childSource).isDirectory() || !this.rules.exclude.mayIncludeBelow(childRel)) continue;
       }

@@ -35,6 +35,8 @@ export interface CopyFilesOptions {
   chmod?: string;
   exclude?: readonly string[];
   parents?: boolean;
+  /** Host paths that may be copied from directory sources (the .dockerignore'd are not). */
+  include?: (hostPath: string) => boolean;
   /** mtime of heredoc files (SOURCE_DATE_EPOCH); now by default. */
   inlineMtime?: Date;
 }
@@ -53,7 +55,7 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
   const owner = options.chown ?? (options.preserveOwnership ? undefined : { uid: 0, gid: 0 });
   const chmod = options.chmod === undefined ? undefined : parseChmod(options.chmod);
   const exclude = new ExcludeMatcher(options.exclude ?? []);
-  const copier = new TreeCopier({ owner, chmod, exclude });
+  const copier = new TreeCopier({ owner, chmod, exclude, include: options.include });
   const destRel = cleanEntryName(options.dest);
   const destIsDir = options.dest.endsWith('/') || options.sources.length > 1 || options.destIsDir === true;
   const parentOwner = options.chown ?? { uid: 0, gid: 0 };

@@ -55,6 +55,8 @@ export interface BuildOptions {
   runtime?: RuntimeName;
   /** Clamps timestamps for reproducible images (seconds since the epoch). */
   sourceDateEpoch?: number;
+  /** Emit `cache.miss` events saying why each step missed. */
+  explainCache?: boolean;
   iidFile?: string;
   metadataFile?: string;
   /** The tsbuild root; default `$TSBUILD_ROOT` or the per-user default. */

@@ -2,7 +2,24 @@
 // and returns it; command actions import the API lazily to keep start-up fast.
 import type { Command } from 'commander';
 import { register as registerVersion } from './version.js';
+import { register as registerBuild } from './build.js';
+import { register as registerPull } from './pull.js';
+import { register as registerPush } from './push.js';
+import { register as registerLogin } from './login.js';
+import { register as registerLogout } from './logout.js';
+import { register as registerPlan } from './plan.js';
+import { register as registerCheck } from './check.js';
+import { register as registerImages } from './images.js';
+import { register as registerTag } from './tag.js';
+import { register as registerRmi } from './rmi.js';
+import { register as registerInspect } from './inspect.js';
+import { register as registerHistory } from './history.js';
+import { register as registerSave } from './save.js';
+import { register as registerLoad } from './load.js';
+import { register as registerImport } from './import.js';
+import { register as registerRun } from './run.js';
 
 export type CommandRegistrar = (program: Command) => Command;
 
-export const commandRegistrars: CommandRegistrar[] = [registerVersion];
+export const commandRegistrars: CommandRegistrar[] = [registerBuild, registerVersion, registerPull, registerPush, registerLogin, registerLogout, registerPlan, registerCheck,
+  registerImages, registerTag, registerRmi, registerInspect, registerHistory, registerSave, registerLoad, registerImport, registerRun];

@@ -1,0 +1,116 @@
+// `tsbuild build`: docker buildx build's flags turned into BuildOptions for the API.
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import path from 'node:path';
+import { parseKeyValueFlags, parseOutputFlag, parseSecretFlag, parseSshFlag } from '../build-flags.js';
+import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
+import type { BuildOptions, OutputSpec, RuntimeName } from '../../executor/options.js';
+import { TsbuildError } from '../../errors.js';
+
+interface BuildFlags {
+  file?: string;
+  tag: string[];
+  buildArg: string[];
+  label: string[];
+  target?: string;
+  platform?: string;
+  output: string[];
+  push?: boolean;
+  load?: boolean;
+  cacheFrom: string[];
+  cacheTo: string[];
+  secret: string[];
+  ssh: string[];
+  cache: boolean;
+  noCacheFilter: string[];
+  pull?: boolean;
+  network: 'default' | 'none' | 'host';
+  iidfile?: string;
+  metadataFile?: string;
+  progress: ProgressMode;
+  quiet?: boolean;
+  runtime: RuntimeName;
+  explainCache?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function register(program: Command): Command {
+  return program
+    .command('build')
+    .description('Build an image from a Dockerfile')
+    .argument('<context>', 'build context directory')
+    .option('-f, --file <file>', 'Dockerfile path (default: CONTEXT/Dockerfile)')
+    .option('-t, --tag <name>', 'name and optionally a tag (repeatable)', collect, [])
+    .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
+    .option('--label <key=value>', 'set a label on the image (repeatable)', collect, [])
+    .option('--target <stage>', 'build this stage')
+    .option('--platform <platforms>', 'target platforms, comma-separated')
+    .option('-o, --output <spec>', 'output: type=image|registry|oci|docker|local|tar,... (repeatable)', collect, [])
+    .option('--push', 'shorthand for --output=type=registry')
+    .option('--load', 'keep the image in the local store (the default)')
+    .option('--cache-from <spec>', 'external cache source (repeatable)', collect, [])
+    .option('--cache-to <spec>', 'cache export destination (repeatable)', collect, [])
+    .option('--secret <spec>', 'secret for RUN --mount=type=secret: id=x,src=path|env=VAR (repeatable)', collect, [])
+    .option('--ssh <spec>', 'SSH agent socket for RUN --mount=type=ssh: default|id=path (repeatable)', collect, [])
+    .option('--no-cache', 'do not use the build cache')
+    .option('--no-cache-filter <stage>', 'do not use the cache for this stage (repeatable)', collect, [])
+    .option('--pull', 'always re-resolve base images')
+    .addOption(new Option('--network <mode>', 'network of RUN steps').choices(['default', 'none', 'host']).default('default'))
+    .option('--iidfile <file>', 'write the image ID to the file')
+    .option('--metadata-file <file>', 'write build result metadata to the file')
+    .addOption(new Option('--progress <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']).default('auto'))
+    .option('-q, --quiet', 'print only the image ID')
+    .addOption(new Option('--runtime <name>', 'sandbox for RUN').choices(['auto', 'builtin', 'runc', 'crun']).default('auto'))
+    .option('--explain-cache', 'say why each step missed the cache')
+    .action(runBuild);
+}
+
+async function runBuild(context: string, flags: BuildFlags): Promise<void> {
+  if (flags.cacheFrom.length > 0 || flags.cacheTo.length > 0) {
+    throw new TsbuildError('USAGE', '--cache-from/--cache-to are not supported yet (the local cache is used)');
+  }
+  const renderer = createProgressRenderer(flags.quiet ? 'quiet' : flags.progress);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const { build } = await import('../../executor/build.js');
+    const result = await build({ ...toOptions(context, flags), signal: controller.signal, onEvent: renderer.onEvent });
+    renderer.close();
+    if (flags.quiet) process.stdout.write(`${result.imageId}\n`);
+  } catch (error) {
+    renderer.close();
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function toOptions(context: string, flags: BuildFlags): BuildOptions {
+  const outputs: OutputSpec[] = flags.output.map(parseOutputFlag);
+  if (flags.push) outputs.push({ type: 'image', push: true });
+  return {
+    context,
+    dockerfile: flags.file ?? path.join(context, 'Dockerfile'),
+    tags: flags.tag,
+    buildArgs: parseKeyValueFlags(flags.buildArg),
+    labels: parseKeyValueFlags(flags.label),
+    target: flags.target,
+    platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
+    outputs: outputs.length > 0 ? outputs : undefined,
+    noCache: !flags.cache,
+    noCacheFilter: flags.noCacheFilter,
+    pull: flags.pull,
+    secrets: flags.secret.map(parseSecretFlag),
+    ssh: flags.ssh.map(parseSshFlag),
+    network: flags.network,
+    runtime: flags.runtime,
+    iidFile: flags.iidfile,
+    metadataFile: flags.metadataFile,
+    explainCache: flags.explainCache,
+    sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : undefined,
+  };
+}

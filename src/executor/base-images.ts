@@ -1,0 +1,69 @@
+// Base images for FROM and `--from=image`: taken from the local store when named there (unless
+// --pull), otherwise pulled for the requested platform. Each reference resolves once per build.
+import { TsbuildError } from '../errors.js';
+import type { ContentStore } from '../oci/content-store.js';
+import type { ImageNames } from '../oci/image-names.js';
+import { resolveImage, type ResolvedImage } from '../oci/image.js';
+import { formatPlatform } from '../oci/platform.js';
+import { formatReference, parseReference } from '../oci/reference.js';
+import type { Platform } from '../oci/types.js';
+import type { EventSink } from './events.js';
+
+export interface BaseImagesOptions {
+  store: ContentStore;
+  names: ImageNames;
+  /** Re-resolve from the registry even when the store has the name. */
+  pull: boolean;
+  onEvent: EventSink;
+}
+
+export class BaseImages {
+  private readonly resolved = new Map<string, Promise<ResolvedImage>>();
+
+  constructor(private readonly options: BaseImagesOptions) {}
+
+  resolve(reference: string, platform: Platform): Promise<ResolvedImage> {
+    const name = formatReference(parseReference(reference));
+    const key = `${name} ${formatPlatform(platform)}`;
+    let promise = this.resolved.get(key);
+    if (!promise) {
+      promise = this.load(name, platform);
+      this.resolved.set(key, promise);
+    }
+    return promise;
+  }
+
+  private async load(name: string, platform: Platform): Promise<ResolvedImage> {
+    if (!this.options.pull) {
+      const local = await this.fromStore(name, platform);
+      if (local) return local;
+    }
+    const { pullImage } = await import('../registry/pull.js');
+    try {
+      const pulled = await pullImage(name, {
+        store: this.options.store,
+        names: this.options.names,
+        platform,
+        onProgress: (p) => this.options.onEvent({ type: 'blob.progress', action: 'pull', digest: p.digest, done: p.done, total: p.total }),
+      });
+      return await resolveImage(this.options.store, { ...pulled.descriptor }, platform);
+    } catch (error) {
+      if (error instanceof TsbuildError) {
+        throw new TsbuildError(error.code, `failed to resolve base image ${name}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** The stored image for this platform, or undefined when the store lacks it (or that platform). */
+  private async fromStore(name: string, platform: Platform): Promise<ResolvedImage | undefined> {
+    const named = await this.options.names.get(name);
+    if (!named) return undefined;
+    try {
+      return await resolveImage(this.options.store, named.descriptor, platform);
+    } catch (error) {
+      if (error instanceof TsbuildError && (error.code === 'NOT_FOUND' || error.code === 'STORE')) return undefined;
+      throw error;
+    }
+  }
+}

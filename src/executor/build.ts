@@ -1,0 +1,94 @@
+// `build(options)`: the whole build — parse, plan (base images resolved), walk the step DAG with
+// the cache, write the image and export it. The CLI, the Node API and the Action all call this.
+import { readFile, writeFile } from 'node:fs/promises';
+import { TsbuildError } from '../errors.js';
+import { parseDockerfile } from '../parser/index.js';
+import { planBuild, parsePlatformList, hostPlatform } from '../planner/index.js';
+import type { BuildPlan } from '../planner/types.js';
+import { walkDag } from './dag.js';
+import { exportOutputs, writeBuiltImages } from './export.js';
+import { buildTimestamp } from './image-config.js';
+import type { BuildOptions, BuildResult, OutputSpec } from './options.js';
+import { runStep } from './run-step.js';
+import { openSession, type BuildSession } from './session.js';
+import { stepNames } from './step-names.js';
+
+/** Steps running at once: enough to overlap independent stages without thrashing 2 cores. */
+const STEP_CONCURRENCY = 4;
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const session = await openSession(options, buildTimestamp(options.sourceDateEpoch));
+  const text = options.dockerfileContents ?? (await readDockerfile(session.dockerfilePath));
+  const dockerfile = parseDockerfile(text, { file: displayName(options) });
+  const plan = await planWithBaseImages(session, dockerfile);
+  session.plan = plan;
+  session.stepNames = stepNames(plan);
+  const nodes = new Map(Object.values(plan.steps).map((s) => [s.id, s]));
+  const targets = plan.platforms.map((p) => plan.targets[p]);
+  try {
+    await walkDag(nodes, targets, async (id, signal) => {
+      const result = await runStep(session, plan.steps[id], signal);
+      session.results.set(id, result);
+      return result;
+    }, { concurrency: STEP_CONCURRENCY, signal: options.signal });
+  } finally {
+    session.statCache.save();
+  }
+  const results = plan.platforms.map((platform) => ({ platform, result: session.results.get(plan.targets[platform])! }));
+  const { top, images } = await writeBuiltImages(session, results);
+  const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
+  const names = await exportOutputs(session, top, images, outputs);
+  const result: BuildResult = {
+    digest: top.digest,
+    imageId: images[0].manifest.config.digest,
+    manifest: images[0].manifest,
+    config: images[0].config,
+    tags: names,
+    metadata: {
+      'containerimage.digest': top.digest,
+      'containerimage.config.digest': images[0].manifest.config.digest,
+      'containerimage.descriptor': top,
+      ...(names.length > 0 ? { 'image.name': names.join(',') } : {}),
+    },
+  };
+  await writeResultFiles(options, result);
+  session.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
+  return result;
+}
+
+async function planWithBaseImages(session: BuildSession, dockerfile: ReturnType<typeof parseDockerfile>): Promise<BuildPlan> {
+  const host = hostPlatform();
+  const platforms = session.options.platforms?.length ? parsePlatformList(session.options.platforms.join(',')) : [host];
+  const { plan, warnings } = await planBuild(dockerfile, {
+    buildArgs: session.options.buildArgs ?? {},
+    target: session.options.target,
+    platforms,
+    buildPlatform: host,
+    resolveImageConfig: async (ref, platform) => (await session.baseImages.resolve(ref, platform)).config,
+  });
+  for (const warning of warnings) {
+    session.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });
+  }
+  return plan;
+}
+
+async function readDockerfile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new TsbuildError('NOT_FOUND', `failed to read Dockerfile: ${file}: no such file`);
+    }
+    throw error;
+  }
+}
+
+function displayName(options: BuildOptions): string {
+  return options.dockerfile ?? 'Dockerfile';
+}
+
+async function writeResultFiles(options: BuildOptions, result: BuildResult): Promise<void> {
+  if (options.iidFile) await writeFile(options.iidFile, result.imageId);
+  if (options.metadataFile) await writeFile(options.metadataFile, `${JSON.stringify(result.metadata, null, 2)}\n`);
+}

@@ -1,0 +1,160 @@
+// Turns a RUN's planned mounts (bind, cache, tmpfs, secret, ssh) into sandbox mounts, and says
+// what they read from the context for the cache key. Secrets never reach keys or layers.
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { contentDigest } from '../cache/context-digest.js';
+import { selectSources } from '../cache/context-select.js';
+import { TsbuildError } from '../errors.js';
+import { acquireFileLock, type FileLock } from '../oci/locks.js';
+import type { ExecOp, PlannedMount, Step } from '../planner/types.js';
+import type { Mount } from '../runtime-shim/spec.js';
+import { ensureSnapshots, resultOf } from './layer-step.js';
+import { hashSelected, type BuildSession } from './session.js';
+
+/** Mounts ready for the sandbox plus what to undo afterwards. */
+export interface PreparedMounts {
+  mounts: Mount[];
+  /** Extra env entries (secrets with `env=`, `SSH_AUTH_SOCK`). */
+  env: string[];
+  release(): void;
+}
+
+/** Context content read through `--mount=type=bind` (no `from`), for the cache key. */
+export async function contextMountDigests(session: BuildSession, op: ExecOp): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (const mount of op.mounts) {
+    if (mount.type !== 'bind' || mount.from.kind !== 'context') continue;
+    const selection = selectSources(await session.contextEntries(), [mount.source]);
+    await hashSelected(session, selection.entries);
+    digests[`context:${mount.target}`] = contentDigest(selection);
+  }
+  return digests;
+}
+
+export async function prepareMounts(session: BuildSession, step: Step, op: ExecOp, scratch: string): Promise<PreparedMounts> {
+  const prepared: PreparedMounts = { mounts: [], env: [], release: () => undefined };
+  const undo: (() => void)[] = [];
+  prepared.release = () => undo.splice(0).reverse().forEach((fn) => fn());
+  try {
+    for (const mount of op.mounts) await addMount(session, step, mount, scratch, prepared, undo);
+    if (op.files.length > 0) prepared.mounts.push(...heredocMounts(op, scratch));
+    return prepared;
+  } catch (error) {
+    prepared.release();
+    throw error;
+  }
+}
+
+async function addMount(
+  session: BuildSession, step: Step, mount: PlannedMount, scratch: string, out: PreparedMounts, undo: (() => void)[],
+): Promise<void> {
+  switch (mount.type) {
+    case 'bind':
+      out.mounts.push(await bindMount(session, mount, scratch, undo));
+      return;
+    case 'cache':
+      out.mounts.push(await cacheMount(session, step, mount, undo));
+      return;
+    case 'tmpfs':
+      out.mounts.push({ type: 'tmpfs', target: mount.target, options: mount.size ? [`size=${mount.size}`] : [] });
+      return;
+    case 'secret':
+      return secretMount(session, mount, scratch, out);
+    case 'ssh':
+      return sshMount(session, mount, out);
+    default: {
+      const unknown: never = mount;
+      throw new TsbuildError('INTERNAL', `unknown mount ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+async function bindMount(
+  session: BuildSession, mount: Extract<PlannedMount, { type: 'bind' }>, scratch: string, undo: (() => void)[],
+): Promise<Mount> {
+  let root = session.contextDir;
+  if (mount.from.kind === 'step') {
+    const layers = resultOf(session, mount.from.step).layers;
+    const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, layers), { writable: false });
+    undo.push(() => view.cleanup());
+    root = view.rootfs;
+  }
+  let source = insideRoot(root, mount.source);
+  if (mount.readwrite) {
+    // Writes to a bind mount are discarded after the step, as in BuildKit: work on a copy.
+    const copy = path.join(scratch, `bind-${createHash('sha256').update(mount.target).digest('hex').slice(0, 12)}`);
+    cpSync(source, copy, { recursive: true, verbatimSymlinks: true });
+    source = copy;
+  }
+  return { type: 'bind', source, target: mount.target, readonly: !mount.readwrite };
+}
+
+async function cacheMount(
+  session: BuildSession, step: Step, mount: Extract<PlannedMount, { type: 'cache' }>, undo: (() => void)[],
+): Promise<Mount> {
+  if (mount.from) {
+    throw new TsbuildError('DOCKERFILE_UNSUPPORTED', `${step.file}:${step.range?.start.line ?? 0}: RUN --mount=type=cache,from= is not supported by tsbuild yet`);
+  }
+  const dir = path.join(session.layout.cache, 'mounts', createHash('sha256').update(mount.id).digest('hex'));
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, mount.mode);
+    chownSync(dir, mount.uid, mount.gid);
+  }
+  if (mount.sharing !== 'shared') {
+    // `private` would get a fresh instance while one is in use; tsbuild waits for it instead.
+    const lock: FileLock = await acquireFileLock(`${dir}.lock`);
+    undo.push(() => void lock.release());
+  }
+  return { type: 'bind', source: dir, target: mount.target, readonly: mount.readonly };
+}
+
+function secretMount(
+  session: BuildSession, mount: Extract<PlannedMount, { type: 'secret' }>, scratch: string, out: PreparedMounts,
+): void {
+  const source = session.options.secrets?.find((s) => s.id === mount.id);
+  if (!source) {
+    if (mount.required) throw new TsbuildError('USAGE', `secret ${mount.id} is required: pass --secret id=${mount.id},src=FILE`);
+    return;
+  }
+  const value = 'src' in source ? readFileSync(source.src) : Buffer.from(process.env[source.env] ?? '');
+  if (mount.env) out.env.push(`${mount.env}=${value.toString('utf8')}`);
+  if (mount.env && !mount.target) return;
+  const file = path.join(scratch, 'secrets', createHash('sha256').update(mount.id).digest('hex'));
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, value, { mode: mount.mode });
+  chownSync(file, mount.uid, mount.gid);
+  out.mounts.push({ type: 'bind', source: file, target: mount.target ?? `/run/secrets/${mount.id}`, readonly: true });
+}
+
+function sshMount(session: BuildSession, mount: Extract<PlannedMount, { type: 'ssh' }>, out: PreparedMounts): void {
+  const forward = session.options.ssh?.find((s) => s.id === mount.id);
+  if (!forward) {
+    if (mount.required) throw new TsbuildError('USAGE', `ssh agent ${mount.id} is required: pass --ssh ${mount.id}`);
+    return;
+  }
+  out.mounts.push({ type: 'bind', source: forward.socket, target: mount.target, readonly: false });
+  out.env.push(`SSH_AUTH_SOCK=${mount.target}`);
+}
+
+/** Heredoc scripts (`/dev/pipes/EOF`) live in a scratch dir bound over their directory. */
+function heredocMounts(op: ExecOp, scratch: string): Mount[] {
+  const byDir = new Map<string, string>();
+  for (const file of op.files) {
+    const dir = path.posix.dirname(file.path);
+    const hostDir = byDir.get(dir) ?? path.join(scratch, `files-${byDir.size}`);
+    byDir.set(dir, hostDir);
+    mkdirSync(hostDir, { recursive: true });
+    writeFileSync(path.join(hostDir, path.posix.basename(file.path)), file.content, { mode: file.mode });
+  }
+  return [...byDir].map(([target, source]) => ({ type: 'bind', source, target, readonly: true }));
+}
+
+function insideRoot(root: string, relative: string): string {
+  const resolved = path.resolve(root, `./${path.posix.normalize(`/${relative}`)}`);
+  if (resolved !== root && !resolved.startsWith(`${root}${path.sep}`)) {
+    throw new TsbuildError('USAGE', `mount source ${relative} is outside its root`);
+  }
+  return resolved;
+}

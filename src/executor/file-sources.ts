@@ -1,0 +1,112 @@
+// Resolves the sources of a COPY/ADD: context paths (respecting .dockerignore, hashed for the
+// cache key), paths in another stage's rootfs, URLs (downloaded and hashed) and heredocs.
+import { createHash } from 'node:crypto';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { contentDigest } from '../cache/context-digest.js';
+import { selectSources, type SourceSelection } from '../cache/context-select.js';
+import { TsbuildError } from '../errors.js';
+import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
+import type { CopySource } from './copy-files.js';
+import { hashSelected, type BuildSession } from './session.js';
+
+/** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
+export interface ResolvedSources {
+  contents: Record<string, string>;
+  fileDigests?: Record<string, string>;
+  contextSelection?: SourceSelection;
+  /** Downloaded URL sources, by URL. */
+  downloads: Map<string, string>;
+}
+
+export async function resolveSources(session: BuildSession, step: Step, op: CopyFileOp, scratch: string): Promise<ResolvedSources> {
+  const resolved: ResolvedSources = { contents: {}, downloads: new Map() };
+  const contextPatterns = op.sources.filter((s) => s.kind === 'context').map((s) => s.path);
+  if (contextPatterns.length > 0) {
+    const selection = selectSources(await session.contextEntries(), contextPatterns);
+    await hashSelected(session, selection.entries);
+    resolved.contextSelection = selection;
+    resolved.contents.context = contentDigest(selection);
+    resolved.fileDigests = Object.fromEntries(
+      selection.entries.slice(0, 20_000).map((e) => [e.path, e.sha256 ?? e.linkTarget ?? `${e.type}:${e.mode.toString(8)}`]),
+    );
+  }
+  for (const source of op.sources) {
+    if (source.kind === 'git') {
+      throw new TsbuildError('DOCKERFILE_UNSUPPORTED', `${step.file}:${step.range?.start.line ?? 0}: ADD of a git repository (${source.url}) is not supported by tsbuild yet`);
+    }
+    if (source.kind !== 'url') continue;
+    const file = await download(source.url, path.join(scratch, `url-${resolved.downloads.size}`), op.checksum, step);
+    resolved.downloads.set(source.url, file.path);
+    resolved.contents[`url:${source.url}`] = file.digest;
+  }
+  return resolved;
+}
+
+/** The copy sources for one FileSource; `stepRoots` maps a step id to its mounted rootfs. */
+export function copySourcesFor(
+  session: BuildSession, source: FileSource, resolved: ResolvedSources, stepRoots: Map<string, string>,
+): CopySource[] {
+  switch (source.kind) {
+    case 'context':
+      return (resolved.contextSelection?.roots ?? [])
+        .filter((root) => root.pattern === source.path)
+        .map((root) => ({ kind: 'path', root: session.contextDir, relPath: root.matchedPath || '.' }));
+    case 'step': {
+      const root = stepRoots.get(source.step);
+      if (!root) throw new TsbuildError('INTERNAL', `no rootfs mounted for step ${source.step}`);
+      return selectInRootfs(root, source.path).map((relPath) => ({ kind: 'path', root, relPath }));
+    }
+    case 'url':
+      return [{ kind: 'path', root: path.dirname(resolved.downloads.get(source.url) ?? ''), relPath: path.basename(resolved.downloads.get(source.url) ?? '') }];
+    case 'heredoc':
+      return [{ kind: 'inline', name: source.name, content: source.content }];
+    case 'git':
+      throw new TsbuildError('INTERNAL', 'git sources are rejected when resolving');
+    default: {
+      const unknown: never = source;
+      throw new TsbuildError('INTERNAL', `unknown source ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Paths a COPY --from pattern selects in a rootfs: wildcards expanded, plain paths as given. */
+function selectInRootfs(root: string, pattern: string): string[] {
+  const relative = path.posix.normalize(`/${pattern}`).slice(1) || '.';
+  if (!/[*?[\]]/.test(relative)) return [relative];
+  return fg.sync(relative, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false }).sort();
+}
+
+/** Paths (and their parent directories) a context copy may read: the non-ignored ones. */
+export function contextIncludeFilter(session: BuildSession, selection: SourceSelection): (hostPath: string) => boolean {
+  const allowed = new Set<string>();
+  for (const entry of selection.entries) {
+    let rel = entry.path;
+    while (rel && rel !== '.' && !allowed.has(path.join(session.contextDir, rel))) {
+      allowed.add(path.join(session.contextDir, rel));
+      rel = path.posix.dirname(rel);
+    }
+  }
+  return (hostPath) => allowed.has(hostPath);
+}
+
+async function download(url: string, dir: string, checksum: string | undefined, step: Step): Promise<{ path: string; digest: string }> {
+  const where = `${step.file}:${step.range?.start.line ?? 0}`;
+  const response = await fetch(url).catch((error: unknown) => {
+    throw new TsbuildError('NOT_FOUND', `${where}: cannot download ${url}: ${(error as Error).message}`);
+  });
+  if (!response.ok) throw new TsbuildError('NOT_FOUND', `${where}: cannot download ${url}: HTTP ${response.status}`);
+  const body = Buffer.from(await response.arrayBuffer());
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  if (checksum && checksum !== digest) {
+    throw new TsbuildError('DIGEST_MISMATCH', `${where}: ${url}: checksum mismatch: expected ${checksum}, got ${digest}`);
+  }
+  const name = path.posix.basename(new URL(url).pathname) || 'index.html';
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  writeFileSync(file, body, { mode: 0o600 });
+  const modified = response.headers.get('last-modified');
+  if (modified) utimesSync(file, new Date(modified), new Date(modified));
+  return { path: file, digest };
+}

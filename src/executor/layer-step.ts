@@ -1,0 +1,176 @@
+// Runs a step that changes the filesystem (RUN, COPY, ADD, WORKDIR): looks its cache key up,
+// and on a miss applies the change in a writable rootfs over the parent's snapshots and stores
+// the difference as a new layer.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { explainMiss } from '../cache/explain.js';
+import { cacheKey, type CacheKeyParts } from '../cache/keys.js';
+import type { CacheRecord, StepResultRecord } from '../cache/records.js';
+import { TsbuildError } from '../errors.js';
+import { writeLayer } from '../oci/layer.js';
+import type { Digest } from '../oci/types.js';
+import type { Step } from '../planner/types.js';
+import { applyLayer, historyFor } from './image-config.js';
+import type { BuildSession } from './session.js';
+import { chainIds } from './snapshots.js';
+import type { PreparedRootfs } from './snapshots-prepared.js';
+import type { LayerRef, StepResult } from './step-result.js';
+
+/** What a layer step reads beyond its definition and inputs, and how it changes the rootfs. */
+export interface LayerChange {
+  /** Named content digests of what the step reads (`context`, `url:...`), for the cache key. */
+  contents: Record<string, string>;
+  /** Per-path digests of context files read, to name changed files on a cache miss. */
+  fileDigests?: Record<string, string>;
+  /**
+   * `mounted`: the change is applied to a rootfs directory tsbuild mounts (COPY, WORKDIR).
+   * `overlay`: the sandbox mounts the overlay itself from these directories (RUN), so that
+   * mount points and /etc files it creates stay out of the upper dir.
+   */
+  apply(target: RootfsTarget, signal: AbortSignal): Promise<void>;
+  target: 'mounted' | 'overlay';
+}
+
+export type RootfsTarget =
+  | { kind: 'mounted'; rootfs: PreparedRootfs }
+  | { kind: 'overlay'; lowerdirs: string[]; upperdir: string; workdir: string };
+
+export async function runLayerStep(
+  session: BuildSession,
+  step: Step,
+  change: LayerChange,
+  signal: AbortSignal,
+): Promise<StepResult> {
+  const parent = parentResult(session, step);
+  const parts: CacheKeyParts = {
+    definition: definitionOf(step),
+    inputKeys: step.inputs.map((id) => resultOf(session, id).key),
+    contents: change.contents,
+  };
+  const key = cacheKey(parts);
+  const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
+  const identity = identityOf(session, step);
+  const history = historyFor(step, session.created);
+
+  const hit = useCache(session, step) ? await reusable(session, key) : undefined;
+  if (hit) {
+    session.emit({ type: 'step.cached', ...label });
+    return resultFrom(parent, key, hit.result, history);
+  }
+  if (session.options.explainCache) {
+    const previousKey = await session.records.lastKeyFor(identity);
+    const previous = previousKey ? await session.records.get(previousKey) : undefined;
+    const inputNames = step.inputs.map((id) => session.stepNames.get(id) ?? id);
+    session.emit({ type: 'cache.miss', ...label, reasons: explainMiss({ parts, fileDigests: change.fileDigests, inputNames }, previous) });
+  }
+  session.emit({ type: 'step.started', ...label });
+  const started = Date.now();
+  try {
+    const layer = await buildLayer(session, parent, change, signal);
+    const result: StepResultRecord = { diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])], config: {}, ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}) };
+    const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
+    await session.records.put(record);
+    session.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
+    return resultFrom(parent, key, result, history);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    session.emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: message });
+    throw error;
+  }
+}
+
+async function buildLayer(
+  session: BuildSession,
+  parent: StepResult,
+  change: LayerChange,
+  signal: AbortSignal,
+): Promise<LayerRef | undefined> {
+  const chains = await ensureSnapshots(session, parent.layers);
+  if (change.target === 'overlay') {
+    const base = mkdtempSync(path.join(session.snapshots.dir, 'run-'));
+    const upperdir = path.join(base, 'upper');
+    const workdir = path.join(base, 'work');
+    mkdirSync(upperdir);
+    mkdirSync(workdir);
+    try {
+      const lowerdirs = chains.map((id) => session.snapshots.layerPath(id)).reverse();
+      await change.apply({ kind: 'overlay', lowerdirs, upperdir, workdir }, signal);
+      return await storeDiff(session, upperdir);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  }
+  const rootfs = session.snapshots.prepareRootfs(chains, { writable: true });
+  try {
+    await change.apply({ kind: 'mounted', rootfs }, signal);
+    return await storeDiff(session, session.snapshots.diffRootfs(rootfs));
+  } finally {
+    rootfs.cleanup();
+  }
+}
+
+/** Stores an upper-style diff dir as a layer; undefined when nothing changed. */
+async function storeDiff(session: BuildSession, diffDir: string): Promise<LayerRef | undefined> {
+  if (readdirSync(diffDir).length === 0) return undefined;
+  return writeLayer(session.store, { dir: diffDir, mode: 'overlay' }, { sourceDateEpoch: session.options.sourceDateEpoch });
+}
+
+/** Unpacks the layers (once per root) and returns their chain IDs, bottom first. */
+export async function ensureSnapshots(session: BuildSession, layers: readonly LayerRef[]): Promise<Digest[]> {
+  const chains = chainIds(layers.map((l) => l.diffId));
+  await Promise.all(
+    layers.map((layer, i) =>
+      session.snapshots.ensureLayer(chains[i], layer.diffId, () => session.store.open(layer.descriptor.digest)),
+    ),
+  );
+  return chains;
+}
+
+function resultFrom(parent: StepResult, key: string, result: StepResultRecord, history: ReturnType<typeof historyFor>): StepResult {
+  const layer = result.layer;
+  if (!layer) return { key, config: applyLayer(parent.config, undefined, history), layers: parent.layers };
+  const ref: LayerRef = {
+    descriptor: { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size },
+    diffId: layer.diffId as Digest,
+  };
+  return { key, config: applyLayer(parent.config, ref.diffId, history), layers: [...parent.layers, ref] };
+}
+
+/** A record is reusable only while the layer it names is still stored. */
+async function reusable(session: BuildSession, key: string): Promise<CacheRecord | undefined> {
+  const record = await session.records.get(key);
+  if (!record) return undefined;
+  if (record.result.layer && !(await session.store.has(record.result.layer.digest as Digest))) return undefined;
+  return record;
+}
+
+function useCache(session: BuildSession, step: Step): boolean {
+  if (session.options.noCache) return false;
+  const filter = session.options.noCacheFilter ?? [];
+  return !filter.some((stage) => stage === step.stage.name || stage === String(step.stage.index));
+}
+
+/** The op as planned: variables expanded, secrets only by id. */
+function definitionOf(step: Step): unknown {
+  return step.op;
+}
+
+/** The same instruction of the same Dockerfile across builds, for --explain-cache. */
+function identityOf(session: BuildSession, step: Step): string {
+  const platform = 'platform' in step.op ? step.op.platform : '';
+  const text = `${session.dockerfilePath}\0${step.stage.index}\0${step.range?.start.line ?? step.instruction}\0${platform}`;
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+function parentResult(session: BuildSession, step: Step): StepResult {
+  const [first] = step.inputs;
+  if (first === undefined) throw new TsbuildError('INTERNAL', `step ${step.instruction} has no parent`);
+  return resultOf(session, first);
+}
+
+export function resultOf(session: BuildSession, id: string): StepResult {
+  const result = session.results.get(id);
+  if (!result) throw new TsbuildError('INTERNAL', `step ${id} has not run yet`);
+  return result;
+}

@@ -1,0 +1,101 @@
+// Runs a RUN step: its command in the sandbox over a writable rootfs, output streamed to
+// progress, and a failure reported with the command, the Dockerfile line and the output tail.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { StepFailedError } from '../errors.js';
+import type { ExecOp, Step } from '../planner/types.js';
+import { resolveUser } from '../runtime-shim/user.js';
+import type { Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
+import { contextMountDigests, prepareMounts } from './exec-mounts.js';
+import { runLayerStep, type RootfsTarget } from './layer-step.js';
+import type { BuildSession } from './session.js';
+import type { StepResult } from './step-result.js';
+
+const HOSTNAME = 'buildkitsandbox';
+const OUTPUT_TAIL_LINES = 10;
+
+export async function runExecStep(session: BuildSession, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
+  return runLayerStep(session, step, {
+    contents: await contextMountDigests(session, op),
+    target: 'overlay',
+    apply: (target, stepSignal) => execute(session, step, op, target, stepSignal),
+  }, signal);
+}
+
+async function execute(session: BuildSession, step: Step, op: ExecOp, target: RootfsTarget, signal: AbortSignal): Promise<void> {
+  const scratch = mkdtempSync(path.join(session.layout.tmp, 'run-'));
+  const mounts = await prepareMounts(session, step, op, scratch);
+  const tail = new OutputTail(OUTPUT_TAIL_LINES);
+  const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
+  try {
+    const spec = sandboxSpec(session, op, toSandboxRootfs(target), mounts.mounts, mounts.env);
+    const backend = await session.sandbox();
+    const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      tail.push(text);
+      session.emit({ type: 'step.log', ...label, stream, text });
+    };
+    const result = await backend.run(spec, { signal, onStdout: forward('stdout'), onStderr: forward('stderr') });
+    if (result.exitCode !== 0) {
+      const command = op.args.join(' ');
+      const output = tail.lines().map((l) => `  > ${l}`).join('\n');
+      throw new StepFailedError(
+        `RUN failed: process "${command}" did not complete successfully: exit code: ${result.exitCode}${output ? `\n${output}` : ''}`,
+        result.exitCode,
+        { file: step.file, line: step.range?.start.line ?? 0, column: 1 },
+      );
+    }
+  } finally {
+    mounts.release();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function toSandboxRootfs(target: RootfsTarget): Rootfs {
+  if (target.kind === 'mounted') return { kind: 'directory', path: target.rootfs.rootfs };
+  return { kind: 'overlay', lowerdirs: target.lowerdirs, upperdir: target.upperdir, workdir: target.workdir };
+}
+
+function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
+  const user = resolveUser(op.user || '0', rootfs);
+  const network = op.network === 'default' ? (session.options.network ?? 'default') : op.network;
+  return {
+    args: op.args,
+    env: [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv],
+    cwd: op.cwd,
+    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+    rootfs,
+    mounts,
+    network: network === 'none' ? 'none' : 'host',
+    hostname: HOSTNAME,
+    stdio: 'pipe',
+    etcFiles: {
+      hostname: `${HOSTNAME}\n`,
+      hosts: `127.0.0.1\tlocalhost ${HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+      resolvConf: network === 'none' ? '' : hostResolvConf(),
+    },
+  };
+}
+
+function hostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return 'nameserver 127.0.0.1\n';
+  }
+}
+
+/** Keeps the last lines of a step's output for its error message. */
+class OutputTail {
+  private buffer = '';
+
+  constructor(private readonly max: number) {}
+
+  push(text: string): void {
+    this.buffer = (this.buffer + text).split('\n').slice(-(this.max + 1)).join('\n');
+  }
+
+  lines(): string[] {
+    return this.buffer.replace(/\n$/, '').split('\n').filter((l) => l.length > 0).slice(-this.max);
+  }
+}

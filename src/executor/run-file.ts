@@ -1,0 +1,81 @@
+// Runs COPY/ADD and WORKDIR steps: sources resolved and hashed first (for the cache key), then
+// copied into a writable rootfs over the parent's layers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { CopyFileOp, MkdirFileOp, Step } from '../planner/types.js';
+import { resolveChown } from './chown-lookup.js';
+import { addFiles } from './copy-files-add.js';
+import { copyFiles, ensureDestinationDir } from './copy-files.js';
+import { contextIncludeFilter, copySourcesFor, resolveSources, type ResolvedSources } from './file-sources.js';
+import { ensureSnapshots, resultOf, runLayerStep, type RootfsTarget } from './layer-step.js';
+import { TsbuildError } from '../errors.js';
+import type { BuildSession } from './session.js';
+import type { PreparedRootfs } from './snapshots-prepared.js';
+import type { StepResult } from './step-result.js';
+
+export async function runCopyStep(session: BuildSession, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {
+  const scratch = mkdtempSync(path.join(session.layout.tmp, 'copy-'));
+  try {
+    const resolved = await resolveSources(session, step, op, scratch);
+    return await runLayerStep(session, step, {
+      contents: resolved.contents,
+      fileDigests: resolved.fileDigests,
+      target: 'mounted',
+      apply: (target) => copyInto(session, op, resolved, mountedRootfs(target)),
+    }, signal);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function copyInto(session: BuildSession, op: CopyFileOp, resolved: ResolvedSources, rootfs: PreparedRootfs): Promise<void> {
+  const views: PreparedRootfs[] = [];
+  try {
+    const stepRoots = new Map<string, string>();
+    for (const source of op.sources) {
+      if (source.kind !== 'step' || stepRoots.has(source.step)) continue;
+      const chains = await ensureSnapshots(session, resultOf(session, source.step).layers);
+      const view = session.snapshots.prepareRootfs(chains, { writable: false });
+      views.push(view);
+      stepRoots.set(source.step, view.rootfs);
+    }
+    const common = {
+      rootfs: rootfs.rootfs,
+      dest: op.dest,
+      destIsDir: op.destIsDir,
+      chown: op.chown ? resolveChown(rootfs.rootfs, op.chown) : undefined,
+      preserveOwnership: op.sources.some((s) => s.kind === 'step'),
+      chmod: op.chmod,
+      exclude: op.exclude,
+      parents: op.parents,
+      include: resolved.contextSelection ? contextIncludeFilter(session, resolved.contextSelection) : undefined,
+      inlineMtime: session.options.sourceDateEpoch === undefined ? undefined : new Date(session.options.sourceDateEpoch * 1000),
+    };
+    if (op.command === 'ADD') {
+      const sources = op.sources.flatMap((source) =>
+        copySourcesFor(session, source, resolved, stepRoots).map((s) => ({ source: s, origin: source.kind === 'url' ? ('remote' as const) : ('local' as const) })),
+      );
+      await addFiles({ ...common, sources, unpack: op.unpack });
+    } else {
+      copyFiles({ ...common, sources: op.sources.flatMap((source) => copySourcesFor(session, source, resolved, stepRoots)) });
+    }
+  } finally {
+    for (const view of views) view.cleanup();
+  }
+}
+
+export function runMkdirStep(session: BuildSession, step: Step, op: MkdirFileOp, signal: AbortSignal): Promise<StepResult> {
+  return runLayerStep(session, step, {
+    contents: {},
+    target: 'mounted',
+    apply: async (target) => {
+      const rootfs = mountedRootfs(target).rootfs;
+      ensureDestinationDir(rootfs, op.path, op.user ? resolveChown(rootfs, op.user) : undefined);
+    },
+  }, signal);
+}
+
+function mountedRootfs(target: RootfsTarget): PreparedRootfs {
+  if (target.kind !== 'mounted') throw new TsbuildError('INTERNAL', 'file steps need a mounted rootfs');
+  return target.rootfs;
+}

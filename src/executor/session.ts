@@ -1,0 +1,85 @@
+// Everything the step runners of one build share: the stores under the root, the options, the
+// progress sink, base images, the scanned build context and the step results so far.
+import path from 'node:path';
+import type { ContextEntry } from '../cache/context.js';
+import { CacheRecordStore } from '../cache/records.js';
+import { StatCache } from '../cache/stat-cache.js';
+import { DiskContentStore } from '../oci/disk-store.js';
+import { ImageNames } from '../oci/image-names.js';
+import { openRoot, resolveRoot, type RootLayout } from '../oci/root.js';
+import type { BuildPlan, StepId } from '../planner/types.js';
+import type { SandboxBackend } from '../runtime-shim/backend.js';
+import { BaseImages } from './base-images.js';
+import type { BuildEvent, EventSink } from './events.js';
+import type { BuildOptions } from './options.js';
+import { SnapshotStore } from './snapshots.js';
+import type { StepResult } from './step-result.js';
+
+export interface BuildSession {
+  options: BuildOptions;
+  layout: RootLayout;
+  store: DiskContentStore;
+  names: ImageNames;
+  snapshots: SnapshotStore;
+  records: CacheRecordStore;
+  baseImages: BaseImages;
+  contextDir: string;
+  dockerfilePath: string;
+  emit: EventSink;
+  /** ISO time stamped into history and config (`SOURCE_DATE_EPOCH` when given). */
+  created: string;
+  /** Filled in as the plan is known. */
+  plan?: BuildPlan;
+  stepNames: Map<StepId, string>;
+  results: Map<StepId, StepResult>;
+  /** The context's non-ignored entries, file hashes filled lazily; scanned on first use. */
+  contextEntries(): Promise<ContextEntry[]>;
+  /** The sandbox backend, chosen on first RUN. */
+  sandbox(): Promise<SandboxBackend>;
+  /** The root's stat cache (path + stat -> content hash), saved when the build ends. */
+  statCache: StatCache;
+}
+
+export async function openSession(options: BuildOptions, created: string): Promise<BuildSession> {
+  const layout = await openRoot(options.root ?? resolveRoot());
+  const store = await DiskContentStore.open(layout.root);
+  const names = new ImageNames(layout);
+  const emit: EventSink = (event: BuildEvent) => options.onEvent?.(event);
+  const contextDir = path.resolve(options.context);
+  const dockerfilePath = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
+  let scanned: Promise<ContextEntry[]> | undefined;
+  let backend: Promise<SandboxBackend> | undefined;
+  return {
+    options,
+    layout,
+    store,
+    names,
+    snapshots: new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) }),
+    records: CacheRecordStore.at(layout.root),
+    baseImages: new BaseImages({ store, names, pull: options.pull ?? false, onEvent: emit }),
+    contextDir,
+    dockerfilePath,
+    emit,
+    created,
+    stepNames: new Map(),
+    results: new Map(),
+    contextEntries: () => (scanned ??= scanContextOnce(contextDir, dockerfilePath)),
+    statCache: StatCache.forRoot(layout.root),
+    sandbox: () =>
+      (backend ??= import('../runtime-shim/select.js').then(({ selectBackend }) => selectBackend(options.runtime ?? 'auto'))),
+  };
+}
+
+/** Walks the context once; files are hashed later, only those a step selects. */
+async function scanContextOnce(contextDir: string, dockerfilePath: string): Promise<ContextEntry[]> {
+  const { loadIgnoreRules } = await import('../cache/dockerignore.js');
+  const { walkContext } = await import('../cache/context.js');
+  const matcher = await loadIgnoreRules(contextDir, dockerfilePath);
+  return walkContext(contextDir, matcher);
+}
+
+/** Hashes the given context entries through the root's persistent stat cache. */
+export async function hashSelected(session: BuildSession, entries: ContextEntry[]): Promise<void> {
+  const { hashContextFiles } = await import('../cache/context-hash.js');
+  hashContextFiles(session.contextDir, entries, { statCache: session.statCache });
+}
