@@ -1,7 +1,7 @@
 // Parses docker's comma-separated build flags (`--output`, `--secret`, `--ssh`, `--build-arg`)
 // into typed build options.
 import { TsbuildError } from '../errors.js';
-import type { OutputSpec, SecretSource, SshForward } from '../executor/options.js';
+import type { CacheExportSpec, CacheLocation, OutputSpec, SecretSource, SshForward } from '../executor/options.js';
 
 /** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
 export function parseCsvFields(value: string): Record<string, string> {
@@ -113,4 +113,37 @@ export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = pr
     else if (env[item] !== undefined) out[item] = env[item] as string;
   }
   return out;
+}
+
+/** `--cache-from type=registry,ref=R` | `type=local,src=DIR` (a bare value is a registry ref). */
+export function parseCacheFromFlag(value: string): CacheLocation {
+  if (!value.includes('=')) return { type: 'registry', ref: value };
+  const f = parseCsvFields(value);
+  return cacheLocation(f, f.src, '--cache-from');
+}
+
+/** `--cache-to type=registry,ref=R[,mode=min|max]` | `type=local,dest=DIR[,mode=...]`. */
+export function parseCacheToFlag(value: string): CacheExportSpec {
+  const f = parseCsvFields(value.includes('=') ? value : `type=registry,ref=${value}`);
+  const mode = f.mode ?? 'min';
+  if (mode !== 'min' && mode !== 'max') throw usage(`--cache-to: mode must be min or max, got "${mode}"`);
+  return { location: cacheLocation(f, f.dest, '--cache-to'), mode };
+}
+
+function cacheLocation(f: Record<string, string>, dir: string | undefined, flag: string): CacheLocation {
+  switch (f.type) {
+    case 'registry':
+      if (!f.ref) throw usage(`${flag} type=registry needs ref=REGISTRY/REPO:TAG`);
+      return { type: 'registry', ref: f.ref };
+    case 'local':
+      if (!dir) throw usage(`${flag} type=local needs ${flag === '--cache-to' ? 'dest' : 'src'}=DIR`);
+      return { type: 'local', dir };
+    case 'inline':
+    case 'gha':
+    case 's3':
+    case 'azblob':
+      throw usage(`${flag} type=${f.type} is not supported by tsbuild yet (registry, local)`);
+    default:
+      throw usage(`${flag}: unknown type "${f.type ?? ''}" (registry, local)`);
+  }
 }

@@ -3,7 +3,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
 import { parseDockerfile } from '../parser/index.js';
-import { planBuild, parsePlatformList, hostPlatform } from '../planner/index.js';
+import { historyChain, planBuild, parsePlatformList, hostPlatform } from '../planner/index.js';
+import { exportCaches, importCaches } from './cache-io.js';
 import type { BuildPlan } from '../planner/types.js';
 import { walkDag } from './dag.js';
 import { exportOutputs, writeBuiltImages } from './export.js';
@@ -24,6 +25,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const plan = await planWithBaseImages(session, dockerfile);
   session.plan = plan;
   session.stepNames = stepNames(plan);
+  if (options.cacheFrom?.length) session.importedRecords = await importCaches(session, options.cacheFrom);
   const nodes = new Map(Object.values(plan.steps).map((s) => [s.id, s]));
   const targets = plan.platforms.map((p) => plan.targets[p]);
   try {
@@ -39,6 +41,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { top, images } = await writeBuiltImages(session, results);
   const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
   const names = await exportOutputs(session, top, images, outputs);
+  if (options.cacheTo?.length) await exportCaches(session, options.cacheTo, finalImageKeys(session, plan));
   const result: BuildResult = {
     digest: top.digest,
     imageId: images[0].manifest.config.digest,
@@ -71,6 +74,18 @@ async function planWithBaseImages(session: BuildSession, dockerfile: ReturnType<
     session.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });
   }
   return plan;
+}
+
+/** Cache keys of the steps that make up the final images (what `mode=min` exports). */
+function finalImageKeys(session: BuildSession, plan: BuildPlan): Set<string> {
+  const keys = new Set<string>();
+  for (const target of Object.values(plan.targets)) {
+    for (const step of historyChain(plan, target)) {
+      const result = session.results.get(step.id);
+      if (result) keys.add(result.key);
+    }
+  }
+  return keys;
 }
 
 async function readDockerfile(file: string): Promise<string> {

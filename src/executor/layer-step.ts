@@ -53,8 +53,9 @@ export async function runLayerStep(
   const identity = identityOf(session, step);
   const history = historyFor(step, session.created);
 
-  const hit = useCache(session, step) ? await reusable(session, key) : undefined;
+  const hit = useCache(session, step) ? await reusable(session, key, { identity, parts }) : undefined;
   if (hit) {
+    session.usedRecords.set(key, hit.result);
     session.emit({ type: 'step.cached', ...label });
     return resultFrom(parent, key, hit.result, history);
   }
@@ -71,6 +72,7 @@ export async function runLayerStep(
     const result: StepResultRecord = { diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])], config: {}, ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}) };
     const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
     await session.records.put(record);
+    session.usedRecords.set(key, result);
     session.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
     return resultFrom(parent, key, result, history);
   } catch (error) {
@@ -137,12 +139,24 @@ function resultFrom(parent: StepResult, key: string, result: StepResultRecord, h
   return { key, config: applyLayer(parent.config, ref.diffId, history), layers: [...parent.layers, ref] };
 }
 
-/** A record is reusable only while the layer it names is still stored. */
-async function reusable(session: BuildSession, key: string): Promise<CacheRecord | undefined> {
+/**
+ * A local record is reusable while the layer it names is still stored; an imported one once its
+ * layer is fetched (then it is recorded locally, so the next build needs no import).
+ */
+async function reusable(
+  session: BuildSession, key: string, meta: { identity: string; parts: CacheKeyParts },
+): Promise<CacheRecord | undefined> {
   const record = await session.records.get(key);
-  if (!record) return undefined;
-  if (record.result.layer && !(await session.store.has(record.result.layer.digest as Digest))) return undefined;
-  return record;
+  if (record && (!record.result.layer || (await session.store.has(record.result.layer.digest as Digest)))) return record;
+  const imported = session.importedRecords.get(key);
+  if (!imported) return undefined;
+  const layer = imported.result.layer;
+  if (layer && !(await session.store.has(layer.digest as Digest))) {
+    await imported.fetchLayer({ mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+  }
+  const local: CacheRecord = { key, ...meta, result: imported.result, createdAt: new Date().toISOString() };
+  await session.records.put(local);
+  return local;
 }
 
 function useCache(session: BuildSession, step: Step): boolean {

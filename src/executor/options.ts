@@ -27,6 +27,17 @@ export interface SshForward {
   socket: string;
 }
 
+/** `--cache-to` / `--cache-from`: where build cache records and their layers are shared. */
+export type CacheLocation =
+  | { type: 'registry'; ref: string }
+  | { type: 'local'; dir: string };
+
+export interface CacheExportSpec {
+  location: CacheLocation;
+  /** `min`: the steps of the final image only; `max`: every step of the build. */
+  mode: 'min' | 'max';
+}
+
 export type RuntimeName = 'auto' | 'builtin' | 'runc' | 'crun';
 
 export interface BuildOptions {
@@ -45,6 +56,10 @@ export interface BuildOptions {
   /** Default: the local image store under every tag. */
   outputs?: OutputSpec[];
   noCache?: boolean;
+  /** Caches to import records from (`--cache-from`). */
+  cacheFrom?: CacheLocation[];
+  /** Caches to export this build's records to (`--cache-to`). */
+  cacheTo?: CacheExportSpec[];
   noCacheFilter?: string[];
   /** Re-resolve base images even when they are in the store. */
   pull?: boolean;

@@ -2,7 +2,8 @@
 // progress sink, base images, the scanned build context and the step results so far.
 import path from 'node:path';
 import type { ContextEntry } from '../cache/context.js';
-import { CacheRecordStore } from '../cache/records.js';
+import { CacheRecordStore, type StepResultRecord } from '../cache/records.js';
+import type { ImportedRecord } from './cache-io.js';
 import { StatCache } from '../cache/stat-cache.js';
 import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
@@ -38,6 +39,10 @@ export interface BuildSession {
   sandbox(): Promise<SandboxBackend>;
   /** The root's stat cache (path + stat -> content hash), saved when the build ends. */
   statCache: StatCache;
+  /** Cache records this build used or wrote, by key (what --cache-to exports). */
+  usedRecords: Map<string, StepResultRecord>;
+  /** Records imported with --cache-from, by key. */
+  importedRecords: Map<string, ImportedRecord>;
 }
 
 export async function openSession(options: BuildOptions, created: string): Promise<BuildSession> {
@@ -65,6 +70,8 @@ export async function openSession(options: BuildOptions, created: string): Promi
     results: new Map(),
     contextEntries: () => (scanned ??= scanContextOnce(contextDir, dockerfilePath)),
     statCache: StatCache.forRoot(layout.root),
+    usedRecords: new Map(),
+    importedRecords: new Map(),
     sandbox: () =>
       (backend ??= import('../runtime-shim/select.js').then(({ selectBackend }) => selectBackend(options.runtime ?? 'auto'))),
   };

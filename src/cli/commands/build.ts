@@ -2,10 +2,9 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import path from 'node:path';
-import { parseKeyValueFlags, parseOutputFlag, parseSecretFlag, parseSshFlag } from '../build-flags.js';
+import { parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseSecretFlag, parseSshFlag } from '../build-flags.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
 import type { BuildOptions, OutputSpec, RuntimeName } from '../../executor/options.js';
-import { TsbuildError } from '../../errors.js';
 
 interface BuildFlags {
   file?: string;
@@ -67,9 +66,6 @@ export function register(program: Command): Command {
 }
 
 async function runBuild(context: string, flags: BuildFlags): Promise<void> {
-  if (flags.cacheFrom.length > 0 || flags.cacheTo.length > 0) {
-    throw new TsbuildError('USAGE', '--cache-from/--cache-to are not supported yet (the local cache is used)');
-  }
   const renderer = createProgressRenderer(flags.quiet ? 'quiet' : flags.progress);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -102,6 +98,8 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
     outputs: outputs.length > 0 ? outputs : undefined,
     noCache: !flags.cache,
+    cacheFrom: flags.cacheFrom.map(parseCacheFromFlag),
+    cacheTo: flags.cacheTo.map(parseCacheToFlag),
     noCacheFilter: flags.noCacheFilter,
     pull: flags.pull,
     secrets: flags.secret.map(parseSecretFlag),

@@ -1,0 +1,50 @@
+// The format of an exported build cache: one OCI image manifest whose config lists cache
+// records (key -> layer) and whose layers are those records' layer blobs. A plain manifest is
+// accepted by every registry; BuildKit's cache manifests work the same way.
+import { TsbuildError } from '../errors.js';
+import type { Descriptor, Digest, ImageManifest } from '../oci/types.js';
+import { MediaType } from '../oci/types.js';
+import type { StepResultRecord } from './records.js';
+
+export const CACHE_CONFIG_MEDIA_TYPE = 'application/vnd.tsbuild.cache.config.v1+json';
+export const CACHE_ARTIFACT_TYPE = 'application/vnd.tsbuild.cache.v1';
+
+export interface ExportedRecord {
+  key: string;
+  result: StepResultRecord;
+}
+
+export interface CacheConfig {
+  version: 1;
+  records: ExportedRecord[];
+}
+
+export function cacheConfig(records: Iterable<ExportedRecord>): CacheConfig {
+  const unique = new Map<string, ExportedRecord>();
+  for (const record of records) unique.set(record.key, { key: record.key, result: record.result });
+  return { version: 1, records: [...unique.values()].sort((a, b) => a.key.localeCompare(b.key)) };
+}
+
+/** The layer blobs a cache config needs, each once, in a stable order. */
+export function cacheLayers(config: CacheConfig): Descriptor[] {
+  const layers = new Map<string, Descriptor>();
+  for (const { result } of config.records) {
+    const layer = result.layer;
+    if (layer) layers.set(layer.digest, { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+  }
+  return [...layers.values()].sort((a, b) => a.digest.localeCompare(b.digest));
+}
+
+export function cacheManifest(config: Descriptor, layers: Descriptor[]): ImageManifest {
+  return { schemaVersion: 2, mediaType: MediaType.OciManifest, artifactType: CACHE_ARTIFACT_TYPE, config, layers };
+}
+
+export function parseCacheConfig(bytes: Buffer, where: string): CacheConfig {
+  try {
+    const parsed = JSON.parse(bytes.toString('utf8')) as CacheConfig;
+    if (parsed.version === 1 && Array.isArray(parsed.records)) return parsed;
+  } catch {
+    // fall through to the error below
+  }
+  throw new TsbuildError('STORE', `${where} is not a tsbuild build cache (unknown config format)`);
+}

@@ -1,0 +1,43 @@
+// `tsbuild images [--format json]`: the named images of the local store, like `docker images`.
+import type { Command } from 'commander';
+
+interface ImagesFlags {
+  format?: string;
+}
+
+export function register(program: Command): Command {
+  return program
+    .command('images')
+    .description('List images in the local store')
+    .option('--format <format>', 'output format: table (default) or json')
+    .action(async (flags: ImagesFlags) => {
+      const [{ LocalImages }, { TsbuildError }] = await Promise.all([import('../../oci/local-images.js'), import('../../errors.js')]);
+      const format = flags.format ?? 'table';
+      if (format !== 'table' && format !== 'json') throw new TsbuildError('USAGE', `unknown --format "${format}": use table or json`);
+      const images = await (await LocalImages.open()).list();
+      if (format === 'json') {
+        process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
+        return;
+      }
+      const rows = images.map((image) => [
+        image.repository, image.tag, image.digest.slice(7, 19), image.created ?? '', formatSize(image.size),
+      ]);
+      process.stdout.write(formatTable([['REPOSITORY', 'TAG', 'DIGEST', 'CREATED', 'SIZE'], ...rows]));
+    });
+}
+
+function formatSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)}${units[unit]}`;
+}
+
+function formatTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('   ').trimEnd()).join('\n') + '\n';
+}

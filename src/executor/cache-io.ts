@@ -1,0 +1,109 @@
+// --cache-to / --cache-from: exports this build's cache records with their layers to a registry
+// or a local OCI layout, and imports them so that a fresh machine reuses them, fetching only the
+// layers of the steps that hit.
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  cacheConfig, cacheLayers, cacheManifest, parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE, type ExportedRecord,
+} from '../cache/cache-manifest.js';
+import type { StepResultRecord } from '../cache/records.js';
+import { TsbuildError } from '../errors.js';
+import { digestHex } from '../oci/digest.js';
+import { putJson } from '../oci/image.js';
+import { manifestReference, parseReference } from '../oci/reference.js';
+import type { Descriptor, Digest, ImageIndex, ImageManifest } from '../oci/types.js';
+import type { CacheExportSpec, CacheLocation } from './options.js';
+import type { BuildSession } from './session.js';
+
+/** A record from an imported cache; `fetchLayer` brings its blob into the local store. */
+export interface ImportedRecord {
+  result: StepResultRecord;
+  fetchLayer(descriptor: Descriptor): Promise<void>;
+}
+
+export async function importCaches(session: BuildSession, locations: CacheLocation[]): Promise<Map<string, ImportedRecord>> {
+  const imported = new Map<string, ImportedRecord>();
+  for (const location of locations) {
+    try {
+      const { records, fetchLayer } = await readCache(session, location);
+      for (const record of records) if (!imported.has(record.key)) imported.set(record.key, { result: record.result, fetchLayer });
+    } catch (error) {
+      // A missing cache is normal on a first build: say so and build without it, like BuildKit.
+      const message = error instanceof Error ? error.message : String(error);
+      session.emit({ type: 'warning', message: `cache import from ${describe(location)} skipped: ${message}` });
+    }
+  }
+  return imported;
+}
+
+async function readCache(
+  session: BuildSession, location: CacheLocation,
+): Promise<{ records: ExportedRecord[]; fetchLayer: (d: Descriptor) => Promise<void> }> {
+  if (location.type === 'local') {
+    const manifest = await readLocalManifest(location.dir);
+    const config = parseCacheConfig(await readFile(blobPath(location.dir, manifest.config.digest)), location.dir);
+    const fetchLayer = async (d: Descriptor) => {
+      await session.store.put(await readFile(blobPath(location.dir, d.digest)), d.digest);
+    };
+    return { records: config.records, fetchLayer };
+  }
+  const { RegistryClient } = await import('../registry/client.js');
+  const ref = parseReference(location.ref);
+  const client = new RegistryClient(ref.domain);
+  const fetched = await client.getManifest(ref.path, manifestReference(ref));
+  const manifest = JSON.parse(fetched.bytes.toString('utf8')) as ImageManifest;
+  await client.fetchBlob(ref.path, manifest.config, session.store);
+  const config = parseCacheConfig(await session.store.read(manifest.config.digest), location.ref);
+  return { records: config.records, fetchLayer: (d) => client.fetchBlob(ref.path, d, session.store) };
+}
+
+export async function exportCaches(session: BuildSession, specs: CacheExportSpec[], finalKeys: Set<string>): Promise<void> {
+  for (const spec of specs) {
+    const records = [...session.usedRecords.entries()]
+      .filter(([key]) => spec.mode === 'max' || finalKeys.has(key))
+      .map(([key, result]) => ({ key, result }));
+    const config = cacheConfig(records);
+    const configDescriptor = await putJson(session.store, CACHE_CONFIG_MEDIA_TYPE, config);
+    const layers = cacheLayers(config);
+    const manifest = cacheManifest(configDescriptor, layers);
+    const manifestDescriptor = await putJson(session.store, manifest.mediaType!, manifest);
+    if (spec.location.type === 'local') await writeLocalCache(session, spec.location.dir, manifestDescriptor, [configDescriptor, ...layers]);
+    else await pushCache(session, spec.location.ref, manifestDescriptor, [configDescriptor, ...layers]);
+  }
+}
+
+async function pushCache(session: BuildSession, reference: string, manifest: Descriptor, blobs: Descriptor[]): Promise<void> {
+  const { RegistryClient } = await import('../registry/client.js');
+  const ref = parseReference(reference);
+  const client = new RegistryClient(ref.domain);
+  for (const blob of blobs) {
+    await client.uploadBlob(ref.path, blob, () => session.store.open(blob.digest));
+  }
+  await client.putManifest(ref.path, ref.tag ?? 'latest', manifest, await session.store.read(manifest.digest));
+}
+
+async function writeLocalCache(session: BuildSession, dir: string, manifest: Descriptor, blobs: Descriptor[]): Promise<void> {
+  await mkdir(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const blob of [manifest, ...blobs]) {
+    await copyFile(path.join(session.layout.blobs, digestHex(blob.digest)), blobPath(dir, blob.digest));
+  }
+  const index: ImageIndex = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [manifest] };
+  await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  await writeFile(path.join(dir, 'index.json'), JSON.stringify(index));
+}
+
+async function readLocalManifest(dir: string): Promise<ImageManifest> {
+  const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as ImageIndex;
+  const descriptor = index.manifests[0];
+  if (!descriptor) throw new TsbuildError('NOT_FOUND', `${dir}: empty cache layout`);
+  return JSON.parse(await readFile(blobPath(dir, descriptor.digest), 'utf8')) as ImageManifest;
+}
+
+function blobPath(dir: string, digest: Digest | string): string {
+  return path.join(dir, 'blobs', 'sha256', digestHex(digest as Digest));
+}
+
+function describe(location: CacheLocation): string {
+  return location.type === 'local' ? location.dir : location.ref;
+}
+
