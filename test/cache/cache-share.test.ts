@@ -1,0 +1,89 @@
+// Cache sharing across machines: build on root A exporting the cache, build on an empty root B
+// importing it: every step is CACHED and the image digest is the same.
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../../src/executor/build.js';
+import type { BuildEvent } from '../../src/executor/events.js';
+import type { BuildOptions } from '../../src/executor/options.js';
+import { DiskContentStore } from '../../src/oci/disk-store.js';
+import { ImageNames } from '../../src/oci/image-names.js';
+import { importRootfs } from '../../src/oci/image-import.js';
+import { rootLayout } from '../../src/oci/root.js';
+import { makeBusyboxRootfs } from '../helpers/busybox.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
+
+let registry: TestRegistry;
+let context: string;
+let base: string;
+
+const DOCKERFILE = `ARG BASE
+FROM \${BASE} AS build
+WORKDIR /src
+COPY app.txt .
+RUN cp app.txt built.txt && echo built >> built.txt
+FROM \${BASE}
+COPY --from=build /src/built.txt /built.txt
+CMD ["cat", "/built.txt"]
+`;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'tsbuild-cache-share-'));
+  context = path.join(tmp, 'ctx');
+  await mkdir(context);
+  await writeFile(path.join(context, 'Dockerfile'), DOCKERFILE);
+  await writeFile(path.join(context, 'app.txt'), 'hello\n');
+  // The base image lives in the registry, so both roots resolve it to the same digest.
+  const seedRoot = path.join(tmp, 'seed');
+  const rootfs = path.join(tmp, 'rootfs');
+  await makeBusyboxRootfs(rootfs);
+  const store = await DiskContentStore.open(seedRoot);
+  base = `${registry.host}/library/busybox:1`;
+  await new ImageNames(rootLayout(seedRoot)).set(base, await importRootfs(store, rootfs));
+  const { pushImage: push } = await import('../../src/registry/push.js');
+  await push(base, { store, names: new ImageNames(rootLayout(seedRoot)) });
+});
+
+afterAll(async () => {
+  await registry?.stop();
+});
+
+async function buildIn(root: string, extra: Partial<BuildOptions>) {
+  const events: BuildEvent[] = [];
+  const result = await build({
+    context, root, buildArgs: { BASE: base }, sourceDateEpoch: 1_700_000_000, tags: ['demo/cache:1'],
+    onEvent: (e) => events.push(e), ...extra,
+  });
+  const count = (type: BuildEvent['type']) => events.filter((e) => e.type === type).length;
+  return { result, cached: count('step.cached'), ran: count('step.done') - 1 /* the FROM both stages share */, events };
+}
+
+describe.each(['registry', 'local'] as const)('cache shared through %s', (kind) => {
+  it('rebuilds on an empty root with every step cached and the same digest', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), `tsbuild-cache-${kind}-`));
+    const location = kind === 'registry'
+      ? { type: 'registry' as const, ref: `${registry.host}/cache/demo:${kind}` }
+      : { type: 'local' as const, dir: path.join(tmp, 'cache-dir') };
+    const first = await buildIn(path.join(tmp, 'A'), { cacheTo: [{ location, mode: 'max' }] });
+    expect(first.cached).toBe(0);
+    const second = await buildIn(path.join(tmp, 'B'), { cacheFrom: [location] });
+    expect(second.cached).toBe(4);
+    expect(second.ran).toBe(0);
+    expect(second.result.digest).toBe(first.result.digest);
+  });
+});
+
+it('mode=min exports only the final image steps; a missing cache only warns', async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'tsbuild-cache-min-'));
+  const location = { type: 'local' as const, dir: path.join(tmp, 'min') };
+  await buildIn(path.join(tmp, 'A'), { cacheTo: [{ location, mode: 'min' }] });
+  const second = await buildIn(path.join(tmp, 'B'), { cacheFrom: [location, { type: 'local', dir: path.join(tmp, 'absent') }] });
+  // Only the final image's own step is exported: the build stage runs again, and the
+  // COPY --from on top of it hits because keys depend on definitions, not on results.
+  expect(second.cached).toBe(1);
+  expect(second.ran).toBe(3);
+  expect(second.events.some((e) => e.type === 'warning' && /cache import from .*absent skipped/.test(e.message))).toBe(true);
+});
+
