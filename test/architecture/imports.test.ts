@@ -1,0 +1,69 @@
+// The dependency direction of DESIGN.md, checked on every source file: `parser`, `oci` and
+// `runtime-shim` import nothing else of the project; `planner` only the parser (and OCI types);
+// `cache` and `registry` only `oci`; only `cli` and the API may reach everything.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('../../src', import.meta.url));
+
+/** Which top-level modules each module may import (errors.ts is shared by all). */
+const allowed: Record<string, string[]> = {
+  parser: [],
+  oci: [],
+  'runtime-shim': [],
+  planner: ['parser', 'oci:types'],
+  cache: ['oci'],
+  registry: ['oci'],
+  executor: ['parser', 'planner', 'cache', 'oci', 'registry', 'runtime-shim'],
+  run: ['oci', 'registry', 'runtime-shim', 'executor'],
+  action: ['cli'],
+  cli: ['executor', 'planner', 'parser', 'cache', 'oci', 'registry', 'runtime-shim', 'run'],
+};
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+function importsOf(file: string): { target: string; typeOnly: boolean }[] {
+  const text = readFileSync(file, 'utf8');
+  const found: { target: string; typeOnly: boolean }[] = [];
+  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+'(\.[^']+)'/gm)) {
+    found.push({ target: path.resolve(path.dirname(file), match[3]), typeOnly: Boolean(match[2]) });
+  }
+  for (const match of text.matchAll(/import\('(\.[^']+)'\)/g)) {
+    found.push({ target: path.resolve(path.dirname(file), match[1]), typeOnly: false });
+  }
+  return found;
+}
+
+function moduleOf(absolute: string): string {
+  const rel = path.relative(src, absolute);
+  return rel.includes(path.sep) ? rel.split(path.sep)[0] : rel.replace(/\.[jt]s$/, '');
+}
+
+describe('module boundaries', () => {
+  it.each(Object.keys(allowed))('%s imports only what DESIGN.md allows', (module) => {
+    const violations: string[] = [];
+    for (const file of filesUnder(path.join(src, module))) {
+      for (const { target, typeOnly } of importsOf(file)) {
+        const to = moduleOf(target);
+        if (to === module || to === 'errors') continue;
+        const rule = allowed[module];
+        const typesFile = `${to}:${path.basename(target).replace(/\.js$/, '')}`;
+        if (rule.includes(to) || (typeOnly && rule.includes(typesFile))) continue;
+        violations.push(`${path.relative(src, file)} -> ${path.relative(src, target)}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('sees every module folder', () => {
+    const folders = readdirSync(src).filter((n) => statSync(path.join(src, n)).isDirectory());
+    expect(folders.sort()).toEqual(Object.keys(allowed).sort());
+  });
+});
