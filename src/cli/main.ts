@@ -16,11 +16,14 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const register of commandRegistrars) {
-    const sub = register(program);
-    sub.exitOverride().showHelpAfterError('(run with --help for usage)');
-  }
+  for (const register of commandRegistrars) configure(register(program));
   return program;
+}
+
+/** Errors go through `main` (exit statuses of the README) for every command and subcommand. */
+function configure(command: Command): void {
+  command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const sub of command.commands) configure(sub);
 }
 
 /** Runs the CLI and resolves to the process exit status; never throws. */

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
-import { digestHex, sha256Digest } from '../oci/digest.js';
+import { chainIds } from '../oci/chain-id.js';
+import { digestHex } from '../oci/digest.js';
 import type { Digest } from '../oci/types.js';
 import { applyLayer } from './layer-apply.js';
 import { prepareCopiedRootfs, diffCopiedRootfs } from './snapshots-prepare-copy.js';
@@ -14,16 +15,7 @@ import { canMountOverlay } from './overlay.js';
 import { removeView } from './snapshots-prepare-overlay.js';
 
 export type { PreparedRootfs } from './snapshots-prepared.js';
-
-/** ChainID(L0) = DiffID(L0); ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). One per layer. */
-export function chainIds(diffIds: readonly Digest[]): Digest[] {
-  const chain: Digest[] = [];
-  for (const diffId of diffIds) {
-    const parent = chain.at(-1);
-    chain.push(parent === undefined ? diffId : sha256Digest(`${parent} ${diffId}`));
-  }
-  return chain;
-}
+export { chainIds };
 
 /** The chain ID of the whole stack (of its top layer). */
 export function chainId(diffIds: readonly Digest[]): Digest {

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { register as registerVersion } from './version.js';
 import { register as registerBuild } from './build.js';
+import { register as registerPrune, registerCache } from './prune.js';
 import { register as registerPull } from './pull.js';
 import { register as registerPush } from './push.js';
 import { register as registerLogin } from './login.js';
@@ -21,5 +22,5 @@ import { register as registerRun } from './run.js';
 
 export type CommandRegistrar = (program: Command) => Command;
 
-export const commandRegistrars: CommandRegistrar[] = [registerBuild, registerVersion, registerPull, registerPush, registerLogin, registerLogout, registerPlan, registerCheck,
+export const commandRegistrars: CommandRegistrar[] = [registerBuild, registerPrune, registerCache, registerVersion, registerPull, registerPush, registerLogin, registerLogout, registerPlan, registerCheck,
   registerImages, registerTag, registerRmi, registerInspect, registerHistory, registerSave, registerLoad, registerImport, registerRun];

@@ -1,0 +1,53 @@
+// `tsbuild cache du`: what the root holds, split into what named images need, what only the
+// build cache needs, and what nothing references (freed by the next prune).
+import { spawnSync } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DiskContentStore } from '../oci/disk-store.js';
+import type { ImageNames } from '../oci/image-names.js';
+import { reachableBlobs } from '../oci/image-walk.js';
+import type { RootLayout } from '../oci/root.js';
+import type { CacheRecord } from './records.js';
+
+export interface DiskUsage {
+  images: { blobs: number; bytes: number };
+  buildCache: { records: number; blobs: number; bytes: number };
+  unreferenced: { blobs: number; bytes: number };
+  snapshots: { count: number; bytes: number };
+  cacheMounts: { bytes: number };
+}
+
+export async function diskUsage(layout: RootLayout, store: DiskContentStore, names: ImageNames): Promise<DiskUsage> {
+  const image = new Set<string>((await reachableBlobs(store, (await names.list()).map((n) => n.descriptor))).map((b) => b.digest));
+  const cacheOnly = new Set<string>();
+  const recordsDir = path.join(layout.cache, 'records');
+  const recordFiles = (await readdir(recordsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
+  for (const file of recordFiles) {
+    const record = JSON.parse(await readFile(path.join(recordsDir, file), 'utf8').catch(() => '{}')) as Partial<CacheRecord>;
+    const layer = record.result?.layer?.digest;
+    if (layer && !image.has(layer)) cacheOnly.add(layer);
+  }
+  const usage: DiskUsage = {
+    images: { blobs: 0, bytes: 0 },
+    buildCache: { records: recordFiles.length, blobs: 0, bytes: 0 },
+    unreferenced: { blobs: 0, bytes: 0 },
+    snapshots: { count: 0, bytes: 0 },
+    cacheMounts: { bytes: directoryBytes(path.join(layout.cache, 'mounts')) },
+  };
+  for (const hex of await readdir(layout.blobs).catch(() => [] as string[])) {
+    const size = (await stat(path.join(layout.blobs, hex)).catch(() => undefined))?.size ?? 0;
+    const digest = `sha256:${hex}`;
+    const bucket = image.has(digest) ? usage.images : cacheOnly.has(digest) ? usage.buildCache : usage.unreferenced;
+    bucket.blobs++;
+    bucket.bytes += size;
+  }
+  const snapshots = (await readdir(layout.snapshots).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  usage.snapshots = { count: snapshots.length, bytes: directoryBytes(layout.snapshots) };
+  return usage;
+}
+
+/** Bytes on disk under a directory (`du -sb`), 0 when it does not exist. */
+function directoryBytes(dir: string): number {
+  const result = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
+  return result.status === 0 ? Number(result.stdout.split('\t')[0]) : 0;
+}

@@ -1,0 +1,139 @@
+// Garbage collection of a tsbuild root: cache records (all, by age, or least recently used
+// beyond a size), then every blob and snapshot that no named image and no remaining record
+// needs. Recent files are spared so a build running at the same time keeps what it writes.
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { chainIds } from '../oci/chain-id.js';
+import type { DiskContentStore } from '../oci/disk-store.js';
+import { digestHex } from '../oci/digest.js';
+import type { ImageNames } from '../oci/image-names.js';
+import { reachableBlobs } from '../oci/image-walk.js';
+import type { RootLayout } from '../oci/root.js';
+import type { Digest } from '../oci/types.js';
+import type { CacheRecord } from './records.js';
+
+export interface PruneOptions {
+  /** Remove every cache record and the RUN --mount=type=cache directories. */
+  all?: boolean;
+  /** Remove records not used for this long (ms). */
+  olderThanMs?: number;
+  /** Remove least recently used records until the cache (records' layers) fits this many bytes. */
+  keepBytes?: number;
+  /** Files younger than this are never removed (a concurrent build may be writing them). */
+  graceMs?: number;
+}
+
+export interface PruneReport {
+  records: number;
+  blobs: number;
+  snapshots: number;
+  bytes: number;
+}
+
+interface RecordFile {
+  file: string;
+  record: CacheRecord;
+  lastUsed: number;
+  bytes: number;
+}
+
+export async function prune(layout: RootLayout, store: DiskContentStore, names: ImageNames, options: PruneOptions = {}): Promise<PruneReport> {
+  const now = Date.now();
+  const grace = options.graceMs ?? 10 * 60_000;
+  const report: PruneReport = { records: 0, blobs: 0, snapshots: 0, bytes: 0 };
+  const kept: RecordFile[] = [];
+  for (const item of await readRecords(layout)) {
+    if (shouldDrop(item, options, now) && now - item.lastUsed > grace) {
+      await rm(item.file, { force: true });
+      report.records++;
+    } else kept.push(item);
+  }
+  kept.splice(0, kept.length, ...(await dropLeastRecentlyUsed(kept, options.keepBytes, now - grace, report)));
+  const imageBlobs = await reachableBlobs(store, (await names.list()).map((n) => n.descriptor));
+  const liveBlobs = new Set<string>(imageBlobs.map((b) => b.digest));
+  const liveChains = new Set<string>();
+  for (const item of kept) {
+    if (item.record.result.layer) liveBlobs.add(item.record.result.layer.digest);
+    for (const id of chainIds(item.record.result.diffIds as Digest[])) liveChains.add(digestHex(id));
+  }
+  await addImageChains(store, imageBlobs, liveChains);
+  await removeBlobs(layout, liveBlobs, now, grace, report);
+  await removeSnapshots(layout, liveChains, now, grace, report);
+  if (options.all) await rm(path.join(layout.cache, 'mounts'), { recursive: true, force: true });
+  return report;
+}
+
+function shouldDrop(item: RecordFile, options: PruneOptions, now: number): boolean {
+  if (options.all) return true;
+  return options.olderThanMs !== undefined && now - item.lastUsed > options.olderThanMs;
+}
+
+/** Removes the oldest records (used before `cutoff`) until the rest fit; returns the rest. */
+async function dropLeastRecentlyUsed(
+  records: RecordFile[], keepBytes: number | undefined, cutoff: number, report: PruneReport,
+): Promise<RecordFile[]> {
+  if (keepBytes === undefined) return records;
+  const oldestFirst = [...records].sort((a, b) => a.lastUsed - b.lastUsed);
+  let total = records.reduce((sum, item) => sum + item.bytes, 0);
+  const remaining: RecordFile[] = [];
+  for (const item of oldestFirst) {
+    if (total > keepBytes && item.lastUsed < cutoff) {
+      await rm(item.file, { force: true });
+      total -= item.bytes;
+      report.records++;
+    } else remaining.push(item);
+  }
+  return remaining;
+}
+
+async function readRecords(layout: RootLayout): Promise<RecordFile[]> {
+  const dir = path.join(layout.cache, 'records');
+  const files = await readdir(dir).catch(() => [] as string[]);
+  const out: RecordFile[] = [];
+  for (const name of files.filter((f) => f.endsWith('.json'))) {
+    const file = path.join(dir, name);
+    try {
+      const info = await stat(file);
+      const record = JSON.parse(await readFile(file, 'utf8')) as CacheRecord;
+      out.push({ file, record, lastUsed: info.mtimeMs, bytes: record.result.layer?.size ?? 0 });
+    } catch {
+      await rm(file, { force: true }); // unreadable records are never used again
+    }
+  }
+  return out;
+}
+
+async function addImageChains(store: DiskContentStore, blobs: { digest: Digest; mediaType: string }[], chains: Set<string>): Promise<void> {
+  for (const blob of blobs) {
+    if (!/config|container\.image/.test(blob.mediaType)) continue;
+    try {
+      const config = JSON.parse((await store.read(blob.digest)).toString('utf8')) as { rootfs?: { diff_ids?: Digest[] } };
+      for (const id of chainIds(config.rootfs?.diff_ids ?? [])) chains.add(digestHex(id));
+    } catch {
+      // a blob that is not a config names no snapshots
+    }
+  }
+}
+
+async function removeBlobs(layout: RootLayout, live: Set<string>, now: number, grace: number, report: PruneReport): Promise<void> {
+  for (const hex of await readdir(layout.blobs).catch(() => [] as string[])) {
+    if (live.has(`sha256:${hex}`)) continue;
+    const file = path.join(layout.blobs, hex);
+    const info = await stat(file).catch(() => undefined);
+    if (!info || now - info.mtimeMs < grace) continue;
+    await rm(file, { force: true });
+    report.blobs++;
+    report.bytes += info.size;
+  }
+}
+
+async function removeSnapshots(layout: RootLayout, live: Set<string>, now: number, grace: number, report: PruneReport): Promise<void> {
+  for (const name of await readdir(layout.snapshots).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{64}$/.test(name) || live.has(name)) continue;
+    const dir = path.join(layout.snapshots, name);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info || now - info.mtimeMs < grace) continue;
+    await rm(dir, { recursive: true, force: true });
+    report.snapshots++;
+  }
+}

@@ -1,0 +1,96 @@
+// `tsbuild prune` and `tsbuild cache du`: garbage-collect the root; show what it holds.
+import type { Command } from 'commander';
+import { TsbuildError } from '../../errors.js';
+
+interface PruneFlags {
+  all?: boolean;
+  keepStorage?: string;
+  filter: string[];
+}
+
+export function register(program: Command): Command {
+  return program
+    .command('prune')
+    .description('Remove build cache and blobs or snapshots no image needs')
+    .option('-a, --all', 'remove all build cache records and cache mounts')
+    .option('--keep-storage <size>', 'keep the most recently used cache up to this size (e.g. 10GB)')
+    .option('--filter <filter>', 'until=DURATION: remove cache not used for that long (e.g. 24h)', (v: string, p: string[]) => [...p, v], [])
+    .action(async (flags: PruneFlags) => {
+      const { prune } = await import('../../cache/prune.js');
+      const { layout, store, names } = await openStores();
+      const report = await prune(layout, store, names, {
+        all: flags.all,
+        keepBytes: flags.keepStorage === undefined ? undefined : parseSize(flags.keepStorage),
+        olderThanMs: untilFilter(flags.filter),
+      });
+      process.stdout.write(
+        `Removed ${report.records} cache records, ${report.blobs} blobs, ${report.snapshots} snapshots\nTotal reclaimed space: ${formatBytes(report.bytes)}\n`,
+      );
+    });
+}
+
+export function registerCache(program: Command): Command {
+  const cache = program.command('cache').description('Inspect the build cache');
+  cache
+    .command('du')
+    .description('Show disk usage of images, build cache, snapshots and cache mounts')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (flags: { format: string }) => {
+      const { diskUsage } = await import('../../cache/disk-usage.js');
+      const { layout, store, names } = await openStores();
+      const usage = await diskUsage(layout, store, names);
+      if (flags.format === 'json') {
+        process.stdout.write(`${JSON.stringify(usage, null, 2)}\n`);
+        return;
+      }
+      const rows = [
+        ['images', `${usage.images.blobs} blobs`, formatBytes(usage.images.bytes)],
+        ['build cache', `${usage.buildCache.records} records, ${usage.buildCache.blobs} blobs`, formatBytes(usage.buildCache.bytes)],
+        ['unreferenced', `${usage.unreferenced.blobs} blobs`, formatBytes(usage.unreferenced.bytes)],
+        ['snapshots', `${usage.snapshots.count} layers`, formatBytes(usage.snapshots.bytes)],
+        ['cache mounts', '', formatBytes(usage.cacheMounts.bytes)],
+      ];
+      process.stdout.write(`${rows.map((r) => `${r[0].padEnd(14)}${r[1].padEnd(28)}${r[2]}`).join('\n')}\n`);
+    });
+  return cache;
+}
+
+async function openStores() {
+  const { openRoot } = await import('../../oci/root.js');
+  const { DiskContentStore } = await import('../../oci/disk-store.js');
+  const { ImageNames } = await import('../../oci/image-names.js');
+  const layout = await openRoot();
+  return { layout, store: await DiskContentStore.open(layout.root), names: new ImageNames(layout) };
+}
+
+/** `10GB`, `512mb`, `1.5g`, `1048576` -> bytes (powers of 1024, like docker). */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
+  if (!match) throw new TsbuildError('USAGE', `invalid size "${text}" (e.g. 512MB, 10GB)`);
+  const power = ' kmgt'.indexOf(match[2].toLowerCase() || ' ');
+  return Math.round(Number(match[1]) * 1024 ** power);
+}
+
+/** `until=24h` (Go durations: h, m, s) -> ms; undefined without such a filter. */
+export function untilFilter(filters: string[]): number | undefined {
+  let result: number | undefined;
+  for (const filter of filters) {
+    const [key, value = ''] = filter.split('=', 2);
+    if (key !== 'until') throw new TsbuildError('USAGE', `unknown prune filter "${key}" (until=DURATION)`);
+    const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw new TsbuildError('USAGE', `invalid duration "${value}" (e.g. 24h, 90m)`);
+    result = parts.reduce((ms, p) => ms + Number(p[1]) * { h: 3_600_000, m: 60_000, s: 1000 }[p[2] as 'h' | 'm' | 's'], 0);
+  }
+  return result;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)}${units[unit]}`;
+}
