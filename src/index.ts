@@ -11,7 +11,9 @@ export { planBuild, renderText, renderJson, renderDot, renderMermaid } from './p
 export type { BuildPlan, Step, Op, PlanResult, PlanWarning } from './planner/types.js';
 
 export { runContainer as run } from './run/run-container.js';
-export type { RunContainerOptions } from './run/options.js';
+export type { RunContainerOptions, RunContainerResult } from './run/options.js';
+export type { RunEvent, RunEventSink } from './run/events.js';
+export type { PullPolicy } from './run/image-source.js';
 
 export { pullImage as pull } from './registry/pull.js';
 export { pushImage as push } from './registry/push.js';

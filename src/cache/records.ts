@@ -67,7 +67,8 @@ export class CacheRecordStore {
     }
   }
 
-  private async remember(identity: string, key: string): Promise<void> {
+  /** Notes that a step identity last resolved to `key` (a cache hit), for the next explanation. */
+  async remember(identity: string, key: string): Promise<void> {
     const file = this.identityFile(identity);
     await mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;

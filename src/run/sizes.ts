@@ -1,0 +1,42 @@
+// Docker's resource-limit flag values: `--memory 512m`, `--cpus 1.5`, `--pids-limit 100`.
+import { availableParallelism } from 'node:os';
+import { TsbuildError } from '../errors.js';
+
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+
+/** Docker refuses smaller memory limits (the kernel needs some room to even start a process). */
+export const MINIMUM_MEMORY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Bytes of a size like go-units' RAMInBytes: a decimal number, an optional binary unit letter
+ * (k, m, g, t, p; any case), optionally followed by `i` and/or `b` (`512m`, `1.5g`, `64MiB`, `1024`).
+ */
+export function parseMemorySize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(text.trim());
+  if (!match) throw usage(`invalid memory size "${text}": expected a number with an optional unit (b, k, m, g), e.g. 512m`);
+  const unit = UNITS[(match[2] ?? '').toLowerCase()] ?? 1;
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < MINIMUM_MEMORY_BYTES) throw usage(`memory limit "${text}" is too small: the minimum is 6m`);
+  return bytes;
+}
+
+/** Fractional CPUs for `--cpus`: at least 0.01 and at most the host's CPU count (Docker's range). */
+export function parseCpus(text: string, hostCpus: number = availableParallelism()): number {
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) throw usage(`invalid --cpus "${text}": expected a decimal number like 1.5`);
+  const cpus = Number(text);
+  if (cpus < 0.01 || cpus > hostCpus) {
+    throw usage(`--cpus ${text} is out of range: from 0.01 to ${hostCpus.toFixed(2)}, as there are only ${hostCpus} CPUs available`);
+  }
+  return cpus;
+}
+
+/** `--pids-limit N`; 0 or a negative value means unlimited, as in Docker. */
+export function parsePidsLimit(text: string): number | undefined {
+  if (!/^-?\d+$/.test(text.trim())) throw usage(`invalid --pids-limit "${text}": expected an integer`);
+  const limit = Number(text);
+  return limit > 0 ? limit : undefined;
+}
+
+function usage(message: string): TsbuildError {
+  return new TsbuildError('USAGE', message);
+}
