@@ -6,6 +6,7 @@ import { parseDockerfile } from '../parser/index.js';
 import { historyChain, planBuild, parsePlatformList, hostPlatform } from '../planner/index.js';
 import { exportCaches, importCaches } from './cache-io.js';
 import type { BuildPlan } from '../planner/types.js';
+import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
 import { exportOutputs, writeBuiltImages } from './export.js';
 import { buildTimestamp } from './image-config.js';
@@ -56,6 +57,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     },
   };
   await writeResultFiles(options, result);
+  await collectGarbageIfOverLimit(session);
   session.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
   return result;
 }

@@ -75,3 +75,25 @@ describe('prune flags', () => {
     expect(() => parseSize('lots')).toThrow(/invalid size/);
   });
 });
+
+describe('automatic garbage collection', () => {
+  it('prunes least recently used cache after a build when over TSBUILD_GC_KEEP_STORAGE', async () => {
+    const { layout, store, names, context } = await builtRoot();
+    await names.remove('docker.io/demo/pruned:1');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const { utimes } = await import('node:fs/promises');
+    for (const dir of [path.join(layout.cache, 'records'), layout.blobs]) {
+      for (const name of await readdir(dir)) await utimes(path.join(dir, name), hourAgo, hourAgo);
+    }
+    await writeFile(path.join(context, 'Dockerfile'), 'FROM base:1\nRUN echo two > /two\n');
+    process.env.TSBUILD_GC_KEEP_STORAGE = '0';
+    try {
+      await build({ context, root: layout.root, tags: ['demo/second:1'] });
+    } finally {
+      delete process.env.TSBUILD_GC_KEEP_STORAGE;
+    }
+    const usage = await diskUsage(layout, store, names);
+    expect(usage.buildCache.records).toBe(1); // only the new build's RUN, inside the grace period
+    expect(usage.unreferenced.blobs).toBe(0);
+  });
+});

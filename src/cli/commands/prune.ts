@@ -1,6 +1,9 @@
 // `tsbuild prune` and `tsbuild cache du`: garbage-collect the root; show what it holds.
 import type { Command } from 'commander';
 import { TsbuildError } from '../../errors.js';
+import { parseSize } from '../../cache/size.js';
+
+export { parseSize };
 
 interface PruneFlags {
   all?: boolean;
@@ -61,14 +64,6 @@ async function openStores() {
   const { ImageNames } = await import('../../oci/image-names.js');
   const layout = await openRoot();
   return { layout, store: await DiskContentStore.open(layout.root), names: new ImageNames(layout) };
-}
-
-/** `10GB`, `512mb`, `1.5g`, `1048576` -> bytes (powers of 1024, like docker). */
-export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
-  if (!match) throw new TsbuildError('USAGE', `invalid size "${text}" (e.g. 512MB, 10GB)`);
-  const power = ' kmgt'.indexOf(match[2].toLowerCase() || ' ');
-  return Math.round(Number(match[1]) * 1024 ** power);
 }
 
 /** `until=24h` (Go durations: h, m, s) -> ms; undefined without such a filter. */

@@ -1,0 +1,31 @@
+// Automatic garbage collection after a build, when a storage limit is configured: with
+// `$TSBUILD_GC_KEEP_STORAGE` (e.g. `20GB`) or `{"gc": {"keepStorage": "20GB"}}` in
+// `<root>/config.json`. Least recently used cache goes first, like `tsbuild prune --keep-storage`.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { prune } from '../cache/prune.js';
+import { parseSize } from '../cache/size.js';
+import type { BuildSession } from './session.js';
+
+export async function collectGarbageIfOverLimit(session: BuildSession): Promise<void> {
+  const limit = await configuredLimit(session.layout.root);
+  if (limit === undefined) return;
+  const report = await prune(session.layout, session.store, session.names, { keepBytes: limit });
+  if (report.records + report.blobs + report.snapshots > 0) {
+    session.emit({
+      type: 'warning',
+      message: `cache over its ${limit}-byte limit: removed ${report.records} records, ${report.blobs} blobs, ${report.snapshots} snapshots`,
+    });
+  }
+}
+
+async function configuredLimit(root: string): Promise<number | undefined> {
+  const fromEnv = process.env.TSBUILD_GC_KEEP_STORAGE;
+  if (fromEnv) return parseSize(fromEnv);
+  try {
+    const config = JSON.parse(await readFile(path.join(root, 'config.json'), 'utf8')) as { gc?: { keepStorage?: string } };
+    return config.gc?.keepStorage ? parseSize(config.gc.keepStorage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
