@@ -1,6 +1,7 @@
 // The content-store contract: blobs addressed by digest. Implementations: disk (the root's
 // `blobs/sha256/<hex>`) and memory (tests). Inspired by umoci's oci/cas.
 import type { Readable } from 'node:stream';
+import { TsbuildError } from '../errors.js';
 import type { Digest } from './types.js';
 
 export interface BlobInfo {
@@ -28,4 +29,9 @@ export interface ContentStore {
   delete(digest: Digest): Promise<void>;
   /** Lists every stored digest. */
   list(): AsyncIterable<Digest>;
+}
+
+/** The error every ContentStore throws for a digest it does not hold. */
+export function blobNotFound(digest: Digest): TsbuildError {
+  return new TsbuildError('NOT_FOUND', `blob ${digest} not found in the content store`);
 }

@@ -1,0 +1,59 @@
+// Saves images as a docker-archive tarball (`manifest.json`, config JSON, layer blobs,
+// `repositories`), the format `docker load`, `podman load` and skopeo's docker-archive read.
+import type { ArchiveEntry } from './archive-tar.js';
+import { writeTarArchive } from './archive-tar.js';
+import type { ImageToSave } from './archive-oci.js';
+import type { ContentStore } from './content-store.js';
+import { digestHex } from './digest.js';
+import { resolveImage } from './image.js';
+import { familiarName, parseReference } from './reference.js';
+import type { Descriptor, Platform } from './types.js';
+
+/** One element of `manifest.json`. */
+export interface DockerArchiveManifest {
+  Config: string;
+  RepoTags: string[] | null;
+  Layers: string[];
+}
+
+export async function saveDockerArchive(
+  store: ContentStore, images: ImageToSave[], output: string | NodeJS.WritableStream, platform?: Platform,
+): Promise<void> {
+  const manifests: DockerArchiveManifest[] = [];
+  const repositories: Record<string, Record<string, string>> = {};
+  const blobs = new Map<string, Descriptor>();
+  for (const image of images) {
+    const resolved = await resolveImage(store, image.descriptor, platform);
+    const path = (d: Descriptor) => dockerArchivePath(d, d === resolved.manifest.config);
+    for (const d of [resolved.manifest.config, ...resolved.manifest.layers]) blobs.set(path(d), d);
+    const repoTag = dockerRepoTag(image.name);
+    const existing = manifests.find((m) => m.Config === path(resolved.manifest.config));
+    if (existing && repoTag) existing.RepoTags = [...(existing.RepoTags ?? []), repoTag.text];
+    if (!existing) {
+      manifests.push({ Config: path(resolved.manifest.config), RepoTags: repoTag ? [repoTag.text] : null, Layers: resolved.manifest.layers.map(path) });
+    }
+    if (repoTag) (repositories[repoTag.repository] ??= {})[repoTag.tag] = digestHex(resolved.manifest.config.digest);
+  }
+  const entries: ArchiveEntry[] = [
+    ...[...blobs].map(([name, d]): ArchiveEntry => ({ kind: 'blob', name, digest: d.digest, size: d.size })),
+    { kind: 'bytes', name: 'manifest.json', bytes: Buffer.from(JSON.stringify(manifests)) },
+    { kind: 'bytes', name: 'repositories', bytes: Buffer.from(JSON.stringify(repositories)) },
+  ];
+  await writeTarArchive(store, entries, output);
+}
+
+/** Docker's classic names: `<config hex>.json`, and `<hex>.tar` / `<hex>.tar.gz` for layers. */
+function dockerArchivePath(descriptor: Descriptor, isConfig: boolean): string {
+  const hex = digestHex(descriptor.digest);
+  if (isConfig) return `${hex}.json`;
+  return descriptor.mediaType.endsWith('gzip') ? `${hex}.tar.gz` : `${hex}.tar`;
+}
+
+/** `busybox:latest` for Docker's RepoTags; images saved by digest only get no tag. */
+function dockerRepoTag(name: string | undefined): { text: string; repository: string; tag: string } | undefined {
+  if (!name) return undefined;
+  const ref = parseReference(name);
+  if (!ref.tag) return undefined;
+  const repository = familiarName(ref);
+  return { text: `${repository}:${ref.tag}`, repository, tag: ref.tag };
+}

@@ -1,0 +1,151 @@
+// Loads an OCI layout (tar or directory) or a docker-archive tarball into the store and names
+// the images it holds. Every blob is verified against its digest as it is stored.
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import tar from 'tar-stream';
+import { TsbuildError } from '../errors.js';
+import { CONTAINERD_NAME, REF_NAME } from './archive-oci.js';
+import type { DockerArchiveManifest } from './archive-docker.js';
+import type { BlobInfo, ContentStore } from './content-store.js';
+import { isDigest } from './digest.js';
+import { putJson, readConfig } from './image.js';
+import { layerMediaType } from './layer.js';
+import { DiskContentStore } from './disk-store.js';
+import { MediaType, type Descriptor, type Digest, type ImageIndex, type ImageManifest } from './types.js';
+import { statSource } from './source-path.js';
+
+export interface LoadedImage {
+  /** A name when the archive gave one, else undefined (the image is then only reachable by digest). */
+  name?: string;
+  descriptor: Descriptor;
+}
+
+const METADATA_FILES = new Set(['index.json', 'manifest.json', 'oci-layout', 'repositories']);
+
+/** Loads `path` (tar, gzip'd tar, or OCI layout directory) and returns the images found. */
+export async function loadArchive(store: ContentStore, path: string): Promise<LoadedImage[]> {
+  const contents = (await statSource(path)).isDirectory() ? await readLayoutDirectory(store, path) : await readTarball(store, path);
+  if (contents.metadata.has('index.json')) return ociImages(contents);
+  if (contents.metadata.has('manifest.json')) return dockerImages(store, contents);
+  throw new TsbuildError('USAGE', `${path} is neither an OCI layout (index.json) nor a docker archive (manifest.json)`);
+}
+
+interface ArchiveContents {
+  metadata: Map<string, Buffer>;
+  /** Stored files by path inside the archive. */
+  files: Map<string, BlobInfo>;
+}
+
+async function readTarball(store: ContentStore, path: string): Promise<ArchiveContents> {
+  const contents: ArchiveContents = { metadata: new Map(), files: new Map() };
+  const extract = tar.extract();
+  (await maybeGunzip(path)).pipe(extract);
+  for await (const entry of extract) {
+    const name = entry.header.name.replace(/^\.\//, '');
+    if (entry.header.type !== 'file') {
+      entry.resume();
+      continue;
+    }
+    await storeEntry(store, contents, name, entry as unknown as AsyncIterable<Buffer>);
+  }
+  return contents;
+}
+
+async function storeEntry(store: ContentStore, contents: ArchiveContents, name: string, body: AsyncIterable<Buffer>): Promise<void> {
+  if (METADATA_FILES.has(name)) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    contents.metadata.set(name, Buffer.concat(chunks));
+    return;
+  }
+  const blobDigest = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1];
+  const expected = blobDigest ? (`sha256:${blobDigest}` as Digest) : undefined;
+  contents.files.set(name, await store.put(body, expected));
+}
+
+async function readLayoutDirectory(store: ContentStore, dir: string): Promise<ArchiveContents> {
+  const contents: ArchiveContents = { metadata: new Map(), files: new Map() };
+  for (const name of METADATA_FILES) {
+    const bytes = await readFile(join(dir, name)).catch(() => undefined);
+    if (bytes) contents.metadata.set(name, bytes);
+  }
+  for (const hex of await readdir(join(dir, 'blobs', 'sha256'))) {
+    const digest = `sha256:${hex}`;
+    if (!isDigest(digest)) continue;
+    const name = `blobs/sha256/${hex}`;
+    contents.files.set(name, await store.put(createReadStream(join(dir, name)), digest));
+  }
+  return contents;
+}
+
+function ociImages(contents: ArchiveContents): LoadedImage[] {
+  const index = JSON.parse(contents.metadata.get('index.json')!.toString()) as ImageIndex;
+  return index.manifests.map((descriptor) => {
+    const { [CONTAINERD_NAME]: fullName, [REF_NAME]: refName, ...rest } = descriptor.annotations ?? {};
+    const clean: Descriptor = { ...descriptor, annotations: rest };
+    if (Object.keys(rest).length === 0) delete clean.annotations;
+    const name = fullName ?? (refName && /[/:]/.test(refName) ? refName : undefined);
+    return name ? { name, descriptor: clean } : { descriptor: clean };
+  });
+}
+
+async function dockerImages(store: ContentStore, contents: ArchiveContents): Promise<LoadedImage[]> {
+  const manifests = JSON.parse(contents.metadata.get('manifest.json')!.toString()) as DockerArchiveManifest[];
+  const loaded: LoadedImage[] = [];
+  for (const entry of manifests) {
+    const descriptor = await dockerManifest(store, contents, entry);
+    const tags = entry.RepoTags ?? [];
+    if (tags.length === 0) loaded.push({ descriptor });
+    for (const name of tags) loaded.push({ name, descriptor });
+  }
+  return loaded;
+}
+
+/** Writes a Docker schema 2 manifest for one `manifest.json` entry. */
+async function dockerManifest(store: ContentStore, contents: ArchiveContents, entry: DockerArchiveManifest): Promise<Descriptor> {
+  const fileInfo = (path: string): BlobInfo => {
+    const info = contents.files.get(path.replace(/^\.\//, ''));
+    if (!info) throw new TsbuildError('STORE', `docker archive lists ${path} but does not contain it`);
+    return info;
+  };
+  const configInfo = fileInfo(entry.Config);
+  const config = { mediaType: MediaType.DockerConfig, ...configInfo };
+  await readConfig(store, config);
+  const layers: Descriptor[] = [];
+  for (const path of entry.Layers) {
+    const info = fileInfo(path);
+    const compressed = await isGzipBlob(store, info.digest);
+    layers.push({ mediaType: layerMediaType(compressed ? 'gzip' : 'uncompressed', 'docker'), ...info });
+  }
+  const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers };
+  return putJson(store, MediaType.DockerManifest, manifest);
+}
+
+async function isGzipBlob(store: ContentStore, digest: Digest): Promise<boolean> {
+  const head = store instanceof DiskContentStore ? await readHead(store.blobPath(digest)) : await store.read(digest);
+  return isGzip(head);
+}
+
+/** A read stream of the file, gunzipped when it starts with the gzip magic. */
+async function maybeGunzip(path: string): Promise<Readable> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  return isGzip(await readHead(path)) ? stream.pipe(createGunzip()) : stream;
+}
+
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const head = Buffer.alloc(2);
+  const file = await open(path);
+  try {
+    await file.read(head, 0, 2, 0);
+  } finally {
+    await file.close();
+  }
+  return head;
+}

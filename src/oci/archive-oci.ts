@@ -1,0 +1,61 @@
+// Saves images as an OCI image layout: a directory or a tar of `oci-layout`, `index.json`
+// (names in `org.opencontainers.image.ref.name` and `io.containerd.image.name`) and blobs/.
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import type { ArchiveEntry } from './archive-tar.js';
+import { writeTarArchive } from './archive-tar.js';
+import type { ContentStore } from './content-store.js';
+import { digestHex } from './digest.js';
+import { DiskContentStore } from './disk-store.js';
+import { reachableBlobs } from './image-walk.js';
+import { parseReference } from './reference.js';
+import { MediaType, type Descriptor, type ImageIndex } from './types.js';
+
+export const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });
+export const REF_NAME = 'org.opencontainers.image.ref.name';
+export const CONTAINERD_NAME = 'io.containerd.image.name';
+
+export interface ImageToSave {
+  /** Full normalised reference, e.g. `docker.io/library/busybox:latest`; none for digest-only. */
+  name?: string;
+  descriptor: Descriptor;
+}
+
+/** The `index.json` of a layout holding `images`; ref.name is the tag, as skopeo and umoci expect. */
+export function layoutIndex(images: ImageToSave[]): ImageIndex {
+  const manifests = images.map(({ name, descriptor }) => {
+    if (!name) return descriptor;
+    const tag = parseReference(name).tag;
+    const annotations = { [CONTAINERD_NAME]: name, ...(tag ? { [REF_NAME]: tag } : {}) };
+    return { ...descriptor, annotations: { ...descriptor.annotations, ...annotations } };
+  });
+  return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests };
+}
+
+export async function ociLayoutEntries(store: ContentStore, images: ImageToSave[]): Promise<ArchiveEntry[]> {
+  const blobs = await reachableBlobs(store, images.map((image) => image.descriptor));
+  return [
+    { kind: 'bytes', name: 'oci-layout', bytes: Buffer.from(OCI_LAYOUT) },
+    { kind: 'bytes', name: 'index.json', bytes: Buffer.from(JSON.stringify(layoutIndex(images))) },
+    { kind: 'directory', name: 'blobs' },
+    { kind: 'directory', name: 'blobs/sha256' },
+    ...blobs.map((b): ArchiveEntry => ({ kind: 'blob', name: `blobs/sha256/${digestHex(b.digest)}`, digest: b.digest, size: b.size })),
+  ];
+}
+
+export async function saveOciArchive(store: ContentStore, images: ImageToSave[], output: string | NodeJS.WritableStream): Promise<void> {
+  await writeTarArchive(store, await ociLayoutEntries(store, images), output);
+}
+
+/** Writes (or adds to) an OCI layout directory. */
+export async function saveOciDirectory(store: ContentStore, images: ImageToSave[], dir: string): Promise<void> {
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const entry of await ociLayoutEntries(store, images)) {
+    const target = join(dir, entry.name);
+    if (entry.kind === 'bytes') await writeFile(target, entry.bytes);
+    else if (entry.kind === 'blob' && store instanceof DiskContentStore) await copyFile(store.blobPath(entry.digest), target);
+    else if (entry.kind === 'blob') await pipeline(await store.open(entry.digest), createWriteStream(target));
+  }
+}

@@ -1,0 +1,166 @@
+// ContentStore on disk: `blobs/sha256/<hex>` under a tsbuild root, written through a temp file
+// that is hashed while written, fsynced, verified, then renamed into place. rename(2) is atomic,
+// so concurrent writers of the same content are safe and a killed writer leaves only a temp file.
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline, type Readable } from 'node:stream';
+import { chunksOf, type BlobSource } from './blob-source.js';
+import { blobNotFound, type BlobInfo, type ContentStore } from './content-store.js';
+import { DigestCounter, DigestMismatchError, digestHex, HashingStream, isDigest, sha256Digest } from './digest.js';
+import { openRoot, type RootLayout } from './root.js';
+import type { Digest } from './types.js';
+
+/** Writes are batched to this size: fewer syscalls and promise round trips per blob. */
+const WRITE_BATCH = 1 << 20;
+
+export class DiskContentStore implements ContentStore {
+  private constructor(readonly layout: RootLayout) {}
+
+  /** Opens (creating if needed) the store of a tsbuild root. */
+  static async open(root?: string): Promise<DiskContentStore> {
+    return new DiskContentStore(await openRoot(root));
+  }
+
+  blobPath(digest: Digest): string {
+    return join(this.layout.blobs, digestHex(digest));
+  }
+
+  async has(digest: Digest): Promise<boolean> {
+    return (await this.stat(digest)) !== undefined;
+  }
+
+  async stat(digest: Digest): Promise<BlobInfo | undefined> {
+    try {
+      return { digest, size: (await stat(this.blobPath(digest))).size };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async put(source: BlobSource, expected?: Digest): Promise<BlobInfo> {
+    const tmp = join(this.layout.tmp, `blob-${process.pid}-${randomBytes(8).toString('hex')}`);
+    try {
+      const info = await writeHashed(tmp, source);
+      if (expected && info.digest !== expected) throw new DigestMismatchError(expected, info.digest);
+      await rename(tmp, this.blobPath(info.digest));
+      await syncDirectory(this.layout.blobs);
+      return info;
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async open(digest: Digest): Promise<Readable> {
+    const stream = createReadStream(this.blobPath(digest), { highWaterMark: WRITE_BATCH });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error) => reject(isNotFound(error) ? blobNotFound(digest) : error));
+    });
+    const verified = new HashingStream(digest);
+    // pipeline, not pipe: a consumer that stops early also closes the file.
+    pipeline(stream, verified, () => undefined);
+    return verified;
+  }
+
+  async read(digest: Digest): Promise<Buffer> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.blobPath(digest));
+    } catch (error) {
+      throw isNotFound(error) ? blobNotFound(digest) : error;
+    }
+    const actual = sha256Digest(bytes);
+    if (actual !== digest) throw new DigestMismatchError(digest, actual);
+    return bytes;
+  }
+
+  async delete(digest: Digest): Promise<void> {
+    await unlink(this.blobPath(digest)).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  }
+
+  /**
+   * Deletes temp files that killed writers left behind: only those older than `minAgeMs` whose
+   * writer pid is gone (the age guard protects writers in other pid namespaces sharing the root).
+   */
+  async removeStaleTemps(minAgeMs = 60 * 60 * 1000): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.layout.tmp)) {
+      const pid = Number(/^blob-(\d+)-/.exec(name)?.[1]);
+      if (!pid || isAlive(pid)) continue;
+      const path = join(this.layout.tmp, name);
+      const info = await stat(path).catch(() => undefined);
+      if (!info || Date.now() - info.mtimeMs < minAgeMs) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  async *list(): AsyncIterable<Digest> {
+    for (const name of await readdir(this.layout.blobs)) {
+      const digest = `sha256:${name}`;
+      if (isDigest(digest)) yield digest;
+    }
+  }
+}
+
+/** Writes `source` to `path` in big batches, hashing as it goes, and fsyncs before returning. */
+async function writeHashed(path: string, source: BlobSource): Promise<BlobInfo> {
+  const counter = new DigestCounter();
+  const file = await open(path, 'wx', 0o644);
+  try {
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    for await (const chunk of chunksOf(source)) {
+      counter.update(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= WRITE_BATCH) {
+        await writeAll(file, pending);
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+    await writeAll(file, pending);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  return { digest: counter.digest(), size: counter.size };
+}
+
+async function writeAll(file: FileHandle, chunks: Uint8Array[]): Promise<void> {
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  for (let offset = 0; offset < bytes.byteLength; ) {
+    offset += (await file.write(bytes, offset)).bytesWritten;
+  }
+}
+
+/** Makes a rename durable: without it a crash can lose the new directory entry. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}

@@ -1,0 +1,101 @@
+// The image-name index of a root: full normalised reference -> descriptor of a manifest or
+// index. One JSON file replaced atomically (temp file + rename) under a cross-process lock;
+// readers never lock because they always see either the old or the new file.
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TsbuildError } from '../errors.js';
+import { syncDirectory } from './disk-store.js';
+import { withFileLock } from './locks.js';
+import { formatReference, parseReference } from './reference.js';
+import type { RootLayout } from './root.js';
+import type { Descriptor } from './types.js';
+
+export interface NamedImage {
+  /** Full normalised reference, e.g. `docker.io/library/busybox:latest`. */
+  name: string;
+  descriptor: Descriptor;
+  /** When the name was last pointed at this descriptor (ISO 8601). */
+  updated: string;
+}
+
+interface IndexFile {
+  version: 1;
+  images: Record<string, { descriptor: Descriptor; updated: string }>;
+}
+
+export class ImageNames {
+  private readonly indexPath: string;
+  private readonly lockPath: string;
+
+  constructor(private readonly layout: RootLayout) {
+    this.indexPath = join(layout.images, 'index.json');
+    this.lockPath = join(layout.images, 'index.lock');
+  }
+
+  /** The key a name is stored under, e.g. `busybox` -> `docker.io/library/busybox:latest`. */
+  static normalise(name: string): string {
+    return formatReference(parseReference(name));
+  }
+
+  async get(name: string): Promise<NamedImage | undefined> {
+    const key = ImageNames.normalise(name);
+    const entry = (await this.load()).images[key];
+    return entry ? { name: key, ...entry } : undefined;
+  }
+
+  async list(): Promise<NamedImage[]> {
+    const { images } = await this.load();
+    return Object.keys(images)
+      .sort()
+      .map((name) => ({ name, ...images[name]! }));
+  }
+
+  /** Points `name` at `descriptor`; returns the normalised name. */
+  async set(name: string, descriptor: Descriptor): Promise<string> {
+    const key = ImageNames.normalise(name);
+    await this.update((index) => {
+      index.images[key] = { descriptor, updated: new Date().toISOString() };
+    });
+    return key;
+  }
+
+  /** Removes a name; resolves to the removed entry, or undefined when it did not exist. */
+  async remove(name: string): Promise<NamedImage | undefined> {
+    const key = ImageNames.normalise(name);
+    let removed: NamedImage | undefined;
+    await this.update((index) => {
+      const entry = index.images[key];
+      if (entry) removed = { name: key, ...entry };
+      delete index.images[key];
+    });
+    return removed;
+  }
+
+  /** Read-modify-write of the whole index under the lock. */
+  async update(change: (index: IndexFile) => void): Promise<void> {
+    await withFileLock(this.lockPath, async () => {
+      const index = await this.load();
+      change(index);
+      const tmp = join(this.layout.tmp, `images-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+      await writeFile(tmp, JSON.stringify(index, null, 2) + '\n', { flush: true });
+      await rename(tmp, this.indexPath);
+      await syncDirectory(this.layout.images);
+    });
+  }
+
+  private async load(): Promise<IndexFile> {
+    let text: string;
+    try {
+      text = await readFile(this.indexPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, images: {} };
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as IndexFile;
+    } catch (error) {
+      throw new TsbuildError('STORE', `corrupt image index ${this.indexPath}`, { cause: error });
+    }
+  }
+}

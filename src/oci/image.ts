@@ -1,0 +1,113 @@
+// Image configs, manifests and indexes in a content store: writing them (OCI media types by
+// default, Docker's on request) and reading them back whichever of the two types they use.
+import { TsbuildError } from '../errors.js';
+import type { ContentStore } from './content-store.js';
+import { hostPlatform, selectManifest } from './platform.js';
+import { MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from './types.js';
+
+export type MediaTypeFamily = 'oci' | 'docker';
+
+const MANIFEST_TYPES = new Set<string>([MediaType.OciManifest, MediaType.DockerManifest]);
+const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
+
+export function isManifestType(mediaType: string): boolean {
+  return MANIFEST_TYPES.has(mediaType);
+}
+
+export function isIndexType(mediaType: string): boolean {
+  return INDEX_TYPES.has(mediaType);
+}
+
+/** Stores JSON exactly as serialised here; the digest is of these bytes. */
+export async function putJson(store: ContentStore, mediaType: string, value: unknown): Promise<Descriptor> {
+  const info = await store.put(Buffer.from(JSON.stringify(value)));
+  return { mediaType, digest: info.digest, size: info.size };
+}
+
+export interface WriteImageInput {
+  config: ImageConfig;
+  /** Layer descriptors in order; their media types should match `mediaTypes`. */
+  layers: Descriptor[];
+  mediaTypes?: MediaTypeFamily;
+  annotations?: Record<string, string>;
+}
+
+/** Writes config and manifest; returns the manifest descriptor (with the config's platform). */
+export async function writeImage(store: ContentStore, input: WriteImageInput): Promise<Descriptor> {
+  const docker = input.mediaTypes === 'docker';
+  const config = await putJson(store, docker ? MediaType.DockerConfig : MediaType.OciConfig, input.config);
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: docker ? MediaType.DockerManifest : MediaType.OciManifest,
+    config,
+    layers: input.layers,
+    ...(input.annotations && !docker ? { annotations: input.annotations } : {}),
+  };
+  const descriptor = await putJson(store, manifest.mediaType!, manifest);
+  return { ...descriptor, platform: platformOf(input.config) };
+}
+
+/** Writes an index of per-platform manifests (OCI index, or Docker manifest list). */
+export async function writeIndex(store: ContentStore, manifests: Descriptor[], mediaTypes: MediaTypeFamily = 'oci'): Promise<Descriptor> {
+  const mediaType = mediaTypes === 'docker' ? MediaType.DockerManifestList : MediaType.OciIndex;
+  const index: ImageIndex = { schemaVersion: 2, mediaType, manifests };
+  return putJson(store, mediaType, index);
+}
+
+export function platformOf(config: ImageConfig): Platform {
+  return { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) };
+}
+
+export async function readJson<T>(store: ContentStore, descriptor: Descriptor): Promise<T> {
+  const bytes = await store.read(descriptor.digest);
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch (error) {
+    throw new TsbuildError('STORE', `blob ${descriptor.digest} is not valid JSON`, { cause: error });
+  }
+}
+
+export async function readManifest(store: ContentStore, descriptor: Descriptor): Promise<ImageManifest> {
+  const manifest = await readJson<ImageManifest>(store, descriptor);
+  if (!Array.isArray(manifest.layers) || !manifest.config) {
+    throw new TsbuildError('STORE', `blob ${descriptor.digest} is not an image manifest`);
+  }
+  return manifest;
+}
+
+export async function readIndex(store: ContentStore, descriptor: Descriptor): Promise<ImageIndex> {
+  const index = await readJson<ImageIndex>(store, descriptor);
+  if (!Array.isArray(index.manifests)) throw new TsbuildError('STORE', `blob ${descriptor.digest} is not an image index`);
+  return index;
+}
+
+export async function readConfig(store: ContentStore, descriptor: Descriptor): Promise<ImageConfig> {
+  return readJson<ImageConfig>(store, descriptor);
+}
+
+export interface ResolvedImage {
+  /** The manifest chosen (directly, or from an index by platform). */
+  descriptor: Descriptor;
+  manifest: ImageManifest;
+  config: ImageConfig;
+  /** The index it was selected from, if any. */
+  index?: { descriptor: Descriptor; index: ImageIndex };
+}
+
+/** Follows a manifest or index descriptor to one platform's manifest and config. */
+export async function resolveImage(store: ContentStore, descriptor: Descriptor, platform?: Platform): Promise<ResolvedImage> {
+  const mediaType = descriptor.mediaType || (await sniffMediaType(store, descriptor));
+  if (isIndexType(mediaType)) {
+    const index = await readIndex(store, descriptor);
+    const chosen = selectManifest(index, platform ?? hostPlatform());
+    const resolved = await resolveImage(store, chosen, platform);
+    return { ...resolved, index: { descriptor, index } };
+  }
+  const manifest = await readManifest(store, descriptor);
+  return { descriptor, manifest, config: await readConfig(store, manifest.config) };
+}
+
+async function sniffMediaType(store: ContentStore, descriptor: Descriptor): Promise<string> {
+  const value = await readJson<{ mediaType?: string; manifests?: unknown }>(store, descriptor);
+  return value.mediaType ?? (value.manifests ? MediaType.OciIndex : MediaType.OciManifest);
+}

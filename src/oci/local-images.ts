@@ -1,0 +1,124 @@
+// The images of a local root: the content store plus the name index, with the operations the
+// image commands need (resolve a reference, list with sizes, tag, remove with blob cleanup).
+import { TsbuildError } from '../errors.js';
+import { DiskContentStore } from './disk-store.js';
+import { isDigest } from './digest.js';
+import { resolveImage, isIndexType, readIndex, type ResolvedImage } from './image.js';
+import { reachableBlobs } from './image-walk.js';
+import { ImageNames, type NamedImage } from './image-names.js';
+import { familiarName, parseReference } from './reference.js';
+import type { Descriptor, Platform } from './types.js';
+
+export interface ImageSummary {
+  name: string;
+  /** Short repository as Docker prints it, e.g. `busybox`. */
+  repository: string;
+  tag: string;
+  /** Digest of the manifest or index the name points at. */
+  digest: string;
+  /** The config's `created` (of the host platform's manifest for an index), if any. */
+  created?: string;
+  /** Bytes stored for the image: every reachable blob (all platforms), compressed. */
+  size: number;
+}
+
+export interface LocatedImage {
+  name?: string;
+  descriptor: Descriptor;
+}
+
+export class LocalImages {
+  private constructor(readonly store: DiskContentStore, readonly names: ImageNames) {}
+
+  static async open(root?: string): Promise<LocalImages> {
+    const store = await DiskContentStore.open(root);
+    await store.removeStaleTemps();
+    return new LocalImages(store, new ImageNames(store.layout));
+  }
+
+  /**
+   * Finds an image by name, by `sha256:<digest>`, by a digest prefix of 12+ hex digits (as
+   * `tsbuild images` prints), or by a name pinned `@sha256:` to a stored manifest.
+   */
+  async locate(reference: string): Promise<LocatedImage> {
+    if (isDigest(reference)) return this.locateDigest(reference);
+    if (/^[a-f0-9]{12,64}$/.test(reference)) {
+      const byPrefix = (await this.names.list()).find((n) => n.descriptor.digest.startsWith(`sha256:${reference}`));
+      if (byPrefix) return { descriptor: byPrefix.descriptor };
+    }
+    const named = await this.names.get(reference);
+    if (named) return { name: named.name, descriptor: named.descriptor };
+    const digest = parseReference(reference).digest;
+    if (digest) return this.locateDigest(digest);
+    throw new TsbuildError('NOT_FOUND', `image "${reference}" not found in ${this.store.layout.root}`);
+  }
+
+  async resolve(reference: string, platform?: Platform): Promise<ResolvedImage & { name?: string }> {
+    const located = await this.locate(reference);
+    return { ...(await resolveImage(this.store, located.descriptor, platform)), ...(located.name ? { name: located.name } : {}) };
+  }
+
+  async list(): Promise<ImageSummary[]> {
+    const summaries: ImageSummary[] = [];
+    for (const named of await this.names.list()) summaries.push(await this.summarise(named));
+    return summaries;
+  }
+
+  async tag(source: string, target: string): Promise<string> {
+    const located = await this.locate(source);
+    return this.names.set(target, located.descriptor);
+  }
+
+  /**
+   * Removes a name; when no other name points at the same content, deletes the blobs only it
+   * used. Returns the removed name and the number of blobs deleted.
+   */
+  async remove(reference: string): Promise<{ name: string; deletedBlobs: number }> {
+    const removed = await this.names.remove(reference);
+    if (!removed) throw new TsbuildError('NOT_FOUND', `image "${reference}" not found in ${this.store.layout.root}`);
+    const remaining = await this.names.list();
+    const kept = new Set((await reachableBlobs(this.store, remaining.map((n) => n.descriptor))).map((d) => d.digest));
+    let deleted = 0;
+    for (const blob of await reachableBlobs(this.store, [removed.descriptor])) {
+      if (kept.has(blob.digest)) continue;
+      await this.store.delete(blob.digest);
+      deleted++;
+    }
+    return { name: removed.name, deletedBlobs: deleted };
+  }
+
+  private async locateDigest(digest: Descriptor['digest']): Promise<LocatedImage> {
+    const named = (await this.names.list()).find((n) => n.descriptor.digest === digest);
+    if (named) return { descriptor: named.descriptor };
+    const info = await this.store.stat(digest);
+    if (!info) throw new TsbuildError('NOT_FOUND', `image ${digest} not found in ${this.store.layout.root}`);
+    const mediaType = (JSON.parse((await this.store.read(digest)).toString()) as { mediaType?: string }).mediaType ?? '';
+    return { descriptor: { mediaType, digest, size: info.size } };
+  }
+
+  private async summarise(named: NamedImage): Promise<ImageSummary> {
+    const ref = parseReference(named.name);
+    // A name whose blobs are partly missing (an interrupted pull) still lists, with what is there.
+    const blobs = await reachableBlobs(this.store, [named.descriptor]).catch(() => [named.descriptor]);
+    const created = await this.createdOf(named.descriptor);
+    return {
+      name: named.name,
+      repository: familiarName(ref),
+      tag: ref.tag ?? '<none>',
+      digest: named.descriptor.digest,
+      ...(created ? { created } : {}),
+      size: blobs.reduce((sum, blob) => sum + blob.size, 0),
+    };
+  }
+
+  private async createdOf(descriptor: Descriptor): Promise<string | undefined> {
+    try {
+      return (await resolveImage(this.store, descriptor)).config.created;
+    } catch {
+      // An index without this host's platform: show the first manifest's date.
+      if (!isIndexType(descriptor.mediaType)) return undefined;
+      const first = (await readIndex(this.store, descriptor).catch(() => undefined))?.manifests[0];
+      return first ? (await resolveImage(this.store, first).catch(() => undefined))?.config.created : undefined;
+    }
+  }
+}
