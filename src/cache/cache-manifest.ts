@@ -14,15 +14,23 @@ export interface ExportedRecord {
   result: StepResultRecord;
 }
 
+/** The contents of one `RUN --mount=type=cache` directory, as a layer (`cache-mounts=true`). */
+export interface ExportedCacheMount {
+  id: string;
+  layer: Descriptor;
+}
+
 export interface CacheConfig {
   version: 1;
   records: ExportedRecord[];
+  mounts?: ExportedCacheMount[];
 }
 
-export function cacheConfig(records: Iterable<ExportedRecord>): CacheConfig {
+export function cacheConfig(records: Iterable<ExportedRecord>, mounts: ExportedCacheMount[] = []): CacheConfig {
   const unique = new Map<string, ExportedRecord>();
   for (const record of records) unique.set(record.key, { key: record.key, result: record.result });
-  return { version: 1, records: [...unique.values()].sort((a, b) => a.key.localeCompare(b.key)) };
+  const sorted = [...unique.values()].sort((a, b) => a.key.localeCompare(b.key));
+  return { version: 1, records: sorted, ...(mounts.length > 0 ? { mounts } : {}) };
 }
 
 /** The layer blobs a cache config needs, each once, in a stable order. */
@@ -32,6 +40,7 @@ export function cacheLayers(config: CacheConfig): Descriptor[] {
     const layer = result.layer;
     if (layer) layers.set(layer.digest, { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
   }
+  for (const mount of config.mounts ?? []) layers.set(mount.layer.digest, mount.layer);
   return [...layers.values()].sort((a, b) => a.digest.localeCompare(b.digest));
 }
 

@@ -127,7 +127,8 @@ export function parseCacheToFlag(value: string): CacheExportSpec {
   const f = parseCsvFields(value.includes('=') ? value : `type=registry,ref=${value}`);
   const mode = f.mode ?? 'min';
   if (mode !== 'min' && mode !== 'max') throw usage(`--cache-to: mode must be min or max, got "${mode}"`);
-  return { location: cacheLocation(f, f.dest, '--cache-to'), mode };
+  const cacheMounts = f['cache-mounts'] === undefined ? undefined : bool(f['cache-mounts'], false);
+  return { location: cacheLocation(f, f.dest, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}) };
 }
 
 function cacheLocation(f: Record<string, string>, dir: string | undefined, flag: string): CacheLocation {

@@ -1,11 +1,13 @@
 // --cache-to / --cache-from: exports this build's cache records with their layers to a registry
 // or a local OCI layout, and imports them so that a fresh machine reuses them, fetching only the
 // layers of the steps that hit.
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  cacheConfig, cacheLayers, cacheManifest, parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE, type ExportedRecord,
+  cacheConfig, cacheLayers, cacheManifest, parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE, type ExportedCacheMount, type ExportedRecord,
 } from '../cache/cache-manifest.js';
+import { writeLayer } from '../oci/layer.js';
+import { applyLayer } from './layer-apply.js';
 import type { StepResultRecord } from '../cache/records.js';
 import { TsbuildError } from '../errors.js';
 import { digestHex } from '../oci/digest.js';
@@ -14,6 +16,11 @@ import { manifestReference, parseReference } from '../oci/reference.js';
 import type { Descriptor, Digest, ImageIndex, ImageManifest } from '../oci/types.js';
 import type { CacheExportSpec, CacheLocation } from './options.js';
 import type { BuildSession } from './session.js';
+
+/** The imported contents of a cache mount; `restore` unpacks them into an absent directory. */
+export interface ImportedCacheMount {
+  restore(dir: string): Promise<void>;
+}
 
 /** A record from an imported cache; `fetchLayer` brings its blob into the local store. */
 export interface ImportedRecord {
@@ -25,8 +32,12 @@ export async function importCaches(session: BuildSession, locations: CacheLocati
   const imported = new Map<string, ImportedRecord>();
   for (const location of locations) {
     try {
-      const { records, fetchLayer } = await readCache(session, location);
+      const { records, mounts, fetchLayer } = await readCache(session, location);
       for (const record of records) if (!imported.has(record.key)) imported.set(record.key, { result: record.result, fetchLayer });
+      for (const mount of mounts) {
+        if (session.importedCacheMounts.has(mount.id)) continue;
+        session.importedCacheMounts.set(mount.id, { restore: (dir) => restoreMount(session, mount.layer, fetchLayer, dir) });
+      }
     } catch (error) {
       // A missing cache is normal on a first build: say so and build without it, like BuildKit.
       const message = error instanceof Error ? error.message : String(error);
@@ -38,14 +49,14 @@ export async function importCaches(session: BuildSession, locations: CacheLocati
 
 async function readCache(
   session: BuildSession, location: CacheLocation,
-): Promise<{ records: ExportedRecord[]; fetchLayer: (d: Descriptor) => Promise<void> }> {
+): Promise<{ records: ExportedRecord[]; mounts: ExportedCacheMount[]; fetchLayer: (d: Descriptor) => Promise<void> }> {
   if (location.type === 'local') {
     const manifest = await readLocalManifest(location.dir);
     const config = parseCacheConfig(await readFile(blobPath(location.dir, manifest.config.digest)), location.dir);
     const fetchLayer = async (d: Descriptor) => {
       await session.store.put(await readFile(blobPath(location.dir, d.digest)), d.digest);
     };
-    return { records: config.records, fetchLayer };
+    return { records: config.records, mounts: config.mounts ?? [], fetchLayer };
   }
   const { RegistryClient } = await import('../registry/client.js');
   const ref = parseReference(location.ref);
@@ -54,7 +65,7 @@ async function readCache(
   const manifest = JSON.parse(fetched.bytes.toString('utf8')) as ImageManifest;
   await client.fetchBlob(ref.path, manifest.config, session.store);
   const config = parseCacheConfig(await session.store.read(manifest.config.digest), location.ref);
-  return { records: config.records, fetchLayer: (d) => client.fetchBlob(ref.path, d, session.store) };
+  return { records: config.records, mounts: config.mounts ?? [], fetchLayer: (d) => client.fetchBlob(ref.path, d, session.store) };
 }
 
 export async function exportCaches(session: BuildSession, specs: CacheExportSpec[], finalKeys: Set<string>): Promise<void> {
@@ -62,7 +73,7 @@ export async function exportCaches(session: BuildSession, specs: CacheExportSpec
     const records = [...session.usedRecords.entries()]
       .filter(([key]) => spec.mode === 'max' || finalKeys.has(key))
       .map(([key, result]) => ({ key, result }));
-    const config = cacheConfig(records);
+    const config = cacheConfig(records, spec.cacheMounts ? await exportMounts(session) : []);
     const configDescriptor = await putJson(session.store, CACHE_CONFIG_MEDIA_TYPE, config);
     const layers = cacheLayers(config);
     const manifest = cacheManifest(configDescriptor, layers);
@@ -70,6 +81,25 @@ export async function exportCaches(session: BuildSession, specs: CacheExportSpec
     if (spec.location.type === 'local') await writeLocalCache(session, spec.location.dir, manifestDescriptor, [configDescriptor, ...layers]);
     else await pushCache(session, spec.location.ref, manifestDescriptor, [configDescriptor, ...layers]);
   }
+}
+
+/** Packs each cache mount this build used into a layer (tsbuild's answer to BuildKit issue 1512). */
+async function exportMounts(session: BuildSession): Promise<ExportedCacheMount[]> {
+  const mounts: ExportedCacheMount[] = [];
+  for (const [id, dir] of [...session.usedCacheMounts].sort(([a], [b]) => a.localeCompare(b))) {
+    const written = await writeLayer(session.store, { dir, mode: 'plain' });
+    mounts.push({ id, layer: written.descriptor });
+  }
+  return mounts;
+}
+
+async function restoreMount(
+  session: BuildSession, layer: Descriptor, fetchLayer: (d: Descriptor) => Promise<void>, dir: string,
+): Promise<void> {
+  if (!(await session.store.has(layer.digest))) await fetchLayer(layer);
+  const temp = `${dir}.import-${process.pid}`;
+  await applyLayer(temp, await session.store.open(layer.digest), { mode: 'plain' });
+  await rename(temp, dir);
 }
 
 async function pushCache(session: BuildSession, reference: string, manifest: Descriptor, blobs: Descriptor[]): Promise<void> {

@@ -1,7 +1,9 @@
 // Turns a RUN's planned mounts (bind, cache, tmpfs, secret, ssh) into sandbox mounts, and says
 // what they read from the context for the cache key. Secrets never reach keys or layers.
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { contentDigest } from '../cache/context-digest.js';
 import { selectSources } from '../cache/context-select.js';
@@ -73,21 +75,62 @@ async function addMount(
 async function bindMount(
   session: BuildSession, mount: Extract<PlannedMount, { type: 'bind' }>, scratch: string, undo: (() => void)[],
 ): Promise<Mount> {
-  let root = session.contextDir;
-  if (mount.from.kind === 'step') {
-    const layers = resultOf(session, mount.from.step).layers;
-    const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, layers), { writable: false });
-    undo.push(() => view.cleanup());
-    root = view.rootfs;
+  // Writes to a bind mount are discarded after the step, as in BuildKit: rw mounts get a copy.
+  const copy = path.join(scratch, `bind-${createHash('sha256').update(mount.target).digest('hex').slice(0, 12)}`);
+  if (mount.from.kind === 'context') {
+    const source = await contextBindSource(session, mount.source, copy, mount.readwrite);
+    return { type: 'bind', source, target: mount.target, readonly: !mount.readwrite };
   }
-  let source = insideRoot(root, mount.source);
+  const layers = resultOf(session, mount.from.step).layers;
+  const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, layers), { writable: false });
+  undo.push(() => view.cleanup());
+  let source = insideRoot(view.rootfs, mount.source);
   if (mount.readwrite) {
-    // Writes to a bind mount are discarded after the step, as in BuildKit: work on a copy.
-    const copy = path.join(scratch, `bind-${createHash('sha256').update(mount.target).digest('hex').slice(0, 12)}`);
     cpSync(source, copy, { recursive: true, verbatimSymlinks: true });
     source = copy;
   }
   return { type: 'bind', source, target: mount.target, readonly: !mount.readwrite };
+}
+
+/**
+ * The context directory or file to bind, as BuildKit sends the context: without the
+ * .dockerignore'd entries. It is bound in place when nothing below it is ignored and no copy is
+ * asked for; otherwise the selected entries are copied to `target` (in the step's scratch dir).
+ */
+async function contextBindSource(session: BuildSession, source: string, target: string, forceCopy: boolean): Promise<string> {
+  const selection = selectSources(await session.contextEntries(), [source]);
+  const base = selection.roots[0]?.entry.path ?? '';
+  const onDisk = path.join(session.contextDir, base);
+  const below = selection.entries.filter((e) => e.path !== base);
+  const isDir = statSync(onDisk).isDirectory();
+  if (!forceCopy && (!isDir || countTree(onDisk) === below.length)) return onDisk;
+  if (!isDir) {
+    cpSync(onDisk, target, { preserveTimestamps: true });
+    return target;
+  }
+  mkdirSync(target, { recursive: true });
+  for (const entry of below) {
+    const from = path.join(session.contextDir, entry.path);
+    const to = path.join(target, base === '' ? entry.path : entry.path.slice(base.length + 1));
+    if (entry.type === 'dir') {
+      mkdirSync(to, { recursive: true });
+      continue;
+    }
+    mkdirSync(path.dirname(to), { recursive: true });
+    if (entry.type === 'symlink') symlinkSync(entry.linkTarget!, to);
+    else if (entry.type === 'file') cpSync(from, to, { preserveTimestamps: true });
+  }
+  return target;
+}
+
+/** Entries below `dir` on disk (symlinks not followed). */
+function countTree(dir: string): number {
+  let count = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    count += 1;
+    if (entry.isDirectory()) count += countTree(path.join(dir, entry.name));
+  }
+  return count;
 }
 
 async function cacheMount(
@@ -98,10 +141,15 @@ async function cacheMount(
   }
   const dir = path.join(session.layout.cache, 'mounts', createHash('sha256').update(mount.id).digest('hex'));
   if (!existsSync(dir)) {
+    const imported = session.importedCacheMounts.get(mount.id);
+    if (imported) await imported.restore(dir);
     mkdirSync(dir, { recursive: true });
-    chmodSync(dir, mount.mode);
-    chownSync(dir, mount.uid, mount.gid);
+    if (!imported) {
+      chmodSync(dir, mount.mode);
+      chownSync(dir, mount.uid, mount.gid);
+    }
   }
+  session.usedCacheMounts.set(mount.id, dir);
   if (mount.sharing !== 'shared') {
     // `private` would get a fresh instance while one is in use; tsbuild waits for it instead.
     const lock: FileLock = await acquireFileLock(`${dir}.lock`);

@@ -36,6 +36,8 @@ export interface CacheExportSpec {
   location: CacheLocation;
   /** `min`: the steps of the final image only; `max`: every step of the build. */
   mode: 'min' | 'max';
+  /** Also export the contents of `RUN --mount=type=cache` directories (tsbuild only). */
+  cacheMounts?: boolean;
 }
 
 export type RuntimeName = 'auto' | 'builtin' | 'runc' | 'crun';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { ContextEntry } from '../cache/context.js';
 import { CacheRecordStore, type StepResultRecord } from '../cache/records.js';
-import type { ImportedRecord } from './cache-io.js';
+import type { ImportedCacheMount, ImportedRecord } from './cache-io.js';
 import { StatCache } from '../cache/stat-cache.js';
 import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
@@ -43,6 +43,10 @@ export interface BuildSession {
   usedRecords: Map<string, StepResultRecord>;
   /** Records imported with --cache-from, by key. */
   importedRecords: Map<string, ImportedRecord>;
+  /** Cache mount directories used by this build, by id (for `cache-mounts=true`). */
+  usedCacheMounts: Map<string, string>;
+  /** Cache mount contents imported with --cache-from, by id. */
+  importedCacheMounts: Map<string, ImportedCacheMount>;
 }
 
 export async function openSession(options: BuildOptions, created: string): Promise<BuildSession> {
@@ -72,6 +76,8 @@ export async function openSession(options: BuildOptions, created: string): Promi
     statCache: StatCache.forRoot(layout.root),
     usedRecords: new Map(),
     importedRecords: new Map(),
+    usedCacheMounts: new Map(),
+    importedCacheMounts: new Map(),
     sandbox: () =>
       (backend ??= import('../runtime-shim/select.js').then(({ selectBackend }) => selectBackend(options.runtime ?? 'auto'))),
   };

@@ -87,3 +87,19 @@ it('mode=min exports only the final image steps; a missing cache only warns', as
   expect(second.events.some((e) => e.type === 'warning' && /cache import from .*absent skipped/.test(e.message))).toBe(true);
 });
 
+
+it('cache-mounts=true carries RUN --mount=type=cache contents to another root', async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'tsbuild-cache-mounts-'));
+  const location = { type: 'registry' as const, ref: `${registry.host}/cache/mounts:1` };
+  const ctx = path.join(tmp, 'ctx');
+  await mkdir(ctx);
+  const writeDockerfile = (run: string) => writeFile(path.join(ctx, 'Dockerfile'), `ARG BASE\nFROM \${BASE}\n${run}\n`);
+  await writeDockerfile('RUN --mount=type=cache,id=pkgs,target=/var/cache/pkgs echo downloaded > /var/cache/pkgs/pkg.txt');
+  await buildIn(path.join(tmp, 'A'), { context: ctx, cacheTo: [{ location, mode: 'max', cacheMounts: true }] });
+  // A different command on root B misses the cache but finds the package cache filled.
+  await writeDockerfile('RUN --mount=type=cache,id=pkgs,target=/var/cache/pkgs cp /var/cache/pkgs/pkg.txt /seen.txt');
+  const rootB = path.join(tmp, 'B');
+  await buildIn(rootB, { context: ctx, cacheFrom: [location], outputs: [{ type: 'local', dest: path.join(tmp, 'out') }] });
+  const { readFile } = await import('node:fs/promises');
+  expect(await readFile(path.join(tmp, 'out', 'seen.txt'), 'utf8')).toBe('downloaded\n');
+});
