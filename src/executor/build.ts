@@ -14,6 +14,7 @@ import type { BuildOptions, BuildResult, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
 import { openSession, type BuildSession } from './session.js';
 import { stepNames } from './step-names.js';
+import { assertSupportedSteps, assertSupportedSyntax } from './unsupported.js';
 
 /** Steps running at once: enough to overlap independent stages without thrashing 2 cores. */
 const STEP_CONCURRENCY = 4;
@@ -23,7 +24,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const session = await openSession(options, buildTimestamp(options.sourceDateEpoch));
   const text = options.dockerfileContents ?? (await readDockerfile(session.dockerfilePath));
   const dockerfile = parseDockerfile(text, { file: displayName(options) });
+  assertSupportedSyntax(dockerfile);
   const plan = await planWithBaseImages(session, dockerfile);
+  assertSupportedSteps(plan);
   session.plan = plan;
   session.stepNames = stepNames(plan);
   if (options.cacheFrom?.length) session.importedRecords = await importCaches(session, options.cacheFrom);
