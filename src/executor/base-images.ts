@@ -3,8 +3,8 @@
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
-import { resolveImage, type ResolvedImage } from '../oci/image.js';
-import { formatPlatform } from '../oci/platform.js';
+import { platformOf, resolveImage, type ResolvedImage } from '../oci/image.js';
+import { formatPlatform, platformRank } from '../oci/platform.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import type { Platform } from '../oci/types.js';
 import type { EventSink } from './events.js';
@@ -19,6 +19,8 @@ export interface BaseImagesOptions {
 
 export class BaseImages {
   private readonly resolved = new Map<string, Promise<ResolvedImage>>();
+  /** Names stored locally for another platform only, for the error when the pull fails too. */
+  private readonly storedElsewhere = new Map<string, string>();
 
   constructor(private readonly options: BaseImagesOptions) {}
 
@@ -49,7 +51,9 @@ export class BaseImages {
       return await resolveImage(this.options.store, { ...pulled.descriptor }, platform);
     } catch (error) {
       if (error instanceof TsbuildError) {
-        throw new TsbuildError(error.code, `failed to resolve base image ${name}: ${error.message}`, { cause: error });
+        const local = this.storedElsewhere.get(name);
+        const note = local ? ` (the local store has it for ${local} only)` : '';
+        throw new TsbuildError(error.code, `failed to resolve base image ${name} for ${formatPlatform(platform)}${note}: ${error.message}`, { cause: error });
       }
       throw error;
     }
@@ -60,7 +64,13 @@ export class BaseImages {
     const named = await this.options.names.get(name);
     if (!named) return undefined;
     try {
-      return await resolveImage(this.options.store, named.descriptor, platform);
+      const resolved = await resolveImage(this.options.store, named.descriptor, platform);
+      // A single-platform image stored for another platform is no base for this one: pull.
+      if (!resolved.index && platformRank(platform, platformOf(resolved.config)) === undefined) {
+        this.storedElsewhere.set(name, formatPlatform(platformOf(resolved.config)));
+        return undefined;
+      }
+      return resolved;
     } catch (error) {
       if (error instanceof TsbuildError && (error.code === 'NOT_FOUND' || error.code === 'STORE')) return undefined;
       throw error;

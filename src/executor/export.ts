@@ -8,6 +8,7 @@ import { writeImage, writeIndex } from '../oci/image.js';
 import { tarChunks } from '../oci/layer-tar.js';
 import { walkLayerEntries } from '../oci/layer-walk.js';
 import { formatReference, parseReference } from '../oci/reference.js';
+import { parsePlatform } from '../oci/platform.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import type { OutputSpec } from './options.js';
 import { ensureSnapshots } from './layer-step.js';
@@ -29,13 +30,20 @@ export async function writeBuiltImages(
 ): Promise<{ top: Descriptor; images: BuiltPlatformImage[] }> {
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
-    const config = { ...withLabels(result.config, session.options.labels), created: session.created };
+    const config = { ...withLabels(withPlatform(result.config, platform), session.options.labels), created: session.created };
     const descriptor = await writeImage(session.store, { config, layers: result.layers.map((l) => l.descriptor) });
     const manifest = JSON.parse((await session.store.read(descriptor.digest)).toString('utf8')) as ImageManifest;
     images.push({ platform, result, descriptor, manifest, config });
   }
   const top = images.length === 1 ? images[0].descriptor : await writeIndex(session.store, images.map((i) => i.descriptor));
   return { top, images };
+}
+
+/** The image is for the target platform, whatever its base says (as BuildKit writes it). */
+function withPlatform(config: ImageConfig, platform: string): ImageConfig {
+  const target = parsePlatform(platform);
+  const { variant: _baseVariant, ...rest } = config;
+  return { ...rest, os: target.os, architecture: target.architecture, ...(target.variant ? { variant: target.variant } : {}) };
 }
 
 function withLabels(config: ImageConfig, labels: Record<string, string> | undefined): ImageConfig {

@@ -1,6 +1,7 @@
 // `runContainer`: runs an image from the local store in the sandbox RUN steps use — image lookup
 // (and pull), snapshots, container directory, mounts, spec, run, stop handling and cleanup.
 import { TsbuildError } from '../errors.js';
+import { assertCanRun } from '../executor/emulation.js';
 import { SnapshotStore } from '../executor/snapshots.js';
 import { platformOf, type ResolvedImage } from '../oci/image.js';
 import { LocalImages } from '../oci/local-images.js';
@@ -63,6 +64,7 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
     pull: request.pull, platform: request.platform, registry: options.registry ?? {}, onEvent,
   });
   warnForeignPlatform(image, request, onEvent);
+  await assertCanRun(formatPlatform(platformOf(image.config)), { file: '', instruction: `image ${request.image}` });
   checkpoint();
   const snapshots = new SnapshotStore(root, { onWarning: (message) => onEvent({ kind: 'warning', message }) });
   const layers = await imageLayers(snapshots, images.store, image);
