@@ -1,5 +1,6 @@
 // Typed progress of blob transfers, passed to callers through an explicit `onProgress` callback.
-import type { Digest } from '../oci/types.js';
+import pLimit from 'p-limit';
+import type { Descriptor, Digest } from '../oci/types.js';
 
 export type TransferStatus = 'waiting' | 'downloading' | 'uploading' | 'exists' | 'mounted' | 'done';
 
@@ -13,3 +14,24 @@ export interface TransferProgress {
 }
 
 export type ProgressCallback = (event: TransferProgress) => void;
+
+/** The fields every progress event of one blob shares. */
+export type BlobEvent = Pick<TransferProgress, 'digest' | 'mediaType' | 'total'>;
+
+/**
+ * Runs `transfer` for each distinct blob, `concurrency` at a time, after reporting all of them
+ * as waiting; shared by pull and push.
+ */
+export async function transferEach(
+  blobs: Descriptor[],
+  concurrency: number,
+  report: ProgressCallback,
+  transfer: (blob: Descriptor, event: BlobEvent) => Promise<void>,
+): Promise<void> {
+  const limit = pLimit(concurrency);
+  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
+  for (const blob of unique) report({ digest: blob.digest, mediaType: blob.mediaType, total: blob.size, status: 'waiting', done: 0 });
+  await Promise.all(
+    unique.map((blob) => limit(() => transfer(blob, { digest: blob.digest, mediaType: blob.mediaType, total: blob.size }))),
+  );
+}

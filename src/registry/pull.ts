@@ -1,6 +1,5 @@
 // `pullImage`: resolve a reference, pick the platform's manifest from an index, and fetch the
 // manifest, config and layers into the content store (layers in parallel), then name the image.
-import pLimit from 'p-limit';
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
@@ -8,7 +7,7 @@ import { hostPlatform, selectManifest } from '../oci/platform.js';
 import { formatReference, manifestReference, parseReference, type ImageReference } from '../oci/reference.js';
 import { MediaType, type Descriptor, type ImageIndex, type ImageManifest, type Platform } from '../oci/types.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
-import type { ProgressCallback } from './progress.js';
+import { transferEach, type ProgressCallback } from './progress.js';
 
 export interface PullOptions extends RegistryClientOptions {
   store: ContentStore;
@@ -67,21 +66,13 @@ export async function resolveImage(reference: string | ImageReference, options: 
 }
 
 async function fetchBlobs(client: RegistryClient, repo: string, blobs: Descriptor[], options: PullOptions): Promise<void> {
-  const limit = pLimit(options.concurrency ?? 3);
   const report = options.onProgress ?? (() => {});
-  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
-  for (const blob of unique) report({ digest: blob.digest, mediaType: blob.mediaType, total: blob.size, status: 'waiting', done: 0 });
-  await Promise.all(
-    unique.map((blob) =>
-      limit(async () => {
-        const event = { digest: blob.digest, mediaType: blob.mediaType, total: blob.size };
-        if (await options.store.has(blob.digest)) {
-          report({ ...event, status: 'exists', done: blob.size });
-          return;
-        }
-        await client.fetchBlob(repo, blob, options.store, (done) => report({ ...event, status: 'downloading', done }));
-        report({ ...event, status: 'done', done: blob.size });
-      }),
-    ),
-  );
+  await transferEach(blobs, options.concurrency ?? 3, report, async (blob, event) => {
+    if (await options.store.has(blob.digest)) {
+      report({ ...event, status: 'exists', done: blob.size });
+      return;
+    }
+    await client.fetchBlob(repo, blob, options.store, (done) => report({ ...event, status: 'downloading', done }));
+    report({ ...event, status: 'done', done: blob.size });
+  });
 }

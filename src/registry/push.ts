@@ -1,13 +1,12 @@
 // `pushImage`: upload a named image's blobs (in parallel, skipping or mounting what the registry
 // has), then its manifests, and an index last so the tag never points at missing content.
-import pLimit from 'p-limit';
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from '../oci/types.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
-import type { ProgressCallback } from './progress.js';
+import { transferEach, type ProgressCallback } from './progress.js';
 
 export interface PushOptions extends RegistryClientOptions {
   store: ContentStore;
@@ -68,23 +67,15 @@ async function readChildren(top: PlannedManifest, store: ContentStore, name: str
 }
 
 async function uploadBlobs(client: RegistryClient, repo: string, blobs: Descriptor[], options: PushOptions): Promise<void> {
-  const limit = pLimit(options.concurrency ?? 4);
   const report = options.onProgress ?? (() => {});
-  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
-  for (const blob of unique) report({ digest: blob.digest, mediaType: blob.mediaType, total: blob.size, status: 'waiting', done: 0 });
-  await Promise.all(
-    unique.map((blob) =>
-      limit(async () => {
-        const event = { digest: blob.digest, mediaType: blob.mediaType, total: blob.size };
-        if (!(await options.store.has(blob.digest))) {
-          throw new TsbuildError('NOT_FOUND', `cannot push to ${repo}: blob ${blob.digest} is not in the local store`);
-        }
-        const outcome = await client.uploadBlob(repo, blob, () => options.store.open(blob.digest), {
-          mountFrom: options.mountFrom,
-          onBytes: (done) => report({ ...event, status: 'uploading', done }),
-        });
-        report({ ...event, status: outcome === 'uploaded' ? 'done' : outcome, done: blob.size });
-      }),
-    ),
-  );
+  await transferEach(blobs, options.concurrency ?? 4, report, async (blob, event) => {
+    if (!(await options.store.has(blob.digest))) {
+      throw new TsbuildError('NOT_FOUND', `cannot push to ${repo}: blob ${blob.digest} is not in the local store`);
+    }
+    const outcome = await client.uploadBlob(repo, blob, () => options.store.open(blob.digest), {
+      mountFrom: options.mountFrom,
+      onBytes: (done) => report({ ...event, status: 'uploading', done }),
+    });
+    report({ ...event, status: outcome === 'uploaded' ? 'done' : outcome, done: blob.size });
+  });
 }

@@ -1,4 +1,5 @@
 // `tsbuild images [--format json]`: the named images of the local store, like `docker images`.
+import { formatSize } from '../format-size.js';
 import type { Command } from 'commander';
 
 interface ImagesFlags {
@@ -24,17 +25,6 @@ export function register(program: Command): Command {
       ]);
       process.stdout.write(formatTable([['REPOSITORY', 'TAG', 'DIGEST', 'CREATED', 'SIZE'], ...rows]));
     });
-}
-
-function formatSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : 1)}${units[unit]}`;
 }
 
 function formatTable(rows: string[][]): string {

@@ -1,4 +1,5 @@
 // `tsbuild prune` and `tsbuild cache du`: garbage-collect the root; show what it holds.
+import { formatSize } from '../format-size.js';
 import type { Command } from 'commander';
 import { TsbuildError } from '../../errors.js';
 import { parseSize } from '../../cache/size.js';
@@ -27,7 +28,7 @@ export function register(program: Command): Command {
         olderThanMs: untilFilter(flags.filter),
       });
       process.stdout.write(
-        `Removed ${report.records} cache records, ${report.blobs} blobs, ${report.snapshots} snapshots\nTotal reclaimed space: ${formatBytes(report.bytes)}\n`,
+        `Removed ${report.records} cache records, ${report.blobs} blobs, ${report.snapshots} snapshots\nTotal reclaimed space: ${formatSize(report.bytes)}\n`,
       );
     });
 }
@@ -47,11 +48,11 @@ export function registerCache(program: Command): Command {
         return;
       }
       const rows = [
-        ['images', `${usage.images.blobs} blobs`, formatBytes(usage.images.bytes)],
-        ['build cache', `${usage.buildCache.records} records, ${usage.buildCache.blobs} blobs`, formatBytes(usage.buildCache.bytes)],
-        ['unreferenced', `${usage.unreferenced.blobs} blobs`, formatBytes(usage.unreferenced.bytes)],
-        ['snapshots', `${usage.snapshots.count} layers`, formatBytes(usage.snapshots.bytes)],
-        ['cache mounts', '', formatBytes(usage.cacheMounts.bytes)],
+        ['images', `${usage.images.blobs} blobs`, formatSize(usage.images.bytes)],
+        ['build cache', `${usage.buildCache.records} records, ${usage.buildCache.blobs} blobs`, formatSize(usage.buildCache.bytes)],
+        ['unreferenced', `${usage.unreferenced.blobs} blobs`, formatSize(usage.unreferenced.bytes)],
+        ['snapshots', `${usage.snapshots.count} layers`, formatSize(usage.snapshots.bytes)],
+        ['cache mounts', '', formatSize(usage.cacheMounts.bytes)],
       ];
       process.stdout.write(`${rows.map((r) => `${r[0].padEnd(14)}${r[1].padEnd(28)}${r[2]}`).join('\n')}\n`);
     });
@@ -77,15 +78,4 @@ export function untilFilter(filters: string[]): number | undefined {
     result = parts.reduce((ms, p) => ms + Number(p[1]) * { h: 3_600_000, m: 60_000, s: 1000 }[p[2] as 'h' | 'm' | 's'], 0);
   }
   return result;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)}${units[unit]}`;
 }
