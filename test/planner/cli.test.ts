@@ -69,13 +69,29 @@ describe('tsbuild plan', () => {
     { name: 'unknown target', args: ['--target', 'nope'], text: 'FROM scratch\n', status: 3, stderr: /target stage nope could not be found/ },
     { name: 'syntax error', args: [], text: 'FROM scratch\nFROOM x\n', status: 3, stderr: /Dockerfile:2: / },
     { name: 'cycle', args: [], text: 'FROM busybox AS s0\nCOPY --from=s0 /a /b\n', status: 3, stderr: /Dockerfile:2: circular dependency detected on stage: s0/ },
-    { name: '--resolve', args: ['--resolve'], text: 'FROM scratch\n', status: 1, stderr: /--resolve is not implemented yet: it needs the registry client/ },
+    { name: '--resolve of an unreachable base', args: ['--resolve'], text: 'FROM 127.0.0.1:9/nothing/here\n', status: 1, stderr: /failed to resolve base image 127\.0\.0\.1:9\/nothing\/here:latest/ },
     { name: 'bad --format', args: ['--format', 'yaml'], text: 'FROM scratch\n', status: 2, stderr: /argument 'yaml' is invalid/ },
   ])('fails clearly on $name', ({ name, args, text, status, stderr }) => {
     const ctx = context(name.replace(/\W/g, ''), text);
     const result = tsbuild('plan', ...args, ctx);
     expect(result.stderr).toMatch(stderr);
     expect(result.status).toBe(status);
+  });
+
+  it('--resolve plans with the base image config (env, workdir) from the store', () => {
+    const root = join(dir, 'resolve-root');
+    const rootfs = join(dir, 'resolve-rootfs');
+    mkdirSync(join(rootfs, 'etc'), { recursive: true });
+    writeFileSync(join(rootfs, 'etc', 'hostname'), 'x\n');
+    const env = { ...process.env, TSBUILD_ROOT: root };
+    const imported = spawnSync(process.execPath, [cli, 'import', '-c', 'ENV BASE_HOME=/opt/base', rootfs, 'local/base:1'], { encoding: 'utf8', env });
+    expect(imported.status, imported.stderr).toBe(0);
+    const ctx = context('resolve', 'FROM local/base:1\nRUN echo $BASE_HOME\n');
+    const result = spawnSync(process.execPath, [cli, 'plan', '--resolve', '--format', 'json', ctx], { encoding: 'utf8', env });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('"BASE_HOME=/opt/base"');
+    const offline = spawnSync(process.execPath, [cli, 'plan', '--format', 'json', ctx], { encoding: 'utf8', env });
+    expect(offline.stdout).not.toContain('BASE_HOME=/opt/base');
   });
 
   it('fails when the context or the Dockerfile is missing', () => {

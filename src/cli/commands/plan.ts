@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../../errors.js';
 import type { Dockerfile } from '../../parser/types.js';
+import type { ImageConfig, Platform } from '../../oci/types.js';
 
 const FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
 type PlanFormat = (typeof FORMATS)[number];
@@ -31,9 +32,6 @@ export function register(program: Command): Command {
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--resolve', 'resolve base images from their registries')
     .action(async (context: string, flags: PlanFlags) => {
-      if (flags.resolve) {
-        throw new TsbuildError('REGISTRY', '--resolve is not implemented yet: it needs the registry client');
-      }
       const dockerfile = await readDockerfile(context, flags.file);
       const planner = await import('../../planner/index.js');
       const host = planner.hostPlatform();
@@ -42,11 +40,25 @@ export function register(program: Command): Command {
         platforms: flags.platform ? planner.parsePlatformList(flags.platform) : [host],
         buildPlatform: host,
         ...(flags.target !== undefined ? { target: flags.target } : {}),
+        ...(flags.resolve ? { resolveImageConfig: await baseImageResolver() } : {}),
       });
       printWarnings(warnings);
       const render = { text: planner.renderText, json: planner.renderJson, dot: planner.renderDot, mermaid: planner.renderMermaid }[flags.format];
       process.stdout.write(render(plan));
     });
+}
+
+/** Base image configs from the store, pulled when missing (`--resolve`). */
+async function baseImageResolver(): Promise<(ref: string, platform: Platform) => Promise<ImageConfig>> {
+  const { openRoot } = await import('../../oci/root.js');
+  const { DiskContentStore } = await import('../../oci/disk-store.js');
+  const { ImageNames } = await import('../../oci/image-names.js');
+  const { BaseImages } = await import('../../executor/base-images.js');
+  const layout = await openRoot();
+  const images = new BaseImages({
+    store: await DiskContentStore.open(layout.root), names: new ImageNames(layout), pull: false, onEvent: () => undefined,
+  });
+  return async (ref, platform) => (await images.resolve(ref, platform)).config;
 }
 
 function collect(value: string, previous: string[]): string[] {
