@@ -45,7 +45,28 @@ function reportError(error: unknown): number {
     process.stderr.write(`error: ${error.message}\n`);
     return exitStatusFor(error.code);
   }
+  const system = systemErrorMessage(error);
+  if (system) {
+    process.stderr.write(`error: ${system}\n`);
+    return ExitStatus.Failure;
+  }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`internal error: ${message}\n`);
   return ExitStatus.Internal;
+}
+
+/** Errors of the machine rather than of tsbuild (a full disk, permissions): said plainly. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on device (free some, or run `tsbuild prune`)',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted (tsbuild build and run need root)',
+};
+
+function systemErrorMessage(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !(code in SYSTEM_ERRORS)) return undefined;
+  const where = (error as NodeJS.ErrnoException).path;
+  return `${SYSTEM_ERRORS[code]} [${code}]${where ? `: ${where}` : ''}`;
 }

@@ -24,7 +24,7 @@ export function createTtyRenderer(out: NodeJS.WriteStream): ProgressRenderer {
   let drawnLines = 0;
 
   const draw = (final: boolean) => {
-    const lines = render(steps, blobs, footer, startedAt, final, out.columns ?? 100);
+    const lines = render(steps, blobs, footer, startedAt, final, out.columns || 100);
     const clear = drawnLines > 0 ? `\x1b[${drawnLines}A\x1b[0J` : '';
     out.write(`${clear}${lines.join('\n')}\n`);
     drawnLines = lines.length;
