@@ -1,5 +1,4 @@
 // Builds the sandbox helper native/build/tsbuild-sandbox; never fails the install (runc is the fallback).
-/* global process, console, URL */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

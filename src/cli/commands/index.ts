@@ -22,5 +22,9 @@ import { register as registerRun } from './run.js';
 
 export type CommandRegistrar = (program: Command) => Command;
 
-export const commandRegistrars: CommandRegistrar[] = [registerBuild, registerPrune, registerCache, registerVersion, registerPull, registerPush, registerLogin, registerLogout, registerPlan, registerCheck,
-  registerImages, registerTag, registerRmi, registerInspect, registerHistory, registerSave, registerLoad, registerImport, registerRun];
+export const commandRegistrars: CommandRegistrar[] = [
+  registerBuild, registerRun, registerPlan, registerCheck,
+  registerPull, registerPush, registerImages, registerTag, registerRmi, registerInspect, registerHistory,
+  registerSave, registerLoad, registerImport, registerLogin, registerLogout,
+  registerPrune, registerCache, registerVersion,
+];
