@@ -23,11 +23,12 @@ export interface PreparedMounts {
 }
 
 /** Context content read through `--mount=type=bind` (no `from`), for the cache key. */
-export async function contextMountDigests(session: BuildSession, op: ExecOp): Promise<Record<string, string>> {
+export async function contextMountDigests(session: BuildSession, step: Step, op: ExecOp): Promise<Record<string, string>> {
   const digests: Record<string, string> = {};
   for (const mount of op.mounts) {
     if (mount.type !== 'bind' || mount.from.kind !== 'context') continue;
-    const selection = selectSources(await session.contextEntries(), [mount.source]);
+    const entries = await session.contextEntries();
+    const selection = withLocation(step, () => selectSources(entries, [mount.source]));
     await hashSelected(session, selection.entries);
     digests[`context:${mount.target}`] = contentDigest(selection);
   }
@@ -44,7 +45,7 @@ export async function prepareMounts(session: BuildSession, step: Step, op: ExecO
     return prepared;
   } catch (error) {
     prepared.release();
-    throw error;
+    throw error instanceof TsbuildError && !error.message.startsWith(`${step.file}:`) ? located(step, error) : error;
   }
 }
 
@@ -85,6 +86,7 @@ async function bindMount(
   const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, layers), { writable: false });
   undo.push(() => view.cleanup());
   let source = insideRoot(view.rootfs, mount.source);
+  if (!existsSync(source)) throw new TsbuildError('NOT_FOUND', `RUN --mount source "${mount.source}" not found in the mounted stage`);
   if (mount.readwrite) {
     cpSync(source, copy, { recursive: true, verbatimSymlinks: true });
     source = copy;
@@ -197,6 +199,23 @@ function heredocMounts(op: ExecOp, scratch: string): Mount[] {
     writeFileSync(path.join(hostDir, path.posix.basename(file.path)), file.content, { mode: file.mode });
   }
   return [...byDir].map(([target, source]) => ({ type: 'bind', source, target, readonly: true }));
+}
+
+function locationOf(step: Step): string {
+  return `${step.file}:${step.range?.start.line ?? 0}`;
+}
+
+/** Prefixes a TsbuildError from `action` (e.g. a missing mount source) with the step's `file:line`. */
+function withLocation<T>(step: Step, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw error instanceof TsbuildError ? located(step, error) : error;
+  }
+}
+
+function located(step: Step, error: TsbuildError): TsbuildError {
+  return new TsbuildError(error.code, `${locationOf(step)}: ${error.message}`, { cause: error });
 }
 
 function insideRoot(root: string, relative: string): string {

@@ -1,6 +1,7 @@
 // Exports a built image: into the store under its names (the default), to the registry, as an
 // OCI layout or docker tarball, or as a plain rootfs directory or tar.
-import { cpSync, createWriteStream, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
@@ -120,7 +121,20 @@ async function exportRootfs(session: BuildSession, images: BuiltPlatformImage[],
   for (const image of images) {
     const target = images.length > 1 ? `${dest}/${image.platform.replaceAll('/', '_')}` : dest;
     mkdirSync(target, { recursive: true });
-    await withRootfsView(session, image, (rootfs) => cpSync(rootfs, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true }));
+    await withRootfsView(session, image, (rootfs) => copyTree(rootfs, target));
+  }
+}
+
+/**
+ * Copies a rootfs like `cp -a`: modes, mtimes, symlinks, hard links, device nodes and, as root,
+ * owners (what BuildKit's local exporter keeps). Node's cpSync turns devices into empty files and
+ * drops owners.
+ */
+function copyTree(from: string, to: string): void {
+  const flags = process.getuid?.() === 0 ? ['-a'] : ['-dR', '--preserve=mode,timestamps,links'];
+  const result = spawnSync('cp', [...flags, '--', `${from}/.`, to], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new TsbuildError('STORE', `type=local: copying the rootfs to ${to} failed: ${result.error?.message ?? result.stderr.trim()}`);
   }
 }
 

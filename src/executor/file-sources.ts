@@ -1,12 +1,12 @@
 // Resolves the sources of a COPY/ADD: context paths (respecting .dockerignore, hashed for the
 // cache key), paths in another stage's rootfs, URLs (downloaded and hashed) and heredocs.
 import { createHash } from 'node:crypto';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { contentDigest } from '../cache/context-digest.js';
 import { selectSources, type SourceSelection } from '../cache/context-select.js';
-import { TsbuildError } from '../errors.js';
+import { TsbuildError, UnsupportedFeatureError, type SourceLocation } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { hashSelected, type BuildSession } from './session.js';
@@ -23,8 +23,9 @@ export interface ResolvedSources {
 export async function resolveSources(session: BuildSession, step: Step, op: CopyFileOp, scratch: string): Promise<ResolvedSources> {
   const resolved: ResolvedSources = { contents: {}, downloads: new Map() };
   const contextPatterns = op.sources.filter((s) => s.kind === 'context').map((s) => s.path);
+  const contextEntries = contextPatterns.length > 0 ? await session.contextEntries() : [];
   if (contextPatterns.length > 0) {
-    const selection = selectSources(await session.contextEntries(), contextPatterns);
+    const selection = withLocation(step, () => selectSources(contextEntries, contextPatterns));
     await hashSelected(session, selection.entries);
     resolved.contextSelection = selection;
     resolved.contents.context = contentDigest(selection);
@@ -34,7 +35,7 @@ export async function resolveSources(session: BuildSession, step: Step, op: Copy
   }
   for (const source of op.sources) {
     if (source.kind === 'git') {
-      throw new TsbuildError('DOCKERFILE_UNSUPPORTED', `${step.file}:${step.range?.start.line ?? 0}: ADD of a git repository (${source.url}) is not supported by tsbuild yet`);
+      throw new UnsupportedFeatureError(`ADD of a git repository (${source.url})`, locationOf(step));
     }
     if (source.kind !== 'url') continue;
     const file = await download(source.url, path.join(scratch, `url-${resolved.downloads.size}`), op.checksum, step);
@@ -44,9 +45,24 @@ export async function resolveSources(session: BuildSession, step: Step, op: Copy
   return resolved;
 }
 
+/** Prefixes a TsbuildError thrown by `action` with the step's `file:line` (e.g. a missing source). */
+function withLocation<T>(step: Step, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (!(error instanceof TsbuildError) || !step.range) throw error;
+    const { file, line } = locationOf(step);
+    throw new TsbuildError(error.code, `${file}:${line}: ${error.message}`, { cause: error });
+  }
+}
+
+function locationOf(step: Step): SourceLocation {
+  return { file: step.file, line: step.range?.start.line ?? 0, column: step.range?.start.column ?? 1 };
+}
+
 /** The copy sources for one FileSource; `stepRoots` maps a step id to its mounted rootfs. */
 export function copySourcesFor(
-  session: BuildSession, source: FileSource, resolved: ResolvedSources, stepRoots: Map<string, string>,
+  session: BuildSession, step: Step, source: FileSource, resolved: ResolvedSources, stepRoots: Map<string, string>,
 ): CopySource[] {
   switch (source.kind) {
     case 'context':
@@ -56,7 +72,7 @@ export function copySourcesFor(
     case 'step': {
       const root = stepRoots.get(source.step);
       if (!root) throw new TsbuildError('INTERNAL', `no rootfs mounted for step ${source.step}`);
-      return selectInRootfs(root, source.path).map((relPath) => ({ kind: 'path', root, relPath }));
+      return withLocation(step, () => selectInRootfs(root, source.path)).map((relPath) => ({ kind: 'path', root, relPath }));
     }
     case 'url':
       return [{ kind: 'path', root: path.dirname(resolved.downloads.get(source.url) ?? ''), relPath: path.basename(resolved.downloads.get(source.url) ?? '') }];
@@ -71,11 +87,24 @@ export function copySourcesFor(
   }
 }
 
-/** Paths a COPY --from pattern selects in a rootfs: wildcards expanded, plain paths as given. */
+/** Paths a COPY --from pattern selects in a rootfs: wildcards expanded, plain paths must exist. */
 function selectInRootfs(root: string, pattern: string): string[] {
   const relative = path.posix.normalize(`/${pattern}`).slice(1) || '.';
-  if (!/[*?[\]]/.test(relative)) return [relative];
+  if (!/[*?[\]]/.test(relative)) {
+    // lstat, not stat: a dangling symlink is still a source (BuildKit follows it only inside the copy)
+    if (!existsOrLink(path.join(root, relative))) throw new TsbuildError('NOT_FOUND', `failed to compute cache key: "/${relative}": not found`);
+    return [relative];
+  }
   return fg.sync(relative, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false }).sort();
+}
+
+function existsOrLink(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Paths (and their parent directories) a context copy may read: the non-ignored ones. */

@@ -1,6 +1,6 @@
 // Builds image configs step by step the way BuildKit does: config instructions change the
 // container config, every instruction adds a history entry (empty_layer for metadata-only).
-import type { ImageConfig, HistoryEntry, Platform, Digest } from '../oci/types.js';
+import type { ContainerConfig, ImageConfig, HistoryEntry, Platform, Digest } from '../oci/types.js';
 import type { ConfigChange, Step } from '../planner/types.js';
 
 /** BuildKit's history comment; tools such as `docker history` show it. */
@@ -18,16 +18,90 @@ export function scratchConfig(platform: Platform): ImageConfig {
   };
 }
 
-/** Applies a metadata-only instruction: new config, a history entry with `empty_layer`. */
+/**
+ * Applies a metadata-only instruction: new config, a history entry with `empty_layer` whose
+ * `created_by` is BuildKit's (ONBUILD gets none, as in BuildKit).
+ */
 export function applyConfigChange(config: ImageConfig, change: ConfigChange, history: HistoryEntry): ImageConfig {
   const { author, ...container } = change;
+  const createdBy = buildkitCreatedBy(history.created_by ?? '', config.config ?? {}, change);
+  const entries = createdBy === undefined ? [] : [{ ...history, created_by: createdBy, empty_layer: true }];
   const next: ImageConfig = {
     ...config,
     config: { ...config.config, ...container },
-    history: [...(config.history ?? []), { ...history, empty_layer: true }],
+    history: [...(config.history ?? []), ...entries],
   };
   if (author !== undefined) next.author = author;
   return next;
+}
+
+/**
+ * `created_by` of a metadata instruction as BuildKit's dispatchX functions format it (Go's `%q`
+ * and `%v`); `written` is the instruction text, kept where BuildKit prints it as written.
+ */
+function buildkitCreatedBy(written: string, before: ContainerConfig, set: ConfigChange): string | undefined {
+  const keyword = (written.split(/\s/, 1)[0] ?? '').toUpperCase();
+  const orWritten = (items: string[], format: (items: string[]) => string) => (items.length > 0 ? format(items) : written);
+  switch (keyword) {
+    case 'ONBUILD':
+      return undefined;
+    case 'CMD':
+    case 'ENTRYPOINT':
+      return `${keyword} ${goQuotedList((keyword === 'CMD' ? set.Cmd : set.Entrypoint) ?? [])}`;
+    case 'SHELL':
+      return `SHELL [${(set.Shell ?? []).join(' ')}]`;
+    case 'ENV':
+      return orWritten((set.Env ?? []).filter((e) => !(before.Env ?? []).includes(e)), (env) => `ENV ${env.join(' ')}`);
+    case 'LABEL': {
+      const labels = Object.entries(set.Labels ?? {}).filter(([k, v]) => before.Labels?.[k] !== v).map(([k, v]) => `${k}=${v}`);
+      return orWritten(labels, (l) => `LABEL ${l.join(' ')}`);
+    }
+    case 'EXPOSE':
+      return orWritten(newKeys(before.ExposedPorts, set.ExposedPorts).sort(), (p) => `EXPOSE map[${p.map((k) => `${k}:{}`).join(' ')}]`);
+    case 'VOLUME':
+      return orWritten(newKeys(before.Volumes, set.Volumes), (v) => `VOLUME [${v.join(' ')}]`);
+    case 'USER':
+      return `USER ${set.User ?? ''}`;
+    case 'STOPSIGNAL':
+      return `STOPSIGNAL ${set.StopSignal ?? ''}`;
+    case 'HEALTHCHECK':
+      return `HEALTHCHECK ${goHealthcheck(set.Healthcheck ?? {})}`;
+    default:
+      return written;
+  }
+}
+
+function newKeys(before: Record<string, object> | undefined, after: Record<string, object> | undefined): string[] {
+  return Object.keys(after ?? {}).filter((k) => !(before && k in before));
+}
+
+/** Go's `%q` of a []string: `["a" "b"]`. */
+function goQuotedList(items: string[]): string {
+  return `[${items.map((i) => JSON.stringify(i)).join(' ')}]`;
+}
+
+/** Go's `%q` of BuildKit's *HealthcheckConfig: `&{["CMD-SHELL" "true"] "5s" "0s" "0s" "0s" '\x03'}`. */
+function goHealthcheck(h: NonNullable<ContainerConfig['Healthcheck']>): string {
+  const durations = [h.Interval, h.Timeout, h.StartPeriod, h.StartInterval].map((d) => JSON.stringify(goDuration(d ?? 0)));
+  const retries = h.Retries ?? 0;
+  const rune = retries >= 0x20 && retries < 0x7f && retries !== 0x27 && retries !== 0x5c
+    ? String.fromCharCode(retries)
+    : `\\x${retries.toString(16).padStart(2, '0')}`;
+  return `&{${goQuotedList(h.Test ?? [])} ${durations.join(' ')} '${rune}'}`;
+}
+
+/** Go's time.Duration.String() of nanoseconds: `0s`, `500ms`, `5s`, `1m30s`, `1h0m0s`. */
+function goDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  const trim = (x: number) => String(Number(x.toFixed(9)));
+  if (ns < 1e3) return `${ns}ns`;
+  if (ns < 1e6) return `${trim(ns / 1e3)}µs`;
+  if (ns < 1e9) return `${trim(ns / 1e6)}ms`;
+  const hours = Math.floor(ns / 3.6e12);
+  const minutes = Math.floor((ns % 3.6e12) / 6e10);
+  const seconds = `${trim((ns % 6e10) / 1e9)}s`;
+  if (hours > 0) return `${hours}h${minutes}m${seconds}`;
+  return minutes > 0 ? `${minutes}m${seconds}` : seconds;
 }
 
 /** Records a step's filesystem change: a new diff ID, or an empty layer when nothing changed. */

@@ -2,10 +2,11 @@
 // progress, and a failure reported with the command, the Dockerfile line and the output tail.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { StepFailedError } from '../errors.js';
+import { StepFailedError, TsbuildError } from '../errors.js';
 import type { ExecOp, Step } from '../planner/types.js';
 import { resolveUser } from '../runtime-shim/user.js';
 import type { Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
+import { assertCanRun } from './emulation.js';
 import { contextMountDigests, prepareMounts } from './exec-mounts.js';
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
 import type { BuildSession } from './session.js';
@@ -16,19 +17,20 @@ const OUTPUT_TAIL_LINES = 10;
 
 export async function runExecStep(session: BuildSession, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
   return runLayerStep(session, step, {
-    contents: await contextMountDigests(session, op),
+    contents: await contextMountDigests(session, step, op),
     target: 'overlay',
     apply: (target, stepSignal) => execute(session, step, op, target, stepSignal),
   }, signal);
 }
 
 async function execute(session: BuildSession, step: Step, op: ExecOp, target: RootfsTarget, signal: AbortSignal): Promise<void> {
+  await assertCanRun(op.platform, step);
   const scratch = mkdtempSync(path.join(session.layout.tmp, 'run-'));
   const mounts = await prepareMounts(session, step, op, scratch);
   const tail = new OutputTail(OUTPUT_TAIL_LINES);
   const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
   try {
-    const spec = sandboxSpec(session, op, toSandboxRootfs(target), mounts.mounts, mounts.env);
+    const spec = withLocation(step, () => sandboxSpec(session, op, toSandboxRootfs(target), mounts.mounts, mounts.env));
     const backend = await session.sandbox();
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -56,12 +58,25 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
   return { kind: 'overlay', lowerdirs: target.lowerdirs, upperdir: target.upperdir, workdir: target.workdir };
 }
 
+/** Prefixes a TsbuildError from `action` (e.g. an unknown USER) with the step's `file:line`. */
+function withLocation<T>(step: Step, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (!(error instanceof TsbuildError) || !step.range) throw error;
+    throw new TsbuildError(error.code, `${step.file}:${step.range.start.line}: ${error.message}`, { cause: error });
+  }
+}
+
 function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
   const network = op.network === 'default' ? (session.options.network ?? 'default') : op.network;
+  const env = [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv];
+  // runc (so BuildKit) sets HOME from the user's passwd entry when the env has none.
+  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
   return {
     args: op.args,
-    env: [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv],
+    env,
     cwd: op.cwd,
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
     rootfs,

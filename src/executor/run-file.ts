@@ -21,14 +21,14 @@ export async function runCopyStep(session: BuildSession, step: Step, op: CopyFil
       contents: resolved.contents,
       fileDigests: resolved.fileDigests,
       target: 'mounted',
-      apply: (target) => copyInto(session, op, resolved, mountedRootfs(target)),
+      apply: (target) => copyInto(session, step, op, resolved, mountedRootfs(target)),
     }, signal);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-async function copyInto(session: BuildSession, op: CopyFileOp, resolved: ResolvedSources, rootfs: PreparedRootfs): Promise<void> {
+async function copyInto(session: BuildSession, step: Step, op: CopyFileOp, resolved: ResolvedSources, rootfs: PreparedRootfs): Promise<void> {
   const views: PreparedRootfs[] = [];
   try {
     const stepRoots = new Map<string, string>();
@@ -53,11 +53,11 @@ async function copyInto(session: BuildSession, op: CopyFileOp, resolved: Resolve
     };
     if (op.command === 'ADD') {
       const sources = op.sources.flatMap((source) =>
-        copySourcesFor(session, source, resolved, stepRoots).map((s) => ({ source: s, origin: source.kind === 'url' ? ('remote' as const) : ('local' as const) })),
+        copySourcesFor(session, step, source, resolved, stepRoots).map((s) => ({ source: s, origin: source.kind === 'url' ? ('remote' as const) : ('local' as const) })),
       );
       await addFiles({ ...common, sources, unpack: op.unpack });
     } else {
-      copyFiles({ ...common, sources: op.sources.flatMap((source) => copySourcesFor(session, source, resolved, stepRoots)) });
+      copyFiles({ ...common, sources: op.sources.flatMap((source) => copySourcesFor(session, step, source, resolved, stepRoots)) });
     }
   } finally {
     for (const view of views) view.cleanup();

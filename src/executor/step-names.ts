@@ -4,24 +4,45 @@ import type { BuildPlan, Step, StepId } from '../planner/types.js';
 
 export function stepNames(plan: BuildPlan): Map<StepId, string> {
   const platformOf = platformLookup(plan);
-  const groups = new Map<string, Step[]>();
-  for (const step of Object.values(plan.steps)) {
-    const key = `${plan.platforms.length > 1 ? platformOf(step) : ''}|${step.stage.index}`;
-    groups.set(key, [...(groups.get(key) ?? []), step]);
-  }
+  const positionOf = positionLookup(plan);
   const multiStage = new Set(Object.values(plan.steps).map((s) => s.stage.index)).size > 1;
+  const groupOf = (step: Step) => `${plan.platforms.length > 1 ? platformOf(step) : ''}|${step.stage.index}`;
+  // A stage's total counts its whole chain, FROM included, even where the first steps are shared
+  // with another stage (equal definitions are one step): `FROM x AS a` + `FROM x AS b` + `RUN` in b is `[b 2/2]`.
+  const totals = new Map<string, number>();
+  for (const step of Object.values(plan.steps)) totals.set(groupOf(step), Math.max(totals.get(groupOf(step)) ?? 0, positionOf(step)));
   const names = new Map<StepId, string>();
-  for (const [key, steps] of groups) {
-    const ordered = steps
-      .filter((s) => s.range && s.op.kind !== 'config')
-      .sort((a, b) => (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0));
-    const platform = key.split('|')[0];
-    const stage = multiStage ? (steps[0]?.stage.name ?? `stage-${steps[0]?.stage.index}`) : '';
+  for (const step of Object.values(plan.steps)) {
+    if (!step.range || step.op.kind === 'config') {
+      names.set(step.id, `[internal] ${summary(step)}`);
+      continue;
+    }
+    const platform = plan.platforms.length > 1 ? platformOf(step) : '';
+    const stage = multiStage ? (step.stage.name ?? `stage-${step.stage.index}`) : '';
     const prefix = [platform, stage].filter(Boolean).join(' ');
-    ordered.forEach((step, i) => names.set(step.id, `[${prefix ? `${prefix} ` : ''}${i + 1}/${ordered.length}] ${summary(step)}`));
-    for (const step of steps) if (!names.has(step.id)) names.set(step.id, `[internal] ${summary(step)}`);
+    names.set(step.id, `[${prefix ? `${prefix} ` : ''}${positionOf(step)}/${totals.get(groupOf(step))}] ${summary(step)}`);
   }
   return names;
+}
+
+/** 1-based position of a step in its stage's chain (FROM is 1); metadata steps are not counted. */
+function positionLookup(plan: BuildPlan): (step: Step) => number {
+  const memo = new Map<StepId, number>();
+  const lookup = (step: Step): number => {
+    const known = memo.get(step.id);
+    if (known !== undefined) return known;
+    const parent = step.inputs[0] ? plan.steps[step.inputs[0]] : undefined;
+    const counted = step.range !== undefined && step.op.kind !== 'config' ? 1 : 0;
+    let before = 0;
+    if (parent && step.op.kind !== 'source') {
+      // A parent of another stage is that stage's FROM (shared) or, for `FROM stage`, counts as the FROM.
+      before = parent.op.kind === 'source' || parent.stage.index === step.stage.index ? lookup(parent) : 1;
+    }
+    const position = before + counted;
+    memo.set(step.id, position);
+    return position;
+  };
+  return lookup;
 }
 
 /** A step's platform: its op's, or that of the step it builds on (config and mkdir ops carry none). */
