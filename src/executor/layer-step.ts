@@ -13,6 +13,7 @@ import type { Digest } from '../oci/types.js';
 import type { Step } from '../planner/types.js';
 import { applyLayer, historyFor } from './image-config.js';
 import type { BuildSession } from './session.js';
+import { unmount } from './overlay.js';
 import { chainIds } from './snapshots.js';
 import type { PreparedRootfs } from './snapshots-prepared.js';
 import type { LayerRef, StepResult } from './step-result.js';
@@ -101,7 +102,9 @@ async function buildLayer(
     try {
       const lowerdirs = chains.map((id) => session.snapshots.layerPath(id)).reverse();
       await change.apply({ kind: 'overlay', lowerdirs, upperdir, workdir }, signal);
-      return await storeDiff(session, upperdir);
+      const layer = await storeDiff(session, upperdir);
+      if (layer) adoptSnapshot(session, parent, layer, upperdir);
+      return layer;
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
@@ -109,10 +112,21 @@ async function buildLayer(
   const rootfs = session.snapshots.prepareRootfs(chains, { writable: true });
   try {
     await change.apply({ kind: 'mounted', rootfs }, signal);
-    return await storeDiff(session, session.snapshots.diffRootfs(rootfs));
+    const layer = await storeDiff(session, session.snapshots.diffRootfs(rootfs));
+    if (layer && rootfs.kind === 'overlay' && rootfs.upperdir) {
+      unmount(rootfs.rootfs);
+      adoptSnapshot(session, parent, layer, rootfs.upperdir);
+    }
+    return layer;
   } finally {
     rootfs.cleanup();
   }
+}
+
+/** The upper dir becomes the new layer's snapshot: the next step needs no unpacking. */
+function adoptSnapshot(session: BuildSession, parent: StepResult, layer: LayerRef, upperdir: string): void {
+  const chain = chainIds([...parent.layers.map((l) => l.diffId), layer.diffId]).at(-1)!;
+  session.snapshots.adoptUpperDir(chain, layer.diffId, upperdir);
 }
 
 /** Stores an upper-style diff dir as a layer; undefined when nothing changed. */

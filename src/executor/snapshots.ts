@@ -115,6 +115,28 @@ export class SnapshotStore {
   }
 
   /**
+   * Takes a finished overlay upper dir (unmounted, not used again) as the snapshot of `chainId`,
+   * instead of unpacking the layer just written from it: the upper dir already is that layer in
+   * snapshot form (whiteouts as 0/0 devices, opaque xattrs). Renamed into place like ensureLayer.
+   */
+  adoptUpperDir(chainId: Digest, diffId: Digest, upperdir: string): void {
+    if (this.has(chainId)) return;
+    const hex = digestHex(chainId);
+    const temp = join(this.dir, `tmp-${hex.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    mkdirSync(temp);
+    try {
+      renameSync(upperdir, join(temp, 'fs'));
+      writeFileSync(join(temp, 'meta.json'), `${JSON.stringify({ chainId, diffId, adopted: true })}\n`);
+      renameSync(temp, join(this.dir, hex));
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && this.has(chainId)) return;
+      throw error;
+    }
+  }
+
+  /**
    * Removes what crashed processes left: unpack temp dirs and rootfs views (unmounted first) whose
    * owning process is gone. Safe while other tsbuild processes work on the same root.
    */
