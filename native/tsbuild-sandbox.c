@@ -6,7 +6,7 @@
 //   rootfs-dir DIR                   bind DIR as the root, or
 //   overlay OPTIONS                  mount an overlay with these options (lowerdir=...,upperdir=...)
 //   mount TYPE SOURCE TARGET RO DATA extra mount (RO is "0" or "1"; TYPE "bind" binds SOURCE)
-//   hostname NAME | netns | foreground
+//   hostname NAME | netns | foreground | no-new-privs
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
 //   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
 // Setup errors go to fd 3 when it is open (the caller's status pipe) and to stderr; exit 125.
@@ -43,7 +43,7 @@ struct mnt {
 
 struct spec {
   const char *root, *rootfs_dir, *overlay, *hostname, *cwd;
-  int netns, foreground;
+  int netns, foreground, no_new_privs;
   uid_t uid;
   gid_t gid;
   gid_t groups[256];
@@ -136,6 +136,7 @@ static void parse_spec(void) {
     else if (!strcmp(key, "hostname")) spec.hostname = token();
     else if (!strcmp(key, "netns")) spec.netns = 1;
     else if (!strcmp(key, "foreground")) spec.foreground = 1;
+    else if (!strcmp(key, "no-new-privs")) spec.no_new_privs = 1;
     else if (!strcmp(key, "uid")) spec.uid = number();
     else if (!strcmp(key, "gid")) spec.gid = number();
     else if (!strcmp(key, "group")) { CHECK_ROOM(spec.ngroups, 256, "groups"); spec.groups[spec.ngroups++] = number(); }
@@ -371,7 +372,7 @@ static void set_capabilities(void) {
 }
 
 static void switch_user(void) {
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs");
+  if (spec.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs");
   if (setgroups(spec.ngroups, spec.groups) < 0) fail("setgroups");
   if (setresgid(spec.gid, spec.gid, spec.gid) < 0) fail("setgid %u", (unsigned)spec.gid);
   // Leaving uid 0 clears the permitted and effective sets, as Docker does for a non-root USER.

@@ -57,7 +57,7 @@ export async function runLayerStep(
   const hit = useCache(session, step) ? await reusable(session, key, { identity, parts }) : undefined;
   if (hit) {
     session.usedRecords.set(key, hit.result);
-    if (session.options.explainCache && (await session.records.lastKeyFor(identity)) !== key) {
+    if ((await session.records.lastKeyFor(identity)) !== key) {
       await session.records.remember(identity, key);
     }
     session.emit({ type: 'step.cached', ...label });

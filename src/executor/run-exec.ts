@@ -83,6 +83,7 @@ function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: 
     mounts,
     network: network === 'none' ? 'none' : 'host',
     hostname: HOSTNAME,
+    noNewPrivileges: false,
     stdio: 'pipe',
     etcFiles: {
       hostname: `${HOSTNAME}\n`,

@@ -19,6 +19,7 @@ export function encodeHelperSpec(spec: SandboxSpec, inputs: HelperInputs): Buffe
   if (spec.hostname !== undefined) tokens.push('hostname', spec.hostname);
   if (spec.network === 'none') tokens.push('netns');
   if (spec.stdio === 'inherit') tokens.push('foreground');
+  if (spec.noNewPrivileges !== false) tokens.push('no-new-privs');
   tokens.push('uid', uint(spec.user.uid), 'gid', uint(spec.user.gid));
   for (const g of spec.user.additionalGids ?? []) tokens.push('group', uint(g));
   tokens.push('cwd', spec.cwd);

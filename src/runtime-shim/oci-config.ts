@@ -29,7 +29,7 @@ export function ociConfig(spec: SandboxSpec, rootPath: string, etcMounts: Mount[
       env: spec.env,
       cwd: spec.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps },
-      noNewPrivileges: true,
+      noNewPrivileges: spec.noNewPrivileges !== false,
     },
     root: { path: rootPath, readonly: false },
     hostname: spec.hostname ?? 'tsbuild',

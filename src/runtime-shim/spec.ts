@@ -79,6 +79,11 @@ export interface SandboxSpec {
   limits?: SandboxLimits;
   stdio?: StdioMode;
   etcFiles?: EtcFiles;
+  /**
+   * `no_new_privs` (default true). RUN steps turn it off as BuildKit does, so setuid tools such
+   * as sudo work in a build.
+   */
+  noNewPrivileges?: boolean;
   /** User-namespace mappings; only the runc backend honours them today. */
   uidMappings?: IdMapping[];
   gidMappings?: IdMapping[];

@@ -34,7 +34,7 @@ describe('encodeHelperSpec', () => {
     expect(tokens(base)).toEqual([
       'root', '/run/root', 'overlay', `lowerdir=${links}/0:${links}/1,upperdir=/u,workdir=/w,redirect_dir=off,metacopy=off,index=off`,
       'mount', 'tmpfs', 'tmpfs', '/tmp', '0', 'size=1m',
-      'hostname', 'box', 'netns', 'uid', '1000', 'gid', '1001', 'group', '10', 'group', '20', 'cwd', '/src',
+      'hostname', 'box', 'netns', 'no-new-privs', 'uid', '1000', 'gid', '1001', 'group', '10', 'group', '20', 'cwd', '/src',
       'env', 'PATH=/bin', 'arg', '/bin/sh', 'arg', '-c', 'arg', 'echo hi', 'cgroup', '/cg/cgroup.procs',
     ]);
   });
