@@ -12,10 +12,21 @@ export function scratchConfig(platform: Platform): ImageConfig {
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant ? { variant: platform.variant } : {}),
-    config: {},
+    config: { Env: [DEFAULT_PATH], WorkingDir: '/' },
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],
   };
+}
+
+/** BuildKit's PATH for Linux images whose base sets none. */
+export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The base image's config as the build starts from it: a PATH is always set (BuildKit). */
+export function baseConfig(config: ImageConfig): ImageConfig {
+  const env = config.config?.Env ?? [];
+  const history = config.history ?? [];
+  if (env.some((e) => e.startsWith('PATH='))) return { ...config, history };
+  return { ...config, history, config: { ...config.config, Env: [DEFAULT_PATH, ...env] } };
 }
 
 /**
@@ -121,8 +132,10 @@ export function historyFor(step: Step, created: string): HistoryEntry {
 function createdBy(step: Step): string {
   const op = step.op;
   switch (op.kind) {
-    case 'exec':
-      return `RUN ${op.args.join(' ')} # buildkit`;
+    case 'exec': {
+      const args = op.buildArgs.length > 0 ? `|${op.buildArgs.length} ${op.buildArgs.join(' ')} ` : '';
+      return `RUN ${args}${op.args.join(' ')} # buildkit`;
+    }
     case 'file':
       return op.action === 'mkdir' ? `WORKDIR ${op.path}` : `${oneLine(step.instruction)} # buildkit`;
     case 'config':

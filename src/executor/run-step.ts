@@ -4,7 +4,7 @@ import { TsbuildError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import type { Digest } from '../oci/types.js';
 import type { ConfigOp, SourceOp, Step } from '../planner/types.js';
-import { applyConfigChange, historyFor, scratchConfig } from './image-config.js';
+import { applyConfigChange, baseConfig, historyFor, scratchConfig } from './image-config.js';
 import { resultOf } from './layer-step.js';
 import { runExecStep } from './run-exec.js';
 import { runCopyStep, runMkdirStep } from './run-file.js';
@@ -47,7 +47,7 @@ async function runSourceStep(session: BuildSession, step: Step, op: SourceOp): P
   }
   return {
     key: cacheKey({ definition: op, inputKeys: [], contents: { image: image.descriptor.digest } }),
-    config: { ...image.config, history: image.config.history ?? [] },
+    config: baseConfig(image.config),
     layers: image.manifest.layers.map((descriptor, i) => ({ descriptor, diffId: diffIds[i] as Digest })),
   };
 }

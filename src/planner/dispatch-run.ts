@@ -15,6 +15,7 @@ export async function dispatchRun(ctx: PlanContext, state: StageState, ins: RunI
     kind: 'exec',
     args,
     env: processEnv(state),
+    buildArgs: historyArgs(state),
     user: state.config.User ?? '',
     cwd: workdirOf(state),
     mounts: mounts.mounts,
@@ -52,6 +53,12 @@ function isLoneHeredoc(script: string, heredoc: Heredoc): boolean {
 }
 
 /** Image env (ENV wins) plus ARG values in scope; PATH defaulted like BuildKit. */
+/** The stage's ARGs as BuildKit lists them in RUN history (`RUN |1 V=1 ...`): ENV wins. */
+function historyArgs(state: StageState): string[] {
+  const env = envToMap(state.config.Env ?? []);
+  return [...state.args].map(([name, value]) => `${name}=${env.get(name) ?? value ?? ''}`);
+}
+
 function processEnv(state: StageState): string[] {
   const env = [...(state.config.Env ?? [])];
   const defined = envToMap(env);

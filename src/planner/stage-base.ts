@@ -52,8 +52,14 @@ export async function imageBase(
   const normalized = sourceImageRef(ctx, image, stage.from.range);
   const head = ctx.addStep({ kind: 'source', image: normalized, platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
   const resolved = await ctx.options.resolveImageConfig?.(normalized, platform);
-  const config: ContainerConfig = resolved ? structuredClone(resolved.config ?? {}) : {};
+  const config: ContainerConfig = resolved ? withDefaultPath(structuredClone(resolved.config ?? {})) : {};
   return { ...base, head, config, baseResolved: resolved !== undefined };
+}
+
+/** BuildKit gives every Linux image a PATH: the default one when the base image has none. */
+function withDefaultPath(config: ContainerConfig): ContainerConfig {
+  const env = config.Env ?? [];
+  return env.some((e) => e.startsWith('PATH=')) ? config : { ...config, Env: [DEFAULT_PATH, ...env] };
 }
 
 /** Validates and normalises an image reference; errors name the line. */

@@ -80,6 +80,8 @@ export interface ExecOp {
   args: string[];
   /** `KEY=value`: the image env plus ARGs in scope (ENV wins), in definition order. */
   env: string[];
+  /** `KEY=value` of the stage's ARGs, for the history line (`RUN |1 V=1 ...`). */
+  buildArgs: string[];
   /** As written after expansion (`user[:group]`), resolved through /etc/passwd at run time; '' = root. */
   user: string;
   cwd: string;

@@ -114,19 +114,17 @@ describe('image config like BuildKit', () => {
   });
 });
 
-// KNOWN BUGS, kept as failing expectations (it.fails passes while the bug exists and fails once it
-// is fixed; then turn it into it()). Both need information the executor does not get today.
-describe('image config like BuildKit: known gaps', () => {
+describe('image config like BuildKit: PATH and ARG history', () => {
   // src/planner (stage init): BuildKit appends PATH=/usr/local/sbin:... to Env when the base image
   // has no PATH (buildah does too); tsbuild's config and RUN env lack it.
-  it.fails('adds the default PATH when the base image has none', async () => {
+  it('adds the default PATH when the base image has none', async () => {
     const { result } = await buildImage(root, writeContext({}), 'FROM busybox\nENV A=1\n');
     expect(result.config.config?.Env).toEqual([DEFAULT_PATH, 'A=1']);
   });
 
   // image-config.ts historyFor() cannot tell which env entries of an ExecOp are ARGs: BuildKit
   // writes `RUN |<n> K=V ... <cmd>`; the planner would need to list the ARG names in scope.
-  it.fails('prefixes RUN history with the ARGs in scope', async () => {
+  it('prefixes RUN history with the ARGs in scope', async () => {
     const { result } = await buildImage(root, writeContext({}), 'FROM busybox\nARG V=1\nRUN true\n');
     expect(result.config.history?.at(-1)?.created_by).toBe('RUN |1 V=1 /bin/sh -c true # buildkit');
   });
