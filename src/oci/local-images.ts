@@ -41,6 +41,11 @@ export class LocalImages {
    * `tsbuild images` prints), or by a name pinned `@sha256:` to a stored manifest.
    */
   async locate(reference: string): Promise<LocatedImage> {
+    const byId = /^(sha256:)?([a-f0-9]{12,64})$/.exec(reference)?.[2];
+    if (byId) {
+      const byImageId = await this.locateImageId(byId);
+      if (byImageId) return byImageId;
+    }
     if (isDigest(reference)) return this.locateDigest(reference);
     if (/^[a-f0-9]{12,64}$/.test(reference)) {
       const byPrefix = (await this.names.list()).find((n) => n.descriptor.digest.startsWith(`sha256:${reference}`));
@@ -85,6 +90,15 @@ export class LocalImages {
       deleted++;
     }
     return { name: removed.name, deletedBlobs: deleted };
+  }
+
+  /** Docker's image ID is the config digest (`docker run $(docker build -q .)`): full or a prefix. */
+  private async locateImageId(hexPrefix: string): Promise<LocatedImage | undefined> {
+    for (const named of await this.names.list()) {
+      const resolved = await resolveImage(this.store, named.descriptor).catch(() => undefined);
+      if (resolved?.manifest.config.digest.startsWith(`sha256:${hexPrefix}`)) return { name: named.name, descriptor: resolved.descriptor };
+    }
+    return undefined;
   }
 
   private async locateDigest(digest: Descriptor['digest']): Promise<LocatedImage> {

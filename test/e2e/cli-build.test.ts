@@ -97,3 +97,14 @@ describe('interruptions and failures', () => {
     }
   });
 });
+
+describe('image IDs', () => {
+  it('`tsbuild run $(tsbuild build -q -t NAME .)` runs the image by its ID, full or short', () => {
+    const { env, context } = setup('image-id', 'FROM base:1\nCMD ["echo", "ran by id"]\n');
+    const id = execFileSync(process.execPath, [cli, 'build', '-q', '-t', 'demo/by-id', context], { env, encoding: 'utf8' }).trim();
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    for (const ref of [id, id.slice(7, 19)]) {
+      expect(execFileSync(process.execPath, [cli, 'run', '--rm', ref], { env, encoding: 'utf8' })).toBe('ran by id\n');
+    }
+  });
+});
