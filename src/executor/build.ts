@@ -2,6 +2,7 @@
 // the cache, write the image and export it. The CLI, the Node API and the Action all call this.
 import { readFile, writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
+import { distributableImage } from '../oci/distribution.js';
 import { parseDockerfile } from '../parser/index.js';
 import { historyChain, planBuild, parsePlatformList, hostPlatform } from '../planner/index.js';
 import { exportCaches, importCaches } from './cache-io.js';
@@ -46,16 +47,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
   const names = await exportOutputs(session, top, images, outputs);
   if (options.cacheTo?.length) await exportCaches(session, options.cacheTo, finalImageKeys(session, plan));
+  // Like BuildKit, an image that left the machine is known by the digest it has there (its layers
+  // gzipped); one kept in the local store by its local digest.
+  const gzipped = outputs.some((o) => o.type === 'oci' || (o.type === 'image' && o.push && o.compression !== 'uncompressed'));
+  const exported = gzipped ? await distributableImage(session.store, top) : top;
+  const digest = exported.digest;
   const result: BuildResult = {
-    digest: top.digest,
+    digest,
     imageId: images[0].manifest.config.digest,
     manifest: images[0].manifest,
     config: images[0].config,
     tags: names,
     metadata: {
-      'containerimage.digest': top.digest,
+      'containerimage.digest': digest,
       'containerimage.config.digest': images[0].manifest.config.digest,
-      'containerimage.descriptor': top,
+      'containerimage.descriptor': exported,
       ...(names.length > 0 ? { 'image.name': names.join(',') } : {}),
     },
   };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {
   cacheConfig, cacheLayers, cacheManifest, parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE, type ExportedCacheMount, type ExportedRecord,
 } from '../cache/cache-manifest.js';
+import { compressedLayer } from '../oci/distribution.js';
 import { writeLayer } from '../oci/layer.js';
 import { applyLayer } from './layer-apply.js';
 import type { StepResultRecord } from '../cache/records.js';
@@ -70,9 +71,10 @@ async function readCache(
 
 export async function exportCaches(session: BuildSession, specs: CacheExportSpec[], finalKeys: Set<string>): Promise<void> {
   for (const spec of specs) {
-    const records = [...session.usedRecords.entries()]
-      .filter(([key]) => spec.mode === 'max' || finalKeys.has(key))
-      .map(([key, result]) => ({ key, result }));
+    const records: ExportedRecord[] = [];
+    for (const [key, result] of session.usedRecords) {
+      if (spec.mode === 'max' || finalKeys.has(key)) records.push({ key, result: await withCompressedLayer(session, result) });
+    }
     const config = cacheConfig(records, spec.cacheMounts ? await exportMounts(session) : []);
     const configDescriptor = await putJson(session.store, CACHE_CONFIG_MEDIA_TYPE, config);
     const layers = cacheLayers(config);
@@ -81,6 +83,14 @@ export async function exportCaches(session: BuildSession, specs: CacheExportSpec
     if (spec.location.type === 'local') await writeLocalCache(session, spec.location.dir, manifestDescriptor, [configDescriptor, ...layers]);
     else await pushCache(session, spec.location.ref, manifestDescriptor, [configDescriptor, ...layers]);
   }
+}
+
+/** Records travel with gzipped layers; the diff ID stays what the key chain needs. */
+async function withCompressedLayer(session: BuildSession, result: StepResultRecord): Promise<StepResultRecord> {
+  const layer = result.layer;
+  if (!layer) return result;
+  const compressed = await compressedLayer(session.store, { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+  return { ...result, layer: { ...compressed, diffId: layer.diffId } };
 }
 
 /** Packs each cache mount this build used into a layer (tsbuild's answer to BuildKit issue 1512). */

@@ -11,7 +11,7 @@ import { walkLayerEntries } from '../oci/layer-walk.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import { parsePlatform } from '../oci/platform.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
-import type { OutputSpec } from './options.js';
+import type { Compression, OutputSpec } from './options.js';
 import { ensureSnapshots } from './layer-step.js';
 import type { BuildSession } from './session.js';
 import type { StepResult } from './step-result.js';
@@ -60,7 +60,7 @@ export async function exportOutputs(
   for (const output of outputs) {
     switch (output.type) {
       case 'image':
-        named.push(...(await exportImage(session, top, output.names?.map((n) => formatReference(parseReference(n))) ?? tags, output.push)));
+        named.push(...(await exportImage(session, top, output.names?.map((n) => formatReference(parseReference(n))) ?? tags, output.push, output.compression)));
         break;
       case 'oci':
       case 'docker':
@@ -81,7 +81,9 @@ export async function exportOutputs(
   return named;
 }
 
-async function exportImage(session: BuildSession, top: Descriptor, names: string[], push: boolean): Promise<string[]> {
+async function exportImage(
+  session: BuildSession, top: Descriptor, names: string[], push: boolean, compression?: Compression,
+): Promise<string[]> {
   for (const name of names) await session.names.set(name, top);
   if (!push) return names;
   if (names.length === 0) throw new TsbuildError('USAGE', 'push needs a name: pass -t REGISTRY/REPO:TAG');
@@ -90,6 +92,7 @@ async function exportImage(session: BuildSession, top: Descriptor, names: string
     await pushImage(name, {
       store: session.store,
       names: session.names,
+      uncompressed: compression === 'uncompressed',
       onProgress: (p) => session.emit({ type: 'blob.progress', action: 'push', digest: p.digest, done: p.done, total: p.total }),
     });
   }

@@ -132,7 +132,10 @@ function adoptSnapshot(session: BuildSession, parent: StepResult, layer: LayerRe
 /** Stores an upper-style diff dir as a layer; undefined when nothing changed. */
 async function storeDiff(session: BuildSession, diffDir: string): Promise<LayerRef | undefined> {
   if (readdirSync(diffDir).length === 0) return undefined;
-  return writeLayer(session.store, { dir: diffDir, mode: 'overlay' }, { sourceDateEpoch: session.options.sourceDateEpoch });
+  // Uncompressed: only the local store needs it yet; push and export gzip it (oci/distribution.ts).
+  return writeLayer(session.store, { dir: diffDir, mode: 'overlay' }, {
+    compression: 'uncompressed', sourceDateEpoch: session.options.sourceDateEpoch,
+  });
 }
 
 /** Unpacks the layers (once per root) and returns their chain IDs, bottom first. */

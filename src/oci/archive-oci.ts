@@ -8,6 +8,7 @@ import type { ArchiveEntry } from './archive-tar.js';
 import { writeTarArchive } from './archive-tar.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
+import { distributableImage } from './distribution.js';
 import { DiskContentStore } from './disk-store.js';
 import { reachableBlobs } from './image-walk.js';
 import { parseReference } from './reference.js';
@@ -34,7 +35,9 @@ export function layoutIndex(images: ImageToSave[]): ImageIndex {
   return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests };
 }
 
-export async function ociLayoutEntries(store: ContentStore, images: ImageToSave[]): Promise<ArchiveEntry[]> {
+export async function ociLayoutEntries(store: ContentStore, saved: ImageToSave[]): Promise<ArchiveEntry[]> {
+  const images: ImageToSave[] = [];
+  for (const image of saved) images.push({ ...image, descriptor: await distributableImage(store, image.descriptor) });
   const blobs = await reachableBlobs(store, images.map((image) => image.descriptor));
   return [
     { kind: 'bytes', name: 'oci-layout', bytes: Buffer.from(OCI_LAYOUT) },

@@ -1,6 +1,7 @@
 // `pushImage`: upload a named image's blobs (in parallel, skipping or mounting what the registry
 // has), then its manifests, and an index last so the tag never points at missing content.
 import { TsbuildError } from '../errors.js';
+import { distributableImage } from '../oci/distribution.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
@@ -16,6 +17,8 @@ export interface PushOptions extends RegistryClientOptions {
   /** Repositories on the same registry to mount shared blobs from. */
   mountFrom?: string[];
   onProgress?: ProgressCallback;
+  /** Push layers as stored, without gzipping uncompressed ones (`compression=uncompressed`). */
+  uncompressed?: boolean;
   /** Blobs uploaded at once (default 4). */
   concurrency?: number;
   client?: RegistryClient;
@@ -39,7 +42,9 @@ export async function pushImage(reference: string | ImageReference, options: Pus
   const local = await options.names.get(options.source ?? name);
   if (!local) throw new TsbuildError('NOT_FOUND', `no local image named ${options.source ?? name}`);
   const client = options.client ?? new RegistryClient(ref.domain, options);
-  const top: PlannedManifest = { descriptor: local.descriptor, bytes: await options.store.read(local.descriptor.digest) };
+  // Layers the local store keeps uncompressed are gzipped for the registry (once, remembered).
+  const descriptor = options.uncompressed ? local.descriptor : await distributableImage(options.store, local.descriptor);
+  const top: PlannedManifest = { descriptor, bytes: await options.store.read(descriptor.digest) };
   const children = INDEX_TYPES.has(top.descriptor.mediaType) ? await readChildren(top, options.store, name) : [top];
   const blobs = children.flatMap(({ bytes }) => {
     const manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest;

@@ -1,0 +1,72 @@
+// Images are built with uncompressed layers: the local store never needs them compressed
+// (DESIGN: never compress what only the local store needs). Before an image leaves the machine
+// (push, OCI archive, exported cache) its layers are gzipped once; the gzip variant of each layer
+// is remembered under <root>/cache/compressed so the next push or export reuses it.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContentStore } from './content-store.js';
+import { digestHex } from './digest.js';
+import { DiskContentStore } from './disk-store.js';
+import { isIndexType, isManifestType, putJson, readIndex, readManifest } from './image.js';
+import { DEFAULT_GZIP_LEVEL, gzipStream } from './layer-compress.js';
+import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from './types.js';
+
+const GZIP_OF: Record<string, string> = {
+  [MediaType.OciLayer]: MediaType.OciLayerGzip,
+  'application/vnd.docker.image.rootfs.diff.tar': MediaType.DockerLayerGzip,
+};
+
+export function isUncompressedLayer(layer: Descriptor): boolean {
+  return layer.mediaType in GZIP_OF;
+}
+
+/** The image (manifest or index) with every uncompressed layer gzipped; unchanged if none is. */
+export async function distributableImage(store: ContentStore, top: Descriptor): Promise<Descriptor> {
+  if (isIndexType(top.mediaType)) {
+    const index = await readIndex(store, top);
+    const children = await Promise.all(index.manifests.map((child) => distributableImage(store, child)));
+    if (children.every((child, i) => child.digest === index.manifests[i].digest)) return top;
+    const converted: ImageIndex = { ...index, manifests: children };
+    return { ...(await putJson(store, top.mediaType, converted)), ...(top.platform ? { platform: top.platform } : {}) };
+  }
+  if (!isManifestType(top.mediaType)) return top;
+  const manifest = await readManifest(store, top);
+  if (!manifest.layers.some(isUncompressedLayer)) return top;
+  const layers: Descriptor[] = [];
+  for (const layer of manifest.layers) layers.push(await compressedLayer(store, layer));
+  const converted: ImageManifest = { ...manifest, layers };
+  return { ...(await putJson(store, top.mediaType, converted)), ...(top.platform ? { platform: top.platform } : {}) };
+}
+
+/** The gzip variant of a layer blob (the blob itself when it is not an uncompressed tar). */
+export async function compressedLayer(store: ContentStore, layer: Descriptor): Promise<Descriptor> {
+  const mediaType = GZIP_OF[layer.mediaType];
+  if (!mediaType) return layer;
+  const remembered = await recall(store, layer);
+  if (remembered && (await store.has(remembered.digest))) return remembered;
+  const source = await store.open(layer.digest);
+  const info = await store.put(gzipStream(source, DEFAULT_GZIP_LEVEL, 'parallel'));
+  const descriptor: Descriptor = { mediaType, digest: info.digest, size: info.size };
+  await remember(store, layer, descriptor);
+  return descriptor;
+}
+
+function memoFile(store: ContentStore, layer: Descriptor): string | undefined {
+  if (!(store instanceof DiskContentStore)) return undefined;
+  return path.join(store.layout.cache, 'compressed', `${digestHex(layer.digest)}.json`);
+}
+
+async function recall(store: ContentStore, layer: Descriptor): Promise<Descriptor | undefined> {
+  const file = memoFile(store, layer);
+  if (!file) return undefined;
+  return JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as Descriptor | undefined ?? undefined;
+}
+
+async function remember(store: ContentStore, layer: Descriptor, compressed: Descriptor): Promise<void> {
+  const file = memoFile(store, layer);
+  if (!file) return;
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(compressed));
+  await rename(temp, file);
+}
