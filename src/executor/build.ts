@@ -1,5 +1,6 @@
 // `build(options)`: the whole build — parse, plan (base images resolved), walk the step DAG with
 // the cache, write the image and export it. The CLI, the Node API and the Action all call this.
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
 import { distributableImage } from '../oci/distribution.js';
@@ -41,6 +42,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }, { concurrency: STEP_CONCURRENCY, signal: options.signal });
   } finally {
     session.statCache.save();
+    // Overlays are mounted `volatile` (no sync per unmount): snapshots are flushed once here.
+    spawnSync('sync', ['-f', session.snapshots.dir]);
   }
   const results = plan.platforms.map((platform) => ({ platform, result: session.results.get(plan.targets[platform])! }));
   const { top, images } = await writeBuiltImages(session, results);

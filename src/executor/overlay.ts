@@ -1,4 +1,5 @@
 // Mounting and unmounting overlayfs over snapshot directories through mount(8)/umount(8).
+import { volatileOption } from '../runtime-shim/overlay-options.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ export function mountOverlay(layout: OverlayLayout): string {
     mkdirSync(join(layout.base, 'work'), { recursive: true });
     // The upper dir must be a self-contained diff: no redirects for renamed dirs, no metadata-only
     // copy-ups, whatever the host's module defaults are.
-    options += ',upperdir=upper,workdir=work,redirect_dir=off,metacopy=off,index=off';
+    options += `,upperdir=upper,workdir=work,redirect_dir=off,metacopy=off,index=off${volatileOption()}`;
   } else {
     options += ',ro';
   }

@@ -1,5 +1,6 @@
 // The overlayfs mount options of a sandbox rootfs, shared by the builtin helper and the runc backend.
 import { mkdirSync, symlinkSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import type { OverlayRootfs } from './spec.js';
@@ -22,9 +23,19 @@ export function overlayMountData(rootfs: OverlayRootfs, linkDir: string): string
     return link;
   });
   const data = `lowerdir=${lowers.join(':')},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}`;
-  const full = `${data},redirect_dir=off,metacopy=off,index=off`;
+  const full = `${data},redirect_dir=off,metacopy=off,index=off${volatileOption()}`;
   if (Buffer.byteLength(full) >= 4096) {
     throw new TsbuildError('SANDBOX', `too many layers for one overlay mount (${rootfs.lowerdirs.length})`);
   }
   return full;
+}
+
+/**
+ * `,volatile` where the kernel has it (5.10+): the upper dir is not synced at unmount. Each
+ * unmount would otherwise flush every dirty page of the whole file system (measured 160 ms vs
+ * 9 ms with 400 MB dirty); the build syncs the snapshot store once at its end instead.
+ */
+export function volatileOption(kernelRelease: string = release()): string {
+  const [major = 0, minor = 0] = kernelRelease.split('.').map((n) => Number.parseInt(n, 10));
+  return major > 5 || (major === 5 && minor >= 10) ? ',volatile' : '';
 }

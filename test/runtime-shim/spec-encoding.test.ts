@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeHelperSpec } from '../../src/runtime-shim/builtin-spec.js';
 import { ociConfig } from '../../src/runtime-shim/oci-config.js';
+import { volatileOption } from '../../src/runtime-shim/overlay-options.js';
 import { DEFAULT_CAPABILITIES, type SandboxSpec } from '../../src/runtime-shim/index.js';
 
 const base: SandboxSpec = {
@@ -32,7 +33,7 @@ describe('encodeHelperSpec', () => {
   it('writes every field as NUL-terminated key/value tokens', () => {
     const links = join(linkBase, `l${runs}`);
     expect(tokens(base)).toEqual([
-      'root', '/run/root', 'overlay', `lowerdir=${links}/0:${links}/1,upperdir=/u,workdir=/w,redirect_dir=off,metacopy=off,index=off`,
+      'root', '/run/root', 'overlay', `lowerdir=${links}/0:${links}/1,upperdir=/u,workdir=/w,redirect_dir=off,metacopy=off,index=off${volatileOption()}`,
       'mount', 'tmpfs', 'tmpfs', '/tmp', '0', 'size=1m',
       'hostname', 'box', 'netns', 'no-new-privs', 'uid', '1000', 'gid', '1001', 'group', '10', 'group', '20', 'cwd', '/src',
       'env', 'PATH=/bin', 'arg', '/bin/sh', 'arg', '-c', 'arg', 'echo hi', 'cgroup', '/cg/cgroup.procs',
@@ -85,5 +86,11 @@ describe('ociConfig', () => {
     );
     expect(config.mounts.find((m) => m.destination === '/sys')?.options).toContain('ro');
     expect(config.mounts.at(-1)).toEqual({ destination: '/etc/hosts', type: 'bind', source: '/run/etc/hosts', options: ['rbind', 'ro'] });
+  });
+});
+
+describe('volatileOption', () => {
+  it.each([['6.18.44-fc', ',volatile'], ['5.10.0', ',volatile'], ['5.4.0-150-generic', ''], ['4.19.0', '']])('%s -> "%s"', (release, option) => {
+    expect(volatileOption(release)).toBe(option);
   });
 });
