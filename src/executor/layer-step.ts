@@ -73,7 +73,11 @@ export async function runLayerStep(
   const started = Date.now();
   try {
     const layer = await buildLayer(session, parent, change, signal);
-    const result: StepResultRecord = { diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])], config: {}, ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}) };
+    const result: StepResultRecord = {
+      diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])],
+      config: {},
+      ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}),
+    };
     const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
     await session.records.put(record);
     session.usedRecords.set(key, result);
