@@ -6,9 +6,10 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { contentDigest } from '../cache/context-digest.js';
 import { selectSources, type SourceSelection } from '../cache/context-select.js';
-import { TsbuildError, UnsupportedFeatureError, type SourceLocation } from '../errors.js';
+import { TsbuildError, type SourceLocation } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
+import { checkoutGit } from './git-source.js';
 import { hashSelected, type BuildSession } from './session.js';
 
 /** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
@@ -35,7 +36,13 @@ export async function resolveSources(session: BuildSession, step: Step, op: Copy
   }
   for (const source of op.sources) {
     if (source.kind === 'git') {
-      throw new UnsupportedFeatureError(`ADD of a git repository (${source.url})`, locationOf(step));
+      const checkout = await checkoutGit(source.url, path.join(scratch, `git-${resolved.downloads.size}`), source.keepGitDir, locationOf(step));
+      if (op.checksum && op.checksum !== checkout.commit) {
+        throw new TsbuildError('DIGEST_MISMATCH', `${step.file}:${step.range?.start.line ?? 0}: ${source.url}: expected commit ${op.checksum}, got ${checkout.commit}`);
+      }
+      resolved.downloads.set(source.url, checkout.dir);
+      resolved.contents[`git:${source.url}`] = checkout.commit;
+      continue;
     }
     if (source.kind !== 'url') continue;
     const file = await download(source.url, path.join(scratch, `url-${resolved.downloads.size}`), op.checksum, step);
@@ -79,7 +86,7 @@ export function copySourcesFor(
     case 'heredoc':
       return [{ kind: 'inline', name: source.name, content: source.content }];
     case 'git':
-      throw new TsbuildError('INTERNAL', 'git sources are rejected when resolving');
+      return [{ kind: 'path', root: resolved.downloads.get(source.url) ?? '', relPath: '.' }];
     default: {
       const unknown: never = source;
       throw new TsbuildError('INTERNAL', `unknown source ${JSON.stringify(unknown)}`);

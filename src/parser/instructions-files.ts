@@ -76,7 +76,8 @@ export function parseAdd(req: InstructionRequest): AddInstruction {
     unpack: 'bool',
   });
   const checksum = flags.values.get('checksum');
-  if (checksum !== undefined && !hasVariable(checksum) && !DIGEST.test(checksum)) {
+  // A digest for URLs, a commit hash for git sources (BuildKit accepts both).
+  if (checksum !== undefined && !hasVariable(checksum) && !DIGEST.test(checksum) && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(checksum)) {
     throw new InstructionError(`invalid checksum digest format: ${checksum}`);
   }
   const unpack = flags.values.get('unpack');

@@ -96,13 +96,6 @@ describe('errors', () => {
     expect(error.message).toContain(text);
   });
 
-  it('ADD of a git URL fails clearly, naming the line', async () => {
-    const error = await buildError(root, writeContext({}), 'FROM busybox\nRUN true\nADD https://github.com/moby/buildkit.git#v0.12.0 /src\n');
-    expect(error).toBeInstanceOf(UnsupportedFeatureError);
-    expect(error.message).toMatch(/Dockerfile:3/);
-    expect(error.message).toMatch(/git/i);
-  });
-
   it('a cancelled build rejects with CANCELLED and leaves no mount and no process', async () => {
     const controller = new AbortController();
     const marker = `${2900 + Math.floor(Math.random() * 99)}`;
