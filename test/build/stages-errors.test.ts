@@ -5,7 +5,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/executor/build.js';
-import { UnsupportedFeatureError } from '../../src/errors.js';
 import { buildError, buildImage, eventsOf, newRoot, removeTempDirs, unpackImage, writeContext } from './helpers.js';
 
 let root: string;
