@@ -96,7 +96,7 @@ function finalImageKeys(session: BuildSession, plan: BuildPlan): Set<string> {
   for (const target of Object.values(plan.targets)) {
     for (const step of historyChain(plan, target)) {
       const result = session.results.get(step.id);
-      if (result) keys.add(result.key);
+      if (result) keys.add(result.recordKey ?? result.key);
     }
   }
   return keys;

@@ -31,6 +31,11 @@ export interface LayerChange {
    */
   apply(target: RootfsTarget, signal: AbortSignal): Promise<void>;
   target: 'mounted' | 'overlay';
+  /**
+   * COPY --link: the change is made on an empty rootfs and its key leaves the parent out, so the
+   * layer is reused whatever it is stacked on (a rebuilt base keeps the cache).
+   */
+  independentOfParent?: boolean;
 }
 
 export type RootfsTarget =
@@ -46,10 +51,13 @@ export async function runLayerStep(
   const parent = parentResult(session, step);
   const parts: CacheKeyParts = {
     definition: definitionOf(step),
-    inputKeys: step.inputs.map((id) => resultOf(session, id).key),
+    inputKeys: (change.independentOfParent ? step.inputs.slice(1) : step.inputs).map((id) => resultOf(session, id).key),
     contents: change.contents,
   };
   const key = cacheKey(parts);
+  // What later steps build on is this layer *on its parent*: for --link that differs from the
+  // record's own key, which leaves the parent out.
+  const stackKey = change.independentOfParent ? cacheKey({ definition: 'stacked', inputKeys: [parent.key, key], contents: {} }) : key;
   const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
   const identity = identityOf(session, step);
   const history = historyFor(step, session.created);
@@ -61,7 +69,7 @@ export async function runLayerStep(
       await session.records.remember(identity, key);
     }
     session.emit({ type: 'step.cached', ...label });
-    return resultFrom(parent, key, hit.result, history);
+    return { ...resultFrom(parent, stackKey, hit.result, history), recordKey: key };
   }
   if (session.options.explainCache) {
     const previousKey = await session.records.lastKeyFor(identity);
@@ -82,7 +90,7 @@ export async function runLayerStep(
     await session.records.put(record);
     session.usedRecords.set(key, result);
     session.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
-    return resultFrom(parent, key, result, history);
+    return { ...resultFrom(parent, stackKey, result, history), recordKey: key };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     session.emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: message });
@@ -96,7 +104,7 @@ async function buildLayer(
   change: LayerChange,
   signal: AbortSignal,
 ): Promise<LayerRef | undefined> {
-  const chains = await ensureSnapshots(session, parent.layers);
+  const chains = change.independentOfParent ? [] : await ensureSnapshots(session, parent.layers);
   if (change.target === 'overlay') {
     const base = mkdtempSync(path.join(session.snapshots.dir, 'run-'));
     const upperdir = path.join(base, 'upper');

@@ -21,6 +21,7 @@ export async function runCopyStep(session: BuildSession, step: Step, op: CopyFil
       contents: resolved.contents,
       fileDigests: resolved.fileDigests,
       target: 'mounted',
+      independentOfParent: op.link,
       apply: (target) => copyInto(session, step, op, resolved, mountedRootfs(target)),
     }, signal);
   } finally {
@@ -43,7 +44,7 @@ async function copyInto(session: BuildSession, step: Step, op: CopyFileOp, resol
       rootfs: rootfs.rootfs,
       dest: op.dest,
       destIsDir: op.destIsDir,
-      chown: op.chown ? resolveChown(rootfs.rootfs, op.chown) : undefined,
+      chown: op.chown ? await ownerFor(session, step, op, rootfs.rootfs, views) : undefined,
       preserveOwnership: op.sources.some((s) => s.kind === 'step'),
       chmod: op.chmod,
       exclude: op.exclude,
@@ -78,4 +79,14 @@ export function runMkdirStep(session: BuildSession, step: Step, op: MkdirFileOp,
 function mountedRootfs(target: RootfsTarget): PreparedRootfs {
   if (target.kind !== 'mounted') throw new TsbuildError('INTERNAL', 'file steps need a mounted rootfs');
   return target.rootfs;
+}
+
+/** --chown names resolve through the image's /etc/passwd: the parent's when the copy is --link. */
+async function ownerFor(session: BuildSession, step: Step, op: CopyFileOp, rootfs: string, views: PreparedRootfs[]) {
+  const spec = op.chown ?? '';
+  if (!op.link || /^\d+(:\d+)?$/.test(spec)) return resolveChown(rootfs, spec);
+  const parent = resultOf(session, step.inputs[0] ?? '');
+  const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, parent.layers), { writable: false });
+  views.push(view);
+  return resolveChown(view.rootfs, spec);
 }

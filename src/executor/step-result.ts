@@ -8,8 +8,10 @@ export interface LayerRef {
 }
 
 export interface StepResult {
-  /** The persistent cache key of this step (see docs/design/cache.md). */
+  /** The cache key later steps build on: this step's filesystem (see docs/design/cache.md). */
   key: string;
+  /** The key of this step's own cache record when it differs from `key` (COPY --link). */
+  recordKey?: string;
   /** The image config after the step: rootfs diff IDs and history included. */
   config: ImageConfig;
   /** The image's layers after the step, aligned with `config.rootfs.diff_ids`. */
