@@ -56,6 +56,10 @@ export async function openSession(options: BuildOptions, created: string): Promi
   const emit: EventSink = (event: BuildEvent) => options.onEvent?.(event);
   const contextDir = path.resolve(options.context);
   const dockerfilePath = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
+  const snapshots = new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) });
+  // What a killed build left (mounted views, half-unpacked layers, temp blobs) goes first.
+  snapshots.sweep();
+  await store.removeStaleTemps();
   let scanned: Promise<ContextEntry[]> | undefined;
   let backend: Promise<SandboxBackend> | undefined;
   return {
@@ -63,7 +67,7 @@ export async function openSession(options: BuildOptions, created: string): Promi
     layout,
     store,
     names,
-    snapshots: new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) }),
+    snapshots,
     records: CacheRecordStore.at(layout.root),
     baseImages: new BaseImages({ store, names, pull: options.pull ?? false, onEvent: emit }),
     contextDir,

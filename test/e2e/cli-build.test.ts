@@ -71,7 +71,7 @@ describe('interruptions and failures', () => {
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes('started')) resolve();
+        if (/#\d+ \d+\.\d started/.test(output)) resolve();
       });
     });
     child.kill('SIGINT');
@@ -79,6 +79,26 @@ describe('interruptions and failures', () => {
     expect(status).toBe(130);
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
     expect(spawnSync('pgrep', ['-f', 'sleep 60']).stdout.toString()).toBe('');
+  });
+
+  it('after a build is killed with SIGKILL, the next build cleans up and succeeds', async () => {
+    const { env, context, root } = setup('sigkill', 'FROM base:1\nRUN echo started && sleep 60\n');
+    const child = spawn(process.execPath, [cli, 'build', '--progress', 'plain', context], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve) => {
+      let output = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/#\d+ \d+\.\d started/.test(output)) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    expect(readdirSync(join(root, 'snapshots')).some((name) => name.startsWith('tmp-'))).toBe(true);
+    writeFileSync(join(context, 'Dockerfile'), 'FROM base:1\nRUN echo again\n');
+    const again = spawnSync(process.execPath, [cli, 'build', '--progress', 'plain', context], { encoding: 'utf8', env });
+    expect(again.status, again.stderr).toBe(0);
+    expect(readdirSync(join(root, 'snapshots')).filter((name) => name.startsWith('tmp-'))).toEqual([]);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
   });
 
   it('a full disk fails the build clearly and leaves no partial blob', () => {
