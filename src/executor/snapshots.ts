@@ -38,6 +38,7 @@ export interface PrepareOptions {
 export class SnapshotStore {
   readonly dir: string;
   private warned = false;
+  private readonly unpacking = new Map<Digest, Promise<string>>();
 
   constructor(root: string, private readonly options: SnapshotStoreOptions = {}) {
     this.dir = join(root, 'snapshots');
@@ -58,8 +59,18 @@ export class SnapshotStore {
    * checked out, so a crash or a bad blob never leaves a snapshot that looks complete; when two
    * processes race, the second rename fails and its copy is dropped.
    */
-  async ensureLayer(chainId: Digest, diffId: Digest, open: () => Readable | Promise<Readable>): Promise<string> {
-    if (this.has(chainId)) return this.layerPath(chainId);
+  ensureLayer(chainId: Digest, diffId: Digest, open: () => Readable | Promise<Readable>): Promise<string> {
+    if (this.has(chainId)) return Promise.resolve(this.layerPath(chainId));
+    // Steps running in parallel on the same base unpack it once.
+    let pending = this.unpacking.get(chainId);
+    if (!pending) {
+      pending = this.unpack(chainId, diffId, open).finally(() => this.unpacking.delete(chainId));
+      this.unpacking.set(chainId, pending);
+    }
+    return pending;
+  }
+
+  private async unpack(chainId: Digest, diffId: Digest, open: () => Readable | Promise<Readable>): Promise<string> {
     const hex = digestHex(chainId);
     const temp = join(this.dir, `tmp-${hex.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
