@@ -8,9 +8,10 @@ import { parseDockerfile } from '../parser/index.js';
 import { historyChain, planBuild, parsePlatformList, hostPlatform } from '../planner/index.js';
 import { exportCaches, importCaches } from './cache-io.js';
 import type { BuildPlan } from '../planner/types.js';
+import type { Descriptor } from '../oci/types.js';
 import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
-import { exportOutputs, writeBuiltImages } from './export.js';
+import { exportOutputs, writeBuiltImages, type BuiltPlatformImage } from './export.js';
 import { buildTimestamp } from './image-config.js';
 import type { BuildOptions, BuildResult, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
@@ -32,6 +33,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   session.plan = plan;
   session.stepNames = stepNames(plan);
   if (options.cacheFrom?.length) session.importedRecords = await importCaches(session, options.cacheFrom);
+  await walkPlan(session, plan);
+  const results = plan.platforms.map((platform) => ({ platform, result: session.results.get(plan.targets[platform])! }));
+  const { top, images } = await writeBuiltImages(session, results);
+  const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
+  const names = await exportOutputs(session, top, images, outputs);
+  if (options.cacheTo?.length) await exportCaches(session, options.cacheTo, finalImageKeys(session, plan));
+  const result = await describeResult(session, top, images, names, outputs);
+  await writeResultFiles(options, result);
+  await collectGarbageIfOverLimit(session);
+  session.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
+  return result;
+}
+
+/** Runs every step the platform targets need, independent ones in parallel. */
+async function walkPlan(session: BuildSession, plan: BuildPlan): Promise<void> {
   const nodes = new Map(Object.values(plan.steps).map((s) => [s.id, s]));
   const targets = plan.platforms.map((p) => plan.targets[p]);
   try {
@@ -39,39 +55,37 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const result = await runStep(session, plan.steps[id], signal);
       session.results.set(id, result);
       return result;
-    }, { concurrency: STEP_CONCURRENCY, signal: options.signal });
+    }, { concurrency: STEP_CONCURRENCY, signal: session.options.signal });
   } finally {
     session.statCache.save();
     // Overlays are mounted `volatile` (no sync per unmount): snapshots are flushed once here.
     spawnSync('sync', ['-f', session.snapshots.dir]);
   }
-  const results = plan.platforms.map((platform) => ({ platform, result: session.results.get(plan.targets[platform])! }));
-  const { top, images } = await writeBuiltImages(session, results);
-  const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
-  const names = await exportOutputs(session, top, images, outputs);
-  if (options.cacheTo?.length) await exportCaches(session, options.cacheTo, finalImageKeys(session, plan));
-  // Like BuildKit, an image that left the machine is known by the digest it has there (its layers
-  // gzipped); one kept in the local store by its local digest.
+}
+
+/**
+ * The result and BuildKit's metadata keys. Like BuildKit, an image that left the machine is
+ * known by the digest it has there (layers gzipped); one kept in the local store by its own.
+ */
+async function describeResult(
+  session: BuildSession, top: Descriptor, images: BuiltPlatformImage[], names: string[], outputs: OutputSpec[],
+): Promise<BuildResult> {
   const gzipped = outputs.some((o) => o.type === 'oci' || (o.type === 'image' && o.push && o.compression !== 'uncompressed'));
   const exported = gzipped ? await distributableImage(session.store, top) : top;
-  const digest = exported.digest;
-  const result: BuildResult = {
-    digest,
-    imageId: images[0].manifest.config.digest,
-    manifest: images[0].manifest,
-    config: images[0].config,
+  const [first] = images;
+  return {
+    digest: exported.digest,
+    imageId: first.manifest.config.digest,
+    manifest: first.manifest,
+    config: first.config,
     tags: names,
     metadata: {
-      'containerimage.digest': digest,
-      'containerimage.config.digest': images[0].manifest.config.digest,
+      'containerimage.digest': exported.digest,
+      'containerimage.config.digest': first.manifest.config.digest,
       'containerimage.descriptor': exported,
       ...(names.length > 0 ? { 'image.name': names.join(',') } : {}),
     },
   };
-  await writeResultFiles(options, result);
-  await collectGarbageIfOverLimit(session);
-  session.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
-  return result;
 }
 
 async function planWithBaseImages(session: BuildSession, dockerfile: ReturnType<typeof parseDockerfile>): Promise<BuildPlan> {
