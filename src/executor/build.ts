@@ -1,6 +1,5 @@
 // `build(options)`: the whole build — parse, plan (base images resolved), walk the step DAG with
 // the cache, write the image and export it. The CLI, the Node API and the Action all call this.
-import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
 import { distributableImage } from '../oci/distribution.js';
@@ -58,8 +57,6 @@ async function walkPlan(session: BuildSession, plan: BuildPlan): Promise<void> {
     }, { concurrency: STEP_CONCURRENCY, signal: session.options.signal });
   } finally {
     session.statCache.save();
-    // Overlays are mounted `volatile` (no sync per unmount): snapshots are flushed once here.
-    spawnSync('sync', ['-f', session.snapshots.dir]);
   }
 }
 

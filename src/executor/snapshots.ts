@@ -1,6 +1,6 @@
 // Snapshot store: layers unpacked once per chain ID under <root>/snapshots, and rootfs views over them.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
@@ -50,8 +50,28 @@ export class SnapshotStore {
     return join(this.dir, digestHex(chainId), 'fs');
   }
 
+  /**
+   * Snapshots are a cache of the (fsynced) layer blobs, written without fsync and, for adopted
+   * upper dirs, under `volatile` overlays: one made before the last reboot may have lost data
+   * in a crash, so it no longer counts (it is removed and unpacked again from its blob).
+   */
   has(chainId: Digest): boolean {
-    return existsSync(join(this.dir, digestHex(chainId), 'meta.json'));
+    const dir = join(this.dir, digestHex(chainId));
+    let meta: { bootId?: string };
+    try {
+      meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { bootId?: string };
+    } catch {
+      return false;
+    }
+    if (meta.bootId === undefined || meta.bootId === bootId()) return true;
+    const stale = join(this.dir, `tmp-stale-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      renameSync(dir, stale);
+      rmSync(stale, { recursive: true, force: true });
+    } catch {
+      // another process removed it first
+    }
+    return false;
   }
 
   /**
@@ -79,7 +99,7 @@ export class SnapshotStore {
         expectedDiffId: diffId,
         onWarning: this.options.onWarning,
       });
-      writeFileSync(join(temp, 'meta.json'), `${JSON.stringify({ chainId, diffId, size: result.size })}\n`);
+      writeFileSync(join(temp, 'meta.json'), `${JSON.stringify({ chainId, diffId, size: result.size, bootId: bootId() })}\n`);
       renameSync(temp, join(this.dir, hex));
     } catch (error) {
       rmSync(temp, { recursive: true, force: true });
@@ -137,7 +157,7 @@ export class SnapshotStore {
     mkdirSync(temp);
     try {
       renameSync(upperdir, join(temp, 'fs'));
-      writeFileSync(join(temp, 'meta.json'), `${JSON.stringify({ chainId, diffId, adopted: true })}\n`);
+      writeFileSync(join(temp, 'meta.json'), `${JSON.stringify({ chainId, diffId, adopted: true, bootId: bootId() })}\n`);
       renameSync(temp, join(this.dir, hex));
     } catch (error) {
       rmSync(temp, { recursive: true, force: true });
@@ -184,4 +204,12 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+let currentBootId: string | undefined;
+
+/** Changes at every boot of the kernel. */
+function bootId(): string {
+  currentBootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  return currentBootId;
 }

@@ -33,7 +33,8 @@ export function overlayMountData(rootfs: OverlayRootfs, linkDir: string): string
 /**
  * `,volatile` where the kernel has it (5.10+): the upper dir is not synced at unmount. Each
  * unmount would otherwise flush every dirty page of the whole file system (measured 160 ms vs
- * 9 ms with 400 MB dirty); the build syncs the snapshot store once at its end instead.
+ * 9 ms with 400 MB dirty). Snapshots made before a reboot are discarded instead (the
+ * executor's snapshot store), so a crash never leaves a snapshot with lost data in use.
  */
 export function volatileOption(kernelRelease: string = release()): string {
   const [major = 0, minor = 0] = kernelRelease.split('.').map((n) => Number.parseInt(n, 10));

@@ -236,3 +236,25 @@ describe('SnapshotStore.sweep', () => {
     expect(leftovers).toEqual([]);
   });
 });
+
+describe('snapshots across reboots', () => {
+  it('a snapshot made under another boot id no longer counts and is removed', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { SnapshotStore } = await import('../../src/executor/snapshots.js');
+    const root = mkdtempSync(join(tmpdir(), 'tsbuild-boot-'));
+    const store = new SnapshotStore(root);
+    const upper = join(root, 'upper');
+    (await import('node:fs')).mkdirSync(upper);
+    writeFileSync(join(upper, 'file'), 'x');
+    const chain = `sha256:${'a'.repeat(64)}` as never;
+    store.adoptUpperDir(chain, chain, upper);
+    expect(store.has(chain)).toBe(true);
+    const metaPath = join(root, 'snapshots', 'a'.repeat(64), 'meta.json');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bootId: string };
+    writeFileSync(metaPath, JSON.stringify({ ...meta, bootId: 'another-boot' }));
+    expect(store.has(chain)).toBe(false);
+    expect(existsSync(join(root, 'snapshots', 'a'.repeat(64)))).toBe(false);
+  });
+});
