@@ -18,7 +18,8 @@ export interface DiskUsage {
 }
 
 export async function diskUsage(layout: RootLayout, store: DiskContentStore, names: ImageNames): Promise<DiskUsage> {
-  const image = new Set<string>((await reachableBlobs(store, (await names.list()).map((n) => n.descriptor))).map((b) => b.digest));
+  const roots = [...(await names.list()), ...(await names.listUntagged())].map((n) => n.descriptor);
+  const image = new Set<string>((await reachableBlobs(store, roots)).map((b) => b.digest));
   const cacheOnly = new Set<string>();
   const recordsDir = path.join(layout.cache, 'records');
   const recordFiles = (await readdir(recordsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));

@@ -49,7 +49,10 @@ export async function prune(layout: RootLayout, store: DiskContentStore, names: 
     } else kept.push(item);
   }
   kept.splice(0, kept.length, ...(await dropLeastRecentlyUsed(kept, options.keepBytes, now - grace, report)));
-  const imageBlobs = await reachableBlobs(store, (await names.list()).map((n) => n.descriptor));
+  // --all also forgets untagged images (docker's dangling ones); otherwise they are kept.
+  if (options.all) await names.clearUntagged();
+  const roots = [...(await names.list()), ...(await names.listUntagged())].map((n) => n.descriptor);
+  const imageBlobs = await reachableBlobs(store, roots);
   const liveBlobs = new Set<string>(imageBlobs.map((b) => b.digest));
   const liveChains = new Set<string>();
   for (const item of kept) {

@@ -85,6 +85,8 @@ async function exportImage(
   session: BuildSession, top: Descriptor, names: string[], push: boolean, compression?: Compression,
 ): Promise<string[]> {
   for (const name of names) await session.names.set(name, top);
+  // Like docker, an image built without a name stays reachable by its ID (`<none>` in images).
+  if (names.length === 0 && !push) await session.names.addUntagged(top);
   if (!push) return names;
   if (names.length === 0) throw new TsbuildError('USAGE', 'push needs a name: pass -t REGISTRY/REPO:TAG');
   const { pushImage } = await import('../registry/push.js');

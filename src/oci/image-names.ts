@@ -22,7 +22,17 @@ export interface NamedImage {
 interface IndexFile {
   version: 1;
   images: Record<string, { descriptor: Descriptor; updated: string }>;
+  /** Images built without a name (docker's `<none>`), newest last; reachable by image ID. */
+  untagged?: UntaggedImage[];
 }
+
+export interface UntaggedImage {
+  descriptor: Descriptor;
+  updated: string;
+}
+
+/** How many untagged images are remembered; older ones are left to `prune`. */
+const MAX_UNTAGGED = 100;
 
 export class ImageNames {
   private readonly indexPath: string;
@@ -58,6 +68,24 @@ export class ImageNames {
       index.images[key] = { descriptor, updated: new Date().toISOString() };
     });
     return key;
+  }
+
+  /** Remembers an image built without a name, like docker's dangling `<none>` images. */
+  async addUntagged(descriptor: Descriptor): Promise<void> {
+    await this.update((index) => {
+      const others = (index.untagged ?? []).filter((u) => u.descriptor.digest !== descriptor.digest);
+      index.untagged = [...others, { descriptor, updated: new Date().toISOString() }].slice(-MAX_UNTAGGED);
+    });
+  }
+
+  async listUntagged(): Promise<UntaggedImage[]> {
+    return (await this.load()).untagged ?? [];
+  }
+
+  async clearUntagged(): Promise<void> {
+    await this.update((index) => {
+      delete index.untagged;
+    });
   }
 
   /** Removes a name; resolves to the removed entry, or undefined when it did not exist. */

@@ -66,6 +66,10 @@ export class LocalImages {
   async list(): Promise<ImageSummary[]> {
     const summaries: ImageSummary[] = [];
     for (const named of await this.names.list()) summaries.push(await this.summarise(named));
+    for (const untagged of (await this.names.listUntagged()).reverse()) {
+      const summary = await this.summarise({ name: '', ...untagged });
+      summaries.push({ ...summary, repository: '<none>', tag: '<none>' });
+    }
     return summaries;
   }
 
@@ -94,9 +98,11 @@ export class LocalImages {
 
   /** Docker's image ID is the config digest (`docker run $(docker build -q .)`): full or a prefix. */
   private async locateImageId(hexPrefix: string): Promise<LocatedImage | undefined> {
-    for (const named of await this.names.list()) {
-      const resolved = await resolveImage(this.store, named.descriptor).catch(() => undefined);
-      if (resolved?.manifest.config.digest.startsWith(`sha256:${hexPrefix}`)) return { name: named.name, descriptor: resolved.descriptor };
+    const untagged = (await this.names.listUntagged()).reverse().map((u) => ({ name: '', ...u }));
+    for (const candidate of [...(await this.names.list()), ...untagged]) {
+      const resolved = await resolveImage(this.store, candidate.descriptor).catch(() => undefined);
+      if (!resolved?.manifest.config.digest.startsWith(`sha256:${hexPrefix}`)) continue;
+      return candidate.name ? { name: candidate.name, descriptor: resolved.descriptor } : { descriptor: resolved.descriptor };
     }
     return undefined;
   }
@@ -111,7 +117,7 @@ export class LocalImages {
   }
 
   private async summarise(named: NamedImage): Promise<ImageSummary> {
-    const ref = parseReference(named.name);
+    const ref = named.name ? parseReference(named.name) : { domain: '', path: '' };
     // A name whose blobs are partly missing (an interrupted pull) still lists, with what is there.
     const blobs = await reachableBlobs(this.store, [named.descriptor]).catch(() => [named.descriptor]);
     const created = await this.createdOf(named.descriptor);

@@ -119,6 +119,14 @@ describe('interruptions and failures', () => {
 });
 
 describe('image IDs', () => {
+  it('an untagged build is listed as <none> and runs by its ID, like docker', () => {
+    const { env, context } = setup('untagged', 'FROM base:1\nCMD ["echo", "untagged ran"]\n');
+    const id = execFileSync(process.execPath, [cli, 'build', '-q', context], { env, encoding: 'utf8' }).trim();
+    expect(execFileSync(process.execPath, [cli, 'run', '--rm', id.slice(7, 19)], { env, encoding: 'utf8' })).toBe('untagged ran\n');
+    const images = JSON.parse(execFileSync(process.execPath, [cli, 'images', '--format', 'json'], { env, encoding: 'utf8' })) as { repository: string; tag: string }[];
+    expect(images.filter((i) => i.repository === '<none>' && i.tag === '<none>')).toHaveLength(1);
+  });
+
   it('`tsbuild run $(tsbuild build -q -t NAME .)` runs the image by its ID, full or short', () => {
     const { env, context } = setup('image-id', 'FROM base:1\nCMD ["echo", "ran by id"]\n');
     const id = execFileSync(process.execPath, [cli, 'build', '-q', '-t', 'demo/by-id', context], { env, encoding: 'utf8' }).trim();
