@@ -104,11 +104,11 @@ export function parseSshFlag(value: string): SshForward {
 }
 
 /** `--build-arg K=V`, or `--build-arg K` taking K from the environment (skipped when unset). */
-export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = process.env, flag = '--build-arg'): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of values) {
     const eq = item.indexOf('=');
-    if (eq === 0) throw usage(`invalid key=value "${item}"`);
+    if (eq === 0) throw usage(`invalid ${flag} "${item}": expected KEY=VALUE`);
     if (eq > 0) out[item.slice(0, eq)] = item.slice(eq + 1);
     else if (env[item] !== undefined) out[item] = env[item] as string;
   }

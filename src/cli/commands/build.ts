@@ -93,7 +93,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     dockerfile: flags.file ?? path.join(context, 'Dockerfile'),
     tags: flags.tag,
     buildArgs: parseKeyValueFlags(flags.buildArg),
-    labels: parseKeyValueFlags(flags.label),
+    labels: parseKeyValueFlags(flags.label, process.env, '--label'),
     target: flags.target,
     platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
     outputs: outputs.length > 0 ? outputs : undefined,

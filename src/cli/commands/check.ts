@@ -2,7 +2,8 @@
 // `# check=error=true` makes findings fail the command (exit status 3).
 import type { Command } from 'commander';
 import { TsbuildError } from '../../errors.js';
-import { parseBuildArgs, readDockerfile } from './plan.js';
+import { parseKeyValueFlags } from '../build-flags.js';
+import { readDockerfile } from './plan.js';
 
 interface CheckFlags {
   file?: string;
@@ -19,7 +20,7 @@ export function register(program: Command): Command {
     .action(async (context: string, flags: CheckFlags) => {
       const dockerfile = await readDockerfile(context, flags.file);
       const { runChecks, formatFinding } = await import('../../planner/index.js');
-      const { findings, config } = await runChecks(dockerfile, parseBuildArgs(flags.buildArg));
+      const { findings, config } = await runChecks(dockerfile, parseKeyValueFlags(flags.buildArg));
       for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
       if (config.error && findings.length > 0) {
         throw new TsbuildError('CHECK_FAILED', `${findings.length} build check${findings.length === 1 ? '' : 's'} failed (check=error=true)`);

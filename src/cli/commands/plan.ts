@@ -1,5 +1,6 @@
 // `tsbuild plan`: parse a Dockerfile and print its build plan (text, JSON, DOT or Mermaid),
 // offline: base images appear as references.
+import { parseKeyValueFlags } from '../build-flags.js';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -36,7 +37,7 @@ export function register(program: Command): Command {
       const planner = await import('../../planner/index.js');
       const host = planner.hostPlatform();
       const { plan, warnings } = await planner.planBuild(dockerfile, {
-        buildArgs: parseBuildArgs(flags.buildArg),
+        buildArgs: parseKeyValueFlags(flags.buildArg),
         platforms: flags.platform ? planner.parsePlatformList(flags.platform) : [host],
         buildPlatform: host,
         ...(flags.target !== undefined ? { target: flags.target } : {}),
@@ -63,18 +64,6 @@ async function baseImageResolver(): Promise<(ref: string, platform: Platform) =>
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** `K=V` sets K; a bare `K` takes K from the environment, like docker (ignored when unset). */
-export function parseBuildArgs(items: string[]): Record<string, string> {
-  const args: Record<string, string> = {};
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    if (eq === 0) throw new TsbuildError('USAGE', `invalid --build-arg "${item}": expected KEY=VALUE`);
-    if (eq > 0) args[item.slice(0, eq)] = item.slice(eq + 1);
-    else if (process.env[item] !== undefined) args[item] = process.env[item] ?? '';
-  }
-  return args;
 }
 
 /**
