@@ -1,5 +1,6 @@
 // Builds image configs step by step the way BuildKit does: config instructions change the
 // container config, every instruction adds a history entry (empty_layer for metadata-only).
+import { DEFAULT_PATH, withDefaultPath } from '../planner/stage-state.js';
 import type { ContainerConfig, ImageConfig, HistoryEntry, Platform, Digest } from '../oci/types.js';
 import type { ConfigChange, Step } from '../planner/types.js';
 
@@ -18,15 +19,9 @@ export function scratchConfig(platform: Platform): ImageConfig {
   };
 }
 
-/** BuildKit's PATH for Linux images whose base sets none. */
-export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
 /** The base image's config as the build starts from it: a PATH is always set (BuildKit). */
 export function baseConfig(config: ImageConfig): ImageConfig {
-  const env = config.config?.Env ?? [];
-  const history = config.history ?? [];
-  if (env.some((e) => e.startsWith('PATH='))) return { ...config, history };
-  return { ...config, history, config: { ...config.config, Env: [DEFAULT_PATH, ...env] } };
+  return { ...config, history: config.history ?? [], config: withDefaultPath(config.config ?? {}) };
 }
 
 /**

@@ -10,3 +10,4 @@ export { formatPlatform, hostPlatform, parsePlatform, parsePlatformList, platfor
 export { runChecks, formatFinding, parseCheckDirective, CHECK_RULES } from './checks/index.js';
 export type { CheckFinding, CheckResult, CheckConfig } from './checks/index.js';
 export { filesystemInputs, historyChain, topologicalOrder } from './graph.js';
+export { DEFAULT_PATH, withDefaultPath } from './stage-state.js';

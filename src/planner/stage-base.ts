@@ -8,7 +8,7 @@ import { normalizeImageRef } from './image-ref.js';
 import { parsePlatform, PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
-import { DEFAULT_PATH } from './stage-state.js';
+import { DEFAULT_PATH, withDefaultPath } from './stage-state.js';
 import { suggestName } from './suggest.js';
 import type { StageRef } from './types.js';
 
@@ -54,12 +54,6 @@ export async function imageBase(
   const resolved = await ctx.options.resolveImageConfig?.(normalized, platform);
   const config: ContainerConfig = resolved ? withDefaultPath(structuredClone(resolved.config ?? {})) : {};
   return { ...base, head, config, baseResolved: resolved !== undefined };
-}
-
-/** BuildKit gives every Linux image a PATH: the default one when the base image has none. */
-function withDefaultPath(config: ContainerConfig): ContainerConfig {
-  const env = config.Env ?? [];
-  return env.some((e) => e.startsWith('PATH=')) ? config : { ...config, Env: [DEFAULT_PATH, ...env] };
 }
 
 /** Validates and normalises an image reference; errors name the line. */

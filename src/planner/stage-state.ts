@@ -26,6 +26,12 @@ export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 /** BuildKit gives images without PATH this default for RUN. */
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** BuildKit gives every Linux image a PATH: the default one when the base image has none. */
+export function withDefaultPath(config: ContainerConfig): ContainerConfig {
+  const env = config.Env ?? [];
+  return env.some((e) => e.startsWith('PATH=')) ? config : { ...config, Env: [DEFAULT_PATH, ...env] };
+}
+
 export function withConfig(state: StageState, change: Partial<ContainerConfig>): StageState {
   return { ...state, config: { ...state.config, ...change } };
 }
