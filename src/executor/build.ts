@@ -56,7 +56,7 @@ async function walkPlan(session: BuildSession, plan: BuildPlan): Promise<void> {
       return result;
     }, { concurrency: STEP_CONCURRENCY, signal: session.options.signal });
   } finally {
-    session.statCache.save();
+    session.saveStatCache();
   }
 }
 

@@ -38,7 +38,9 @@ export interface BuildSession {
   /** The sandbox backend, chosen on first RUN. */
   sandbox(): Promise<SandboxBackend>;
   /** The root's stat cache (path + stat -> content hash), saved when the build ends. */
-  statCache: StatCache;
+  statCache(): StatCache;
+  /** Writes the stat cache back, if this build loaded it. */
+  saveStatCache(): void;
   /** Cache records this build used or wrote, by key (what --cache-to exports). */
   usedRecords: Map<string, StepResultRecord>;
   /** Records imported with --cache-from, by key. */
@@ -61,6 +63,7 @@ export async function openSession(options: BuildOptions, created: string): Promi
   snapshots.sweep();
   await store.removeStaleTemps();
   let scanned: Promise<ContextEntry[]> | undefined;
+  let statCache: StatCache | undefined;
   let backend: Promise<SandboxBackend> | undefined;
   return {
     options,
@@ -77,7 +80,9 @@ export async function openSession(options: BuildOptions, created: string): Promi
     stepNames: new Map(),
     results: new Map(),
     contextEntries: () => (scanned ??= scanContextOnce(contextDir, dockerfilePath)),
-    statCache: StatCache.forRoot(layout.root),
+    // Loaded on the first context hash: builds that copy nothing from the context never read it.
+    statCache: () => (statCache ??= StatCache.forRoot(layout.root)),
+    saveStatCache: () => statCache?.save(),
     usedRecords: new Map(),
     importedRecords: new Map(),
     usedCacheMounts: new Map(),
@@ -98,5 +103,5 @@ async function scanContextOnce(contextDir: string, dockerfilePath: string): Prom
 /** Hashes the given context entries through the root's persistent stat cache. */
 export async function hashSelected(session: BuildSession, entries: ContextEntry[]): Promise<void> {
   const { hashContextFiles } = await import('../cache/context-hash.js');
-  hashContextFiles(session.contextDir, entries, { statCache: session.statCache });
+  hashContextFiles(session.contextDir, entries, { statCache: session.statCache() });
 }

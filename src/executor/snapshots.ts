@@ -39,6 +39,8 @@ export class SnapshotStore {
   readonly dir: string;
   private warned = false;
   private readonly unpacking = new Map<Digest, Promise<string>>();
+  /** Snapshot dirs already found complete and from this boot. */
+  private readonly current = new Set<string>();
 
   constructor(root: string, private readonly options: SnapshotStoreOptions = {}) {
     this.dir = join(root, 'snapshots');
@@ -57,13 +59,18 @@ export class SnapshotStore {
    */
   has(chainId: Digest): boolean {
     const dir = join(this.dir, digestHex(chainId));
+    // Every step checks every layer below it: read each snapshot's meta.json once per process.
+    if (this.current.has(dir)) return existsSync(dir);
     let meta: { bootId?: string };
     try {
       meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { bootId?: string };
     } catch {
       return false;
     }
-    if (meta.bootId === undefined || meta.bootId === bootId()) return true;
+    if (meta.bootId === undefined || meta.bootId === bootId()) {
+      this.current.add(dir);
+      return true;
+    }
     const stale = join(this.dir, `tmp-stale-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       renameSync(dir, stale);

@@ -254,7 +254,8 @@ describe('snapshots across reboots', () => {
     const metaPath = join(root, 'snapshots', 'a'.repeat(64), 'meta.json');
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { bootId: string };
     writeFileSync(metaPath, JSON.stringify({ ...meta, bootId: 'another-boot' }));
-    expect(store.has(chain)).toBe(false);
+    // The next process (after the reboot) opens the store afresh.
+    expect(new SnapshotStore(root).has(chain)).toBe(false);
     expect(existsSync(join(root, 'snapshots', 'a'.repeat(64)))).toBe(false);
   });
 });
