@@ -23,8 +23,6 @@ export interface StepResultRecord {
   diffIds: string[];
   /** Compressed blob of the layer this step added, if it added one. */
   layer?: { mediaType: string; digest: string; size: number; diffId: string };
-  /** The image config after this step (canonical JSON object). */
-  config: unknown;
 }
 
 export class CacheRecordStore {

@@ -108,17 +108,17 @@ async function exportArchive(
     throw new TsbuildError('USAGE', `--output type=${output.type},compression=uncompressed is not supported yet (layers are gzip)`);
   }
   const toSave = tags.length > 0 ? tags.map((name) => ({ name, descriptor: top })) : [{ descriptor: top }];
-  const archive = await import(output.type === 'oci' ? '../oci/archive-oci.js' : '../oci/archive-docker.js');
+  const out = output.dest === '-' ? process.stdout : output.dest;
   if (output.type === 'oci') {
-    const oci = archive as typeof import('../oci/archive-oci.js');
-    if (output.tar) await oci.saveOciArchive(session.store, toSave, output.dest === '-' ? process.stdout : output.dest);
-    else await oci.saveOciDirectory(session.store, toSave, output.dest);
+    const { saveOciArchive, saveOciDirectory } = await import('../oci/archive-oci.js');
+    if (output.tar) await saveOciArchive(session.store, toSave, out);
+    else await saveOciDirectory(session.store, toSave, output.dest);
     return;
   }
   if (images.length > 1) throw new TsbuildError('USAGE', 'type=docker holds one platform; use type=oci for a multi-platform image');
-  const docker = archive as typeof import('../oci/archive-docker.js');
+  const { saveDockerArchive } = await import('../oci/archive-docker.js');
   const single = tags.length > 0 ? tags.map((name) => ({ name, descriptor: images[0].descriptor })) : [{ descriptor: images[0].descriptor }];
-  await docker.saveDockerArchive(session.store, single, output.dest === '-' ? process.stdout : output.dest);
+  await saveDockerArchive(session.store, single, out);
 }
 
 /** `type=local`: the final rootfs as a directory (one subdirectory per platform when several). */

@@ -83,7 +83,6 @@ export async function runLayerStep(
     const layer = await buildLayer(session, parent, change, signal);
     const result: StepResultRecord = {
       diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])],
-      config: {},
       ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}),
     };
     const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };

@@ -24,7 +24,7 @@ describe('cache keys', () => {
 });
 
 function record(parts: CacheKeyParts, fileDigests?: Record<string, string>): CacheRecord {
-  return { key: cacheKey(parts), identity: 'sha256:step-1', parts, fileDigests, result: { diffIds: [], config: {} }, createdAt: new Date().toISOString() };
+  return { key: cacheKey(parts), identity: 'sha256:step-1', parts, fileDigests, result: { diffIds: [] }, createdAt: new Date().toISOString() };
 }
 
 describe('cache records', () => {
