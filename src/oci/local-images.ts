@@ -41,16 +41,15 @@ export class LocalImages {
    * `tsbuild images` prints), or by a name pinned `@sha256:` to a stored manifest.
    */
   async locate(reference: string): Promise<LocatedImage> {
-    const byId = /^(sha256:)?([a-f0-9]{12,64})$/.exec(reference)?.[2];
-    if (byId) {
-      const byImageId = await this.locateImageId(byId);
+    const hex = /^(sha256:)?([a-f0-9]{12,64})$/.exec(reference)?.[2];
+    if (hex) {
+      // A manifest digest is a lookup in the name index; an image ID means reading configs.
+      const byManifest = (await this.names.list()).find((n) => n.descriptor.digest.startsWith(`sha256:${hex}`));
+      if (byManifest) return { descriptor: byManifest.descriptor };
+      const byImageId = await this.locateImageId(hex);
       if (byImageId) return byImageId;
     }
     if (isDigest(reference)) return this.locateDigest(reference);
-    if (/^[a-f0-9]{12,64}$/.test(reference)) {
-      const byPrefix = (await this.names.list()).find((n) => n.descriptor.digest.startsWith(`sha256:${reference}`));
-      if (byPrefix) return { descriptor: byPrefix.descriptor };
-    }
     const named = await this.names.get(reference);
     if (named) return { name: named.name, descriptor: named.descriptor };
     const digest = parseReference(reference).digest;
