@@ -1,6 +1,7 @@
 // Resolves `--chown user:group` through the destination rootfs's /etc/passwd and /etc/group.
 import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
+import { parseGroup, parsePasswd } from '../runtime-shim/user.js';
 import { resolveInRoot } from './layer-apply-rootpath.js';
 
 export interface Owner {
@@ -25,40 +26,27 @@ export function resolveChown(rootfs: string, spec: string): Owner {
 function resolveUser(rootfs: string, user: string): Owner {
   if (user === '') return { uid: 0, gid: 0 };
   if (NUMERIC.test(user)) return { uid: Number(user), gid: Number(user) };
-  const entry = readDatabase(rootfs, 'etc/passwd').find((fields) => fields[0] === user);
+  const entry = parsePasswd(readImageText(rootfs, 'etc/passwd')).find((e) => e.name === user);
   if (!entry) throw new TsbuildError('NOT_FOUND', `unable to find user ${user}: no matching entries in passwd file`);
-  return { uid: parseId(entry[2], 'passwd', user), gid: parseId(entry[3], 'passwd', user) };
+  return { uid: entry.uid, gid: entry.gid };
 }
 
 function resolveGroup(rootfs: string, group: string): number {
   if (NUMERIC.test(group)) return Number(group);
-  const entry = readDatabase(rootfs, 'etc/group').find((fields) => fields[0] === group);
+  const entry = parseGroup(readImageText(rootfs, 'etc/group')).find((e) => e.name === group);
   if (!entry) throw new TsbuildError('NOT_FOUND', `unable to find group ${group}: no matching entries in group file`);
-  return parseId(entry[2], 'group', group);
+  return entry.gid;
 }
 
-/** Lines of a colon-separated database file, comments and blanks dropped; a missing file is empty. */
-function readDatabase(rootfs: string, rel: string): string[][] {
-  let text: string;
+/** A file of the rootfs (symlinks resolved inside it); a missing file reads as empty. */
+function readImageText(rootfs: string, rel: string): string {
   try {
-    text = readFileSync(resolveInRoot(rootfs, rel, true), 'utf8');
+    return readFileSync(resolveInRoot(rootfs, rel, true), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    if (code === 'ENOENT' || code === 'ENOTDIR') return '';
     throw error;
   }
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => line.split(':'));
-}
-
-function parseId(field: string | undefined, file: string, name: string): number {
-  if (field === undefined || !NUMERIC.test(field)) {
-    throw new TsbuildError('STORE', `malformed ${file} entry for ${name}`);
-  }
-  return Number(field);
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {

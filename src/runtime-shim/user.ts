@@ -53,13 +53,15 @@ function readImageFile(layers: string[], path: string): string {
   return '';
 }
 
-function parsePasswd(text: string): PasswdEntry[] {
+/** /etc/passwd entries; lines without numeric ids are skipped. */
+export function parsePasswd(text: string): PasswdEntry[] {
   return lines(text).flatMap((f) => (f.length >= 6 && isNumeric(f[2]) && isNumeric(f[3])
     ? [{ name: f[0] as string, uid: Number(f[2]), gid: Number(f[3]), home: f[5] || '/' }]
     : []));
 }
 
-function parseGroup(text: string): GroupEntry[] {
+/** /etc/group entries; lines without a numeric gid are skipped. */
+export function parseGroup(text: string): GroupEntry[] {
   return lines(text).flatMap((f) => (f.length >= 3 && isNumeric(f[2])
     ? [{ name: f[0] as string, gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }]
     : []));
