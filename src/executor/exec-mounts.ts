@@ -1,5 +1,6 @@
 // Turns a RUN's planned mounts (bind, cache, tmpfs, secret, ssh) into sandbox mounts, and says
 // what they read from the context for the cache key. Secrets never reach keys or layers.
+import { atStep, withLocation } from './step-location.js';
 import { createHash } from 'node:crypto';
 import {
   chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
@@ -45,7 +46,7 @@ export async function prepareMounts(session: BuildSession, step: Step, op: ExecO
     return prepared;
   } catch (error) {
     prepared.release();
-    throw error instanceof TsbuildError && !error.message.startsWith(`${step.file}:`) ? located(step, error) : error;
+    throw atStep(step, error);
   }
 }
 
@@ -199,23 +200,6 @@ function heredocMounts(op: ExecOp, scratch: string): Mount[] {
     writeFileSync(path.join(hostDir, path.posix.basename(file.path)), file.content, { mode: file.mode });
   }
   return [...byDir].map(([target, source]) => ({ type: 'bind', source, target, readonly: true }));
-}
-
-function locationOf(step: Step): string {
-  return `${step.file}:${step.range?.start.line ?? 0}`;
-}
-
-/** Prefixes a TsbuildError from `action` (e.g. a missing mount source) with the step's `file:line`. */
-function withLocation<T>(step: Step, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    throw error instanceof TsbuildError ? located(step, error) : error;
-  }
-}
-
-function located(step: Step, error: TsbuildError): TsbuildError {
-  return new TsbuildError(error.code, `${locationOf(step)}: ${error.message}`, { cause: error });
 }
 
 function insideRoot(root: string, relative: string): string {

@@ -1,12 +1,13 @@
 // Resolves the sources of a COPY/ADD: context paths (respecting .dockerignore, hashed for the
 // cache key), paths in another stage's rootfs, URLs (downloaded and hashed) and heredocs.
+import { locationOf, withLocation } from './step-location.js';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { contentDigest } from '../cache/context-digest.js';
 import { selectSources, type SourceSelection } from '../cache/context-select.js';
-import { TsbuildError, type SourceLocation } from '../errors.js';
+import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { checkoutGit } from './git-source.js';
@@ -50,21 +51,6 @@ export async function resolveSources(session: BuildSession, step: Step, op: Copy
     resolved.contents[`url:${source.url}`] = file.digest;
   }
   return resolved;
-}
-
-/** Prefixes a TsbuildError thrown by `action` with the step's `file:line` (e.g. a missing source). */
-function withLocation<T>(step: Step, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (!(error instanceof TsbuildError) || !step.range) throw error;
-    const { file, line } = locationOf(step);
-    throw new TsbuildError(error.code, `${file}:${line}: ${error.message}`, { cause: error });
-  }
-}
-
-function locationOf(step: Step): SourceLocation {
-  return { file: step.file, line: step.range?.start.line ?? 0, column: step.range?.start.column ?? 1 };
 }
 
 /** The copy sources for one FileSource; `stepRoots` maps a step id to its mounted rootfs. */

@@ -1,8 +1,9 @@
 // Runs a RUN step: its command in the sandbox over a writable rootfs, output streamed to
 // progress, and a failure reported with the command, the Dockerfile line and the output tail.
+import { atStep, withLocation } from './step-location.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { StepFailedError, TsbuildError } from '../errors.js';
+import { StepFailedError } from '../errors.js';
 import type { ExecOp, Step } from '../planner/types.js';
 import { resolveUser } from '../runtime-shim/user.js';
 import type { Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
@@ -31,13 +32,16 @@ async function execute(session: BuildSession, step: Step, op: ExecOp, target: Ro
   const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
   try {
     const spec = withLocation(step, () => sandboxSpec(session, op, toSandboxRootfs(target), mounts.mounts, mounts.env));
-    const backend = await session.sandbox();
+    const backend = await session.sandbox().catch((error: unknown) => Promise.reject(atStep(step, error)));
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       tail.push(text);
       session.emit({ type: 'step.log', ...label, stream, text });
     };
-    const result = await backend.run(spec, { signal, onStdout: forward('stdout'), onStderr: forward('stderr') });
+    // A sandbox that cannot be set up (no runtime, too many layers, ...) names the RUN it was for.
+    const result = await backend
+      .run(spec, { signal, onStdout: forward('stdout'), onStderr: forward('stderr') })
+      .catch((error: unknown) => Promise.reject(atStep(step, error)));
     if (result.exitCode !== 0) {
       const command = op.args.join(' ');
       const output = tail.lines().map((l) => `  > ${l}`).join('\n');
@@ -59,15 +63,6 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 }
 
 /** Prefixes a TsbuildError from `action` (e.g. an unknown USER) with the step's `file:line`. */
-function withLocation<T>(step: Step, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (!(error instanceof TsbuildError) || !step.range) throw error;
-    throw new TsbuildError(error.code, `${step.file}:${step.range.start.line}: ${error.message}`, { cause: error });
-  }
-}
-
 function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
   const network = op.network === 'default' ? (session.options.network ?? 'default') : op.network;

@@ -95,6 +95,11 @@ describe('errors', () => {
     expect(error.message).toContain(text);
   });
 
+  it('a sandbox that cannot be set up names the RUN line (crun is not installed here)', async () => {
+    const error = await buildError(root, writeContext({}), 'FROM busybox\nRUN true\n', { runtime: 'crun', noCache: true });
+    expect(error.message).toMatch(/^Dockerfile:2: .*crun/);
+  });
+
   it('a cancelled build rejects with CANCELLED and leaves no mount and no process', async () => {
     const controller = new AbortController();
     const marker = `${2900 + Math.floor(Math.random() * 99)}`;
