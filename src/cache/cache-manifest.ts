@@ -2,6 +2,8 @@
 // records (key -> layer) and whose layers are those records' layer blobs. A plain manifest is
 // accepted by every registry; BuildKit's cache manifests work the same way.
 import { TsbuildError } from '../errors.js';
+import { parseDigest } from '../oci/digest.js';
+import { parseDescriptor } from '../oci/documents.js';
 import type { Descriptor, Digest, ImageManifest } from '../oci/types.js';
 import { MediaType } from '../oci/types.js';
 import type { StepResultRecord } from './records.js';
@@ -49,11 +51,32 @@ export function cacheManifest(config: Descriptor, layers: Descriptor[]): ImageMa
 }
 
 export function parseCacheConfig(bytes: Buffer, where: string): CacheConfig {
+  let parsed: CacheConfig | undefined;
   try {
-    const parsed = JSON.parse(bytes.toString('utf8')) as CacheConfig;
-    if (parsed.version === 1 && Array.isArray(parsed.records)) return parsed;
+    parsed = JSON.parse(bytes.toString('utf8')) as CacheConfig;
   } catch {
-    // fall through to the error below
+    // reported below
   }
-  throw new TsbuildError('STORE', `${where} is not a tsbuild build cache (unknown config format)`);
+  if (parsed?.version !== 1 || !Array.isArray(parsed.records)) {
+    throw new TsbuildError('STORE', `${where} is not a tsbuild build cache (unknown config format)`);
+  }
+  checkCacheDigests(parsed, where);
+  return parsed;
+}
+
+/** An imported cache's digests become blob and snapshot paths: every one must parse. */
+function checkCacheDigests(config: CacheConfig, where: string): void {
+  for (const [i, record] of config.records.entries()) {
+    const at = `${where}: cache record ${i}`;
+    if (typeof record?.key !== 'string' || !Array.isArray(record.result?.diffIds)) {
+      throw new TsbuildError('STORE', `${at} is not a cache record`);
+    }
+    for (const id of record.result.diffIds) parseDigest(id, `${at}: diff ID`, 'STORE');
+    const layer = record.result.layer;
+    if (layer) {
+      parseDescriptor(layer, { where: `${at}: layer` });
+      parseDigest(layer.diffId, `${at}: layer diff ID`, 'STORE');
+    }
+  }
+  for (const mount of config.mounts ?? []) parseDescriptor(mount?.layer, { where: `${where}: cache mount ${String(mount?.id)}` });
 }

@@ -12,6 +12,7 @@ import { applyLayer } from './layer-apply.js';
 import type { StepResultRecord } from '../cache/records.js';
 import { TsbuildError } from '../errors.js';
 import { digestHex } from '../oci/digest.js';
+import { parseIndex, parseManifest } from '../oci/documents.js';
 import { putJson } from '../oci/image.js';
 import { manifestReference, parseReference } from '../oci/reference.js';
 import type { Descriptor, Digest, ImageIndex, ImageManifest } from '../oci/types.js';
@@ -63,7 +64,7 @@ async function readCache(
   const ref = parseReference(location.ref);
   const client = new RegistryClient(ref.domain);
   const fetched = await client.getManifest(ref.path, manifestReference(ref));
-  const manifest = JSON.parse(fetched.bytes.toString('utf8')) as ImageManifest;
+  const manifest = parseManifest(fetched.bytes, { where: `cache ${location.ref}`, code: 'REGISTRY' });
   await client.fetchBlob(ref.path, manifest.config, session.store);
   const config = parseCacheConfig(await session.store.read(manifest.config.digest), location.ref);
   return { records: config.records, mounts: config.mounts ?? [], fetchLayer: (d) => client.fetchBlob(ref.path, d, session.store) };
@@ -133,10 +134,10 @@ async function writeLocalCache(session: BuildSession, dir: string, manifest: Des
 }
 
 async function readLocalManifest(dir: string): Promise<ImageManifest> {
-  const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as ImageIndex;
+  const index = parseIndex(await readFile(path.join(dir, 'index.json')), { where: `${dir}: index.json` });
   const descriptor = index.manifests[0];
   if (!descriptor) throw new TsbuildError('NOT_FOUND', `${dir}: empty cache layout`);
-  return JSON.parse(await readFile(blobPath(dir, descriptor.digest), 'utf8')) as ImageManifest;
+  return parseManifest(await readFile(blobPath(dir, descriptor.digest)), { where: `${dir}: manifest ${descriptor.digest}` });
 }
 
 function blobPath(dir: string, digest: Digest | string): string {

@@ -11,10 +11,12 @@ import { CONTAINERD_NAME, REF_NAME } from './archive-oci.js';
 import type { DockerArchiveManifest } from './archive-docker.js';
 import type { BlobInfo, ContentStore } from './content-store.js';
 import { isDigest } from './digest.js';
+import { parseIndex } from './documents.js';
 import { putJson, readConfig } from './image.js';
+import { reachableBlobs } from './image-walk.js';
 import { layerMediaType } from './layer.js';
 import { DiskContentStore } from './disk-store.js';
-import { MediaType, type Descriptor, type Digest, type ImageIndex, type ImageManifest } from './types.js';
+import { MediaType, type Descriptor, type Digest, type ImageManifest } from './types.js';
 import { statSource } from './source-path.js';
 
 export interface LoadedImage {
@@ -28,8 +30,8 @@ const METADATA_FILES = new Set(['index.json', 'manifest.json', 'oci-layout', 're
 /** Loads `path` (tar, gzip'd tar, or OCI layout directory) and returns the images found. */
 export async function loadArchive(store: ContentStore, path: string): Promise<LoadedImage[]> {
   const contents = (await statSource(path)).isDirectory() ? await readLayoutDirectory(store, path) : await readTarball(store, path);
-  if (contents.metadata.has('index.json')) return ociImages(contents);
-  if (contents.metadata.has('manifest.json')) return dockerImages(store, contents);
+  if (contents.metadata.has('index.json')) return checked(store, ociImages(contents, path));
+  if (contents.metadata.has('manifest.json')) return dockerImages(store, contents, path);
   throw new TsbuildError('USAGE', `${path} is neither an OCI layout (index.json) nor a docker archive (manifest.json)`);
 }
 
@@ -81,8 +83,14 @@ async function readLayoutDirectory(store: ContentStore, dir: string): Promise<Ar
   return contents;
 }
 
-function ociImages(contents: ArchiveContents): LoadedImage[] {
-  const index = JSON.parse(contents.metadata.get('index.json')!.toString()) as ImageIndex;
+/** Reads every document the loaded images reach, so a hostile manifest fails the load, not a later command. */
+async function checked(store: ContentStore, images: LoadedImage[]): Promise<LoadedImage[]> {
+  await reachableBlobs(store, images.map((image) => image.descriptor));
+  return images;
+}
+
+function ociImages(contents: ArchiveContents, path: string): LoadedImage[] {
+  const index = parseIndex(contents.metadata.get('index.json')!, { where: `${path}: index.json` });
   return index.manifests.map((descriptor) => {
     const { [CONTAINERD_NAME]: fullName, [REF_NAME]: refName, ...rest } = descriptor.annotations ?? {};
     const clean: Descriptor = { ...descriptor, annotations: rest };
@@ -92,8 +100,8 @@ function ociImages(contents: ArchiveContents): LoadedImage[] {
   });
 }
 
-async function dockerImages(store: ContentStore, contents: ArchiveContents): Promise<LoadedImage[]> {
-  const manifests = JSON.parse(contents.metadata.get('manifest.json')!.toString()) as DockerArchiveManifest[];
+async function dockerImages(store: ContentStore, contents: ArchiveContents, path: string): Promise<LoadedImage[]> {
+  const manifests = parseDockerArchiveManifest(contents.metadata.get('manifest.json')!, `${path}: manifest.json`);
   const loaded: LoadedImage[] = [];
   for (const entry of manifests) {
     const descriptor = await dockerManifest(store, contents, entry);
@@ -102,6 +110,20 @@ async function dockerImages(store: ContentStore, contents: ArchiveContents): Pro
     for (const name of tags) loaded.push({ name, descriptor });
   }
   return loaded;
+}
+
+function parseDockerArchiveManifest(bytes: Buffer, where: string): DockerArchiveManifest[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new TsbuildError('STORE', `${where} is not valid JSON`, { cause: error });
+  }
+  const isStrings = (list: unknown): boolean => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  const valid = Array.isArray(value) && value.every((entry: Partial<Record<keyof DockerArchiveManifest, unknown>> | null) =>
+    typeof entry?.Config === 'string' && isStrings(entry.Layers) && (entry.RepoTags == null || isStrings(entry.RepoTags)));
+  if (!valid) throw new TsbuildError('STORE', `${where} is not a docker archive manifest (a list of {Config, Layers, RepoTags})`);
+  return value as DockerArchiveManifest[];
 }
 
 /** Writes a Docker schema 2 manifest for one `manifest.json` entry. */

@@ -6,6 +6,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { syncDirectory } from './disk-store.js';
+import { parseDescriptor } from './documents.js';
 import { withFileLock } from './locks.js';
 import { formatReference, parseReference } from './reference.js';
 import type { RootLayout } from './root.js';
@@ -120,10 +121,15 @@ export class ImageNames {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, images: {} };
       throw error;
     }
+    let index: IndexFile;
     try {
-      return JSON.parse(text) as IndexFile;
+      index = JSON.parse(text) as IndexFile;
     } catch (error) {
       throw new TsbuildError('STORE', `corrupt image index ${this.indexPath}`, { cause: error });
     }
+    // Its digests become blob paths: a hand-edited or planted entry must not reach outside the store.
+    for (const [name, entry] of Object.entries(index.images ?? {})) parseDescriptor(entry?.descriptor, { where: `image index ${this.indexPath}: ${name}` });
+    for (const entry of index.untagged ?? []) parseDescriptor(entry?.descriptor, { where: `image index ${this.indexPath}: untagged image` });
+    return index;
   }
 }

@@ -2,6 +2,7 @@
 // default, Docker's on request) and reading them back whichever of the two types they use.
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
+import { parseConfig, parseIndex, parseManifest } from './documents.js';
 import { hostPlatform, selectManifest } from './platform.js';
 import { MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from './types.js';
 
@@ -68,21 +69,15 @@ export async function readJson<T>(store: ContentStore, descriptor: Descriptor): 
 }
 
 export async function readManifest(store: ContentStore, descriptor: Descriptor): Promise<ImageManifest> {
-  const manifest = await readJson<ImageManifest>(store, descriptor);
-  if (!Array.isArray(manifest.layers) || !manifest.config) {
-    throw new TsbuildError('STORE', `blob ${descriptor.digest} is not an image manifest`);
-  }
-  return manifest;
+  return parseManifest(await store.read(descriptor.digest), { where: `blob ${descriptor.digest}` });
 }
 
 export async function readIndex(store: ContentStore, descriptor: Descriptor): Promise<ImageIndex> {
-  const index = await readJson<ImageIndex>(store, descriptor);
-  if (!Array.isArray(index.manifests)) throw new TsbuildError('STORE', `blob ${descriptor.digest} is not an image index`);
-  return index;
+  return parseIndex(await store.read(descriptor.digest), { where: `blob ${descriptor.digest}` });
 }
 
 export async function readConfig(store: ContentStore, descriptor: Descriptor): Promise<ImageConfig> {
-  return readJson<ImageConfig>(store, descriptor);
+  return parseConfig(await store.read(descriptor.digest), { where: `blob ${descriptor.digest}` });
 }
 
 export interface ResolvedImage {

@@ -82,12 +82,16 @@ export class LocalImages {
    * used. Returns the removed name and the number of blobs deleted.
    */
   async remove(reference: string): Promise<{ name: string; deletedBlobs: number }> {
+    const named = await this.names.get(reference);
+    if (!named) throw new TsbuildError('NOT_FOUND', `image "${reference}" not found in ${this.store.layout.root}`);
+    // Walked before the name goes, so an image whose documents do not parse keeps its name.
+    const candidates = await reachableBlobs(this.store, [named.descriptor]);
     const removed = await this.names.remove(reference);
     if (!removed) throw new TsbuildError('NOT_FOUND', `image "${reference}" not found in ${this.store.layout.root}`);
     const remaining = await this.names.list();
     const kept = new Set((await reachableBlobs(this.store, remaining.map((n) => n.descriptor))).map((d) => d.digest));
     let deleted = 0;
-    for (const blob of await reachableBlobs(this.store, [removed.descriptor])) {
+    for (const blob of candidates) {
       if (kept.has(blob.digest)) continue;
       await this.store.delete(blob.digest);
       deleted++;

@@ -1,7 +1,7 @@
 // OCI image-spec and Docker v2 schema 2 types, mirroring the specs field for field.
 // https://github.com/opencontainers/image-spec/blob/main/spec.md
 
-/** `sha256:<64 hex>`; construct with `parseDigest` (src/oci/digest.ts) at the edges. */
+/** `sha256:<64 hex>` (or `sha512:<128 hex>`); construct with `parseDigest` (src/oci/digest.ts) or the document parsers (src/oci/documents.ts) at the edges. */
 export type Digest = string & { readonly __brand: 'Digest' };
 
 export const MediaType = {

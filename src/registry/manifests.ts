@@ -1,6 +1,7 @@
 // Manifest endpoints (`/v2/<name>/manifests/<reference>`): HEAD, GET with the OCI and Docker
 // Accept list and digest checks, PUT with the manifest's own Content-Type.
-import { DigestMismatchError, sha256Digest } from '../oci/digest.js';
+import { DigestMismatchError, parseDigest, sha256Digest } from '../oci/digest.js';
+import { parseSize } from '../oci/documents.js';
 import { MediaType, type Descriptor, type Digest } from '../oci/types.js';
 import { repositoryScope } from './auth.js';
 import { RegistryError } from './errors.js';
@@ -41,10 +42,11 @@ export async function headManifest(t: Transport, repo: string, reference: string
   if (response.statusCode === 404) return undefined;
   const digest = header(response, 'docker-content-digest');
   if (!digest) return undefined;
+  const source = { where: `${t.registry}: ${what}`, code: 'REGISTRY' as const };
   return {
     mediaType: (header(response, 'content-type') ?? '').split(';')[0] ?? '',
-    digest: digest as Digest,
-    size: Number(header(response, 'content-length') ?? 0),
+    digest: parseDigest(digest, `${source.where}: Docker-Content-Digest`, source.code),
+    size: parseSize(Number(header(response, 'content-length') ?? 0), source),
   };
 }
 

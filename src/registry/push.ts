@@ -5,7 +5,8 @@ import { distributableImage } from '../oci/distribution.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
-import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from '../oci/types.js';
+import { parseIndex, parseManifest } from '../oci/documents.js';
+import { MediaType, type Descriptor } from '../oci/types.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';
 
@@ -46,8 +47,8 @@ export async function pushImage(reference: string | ImageReference, options: Pus
   const descriptor = options.uncompressed ? local.descriptor : await distributableImage(options.store, local.descriptor);
   const top: PlannedManifest = { descriptor, bytes: await options.store.read(descriptor.digest) };
   const children = INDEX_TYPES.has(top.descriptor.mediaType) ? await readChildren(top, options.store, name) : [top];
-  const blobs = children.flatMap(({ bytes }) => {
-    const manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest;
+  const blobs = children.flatMap(({ descriptor, bytes }) => {
+    const manifest = parseManifest(bytes, { where: `blob ${descriptor.digest}` });
     return [manifest.config, ...manifest.layers];
   });
   await uploadBlobs(client, ref.path, blobs, options);
@@ -59,7 +60,7 @@ export async function pushImage(reference: string | ImageReference, options: Pus
 }
 
 async function readChildren(top: PlannedManifest, store: ContentStore, name: string): Promise<PlannedManifest[]> {
-  const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+  const index = parseIndex(top.bytes, { where: `blob ${top.descriptor.digest}` });
   return Promise.all(
     index.manifests.map(async (descriptor) => {
       if (!(await store.has(descriptor.digest))) {
