@@ -2,6 +2,7 @@
 // Bearer tokens fetched from the challenge's realm, cached per scope set.
 import { request, type Dispatcher } from 'undici';
 import type { Credentials } from './credentials.js';
+import { BodyLimit, readErrorText, readLimited } from './bodies.js';
 import { registryStatusError, RegistryError } from './errors.js';
 
 export interface Challenge {
@@ -41,6 +42,7 @@ export class Authorizer {
     private readonly registry: string,
     private readonly credentials: () => Promise<Credentials | undefined>,
     private readonly dispatcher: Dispatcher,
+    private readonly timeouts: { idleTimeoutMs: number; requestTimeoutMs: number },
   ) {}
 
   /** The Authorization header for a request needing `scopes`, or undefined before any challenge. */
@@ -98,12 +100,31 @@ export class Authorizer {
         scope: scopes.join(' '), client_id: 'tsbuild',
       }).toString();
     }
-    const response = await request(method === 'POST' ? realm : url, { method, headers, body, dispatcher: this.dispatcher });
-    const text = await response.body.text();
+    const what = `token for ${scopes.join(' ')}`;
+    const failed = (error: unknown) => new RegistryError(`${this.registry}: ${what} from ${url.origin}: ${(error as Error).message}`, {
+      registry: this.registry, temporary: true, cause: error,
+    });
+    const response = await request(method === 'POST' ? realm : url, {
+      method, headers, body, dispatcher: this.dispatcher,
+      headersTimeout: this.timeouts.idleTimeoutMs, bodyTimeout: this.timeouts.idleTimeoutMs,
+      signal: AbortSignal.timeout(this.timeouts.requestTimeoutMs),
+    }).catch((error: unknown) => {
+      throw failed(error);
+    });
     if (response.statusCode !== 200) {
-      throw registryStatusError(this.registry, response.statusCode, `token for ${scopes.join(' ')}`, text);
+      throw registryStatusError(this.registry, response.statusCode, what, await readErrorText(response.body));
     }
-    const parsed = JSON.parse(text) as { token?: string; access_token?: string; expires_in?: number };
+    const text = await readLimited(response.body, BodyLimit.token, () => new RegistryError(
+      `${this.registry}: ${what}: the token server's answer is over ${BodyLimit.token / 1024} KiB`, { registry: this.registry },
+    )).catch((error: unknown) => {
+      throw error instanceof RegistryError ? error : failed(error);
+    });
+    let parsed: { token?: string; access_token?: string; expires_in?: number };
+    try {
+      parsed = JSON.parse(text.toString('utf8')) as typeof parsed;
+    } catch {
+      throw new RegistryError(`${this.registry}: the token server's answer is not JSON`, { registry: this.registry });
+    }
     const token = parsed.token ?? parsed.access_token;
     if (!token) throw new RegistryError(`${this.registry}: token server returned no token`, { registry: this.registry });
     // Renew a little early; the spec's default lifetime is 60 s.

@@ -1,10 +1,11 @@
 // Blob downloads (`/v2/<name>/blobs/<digest>`): HEAD, GET following redirects, streamed into the
-// content store (which verifies the digest), resuming with Range when a connection breaks.
-import { request } from 'undici';
+// content store (which verifies the digest), resuming with Range when a connection breaks. A
+// download never takes more bytes than its descriptor declares.
 import { DigestMismatchError } from '../oci/digest.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { Descriptor, Digest } from '../oci/types.js';
 import { repositoryScope } from './auth.js';
+import { readErrorText } from './bodies.js';
 import { registryStatusError, RegistryError } from './errors.js';
 import { isRetryable, type RegistryResponse, type Transport } from './transport.js';
 
@@ -23,11 +24,12 @@ export async function headBlob(t: Transport, repo: string, digest: Digest, forPu
 }
 
 /** GETs a blob from `offset`, following redirects (auth is dropped when the origin changes). */
-async function openBlob(t: Transport, repo: string, digest: Digest, offset: number): Promise<RegistryResponse> {
+async function openBlob(t: Transport, repo: string, descriptor: Descriptor, offset: number): Promise<RegistryResponse> {
+  const digest = descriptor.digest;
   const what = `blob ${digest} in ${repo}`;
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
   let url = `/v2/${repo}/blobs/${digest}`;
-  let response = await t.send({ method: 'GET', url, headers, scopes: [repositoryScope(repo, false)], what });
+  let response = await t.send({ method: 'GET', url, headers, scopes: [repositoryScope(repo, false)], what, streaming: true });
   for (let hops = 0; [301, 302, 303, 307, 308].includes(response.statusCode); hops++) {
     const location = response.headers['location'];
     await response.body.dump();
@@ -37,12 +39,17 @@ async function openBlob(t: Transport, repo: string, digest: Digest, offset: numb
     const target = new URL(location, t.resolve(url));
     url = target.href;
     response = target.origin === t.resolve('/').origin
-      ? await t.send({ method: 'GET', url, headers, scopes: [repositoryScope(repo, false)], what })
-      : await request(target, { method: 'GET', headers });
+      ? await t.send({ method: 'GET', url, headers, scopes: [repositoryScope(repo, false)], what, streaming: true })
+      : await t.requestElsewhere(target, headers);
   }
   if (response.statusCode !== 200 && response.statusCode !== 206) {
-    const body = await response.body.text().catch(() => '');
-    throw registryStatusError(t.registry, response.statusCode, what, body);
+    throw registryStatusError(t.registry, response.statusCode, what, await readErrorText(response.body));
+  }
+  const length = Number(response.headers['content-length'] ?? NaN);
+  const expected = response.statusCode === 206 ? descriptor.size - offset : descriptor.size;
+  if (Number.isFinite(length) && length > expected) {
+    response.body.destroy();
+    throw oversized(t, repo, descriptor, `Content-Length ${length}`);
   }
   return response;
 }
@@ -57,7 +64,7 @@ async function* resumableBlob(
   let offset = 0;
   let failures = 0;
   while (true) {
-    const response = await openBlob(t, repo, descriptor.digest, offset);
+    const response = await openBlob(t, repo, descriptor, offset);
     // A 200 to a Range request means the server ignored it: skip what we already have.
     let skip = offset > 0 && response.statusCode === 200 ? offset : 0;
     try {
@@ -69,20 +76,31 @@ async function* resumableBlob(
           chunk = chunk.subarray(dropped);
           if (chunk.length === 0) continue;
         }
+        if (offset + chunk.length > descriptor.size) {
+          response.body.destroy();
+          throw oversized(t, repo, descriptor, 'more bytes arrived');
+        }
         offset += chunk.length;
         onBytes(offset);
         yield chunk;
       }
-      if (offset >= descriptor.size) return;
+      if (offset === descriptor.size) return;
     } catch (error) {
       if (!isRetryable(error)) throw error;
     }
     if (++failures > MAX_RESUMES) {
-      throw new RegistryError(`${t.registry}: download of blob ${descriptor.digest} kept breaking at byte ${offset}`, {
+      throw new RegistryError(`${t.registry}: download of blob ${descriptor.digest} of ${repo} kept breaking at byte ${offset} of ${descriptor.size}`, {
         registry: t.registry, temporary: true,
       });
     }
   }
+}
+
+function oversized(t: Transport, repo: string, descriptor: Descriptor, detail: string): RegistryError {
+  return new RegistryError(
+    `${t.registry}: blob ${descriptor.digest} of ${repo} is larger than the ${descriptor.size} bytes its descriptor declares (${detail})`,
+    { registry: t.registry },
+  );
 }
 
 /** Downloads a blob into the store; a digest mismatch keeps nothing and names both digests. */

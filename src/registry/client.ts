@@ -9,10 +9,12 @@ import { downloadBlob, headBlob } from './blobs.js';
 import { dockerConfigPath, findCredentials, type Credentials } from './credentials.js';
 import { endpointsFor, type EndpointOptions } from './endpoints.js';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
-import { Transport, type RetryOptions } from './transport.js';
+import { BodyLimit } from './bodies.js';
+import { RegistryError } from './errors.js';
+import { Transport, type RetryOptions, type TimeoutOptions } from './transport.js';
 import { uploadBlob, type UploadOptions, type UploadOutcome } from './uploads.js';
 
-export interface RegistryClientOptions extends EndpointOptions, RetryOptions {
+export interface RegistryClientOptions extends EndpointOptions, RetryOptions, TimeoutOptions {
   /** Credentials to use instead of the Docker config (e.g. `tsbuild login` verifying them). */
   credentials?: Credentials;
   /** Path of Docker's config.json (default `$DOCKER_CONFIG/config.json` or ~/.docker/config.json). */
@@ -102,8 +104,9 @@ export class RegistryClient {
     let url: string | undefined = `/v2/${repo}/tags/list${pageSize ? `?n=${pageSize}` : ''}`;
     const t = this.origin;
     while (url) {
-      const response = await t.expect({ method: 'GET', url, scopes: [repositoryScope(repo, false)], what: `tags of ${repo}` }, 200);
-      const page = (await response.body.json()) as { tags?: string[] | null };
+      const what = `tags of ${repo}`;
+      const { response, bytes } = await t.fetch({ method: 'GET', url, scopes: [repositoryScope(repo, false)], what }, BodyLimit.tags, 200);
+      const page = parseTagsPage(bytes, t.registry, what);
       tags.push(...(page.tags ?? []));
       const link = response.headers['link'];
       const next = typeof link === 'string' ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
@@ -111,4 +114,14 @@ export class RegistryClient {
     }
     return tags;
   }
+}
+
+function parseTagsPage(bytes: Buffer, registry: string, what: string): { tags?: string[] | null } {
+  try {
+    const page = JSON.parse(bytes.toString('utf8')) as { tags?: unknown };
+    if (page.tags == null || (Array.isArray(page.tags) && page.tags.every((tag) => typeof tag === 'string'))) return page as { tags?: string[] | null };
+  } catch {
+    // reported below
+  }
+  throw new RegistryError(`${registry}: ${what}: the answer is not a tag list`, { registry });
 }

@@ -4,7 +4,7 @@ import { DigestMismatchError, parseDigest, sha256Digest } from '../oci/digest.js
 import { parseSize } from '../oci/documents.js';
 import { MediaType, type Descriptor, type Digest } from '../oci/types.js';
 import { repositoryScope } from './auth.js';
-import { RegistryError } from './errors.js';
+import { BodyLimit } from './bodies.js';
 import type { RegistryResponse, Transport } from './transport.js';
 
 export const MANIFEST_ACCEPT = [
@@ -13,9 +13,6 @@ export const MANIFEST_ACCEPT = [
   MediaType.DockerManifestList,
   MediaType.DockerManifest,
 ].join(', ');
-
-/** Registries must accept manifests up to 4 MiB; refuse anything larger rather than buffer it. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export interface FetchedManifest {
   descriptor: Descriptor;
@@ -53,16 +50,11 @@ export async function headManifest(t: Transport, repo: string, reference: string
 /** GETs a manifest by tag or digest and checks its digest against the request and the registry's header. */
 export async function getManifest(t: Transport, repo: string, reference: string): Promise<FetchedManifest> {
   const what = `manifest ${repo}:${reference}`;
-  const response = await t.expect(
+  const { response, bytes } = await t.fetch(
     { method: 'GET', url: manifestPath(repo, reference), headers: { accept: MANIFEST_ACCEPT }, scopes: [repositoryScope(repo, false)], what },
+    BodyLimit.manifest,
     200,
   );
-  const length = Number(header(response, 'content-length') ?? 0);
-  if (length > MAX_MANIFEST_BYTES) {
-    await response.body.dump();
-    throw new RegistryError(`${t.registry}: ${what} is ${length} bytes, over the 4 MiB limit`, { registry: t.registry });
-  }
-  const bytes = Buffer.from(await response.body.arrayBuffer());
   const digest = sha256Digest(bytes);
   const claimed = header(response, 'docker-content-digest');
   const expected = reference.includes(':') ? reference : claimed?.startsWith('sha256:') ? claimed : undefined;

@@ -31,7 +31,18 @@ export async function transferEach(
   const limit = pLimit(concurrency);
   const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
   for (const blob of unique) report({ digest: blob.digest, mediaType: blob.mediaType, total: blob.size, status: 'waiting', done: 0 });
+  // After a failure nothing new starts, and the error is thrown once the transfers in flight have
+  // settled, so none of them is still writing (a temp file) when the caller moves on or exits.
+  let failure: { error: unknown } | undefined;
   await Promise.all(
-    unique.map((blob) => limit(() => transfer(blob, { digest: blob.digest, mediaType: blob.mediaType, total: blob.size }))),
+    unique.map((blob) => limit(async () => {
+      if (failure) return;
+      try {
+        await transfer(blob, { digest: blob.digest, mediaType: blob.mediaType, total: blob.size });
+      } catch (error) {
+        failure ??= { error };
+      }
+    })),
   );
+  if (failure) throw failure.error;
 }

@@ -1,10 +1,12 @@
-// One registry endpoint's HTTP exchange: authorization from challenges, retries with
-// exponential backoff on 429/5xx and broken connections, registry errors with diagnostics.
+// One registry endpoint's HTTP exchange: authorization from challenges, deadlines, retries with
+// exponential backoff on 429/5xx, broken connections and timeouts, registry errors with diagnostics.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { Authorizer } from './auth.js';
 import type { Credentials } from './credentials.js';
 import type { Endpoint } from './endpoints.js';
+import { TsbuildError } from '../errors.js';
+import { readErrorText, readLimited } from './bodies.js';
 import { isTemporaryStatus, registryStatusError, RegistryError } from './errors.js';
 
 export interface RetryOptions {
@@ -13,6 +15,22 @@ export interface RetryOptions {
   /** First backoff delay in ms, doubled each retry (default 200). */
   retryBaseMs?: number;
 }
+
+export interface TimeoutOptions {
+  /**
+   * A request fails when no bytes arrive for this long (default 30 s, or
+   * `$TSBUILD_REGISTRY_IDLE_TIMEOUT` in seconds).
+   */
+  idleTimeoutMs?: number;
+  /**
+   * A request and its whole answer must complete within this (default 120 s, or
+   * `$TSBUILD_REGISTRY_TIMEOUT` in seconds); blob transfers, which may be large, have only the idle timeout.
+   */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 type RequestBody = string | Buffer | NodeJS.ReadableStream | AsyncIterable<Uint8Array> | null;
 
@@ -29,13 +47,18 @@ export interface RegistryRequest {
   what: string;
   /** Never resend (the body cannot be replayed); the caller recovers instead. */
   once?: boolean;
+  /** A blob transfer: only the idle timeout applies, not the total deadline. */
+  streaming?: boolean;
 }
 
 export type RegistryResponse = Dispatcher.ResponseData;
 
+/** The code of the error a request's total deadline aborts it with. */
+const REQUEST_TIMEOUT = 'TSBUILD_REQUEST_TIMEOUT';
+
 const RETRYABLE_CODES = new Set([
   'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', REQUEST_TIMEOUT,
 ]);
 
 /** True for errors worth retrying: resets, timeouts, and temporary registry errors. */
@@ -47,6 +70,7 @@ export function isRetryable(error: unknown): boolean {
 
 export class Transport {
   readonly authorizer: Authorizer;
+  readonly timeouts: Required<TimeoutOptions>;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
 
@@ -54,11 +78,12 @@ export class Transport {
     readonly endpoint: Endpoint,
     credentials: () => Promise<Credentials | undefined>,
     private readonly dispatcher: Dispatcher,
-    retry: RetryOptions = {},
+    options: RetryOptions & TimeoutOptions = {},
   ) {
-    this.authorizer = new Authorizer(endpoint.registry, credentials, dispatcher);
-    this.maxRetries = retry.maxRetries ?? 4;
-    this.retryBaseMs = retry.retryBaseMs ?? 200;
+    this.timeouts = resolveTimeouts(options);
+    this.authorizer = new Authorizer(endpoint.registry, credentials, dispatcher, this.timeouts);
+    this.maxRetries = options.maxRetries ?? 4;
+    this.retryBaseMs = options.retryBaseMs ?? 200;
   }
 
   get registry(): string {
@@ -86,7 +111,7 @@ export class Transport {
       }
       const status = response.statusCode;
       if (status === 401 && !reauthorized) {
-        const text = await response.body.text().catch(() => '');
+        const text = await readErrorText(response.body);
         reauthorized = true;
         const challenge = response.headers['www-authenticate'];
         const retry = await this.authorizer.onChallenge(Array.isArray(challenge) ? challenge[0] : challenge, req.scopes, authorized);
@@ -109,22 +134,69 @@ export class Transport {
   async expect(req: RegistryRequest, ...expected: number[]): Promise<RegistryResponse> {
     const response = await this.send(req);
     if (expected.includes(response.statusCode)) return response;
-    const body = req.method === 'HEAD' ? '' : await response.body.text().catch(() => '');
+    const body = req.method === 'HEAD' ? '' : await readErrorText(response.body);
     throw registryStatusError(this.registry, response.statusCode, req.what, body);
   }
 
+  /**
+   * Sends `req` and reads its whole answer, at most `limit` bytes (chunked answers too), within
+   * the request deadline; timeouts and broken connections while reading are retried like the
+   * request itself.
+   */
+  async fetch(req: RegistryRequest, limit: number, ...expected: number[]): Promise<{ response: RegistryResponse; bytes: Buffer }> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.expect(req, ...expected);
+      try {
+        const bytes = await readLimited(response.body, limit, () => new RegistryError(
+          `${this.registry}: ${req.what} is larger than the ${formatLimit(limit)} limit`, { registry: this.registry },
+        ));
+        return { response, bytes };
+      } catch (error) {
+        if (!req.once && attempt < this.maxRetries && isRetryable(error)) {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw this.networkError(req, error);
+      }
+    }
+  }
+
+  /**
+   * A GET of another origin (a redirect to a CDN), with this endpoint's timeouts but never its
+   * credentials: those belong to the host that challenged for them.
+   */
+  requestElsewhere(url: URL, headers: Record<string, string>): Promise<RegistryResponse> {
+    return request(url, {
+      method: 'GET', headers, dispatcher: this.dispatcher,
+      headersTimeout: this.timeouts.idleTimeoutMs, bodyTimeout: this.timeouts.idleTimeoutMs,
+    });
+  }
+
   private async attempt(req: RegistryRequest): Promise<{ response: RegistryResponse; authorized: boolean }> {
+    const url = this.resolve(req.url);
     const headers: Record<string, string> = { 'user-agent': 'tsbuild', ...req.headers };
-    const authorization = await this.authorizer.authorization(req.scopes);
+    // Credentials go only to the origin that challenged for them, as docker's client does: an
+    // upload Location on another host gets none.
+    const authorization = url.origin === this.resolve('/').origin ? await this.authorizer.authorization(req.scopes) : undefined;
     if (authorization) headers['authorization'] = authorization;
     const body = req.body ? await req.body() : null;
-    const response = await request(this.resolve(req.url), {
-      method: req.method,
-      headers,
-      body: body as Dispatcher.DispatchOptions['body'],
-      dispatcher: this.dispatcher,
-    });
-    return { response, authorized: authorization !== undefined };
+    const deadline = req.streaming ? undefined : startDeadline(this.timeouts.requestTimeoutMs);
+    try {
+      const response = await request(url, {
+        method: req.method,
+        headers,
+        body: body as Dispatcher.DispatchOptions['body'],
+        dispatcher: this.dispatcher,
+        headersTimeout: this.timeouts.idleTimeoutMs,
+        bodyTimeout: this.timeouts.idleTimeoutMs,
+        signal: deadline?.signal,
+      });
+      if (deadline) response.body.once('close', deadline.clear);
+      return { response, authorized: authorization !== undefined };
+    } catch (error) {
+      deadline?.clear();
+      throw error;
+    }
   }
 
   private async backoff(attempt: number, hintMs?: number): Promise<void> {
@@ -135,13 +207,51 @@ export class Transport {
 
   private networkError(req: RegistryRequest, error: unknown): unknown {
     if (error instanceof RegistryError) return error;
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = describeNetworkError(error, this.timeouts);
     return new RegistryError(`${this.registry}: ${req.what}: ${detail} (${this.endpoint.baseUrl})`, {
       registry: this.registry,
       temporary: isRetryable(error),
       cause: error,
     });
   }
+}
+
+function describeNetworkError(error: unknown, timeouts: Required<TimeoutOptions>): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return `no data for ${timeouts.idleTimeoutMs / 1000} s (idle timeout; $TSBUILD_REGISTRY_IDLE_TIMEOUT)`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A timer that aborts a request with a retryable REQUEST_TIMEOUT error. */
+function startDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    const error = Object.assign(new Error(`not complete after ${ms / 1000} s (request timeout; $TSBUILD_REGISTRY_TIMEOUT)`), { code: REQUEST_TIMEOUT });
+    controller.abort(error);
+  }, ms);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** Options first, then the environment (seconds), then the defaults. */
+export function resolveTimeouts(options: TimeoutOptions, env: NodeJS.ProcessEnv = process.env): Required<TimeoutOptions> {
+  const seconds = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new TsbuildError('USAGE', `$${name} must be a positive number of seconds, not "${text}"`);
+    return value * 1000;
+  };
+  return {
+    idleTimeoutMs: options.idleTimeoutMs ?? seconds('TSBUILD_REGISTRY_IDLE_TIMEOUT') ?? DEFAULT_IDLE_TIMEOUT_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? seconds('TSBUILD_REGISTRY_TIMEOUT') ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+}
+
+function formatLimit(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
 }
 
 function retryAfterMs(header: string | string[] | undefined): number | undefined {

@@ -108,6 +108,7 @@ async function putMonolithic(t: Transport, repo: string, descriptor: Descriptor,
       body: open,
       scopes: [repositoryScope(repo, true)],
       what: `upload of blob ${descriptor.digest} to ${repo}`,
+      streaming: true,
     },
     201, 204,
   );
@@ -130,7 +131,7 @@ async function putChunked(
       const length = Math.min(chunkSize, descriptor.size - offset);
       const response = await t.expect(
         {
-          method: 'PATCH', url: location, body: () => reader.take(length, offset, onBytes), scopes, what, once: true,
+          method: 'PATCH', url: location, body: () => reader.take(length, offset, onBytes), scopes, what, once: true, streaming: true,
           headers: {
             'content-type': 'application/octet-stream', 'content-length': String(length),
             'content-range': `${offset}-${offset + length - 1}`,
