@@ -112,6 +112,8 @@ export class Transport {
       const status = response.statusCode;
       if (status === 401 && !reauthorized) {
         const text = await readErrorText(response.body);
+        // Another host's challenge is not ours to answer with this registry's credentials.
+        if (!this.isOwnOrigin(req.url)) throw registryStatusError(this.registry, status, `${req.what} (at ${this.resolve(req.url).host})`, text);
         reauthorized = true;
         const challenge = response.headers['www-authenticate'];
         const retry = await this.authorizer.onChallenge(Array.isArray(challenge) ? challenge[0] : challenge, req.scopes, authorized);
@@ -177,7 +179,7 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': 'tsbuild', ...req.headers };
     // Credentials go only to the origin that challenged for them, as docker's client does: an
     // upload Location on another host gets none.
-    const authorization = url.origin === this.resolve('/').origin ? await this.authorizer.authorization(req.scopes) : undefined;
+    const authorization = this.isOwnOrigin(req.url) ? await this.authorizer.authorization(req.scopes) : undefined;
     if (authorization) headers['authorization'] = authorization;
     const body = req.body ? await req.body() : null;
     const deadline = req.streaming ? undefined : startDeadline(this.timeouts.requestTimeoutMs);
@@ -197,6 +199,11 @@ export class Transport {
       deadline?.clear();
       throw error;
     }
+  }
+
+  /** True when `url` is on this endpoint's origin (scheme, host and port), the one credentials are for. */
+  private isOwnOrigin(url: string): boolean {
+    return this.resolve(url).origin === this.resolve('/').origin;
   }
 
   private async backoff(attempt: number, hintMs?: number): Promise<void> {
