@@ -1,8 +1,8 @@
 // Resolves the sources of a COPY/ADD: context paths (respecting .dockerignore, hashed for the
-// cache key), paths in another stage's rootfs, URLs (downloaded and hashed) and heredocs.
+// cache key), paths in another stage's rootfs, URLs (downloaded and hashed, see url-source.ts)
+// and heredocs.
 import { locationOf, withLocation } from './step-location.js';
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { contentDigest } from '../cache/context-digest.js';
@@ -12,6 +12,7 @@ import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { checkoutGit } from './git-source.js';
 import { hashSelected, type BuildSession } from './session.js';
+import { downloadUrl } from './url-source.js';
 
 /** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
 export interface ResolvedSources {
@@ -22,7 +23,9 @@ export interface ResolvedSources {
   downloads: Map<string, string>;
 }
 
-export async function resolveSources(session: BuildSession, step: Step, op: CopyFileOp, scratch: string): Promise<ResolvedSources> {
+export async function resolveSources(
+  session: BuildSession, step: Step, op: CopyFileOp, scratch: string, signal: AbortSignal,
+): Promise<ResolvedSources> {
   const resolved: ResolvedSources = { contents: {}, downloads: new Map() };
   const contextPatterns = op.sources.filter((s) => s.kind === 'context').map((s) => s.path);
   const contextEntries = contextPatterns.length > 0 ? await session.contextEntries() : [];
@@ -46,7 +49,8 @@ export async function resolveSources(session: BuildSession, step: Step, op: Copy
       continue;
     }
     if (source.kind !== 'url') continue;
-    const file = await download(source.url, path.join(scratch, `url-${resolved.downloads.size}`), op.checksum, step);
+    const { file: dockerfile, line } = locationOf(step);
+    const file = await downloadUrl(source.url, path.join(scratch, `url-${resolved.downloads.size}`), `${dockerfile}:${line}`, op.checksum, signal);
     resolved.downloads.set(source.url, file.path);
     resolved.contents[`url:${source.url}`] = file.digest;
   }
@@ -111,24 +115,4 @@ export function contextIncludeFilter(session: BuildSession, selection: SourceSel
     }
   }
   return (hostPath) => allowed.has(hostPath);
-}
-
-async function download(url: string, dir: string, checksum: string | undefined, step: Step): Promise<{ path: string; digest: string }> {
-  const where = `${step.file}:${step.range?.start.line ?? 0}`;
-  const response = await fetch(url).catch((error: unknown) => {
-    throw new TsbuildError('NOT_FOUND', `${where}: cannot download ${url}: ${(error as Error).message}`);
-  });
-  if (!response.ok) throw new TsbuildError('NOT_FOUND', `${where}: cannot download ${url}: HTTP ${response.status}`);
-  const body = Buffer.from(await response.arrayBuffer());
-  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-  if (checksum && checksum !== digest) {
-    throw new TsbuildError('DIGEST_MISMATCH', `${where}: ${url}: checksum mismatch: expected ${checksum}, got ${digest}`);
-  }
-  const name = path.posix.basename(new URL(url).pathname) || 'index.html';
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  writeFileSync(file, body, { mode: 0o600 });
-  const modified = response.headers.get('last-modified');
-  if (modified) utimesSync(file, new Date(modified), new Date(modified));
-  return { path: file, digest };
 }

@@ -16,7 +16,7 @@ import type { StepResult } from './step-result.js';
 export async function runCopyStep(session: BuildSession, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {
   const scratch = mkdtempSync(path.join(session.layout.tmp, 'copy-'));
   try {
-    const resolved = await resolveSources(session, step, op, scratch);
+    const resolved = await resolveSources(session, step, op, scratch, signal);
     return await runLayerStep(session, step, {
       contents: resolved.contents,
       fileDigests: resolved.fileDigests,

@@ -114,7 +114,7 @@ describe('token servers', () => {
       };
       pump();
     });
-    hostile.route('GET', /^\/v2\/tok\/manifests\//, (req, res) => {
+    hostile.route('GET', /^\/v2\/tok\/manifests\//, (_req, res) => {
       res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${hostile.host}/token",service="test",scope="repository:tok:pull"` }).end();
     });
     const store = await DiskContentStore.open(join(work, 'root-token'));
