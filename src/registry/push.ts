@@ -1,6 +1,7 @@
 // `pushImage`: upload a named image's blobs (in parallel, skipping or mounting what the registry
 // has), then its manifests, and an index last so the tag never points at missing content.
 import { TsbuildError } from '../errors.js';
+import { availableImage, describeMissing } from '../oci/available-image.js';
 import { distributableImage } from '../oci/distribution.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
@@ -18,6 +19,8 @@ export interface PushOptions extends RegistryClientOptions {
   /** Repositories on the same registry to mount shared blobs from. */
   mountFrom?: string[];
   onProgress?: ProgressCallback;
+  /** Told when only part of a multi-platform image can be pushed. */
+  onWarning?: (message: string) => void;
   /** Push layers as stored, without gzipping uncompressed ones (`compression=uncompressed`). */
   uncompressed?: boolean;
   /** Blobs uploaded at once (default 4). */
@@ -43,8 +46,11 @@ export async function pushImage(reference: string | ImageReference, options: Pus
   const local = await options.names.get(options.source ?? name);
   if (!local) throw new TsbuildError('NOT_FOUND', `no local image named ${options.source ?? name}`);
   const client = options.client ?? new RegistryClient(ref.domain, options);
+  // A partly pulled multi-platform image goes up with the platforms that are here (as `save`).
+  const available = await availableImage(options.store, local.descriptor, local.name);
+  if (available.missing.length > 0) options.onWarning?.(describeMissing(local.name, available, 'pushing'));
   // Layers the local store keeps uncompressed are gzipped for the registry (once, remembered).
-  const descriptor = options.uncompressed ? local.descriptor : await distributableImage(options.store, local.descriptor);
+  const descriptor = options.uncompressed ? available.descriptor : await distributableImage(options.store, available.descriptor);
   const top: PlannedManifest = { descriptor, bytes: await options.store.read(descriptor.digest) };
   const children = INDEX_TYPES.has(top.descriptor.mediaType) ? await readChildren(top, options.store, name) : [top];
   const blobs = children.flatMap(({ descriptor, bytes }) => {

@@ -25,6 +25,7 @@ export function register(program: Command): Command {
       say(`The push refers to repository [${ref.domain}/${ref.path}]`);
       const result = await pushImage(ref, {
         store, names,
+        onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
         onProgress: (event) => {
           const short = event.digest.slice(7, 19);
           if (event.status === 'done') say(`${short}: Pushed`);

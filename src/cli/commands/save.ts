@@ -17,15 +17,22 @@ export function register(program: Command): Command {
     .option('--format <format>', 'oci (OCI layout tar), oci-dir (OCI layout directory) or docker (docker-archive)', 'oci')
     .option('--platform <os/arch[/variant]>', 'for --format docker: platform to pick from multi-platform images')
     .action(async (references: string[], flags: SaveFlags) => {
-      const [{ LocalImages }, archiveOci, { saveDockerArchive }, { parsePlatform }, { TsbuildError }] = await Promise.all([
+      const [{ LocalImages }, archiveOci, { saveDockerArchive }, { parsePlatform }, { TsbuildError }, { availableImage, describeMissing }] = await Promise.all([
         import('../../oci/local-images.js'),
         import('../../oci/archive-oci.js'),
         import('../../oci/archive-docker.js'),
         import('../../oci/platform.js'),
         import('../../errors.js'),
+        import('../../oci/available-image.js'),
       ]);
       const images = await LocalImages.open();
-      const toSave = await Promise.all(references.map((reference) => images.locate(reference)));
+      const located = await Promise.all(references.map((reference) => images.locate(reference)));
+      // A partly pulled multi-platform image is saved with the platforms that are here, as docker does.
+      const toSave = await Promise.all(located.map(async (image, i) => {
+        const available = await availableImage(images.store, image.descriptor, image.name ?? references[i]);
+        if (available.missing.length > 0) process.stderr.write(`warning: ${describeMissing(image.name ?? references[i]!, available, 'saving')}\n`);
+        return { ...image, descriptor: available.descriptor };
+      }));
       const output = flags.output ?? process.stdout;
       switch (flags.format) {
         case 'oci':
