@@ -27,6 +27,8 @@ export interface TimeoutOptions {
    * `$TSBUILD_REGISTRY_TIMEOUT` in seconds); blob transfers, which may be large, have only the idle timeout.
    */
   requestTimeoutMs?: number;
+  /** Aborts every request (Ctrl-C, SIGTERM); requests then reject with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
@@ -70,7 +72,8 @@ export function isRetryable(error: unknown): boolean {
 
 export class Transport {
   readonly authorizer: Authorizer;
-  readonly timeouts: Required<TimeoutOptions>;
+  readonly timeouts: Required<Omit<TimeoutOptions, 'signal'>>;
+  private readonly signal: AbortSignal | undefined;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
 
@@ -81,6 +84,7 @@ export class Transport {
     options: RetryOptions & TimeoutOptions = {},
   ) {
     this.timeouts = resolveTimeouts(options);
+    this.signal = options.signal;
     this.authorizer = new Authorizer(endpoint.registry, credentials, dispatcher, this.timeouts);
     this.maxRetries = options.maxRetries ?? 4;
     this.retryBaseMs = options.retryBaseMs ?? 200;
@@ -169,7 +173,7 @@ export class Transport {
    */
   requestElsewhere(url: URL, headers: Record<string, string>): Promise<RegistryResponse> {
     return request(url, {
-      method: 'GET', headers, dispatcher: this.dispatcher,
+      method: 'GET', headers, dispatcher: this.dispatcher, signal: this.signal,
       headersTimeout: this.timeouts.idleTimeoutMs, bodyTimeout: this.timeouts.idleTimeoutMs,
     });
   }
@@ -182,7 +186,9 @@ export class Transport {
     const authorization = this.isOwnOrigin(req.url) ? await this.authorizer.authorization(req.scopes) : undefined;
     if (authorization) headers['authorization'] = authorization;
     const body = req.body ? await req.body() : null;
+    this.signal?.throwIfAborted();
     const deadline = req.streaming ? undefined : startDeadline(this.timeouts.requestTimeoutMs);
+    const signals = [deadline?.signal, this.signal].filter((signal): signal is AbortSignal => signal !== undefined);
     try {
       const response = await request(url, {
         method: req.method,
@@ -191,7 +197,7 @@ export class Transport {
         dispatcher: this.dispatcher,
         headersTimeout: this.timeouts.idleTimeoutMs,
         bodyTimeout: this.timeouts.idleTimeoutMs,
-        signal: deadline?.signal,
+        signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       });
       if (deadline) response.body.once('close', deadline.clear);
       return { response, authorized: authorization !== undefined };
@@ -209,11 +215,14 @@ export class Transport {
   private async backoff(attempt: number, hintMs?: number): Promise<void> {
     const exponential = this.retryBaseMs * 2 ** attempt;
     const delay = Math.min(hintMs ?? exponential * (0.75 + Math.random() / 2), 10_000);
-    await sleep(delay);
+    await sleep(delay, undefined, { signal: this.signal }).catch((error: unknown) => {
+      this.signal?.throwIfAborted();
+      throw error;
+    });
   }
 
   private networkError(req: RegistryRequest, error: unknown): unknown {
-    if (error instanceof RegistryError) return error;
+    if (error instanceof TsbuildError) return error;
     const detail = describeNetworkError(error, this.timeouts);
     return new RegistryError(`${this.registry}: ${req.what}: ${detail} (${this.endpoint.baseUrl})`, {
       registry: this.registry,
@@ -223,7 +232,7 @@ export class Transport {
   }
 }
 
-function describeNetworkError(error: unknown, timeouts: Required<TimeoutOptions>): string {
+function describeNetworkError(error: unknown, timeouts: Transport['timeouts']): string {
   const code = (error as { code?: string }).code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return `no data for ${timeouts.idleTimeoutMs / 1000} s (idle timeout; $TSBUILD_REGISTRY_IDLE_TIMEOUT)`;
@@ -243,7 +252,7 @@ function startDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
 }
 
 /** Options first, then the environment (seconds), then the defaults. */
-export function resolveTimeouts(options: TimeoutOptions, env: NodeJS.ProcessEnv = process.env): Required<TimeoutOptions> {
+export function resolveTimeouts(options: TimeoutOptions, env: NodeJS.ProcessEnv = process.env): Transport['timeouts'] {
   const seconds = (name: string): number | undefined => {
     const text = env[name];
     if (text === undefined || text === '') return undefined;

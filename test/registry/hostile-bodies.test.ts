@@ -6,6 +6,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../../src/oci/digest.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
@@ -15,6 +17,7 @@ import { pullImage } from '../../src/registry/pull.js';
 import { runCli } from './cli-runner.js';
 import { fixed, startHostileRegistry, type HostileRegistry } from './hostile-registry.js';
 
+const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const MiB = 1024 * 1024;
 /** What the endless bodies send at most, so that a client without limits still finishes. */
 const ENDLESS_CAP = 64 * MiB;
@@ -28,6 +31,8 @@ const configDescriptor = { mediaType: MediaType.OciConfig, digest: sha256Digest(
 const layer = randomBytes(127);
 const layerDescriptor = { mediaType: MediaType.OciLayerGzip, digest: sha256Digest(layer), size: layer.length };
 const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: configDescriptor, layers: [layerDescriptor] }));
+/** A layer served at 64 KiB per 50 ms: a download that is still running when the test signals. */
+const slowLayer = { mediaType: MediaType.OciLayerGzip, digest: sha256Digest(randomBytes(32)), size: 64 * MiB };
 
 /** Writes `chunk` again and again, honouring backpressure, until the client hangs up or `cap` bytes went out. */
 function endless(res: ServerResponse, chunk: Buffer, cap = ENDLESS_CAP): void {
@@ -87,6 +92,15 @@ beforeAll(async () => {
   server.route('GET', '/v2/trickle/manifests/1', (_req, res) => {
     res.writeHead(200, { 'content-type': MediaType.OciManifest });
     trickle(res, manifest, 100);
+  });
+  const slowManifest = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: configDescriptor, layers: [slowLayer] });
+  server.route('GET', '/v2/slow-blob/manifests/1', fixed(slowManifest, { 'content-type': MediaType.OciManifest }));
+  server.route('GET', `/v2/slow-blob/blobs/${configDescriptor.digest}`, fixed(config));
+  server.route('GET', `/v2/slow-blob/blobs/${slowLayer.digest}`, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(slowLayer.size) });
+    const chunk = randomBytes(64 * 1024);
+    const timer = setInterval(() => res.write(chunk), 50);
+    res.on('close', () => clearInterval(timer));
   });
   server.route('GET', '/v2/stall/manifests/1', (_req, res) => {
     res.writeHead(200, { 'content-type': MediaType.OciManifest });
@@ -148,6 +162,24 @@ describe('whole-body reads are bounded', () => {
     await expect(pull).rejects.toMatchObject({ code: 'REGISTRY', message: `${server.host}: manifest endless-error:1 not found` });
     expect(sentTo('/v2/endless-error/manifests/1')).toBeLessThan(24 * MiB);
   });
+});
+
+describe('cancellation', () => {
+  it('a SIGTERM in the middle of a blob download ends pull as cancelled (130), leaving no temp file', async () => {
+    const root = join(work, 'sigterm-root');
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'pull', `${server.host}/slow-blob:1`], { env: { ...process.env, TSBUILD_ROOT: root } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (sentTo(`/v2/slow-blob/blobs/${slowLayer.digest}`) < 256 * 1024 && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGTERM');
+    expect(await done).toBe(130);
+    expect(stderr).toMatch(/error: pull cancelled \(SIGTERM\)\n$/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+  }, 60_000);
 });
 
 describe('requests have deadlines', () => {

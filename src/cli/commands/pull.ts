@@ -1,5 +1,6 @@
 // `tsbuild pull [--platform P] REF`: fetch an image from its registry into the local store.
 import type { Command } from 'commander';
+import { cancelOnSignal } from '../cancel-on-signal.js';
 
 interface PullFlags {
   platform?: string;
@@ -32,13 +33,13 @@ export function register(program: Command): Command {
       const names = new ImageNames(store.layout);
       const say = (line: string) => flags.quiet || process.stderr.write(`${line}\n`);
       say(`${ref.tag ?? ref.digest}: Pulling from ${familiarString({ ...ref, tag: undefined, digest: undefined })}`);
-      const result = await pullImage(ref, {
-        store, names, platform, registryMirrors: flags.registryMirror,
+      const result = await cancelOnSignal('pull', (signal) => pullImage(ref, {
+        store, names, platform, registryMirrors: flags.registryMirror, signal,
         onProgress: (event) => {
           if (event.status === 'done') say(`${event.digest.slice(7, 19)}: Pull complete`);
           if (event.status === 'exists') say(`${event.digest.slice(7, 19)}: Already exists`);
         },
-      });
+      }));
       say(`Digest: ${result.descriptor.digest}`);
       process.stdout.write(flags.quiet ? `${result.descriptor.digest}\n` : `${result.name}\n`);
     });

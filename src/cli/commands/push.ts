@@ -1,5 +1,6 @@
 // `tsbuild push REF`: upload a local image (and, for an index, every platform's manifest) to its registry.
 import type { Command } from 'commander';
+import { cancelOnSignal } from '../cancel-on-signal.js';
 
 interface PushFlags {
   quiet?: boolean;
@@ -23,8 +24,8 @@ export function register(program: Command): Command {
       const names = new ImageNames(store.layout);
       const say = (line: string) => flags.quiet || process.stderr.write(`${line}\n`);
       say(`The push refers to repository [${ref.domain}/${ref.path}]`);
-      const result = await pushImage(ref, {
-        store, names,
+      const result = await cancelOnSignal('push', (signal) => pushImage(ref, {
+        store, names, signal,
         onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
         onProgress: (event) => {
           const short = event.digest.slice(7, 19);
@@ -32,7 +33,7 @@ export function register(program: Command): Command {
           if (event.status === 'exists') say(`${short}: Layer already exists`);
           if (event.status === 'mounted') say(`${short}: Mounted`);
         },
-      });
+      }));
       say(`${ref.tag ?? ''}: digest: ${result.descriptor.digest} size: ${result.descriptor.size}`);
       process.stdout.write(`${result.descriptor.digest}\n`);
     });
