@@ -5,7 +5,7 @@ import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { hostPlatform, selectManifest } from '../oci/platform.js';
 import { formatReference, manifestReference, parseReference, type ImageReference } from '../oci/reference.js';
-import { parseIndex, parseManifest } from '../oci/documents.js';
+import { parseConfig, parseIndex, parseManifest } from '../oci/documents.js';
 import { MediaType, type Descriptor, type Platform } from '../oci/types.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';
@@ -52,6 +52,8 @@ export async function pullImage(reference: string | ImageReference, options: Pul
   }
   const image = parseManifest(manifest.bytes, { where: `${ref.domain}: manifest ${manifest.descriptor.digest} of ${formatReference(ref)}`, code: 'REGISTRY' });
   await fetchBlobs(client, ref.path, [image.config, ...image.layers], options);
+  // Its diff IDs become snapshot paths: a config that does not parse must not get a name.
+  parseConfig(await store.read(image.config.digest), { where: `${ref.domain}: config ${image.config.digest} of ${formatReference(ref)}`, code: 'REGISTRY' });
   const name = formatReference(ref);
   await options.names?.set(name, top.descriptor);
   return { name, descriptor: top.descriptor, manifest: manifest.descriptor };

@@ -33,8 +33,14 @@ const evilManifest = Buffer.from(JSON.stringify({
 }));
 const evilDescriptor = { mediaType: MediaType.OciManifest, digest: sha256Digest(evilManifest), size: evilManifest.length };
 
+const evilConfig = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [EVIL] } }));
+const evilConfigDescriptor = { mediaType: MediaType.OciConfig, digest: sha256Digest(evilConfig), size: evilConfig.length };
+const evilConfigManifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: evilConfigDescriptor, layers: [] }));
+
 beforeAll(async () => {
   server = await startHostileRegistry();
+  server.route('GET', '/v2/evil/cfg/manifests/1', fixed(evilConfigManifest, { 'content-type': MediaType.OciManifest }));
+  server.route('GET', `/v2/evil/cfg/blobs/${evilConfigDescriptor.digest}`, fixed(evilConfig));
   server.route('GET', '/v2/evil/app/manifests/1', fixed(evilManifest, { 'content-type': MediaType.OciManifest }));
   server.route('GET', `/v2/evil/app/blobs/${configDescriptor.digest}`, fixed(config));
 });
@@ -80,6 +86,15 @@ describe('digests from outside are parsed before they become paths', () => {
     expect(await names.list()).toEqual([]);
     expect(server.log.some((entry) => entry.path.includes('..'))).toBe(false);
     await expectCanaryUntouched();
+  });
+
+  it('pull refuses a config whose diff IDs (snapshot paths) walk out of the store, and names nothing', async () => {
+    const store = await DiskContentStore.open(root);
+    const names = new ImageNames(store.layout);
+    await expect(pullImage(`${server.host}/evil/cfg:1`, { store, names, maxRetries: 0 })).rejects.toMatchObject({
+      code: 'REGISTRY', message: expect.stringMatching(/config sha256:[a-f0-9]{64} of .*evil\/cfg:1: diff_ids\[0\]: invalid digest/),
+    });
+    expect(await names.list()).toEqual([]);
   });
 
   it('load refuses an archive whose manifest has a ../ digest, and nothing gets a name', async () => {
