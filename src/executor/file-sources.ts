@@ -11,6 +11,7 @@ import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { checkoutGit } from './git-source.js';
+import { resolveParentInRoot } from './layer-apply-rootpath.js';
 import { hashSelected, type BuildSession } from './session.js';
 
 /** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
@@ -84,8 +85,9 @@ export function copySourcesFor(
 function selectInRootfs(root: string, pattern: string): string[] {
   const relative = path.posix.normalize(`/${pattern}`).slice(1) || '.';
   if (!/[*?[\]]/.test(relative)) {
-    // lstat, not stat: a dangling symlink is still a source (BuildKit follows it only inside the copy)
-    if (!existsOrLink(path.join(root, relative))) throw new TsbuildError('NOT_FOUND', `failed to compute cache key: "/${relative}": not found`);
+    // Parents resolve inside the stage (an absolute symlink there never reaches the host); the last
+    // name is lstat'ed: a dangling symlink is still a source (BuildKit follows it only inside the copy).
+    if (!existsOrLink(resolveParentInRoot(root, relative))) throw new TsbuildError('NOT_FOUND', `failed to compute cache key: "/${relative}": not found`);
     return [relative];
   }
   return fg.sync(relative, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false }).sort();
