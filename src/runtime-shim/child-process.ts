@@ -22,7 +22,9 @@ export function startProcess(
   // `inherit` relays tsbuild's stdio through pipes: the sandbox never holds the caller's terminal.
   const stdio: 'pipe'[] = ['pipe', 'pipe', 'pipe'];
   if (statusPipe) stdio.push('pipe');
-  const child = spawn(command, args, { stdio });
+  // detached: a session of its own, without tsbuild's controlling terminal, so nothing in the
+  // sandbox can open /dev/tty to type into it; tsbuild forwards the terminal's signals (onSpawn).
+  const child = spawn(command, args, { stdio, detached: true });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   if (mode === 'inherit') relayStdio(child, options);
   else {

@@ -2,6 +2,7 @@
 import type { Mount, SandboxLimits, SandboxSpec } from './spec.js';
 import { DEFAULT_CAPABILITIES } from './spec.js';
 import { ociDeviceRules } from './devices.js';
+import { ociSeccomp } from './seccomp.js';
 
 /** The subset of the OCI runtime config that tsbuild writes. */
 export interface OciRuntimeConfig {
@@ -40,6 +41,7 @@ export function ociConfig(spec: SandboxSpec, rootPath: string, etcMounts: Mount[
       ...idMappings(spec),
       resources: resources(spec.limits ?? {}),
       cgroupsPath,
+      ...(spec.seccomp === 'unconfined' ? {} : { seccomp: ociSeccomp() }),
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
     },
