@@ -1,8 +1,10 @@
 // Behaviour of every sandbox backend over a busybox rootfs: isolation, identity, limits, overlay, cleanup.
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { helperPath, selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { encodeHelperSpec } from '../../src/runtime-shim/builtin-spec.js';
 import { hostBlockDevice } from '../helpers/host-device.js';
 import { makeFixture, makeSandboxRootfs, processesWith, runCaptured, runCgroupsOf, sh, type Fixture } from './fixture.js';
 
@@ -230,6 +232,22 @@ describe('builtin init (PID 1)', () => {
     const script = 'trap "echo got-term; exit 42" TERM; kill -TERM 1; sleep 5 & wait';
     const r = await runCaptured(backend, fx.spec(sh(script)));
     expect(r).toMatchObject({ exitCode: 42, stdout: 'got-term\n' });
+  });
+});
+
+describe('builtin helper without a devices cgroup (cgroup v2, where no BPF device program is attached)', () => {
+  it('drops CAP_MKNOD, so no device node can be made at all', async () => {
+    const dir = join(fx.base, 'no-mknod');
+    const rootfs = await makeSandboxRootfs(join(dir, 'rootfs'));
+    mkdirSync(join(dir, 'mnt'));
+    const spec = fx.spec(sh('grep CapBnd /proc/self/status; mknod /tmp/n c 1 3 && echo made || echo refused'), {
+      rootfs: { kind: 'directory', path: rootfs },
+    });
+    const encoded = encodeHelperSpec(spec, { rootMountpoint: join(dir, 'mnt'), lowerLinkDir: join(dir, 'l'), etcMounts: [], cgroupProcs: [], dropMknod: true });
+    writeFileSync(join(dir, 'spec'), encoded);
+    const r = spawnSync(helperPath(), [join(dir, 'spec')], { encoding: 'utf8' });
+    // Docker's set without CAP_MKNOD (bit 27).
+    expect(r.stdout).toBe(`CapBnd:\t${(BigInt(`0x${DOCKER_DEFAULT_CAPS}`) & ~(1n << 27n)).toString(16).padStart(16, '0')}\nrefused\n`);
   });
 });
 
