@@ -1,7 +1,7 @@
 // The default seccomp filter in both backends: the kernel keyring, new namespaces and the other
 // syscalls Docker's default profile refuses fail with EPERM; ordinary commands keep working;
 // `unconfined` turns it off (which also shows the probes can succeed here).
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type SandboxBackend, type SandboxSpec } from '../../src/runtime-shim/index.js';
@@ -55,6 +55,16 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
       '(unshare -U true 2>/dev/null && echo unshared || echo no-unshare)';
     const r = await runCaptured(backend, fx.spec(sh(script)));
     expect(r).toMatchObject({ exitCode: 0, stdout: '1000:1000\n1000\nno-unshare\n' });
+  });
+
+  it('lets a setuid binary raise a non-root user to root (RUN turns no_new_privs off), still filtered', async () => {
+    const spec = fx.spec(['/usr/local/bin/probe-suid', 'euid0', 'keyctl'], { user: { uid: 1000, gid: 1000 }, noNewPrivileges: false });
+    mkdirSync(join(spec.upperdir, 'usr/local/bin'), { recursive: true });
+    const binary = join(spec.upperdir, 'usr/local/bin/probe-suid');
+    copyFileSync(join(probeDir, 'syscall-probe'), binary);
+    chmodSync(binary, 0o4755);
+    const r = await runCaptured(backend, spec);
+    expect(probeResults(r.stdout)).toEqual({ euid0: 'ok', keyctl: 'EPERM' });
   });
 });
 
