@@ -48,7 +48,23 @@ static long io_uring(void) {
   return fd;
 }
 
+#ifdef __x86_64__
+/* A syscall through the i386 entry (int 0x80) from this 64-bit process: seccomp sees AUDIT_ARCH_I386. */
+static long i386_syscall(long nr, long a, long b, long c) {
+  long ret;
+  /* The kernel zeroes r8-r11 on this path. */
+  __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "r8", "r9", "r10", "r11", "memory");
+  if (ret < 0 && ret > -4096) { errno = -ret; return -1; }
+  return ret;
+}
+#endif
+
 static long run(const char *name) {
+#ifdef __x86_64__
+  if (!strcmp(name, "keyctl-i386")) return i386_syscall(288, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1);
+  if (!strcmp(name, "getpid-i386")) return i386_syscall(20, 0, 0, 0);
+  if (!strcmp(name, "getpid-x32")) return syscall(0x40000000 | SYS_getpid);
+#endif
   if (!strcmp(name, "keyctl")) return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1);
   if (!strcmp(name, "add_key")) return syscall(SYS_add_key, "user", "tsbuild-probe", "x", 1, KEY_SPEC_PROCESS_KEYRING);
   if (!strcmp(name, "unshare-user")) return unshare(CLONE_NEWUSER);
@@ -65,6 +81,7 @@ static long run(const char *name) {
 }
 
 int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0); /* every line out before a probe that gets the process killed */
   for (int i = 1; i < argc; i++) {
     errno = 0;
     long r = run(argv[i]);

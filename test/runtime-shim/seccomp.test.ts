@@ -44,6 +44,17 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
     if (name === 'builtin') expect(results['personality-norandom']).toBe('EPERM');
   });
 
+  it.runIf(process.arch === 'x64')('filters the i386 syscall entry by its own numbers and refuses the x32 ABI', async () => {
+    const spec = probeSpec({ args: ['/probe/syscall-probe', 'keyctl-i386', 'getpid-i386', 'getpid-x32'] });
+    const r = await runCaptured(backend, spec);
+    expect(probeResults(r.stdout)).toMatchObject({ 'keyctl-i386': 'EPERM', 'getpid-i386': 'ok' });
+    // The helper answers x32 with EPERM; runc's libseccomp kills the process (bad architecture).
+    if (name === 'builtin') expect(probeResults(r.stdout)['getpid-x32']).toBe('EPERM');
+    else expect(r).toMatchObject({ signal: 'SIGSYS' });
+    const unconfined = probeResults((await runCaptured(backend, probeSpec({ args: spec.args, seccomp: 'unconfined' }))).stdout);
+    expect(unconfined['keyctl-i386']).toBe('ok');
+  });
+
   it('with seccomp unconfined the same calls succeed', async () => {
     const r = await runCaptured(backend, probeSpec({ seccomp: 'unconfined' }));
     expect(probeResults(r.stdout)).toMatchObject({ 'clone-user': 'ok', 'unshare-user': 'ok', keyctl: 'ok', add_key: 'ok' });
