@@ -11,7 +11,7 @@ import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { checkoutGit } from './git-source.js';
-import { resolveParentInRoot } from './layer-apply-rootpath.js';
+import { resolveInRoot, resolveParentInRoot } from './layer-apply-rootpath.js';
 import { hashSelected, type BuildSession } from './session.js';
 
 /** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
@@ -90,7 +90,14 @@ function selectInRootfs(root: string, pattern: string): string[] {
     if (!existsOrLink(resolveParentInRoot(root, relative))) throw new TsbuildError('NOT_FOUND', `failed to compute cache key: "/${relative}": not found`);
     return [relative];
   }
-  return fg.sync(relative, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false }).sort();
+  // The directories before the first wildcard resolve inside the stage, so a symlink there never
+  // makes the glob list a host directory; below it, fast-glob does not descend into symlinks.
+  const parts = relative.split('/');
+  const firstGlob = parts.findIndex((part) => /[*?[\]]/.test(part));
+  const prefix = parts.slice(0, firstGlob).join('/');
+  const base = prefix === '' ? root : resolveInRoot(root, prefix, true);
+  const matches = fg.sync(parts.slice(firstGlob).join('/'), { cwd: base, dot: true, onlyFiles: false, followSymbolicLinks: false });
+  return matches.map((match) => (prefix === '' ? match : `${prefix}/${match}`)).sort();
 }
 
 function existsOrLink(file: string): boolean {

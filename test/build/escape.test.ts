@@ -1,7 +1,7 @@
 // Hostile Dockerfiles against the real sandbox, in both runtimes: mount sources that are symlinks
 // out of their root, and device nodes for the host's disk. Nothing of the host may be read or written.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostBlockDevice } from '../helpers/host-device.js';
@@ -107,6 +107,17 @@ describe('COPY --from a stage', () => {
     const error = await buildError(root, writeContext({}), dockerfile);
     expect(error.message).toMatch(/not found/);
     expect(error.message).not.toContain(secret);
+  });
+
+  it('expands a wildcard under a symlink to / inside the stage, never listing host directories', async () => {
+    const dockerfile = [
+      ...EVIL_STAGE, 'RUN mkdir /tmp/tsbuild-escape-stage && echo stage-file > /tmp/tsbuild-escape-stage/secret',
+      'FROM busybox', 'COPY --from=evil /hostroot/tmp/tsbuild-escape-*/secret /copied/',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({}), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(readdirSync(join(rootfs, 'copied'))).toEqual(['secret']);
+    expect(read(rootfs, 'copied/secret')).toBe('stage-file\n');
   });
 
   it('follows an absolute symlink inside the stage', async () => {
