@@ -8,8 +8,8 @@ import { execFile } from 'node:child_process';
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resolveInRoot } from '../executor/layer-apply-rootpath.js';
 import { TsbuildError } from '../errors.js';
+import { resolveInRoot } from './root-path.js';
 import type { Mount } from './spec.js';
 
 const run = promisify(execFile);
