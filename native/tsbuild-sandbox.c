@@ -6,14 +6,20 @@
 //   rootfs-dir DIR                   bind DIR as the root, or
 //   overlay OPTIONS                  mount an overlay with these options (lowerdir=...,upperdir=...)
 //   mount TYPE SOURCE TARGET RO DATA extra mount (RO is "0" or "1"; TYPE "bind" binds SOURCE)
-//   hostname NAME | netns | foreground | no-new-privs
+//   bind-in ROOT SOURCE TARGET RO    bind SOURCE resolved inside ROOT (symlinks with ROOT as /)
+//   hostname NAME | netns | no-new-privs | seccomp-unconfined (no filter: Docker's unconfined)
+//   no-mknod                         no cgroup enforces the device allow-list: drop CAP_MKNOD
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
 //   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
 // Setup errors go to fd 3 when it is open (the caller's status pipe) and to stderr; exit 125.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <linux/openat2.h>
 #include <net/if.h>
 #include <sched.h>
@@ -38,12 +44,13 @@
 
 struct mnt {
   const char *type, *source, *target, *data;
+  const char *source_root; /* set for bind-in: source is resolved inside it */
   int readonly;
 };
 
 struct spec {
   const char *root, *rootfs_dir, *overlay, *hostname, *cwd;
-  int netns, foreground, no_new_privs;
+  int netns, no_new_privs, no_mknod, seccomp_unconfined;
   uid_t uid;
   gid_t gid;
   gid_t groups[256];
@@ -133,10 +140,18 @@ static void parse_spec(void) {
       m->readonly = !strcmp(token(), "1");
       m->data = token();
     }
+    else if (!strcmp(key, "bind-in")) {
+      CHECK_ROOM(spec.nmounts, 256, "mounts");
+      struct mnt *m = &spec.mounts[spec.nmounts++];
+      m->type = "bind"; m->source_root = token(); m->source = token(); m->target = token();
+      m->readonly = !strcmp(token(), "1");
+      m->data = "";
+    }
     else if (!strcmp(key, "hostname")) spec.hostname = token();
     else if (!strcmp(key, "netns")) spec.netns = 1;
-    else if (!strcmp(key, "foreground")) spec.foreground = 1;
+    else if (!strcmp(key, "seccomp-unconfined")) spec.seccomp_unconfined = 1;
     else if (!strcmp(key, "no-new-privs")) spec.no_new_privs = 1;
+    else if (!strcmp(key, "no-mknod")) spec.no_mknod = 1;
     else if (!strcmp(key, "uid")) spec.uid = number();
     else if (!strcmp(key, "gid")) spec.gid = number();
     else if (!strcmp(key, "group")) { CHECK_ROOM(spec.ngroups, 256, "groups"); spec.groups[spec.ngroups++] = number(); }
@@ -197,20 +212,48 @@ static void mount_in_root(const char *src, const char *target, const char *type,
   close(fd);
 }
 
-static void remount_readonly(const char *target) {
+/* Bind mounts never honour device nodes (only /dev, our own tmpfs, has them); read-only on request. */
+static void restrict_bind(const char *target, int readonly) {
   int fd = open_in_root(target, O_PATH);
   if (fd < 0) fail("open %s", target);
-  if (mount(NULL, fd_path(fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0 &&
-      mount(NULL, fd_path(fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
-    fail("remount %s read-only", target);
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_NODEV | (readonly ? MS_RDONLY : 0);
+  if (mount(NULL, fd_path(fd), NULL, flags | (readonly ? MS_NOSUID : 0), NULL) < 0 &&
+      mount(NULL, fd_path(fd), NULL, flags, NULL) < 0)
+    fail("remount %s%s", target, readonly ? " read-only" : "");
   close(fd);
 }
 
-static void bind_in_root(const char *src, const char *target, int readonly) {
+static void remount_readonly(const char *target) { restrict_bind(target, 1); }
+
+/*
+ * The bind source as an O_PATH fd: a host path as given (chosen by the user: `-v`, our own files),
+ * or a path inside m->source_root resolved with RESOLVE_IN_ROOT, so a symlink in a stage, the
+ * context or a cache dir resolves inside it; mounting the fd leaves no window to swap the path.
+ */
+static int open_bind_source(const struct mnt *m) {
+  if (!m->source_root) return open(m->source, O_PATH | O_CLOEXEC);
+  int root = open(m->source_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) fail("open bind source root %s", m->source_root);
+  const char *path = m->source;
+  while (*path == '/') path++;
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  int fd = syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof how);
+  int saved = errno;
+  close(root);
+  errno = saved;
+  return fd;
+}
+
+static void bind_in_root(const struct mnt *m) {
+  int src = open_bind_source(m);
+  if (src < 0) fail("bind source %s", m->source);
   struct stat st;
-  if (stat(src, &st) < 0) fail("bind source %s", src);
-  mount_in_root(src, target, NULL, MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode));
-  if (readonly) remount_readonly(target);
+  if (fstat(src, &st) < 0) fail("bind source %s", m->source);
+  char src_path[64];
+  snprintf(src_path, sizeof src_path, "/proc/self/fd/%d", src);
+  mount_in_root(src_path, m->target, NULL, MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode));
+  close(src);
+  restrict_bind(m->target, m->readonly);
 }
 
 /* ---- the steps of the sandbox, in order ---- */
@@ -235,10 +278,12 @@ static void loopback_up(void) {
   close(s);
 }
 
+/* nodev: a device node from a layer or made by an earlier step never opens a host device. */
 static void mount_rootfs(void) {
   if (spec.overlay) {
-    if (mount("overlay", spec.root, "overlay", 0, spec.overlay) < 0) fail("mount overlay on %s", spec.root);
-  } else if (mount(spec.rootfs_dir, spec.root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+    if (mount("overlay", spec.root, "overlay", MS_NODEV, spec.overlay) < 0) fail("mount overlay on %s", spec.root);
+  } else if (mount(spec.rootfs_dir, spec.root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+             mount(NULL, spec.root, NULL, MS_BIND | MS_REMOUNT | MS_NODEV, NULL) < 0) {
     fail("bind rootfs %s", spec.rootfs_dir);
   }
   rootfd = open(spec.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -287,7 +332,7 @@ static void mount_extra(void) {
   for (size_t i = 0; i < spec.nmounts; i++) {
     struct mnt *m = &spec.mounts[i];
     if (!strcmp(m->type, "bind")) {
-      bind_in_root(m->source, m->target, m->readonly);
+      bind_in_root(m);
       continue;
     }
     unsigned long flags = MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0);
@@ -345,7 +390,9 @@ static const int default_caps[] = { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP
   CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
   CAP_KILL, CAP_AUDIT_WRITE };
 
+/* Without a devices cgroup (v2: it would need a BPF program) a made node must not be possible at all. */
 static int is_default_cap(int cap) {
+  if (cap == CAP_MKNOD && spec.no_mknod) return 0;
   for (size_t i = 0; i < sizeof default_caps / sizeof *default_caps; i++)
     if (default_caps[i] == cap) return 1;
   return 0;
@@ -364,6 +411,7 @@ static void set_capabilities(void) {
   memset(data, 0, sizeof data);
   for (size_t i = 0; i < sizeof default_caps / sizeof *default_caps; i++) {
     int cap = default_caps[i];
+    if (!is_default_cap(cap)) continue;
     data[cap / 32].effective |= 1u << (cap % 32);
     data[cap / 32].permitted |= 1u << (cap % 32);
   }
@@ -377,6 +425,301 @@ static void switch_user(void) {
   if (setresgid(spec.gid, spec.gid, spec.gid) < 0) fail("setgid %u", (unsigned)spec.gid);
   // Leaving uid 0 clears the permitted and effective sets, as Docker does for a non-root USER.
   if (setresuid(spec.uid, spec.uid, spec.uid) < 0) fail("setuid %u", (unsigned)spec.uid);
+}
+
+/* ---- seccomp: the effect of Docker's default profile (moby profiles/seccomp/default.json) ----
+ * Docker's profile allows a list of syscalls and, for a container without CAP_SYS_ADMIN and the
+ * other dropped capabilities (ours never has them), refuses the rest with EPERM. This filter
+ * refuses the same dangerous ones by name instead: the kernel keyring, new namespaces (unshare,
+ * setns, clone with CLONE_NEW*), mounts, modules, kexec, bpf, perf, userfaultfd, io_uring,
+ * handle-based opens, clock and host settings, swap, reboot, odd personalities. clone3 gets ENOSYS
+ * (its flags are behind a pointer) so libc falls back to clone. Other architectures get EPERM for
+ * every syscall, and so does the x32 ABI; on x86_64 the i386 ABI gets its own table. */
+
+static const unsigned denied_native[] = {
+#ifdef __NR_acct
+  __NR_acct,
+#endif
+#ifdef __NR_add_key
+  __NR_add_key,
+#endif
+#ifdef __NR_keyctl
+  __NR_keyctl,
+#endif
+#ifdef __NR_request_key
+  __NR_request_key,
+#endif
+#ifdef __NR_bpf
+  __NR_bpf,
+#endif
+#ifdef __NR_clock_settime
+  __NR_clock_settime,
+#endif
+#ifdef __NR_settimeofday
+  __NR_settimeofday,
+#endif
+#ifdef __NR_stime
+  __NR_stime,
+#endif
+#ifdef __NR_create_module
+  __NR_create_module,
+#endif
+#ifdef __NR_delete_module
+  __NR_delete_module,
+#endif
+#ifdef __NR_finit_module
+  __NR_finit_module,
+#endif
+#ifdef __NR_init_module
+  __NR_init_module,
+#endif
+#ifdef __NR_get_kernel_syms
+  __NR_get_kernel_syms,
+#endif
+#ifdef __NR_query_module
+  __NR_query_module,
+#endif
+#ifdef __NR_kexec_load
+  __NR_kexec_load,
+#endif
+#ifdef __NR_kexec_file_load
+  __NR_kexec_file_load,
+#endif
+#ifdef __NR_fanotify_init
+  __NR_fanotify_init,
+#endif
+#ifdef __NR_fsconfig
+  __NR_fsconfig,
+#endif
+#ifdef __NR_fsmount
+  __NR_fsmount,
+#endif
+#ifdef __NR_fsopen
+  __NR_fsopen,
+#endif
+#ifdef __NR_fspick
+  __NR_fspick,
+#endif
+#ifdef __NR_move_mount
+  __NR_move_mount,
+#endif
+#ifdef __NR_open_tree
+  __NR_open_tree,
+#endif
+#ifdef __NR_mount_setattr
+  __NR_mount_setattr,
+#endif
+#ifdef __NR_lookup_dcookie
+  __NR_lookup_dcookie,
+#endif
+#ifdef __NR_mount
+  __NR_mount,
+#endif
+#ifdef __NR_umount
+  __NR_umount,
+#endif
+#ifdef __NR_umount2
+  __NR_umount2,
+#endif
+#ifdef __NR_pivot_root
+  __NR_pivot_root,
+#endif
+#ifdef __NR_name_to_handle_at
+  __NR_name_to_handle_at,
+#endif
+#ifdef __NR_open_by_handle_at
+  __NR_open_by_handle_at,
+#endif
+#ifdef __NR_nfsservctl
+  __NR_nfsservctl,
+#endif
+#ifdef __NR_perf_event_open
+  __NR_perf_event_open,
+#endif
+#ifdef __NR_quotactl
+  __NR_quotactl,
+#endif
+#ifdef __NR_quotactl_fd
+  __NR_quotactl_fd,
+#endif
+#ifdef __NR_reboot
+  __NR_reboot,
+#endif
+#ifdef __NR_setdomainname
+  __NR_setdomainname,
+#endif
+#ifdef __NR_sethostname
+  __NR_sethostname,
+#endif
+#ifdef __NR_setns
+  __NR_setns,
+#endif
+#ifdef __NR_unshare
+  __NR_unshare,
+#endif
+#ifdef __NR_swapon
+  __NR_swapon,
+#endif
+#ifdef __NR_swapoff
+  __NR_swapoff,
+#endif
+#ifdef __NR_syslog
+  __NR_syslog,
+#endif
+#ifdef __NR_sysfs
+  __NR_sysfs,
+#endif
+#ifdef __NR__sysctl
+  __NR__sysctl,
+#endif
+#ifdef __NR_uselib
+  __NR_uselib,
+#endif
+#ifdef __NR_userfaultfd
+  __NR_userfaultfd,
+#endif
+#ifdef __NR_ustat
+  __NR_ustat,
+#endif
+#ifdef __NR_vm86
+  __NR_vm86,
+#endif
+#ifdef __NR_vm86old
+  __NR_vm86old,
+#endif
+#ifdef __NR_iopl
+  __NR_iopl,
+#endif
+#ifdef __NR_ioperm
+  __NR_ioperm,
+#endif
+#ifdef __NR_get_mempolicy
+  __NR_get_mempolicy,
+#endif
+#ifdef __NR_set_mempolicy
+  __NR_set_mempolicy,
+#endif
+#ifdef __NR_mbind
+  __NR_mbind,
+#endif
+#ifdef __NR_move_pages
+  __NR_move_pages,
+#endif
+#ifdef __NR_migrate_pages
+  __NR_migrate_pages,
+#endif
+#ifdef __NR_kcmp
+  __NR_kcmp,
+#endif
+#ifdef __NR_vhangup
+  __NR_vhangup,
+#endif
+#ifdef __NR_io_uring_setup
+  __NR_io_uring_setup,
+#endif
+#ifdef __NR_io_uring_enter
+  __NR_io_uring_enter,
+#endif
+#ifdef __NR_io_uring_register
+  __NR_io_uring_register,
+#endif
+};
+
+#ifdef __x86_64__
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#define X32_SYSCALL_BIT 0x40000000u
+static const unsigned denied_i386[] = {
+  51 /* acct */, 286 /* add_key */, 288 /* keyctl */, 287 /* request_key */, 357 /* bpf */,
+  264 /* clock_settime */, 404 /* clock_settime64 */, 79 /* settimeofday */, 25 /* stime */,
+  127 /* create_module */, 129 /* delete_module */, 350 /* finit_module */, 128 /* init_module */,
+  130 /* get_kernel_syms */, 167 /* query_module */, 283 /* kexec_load */, 338 /* fanotify_init */,
+  431 /* fsconfig */, 432 /* fsmount */, 430 /* fsopen */, 433 /* fspick */, 429 /* move_mount */,
+  428 /* open_tree */, 442 /* mount_setattr */, 253 /* lookup_dcookie */, 21 /* mount */, 22 /* umount */,
+  52 /* umount2 */, 217 /* pivot_root */, 341 /* name_to_handle_at */, 342 /* open_by_handle_at */,
+  169 /* nfsservctl */, 336 /* perf_event_open */, 131 /* quotactl */, 443 /* quotactl_fd */,
+  88 /* reboot */, 121 /* setdomainname */, 74 /* sethostname */, 346 /* setns */, 310 /* unshare */,
+  87 /* swapon */, 115 /* swapoff */, 103 /* syslog */, 135 /* sysfs */, 149 /* _sysctl */, 86 /* uselib */,
+  374 /* userfaultfd */, 62 /* ustat */, 166 /* vm86 */, 113 /* vm86old */, 110 /* iopl */, 101 /* ioperm */,
+  275 /* get_mempolicy */, 276 /* set_mempolicy */, 274 /* mbind */, 317 /* move_pages */,
+  294 /* migrate_pages */, 349 /* kcmp */, 111 /* vhangup */, 425 /* io_uring_setup */,
+  426 /* io_uring_enter */, 427 /* io_uring_register */,
+};
+#define I386_CLONE 120
+#define I386_CLONE3 435
+#define I386_PERSONALITY 136
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "tsbuild-sandbox: seccomp filter only written for x86_64 and aarch64"
+#endif
+
+#define CLONE_NAMESPACE_FLAGS 0x7E020000u /* CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
+#define SECCOMP_EPERM (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
+#define SECCOMP_ENOSYS (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+#define ARG0_LOW offsetof(struct seccomp_data, args[0]) /* little-endian: the low 32 bits */
+
+struct bpf_program { struct sock_filter code[512]; unsigned short len; };
+
+static void emit(struct bpf_program *p, unsigned short code, unsigned jt, unsigned jf, unsigned k) {
+  if (p->len >= sizeof p->code / sizeof *p->code) { errno = 0; fail("seccomp filter too long"); }
+  p->code[p->len++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+}
+
+/* The rules for one ABI; expects the syscall number in A, ends with ALLOW. */
+static void emit_abi_rules(struct bpf_program *p, const unsigned *denied, size_t n, unsigned clone_nr,
+                           unsigned clone3_nr, unsigned personality_nr) {
+  for (size_t i = 0; i < n; i++) {
+    emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, denied[i]);
+    emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_EPERM);
+  }
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, clone3_nr);
+  emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_ENOSYS);
+  /* clone: refused when any namespace flag is set. */
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, clone_nr);
+  emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG0_LOW);
+  emit(p, BPF_JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NAMESPACE_FLAGS);
+  emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_EPERM);
+  emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+  /* personality: only Docker's values (PER_LINUX, PER_LINUX32, UNAME26 variants, the 0xffffffff query). */
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 7, personality_nr);
+  emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG0_LOW);
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 5, 0, 0x0);
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 4, 0, 0x8);
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 0x20000);
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x20008);
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0xffffffff);
+  emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_EPERM);
+  /* Everything else. */
+  emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+}
+
+/* Needs CAP_SYS_ADMIN or no_new_privs: called while the init's full capabilities are still effective. */
+static void install_seccomp(void) {
+  static struct bpf_program p;
+  p.len = 0;
+  emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch));
+#ifdef __x86_64__
+  emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, NATIVE_ARCH);
+  emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, AUDIT_ARCH_I386); /* jt set below, to the i386 rules */
+  size_t i386_jump = p.len - 1;
+  emit(&p, BPF_RET | BPF_K, 0, 0, SECCOMP_EPERM);
+  emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
+  emit(&p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, X32_SYSCALL_BIT);
+  emit(&p, BPF_RET | BPF_K, 0, 0, SECCOMP_EPERM);
+  emit_abi_rules(&p, denied_native, sizeof denied_native / sizeof *denied_native, __NR_clone, __NR_clone3, __NR_personality);
+  size_t jt = p.len - (i386_jump + 1);
+  if (jt > 255) { errno = 0; fail("seccomp filter layout: jump too long"); }
+  p.code[i386_jump].jt = jt;
+  emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
+  emit_abi_rules(&p, denied_i386, sizeof denied_i386 / sizeof *denied_i386, I386_CLONE, I386_CLONE3, I386_PERSONALITY);
+#else
+  emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, NATIVE_ARCH);
+  emit(&p, BPF_RET | BPF_K, 0, 0, SECCOMP_EPERM);
+  emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
+  emit_abi_rules(&p, denied_native, sizeof denied_native / sizeof *denied_native, __NR_clone, __NR_clone3, __NR_personality);
+#endif
+  struct sock_fprog prog = { .len = p.len, .filter = p.code };
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) fail("install seccomp filter");
 }
 
 /* ---- the command and the init that waits for it ---- */
@@ -460,8 +803,11 @@ static void wait_and_exit(pid_t pid) {
   }
 }
 
+/* Always a new session without a controlling terminal: even with the caller's terminal on its
+ * stdio, the command cannot TIOCSTI into it (or open /dev/tty); tsbuild forwards Ctrl-C's SIGINT. */
 static void run_command(void) {
-  if (!spec.foreground && setsid() < 0) fail("setsid");
+  if (setsid() < 0) fail("setsid");
+  if (!spec.seccomp_unconfined) install_seccomp();
   set_capabilities();
   switch_user();
   if (chdir(spec.cwd) < 0) fail("chdir %s", spec.cwd);
@@ -488,8 +834,19 @@ static void init_main(void) {
   wait_and_exit(child);
 }
 
+/* Nothing tsbuild's process left open (beyond stdio) may reach the command: every fd above 2 is
+ * closed at exec. The status pipe (fd 3) stays usable for setup errors until then. */
+static void cloexec_inherited_fds(void) {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) == 0) return;
+#endif
+  long max = sysconf(_SC_OPEN_MAX);
+  for (long fd = 3; fd < (max > 0 ? max : 65536); fd++) fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
 int main(int argc, char **argv) {
-  if (fcntl(3, F_SETFD, FD_CLOEXEC) == 0) status_fd = 3;
+  cloexec_inherited_fds();
+  if (fcntl(3, F_GETFD) >= 0) status_fd = 3;
   if (argc != 2) { errno = 0; fail("usage: tsbuild-sandbox SPECFILE"); }
   pid_t parent = getppid();
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");

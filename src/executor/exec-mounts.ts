@@ -12,6 +12,7 @@ import { TsbuildError } from '../errors.js';
 import { acquireFileLock, type FileLock } from '../oci/locks.js';
 import type { ExecOp, PlannedMount, Step } from '../planner/types.js';
 import type { Mount } from '../runtime-shim/spec.js';
+import { resolveInRoot } from './layer-apply-rootpath.js';
 import { ensureSnapshots, resultOf } from './layer-step.js';
 import { hashSelected, type BuildSession } from './session.js';
 
@@ -79,37 +80,52 @@ async function bindMount(
 ): Promise<Mount> {
   // Writes to a bind mount are discarded after the step, as in BuildKit: rw mounts get a copy.
   const copy = path.join(scratch, `bind-${createHash('sha256').update(mount.target).digest('hex').slice(0, 12)}`);
+  const readonly = !mount.readwrite;
   if (mount.from.kind === 'context') {
-    const source = await contextBindSource(session, mount.source, copy, mount.readwrite);
-    return { type: 'bind', source, target: mount.target, readonly: !mount.readwrite };
+    return { type: 'bind', ...(await contextBindSource(session, mount.source, copy, mount.readwrite)), target: mount.target, readonly };
   }
   const layers = resultOf(session, mount.from.step).layers;
   const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, layers), { writable: false });
   undo.push(() => view.cleanup());
-  let source = insideRoot(view.rootfs, mount.source);
-  if (!existsSync(source)) throw new TsbuildError('NOT_FOUND', `RUN --mount source "${mount.source}" not found in the mounted stage`);
+  // Symlinks in the stage resolve inside it (BuildKit's fs.RootPath); the sandbox resolves it again race-free.
+  const source = existingInRoot(view.rootfs, mount.source, 'in the mounted stage');
   if (mount.readwrite) {
     cpSync(source, copy, { recursive: true, verbatimSymlinks: true });
-    source = copy;
+    return { type: 'bind', ...inScratch(copy), target: mount.target, readonly };
   }
-  return { type: 'bind', source, target: mount.target, readonly: !mount.readwrite };
+  return { type: 'bind', sourceRoot: view.rootfs, source: mount.source, target: mount.target, readonly };
+}
+
+/** The host path of `relative` inside `root` (symlinks followed inside it); NOT_FOUND when missing. */
+function existingInRoot(root: string, relative: string, where: string): string {
+  const resolved = resolveInRoot(root, relative, true);
+  if (!existsSync(resolved)) throw new TsbuildError('NOT_FOUND', `RUN --mount source "${relative}" not found ${where}`);
+  return resolved;
+}
+
+/** A bind source tsbuild made in its scratch dir, named by its parent so it cannot lead elsewhere. */
+function inScratch(file: string): Pick<Mount, 'source' | 'sourceRoot'> {
+  return { sourceRoot: path.dirname(file), source: path.basename(file) };
 }
 
 /**
  * The context directory or file to bind, as BuildKit sends the context: without the
  * .dockerignore'd entries. It is bound in place when nothing below it is ignored and no copy is
  * asked for; otherwise the selected entries are copied to `target` (in the step's scratch dir).
+ * Either way the source is named inside its root, so a context symlink never leads to a host path.
  */
-async function contextBindSource(session: BuildSession, source: string, target: string, forceCopy: boolean): Promise<string> {
+async function contextBindSource(
+  session: BuildSession, source: string, target: string, forceCopy: boolean,
+): Promise<Pick<Mount, 'source' | 'sourceRoot'>> {
   const selection = selectSources(await session.contextEntries(), [source]);
   const base = selection.roots[0]?.entry.path ?? '';
-  const onDisk = path.join(session.contextDir, base);
+  const onDisk = resolveInRoot(session.contextDir, base, true);
   const below = selection.entries.filter((e) => e.path !== base);
   const isDir = statSync(onDisk).isDirectory();
-  if (!forceCopy && (!isDir || countTree(onDisk) === below.length)) return onDisk;
+  if (!forceCopy && (!isDir || countTree(onDisk) === below.length)) return { sourceRoot: session.contextDir, source: base || '.' };
   if (!isDir) {
     cpSync(onDisk, target, { preserveTimestamps: true });
-    return target;
+    return inScratch(target);
   }
   mkdirSync(target, { recursive: true });
   for (const entry of below) {
@@ -123,7 +139,7 @@ async function contextBindSource(session: BuildSession, source: string, target: 
     if (entry.type === 'symlink') symlinkSync(entry.linkTarget!, to);
     else if (entry.type === 'file') cpSync(from, to, { preserveTimestamps: true });
   }
-  return target;
+  return inScratch(target);
 }
 
 /** Entries below `dir` on disk (symlinks not followed). */
@@ -158,7 +174,9 @@ async function cacheMount(
     const lock: FileLock = await acquireFileLock(`${dir}.lock`);
     undo.push(() => void lock.release());
   }
-  return { type: 'bind', source: dir, target: mount.target, readonly: mount.readonly };
+  // `source` is a subdirectory of the cache, resolved inside it: an earlier step may have left symlinks there.
+  existingInRoot(dir, mount.source, `in cache mount ${mount.id}`);
+  return { type: 'bind', sourceRoot: dir, source: mount.source, target: mount.target, readonly: mount.readonly };
 }
 
 function secretMount(
@@ -200,12 +218,4 @@ function heredocMounts(op: ExecOp, scratch: string): Mount[] {
     writeFileSync(path.join(hostDir, path.posix.basename(file.path)), file.content, { mode: file.mode });
   }
   return [...byDir].map(([target, source]) => ({ type: 'bind', source, target, readonly: true }));
-}
-
-function insideRoot(root: string, relative: string): string {
-  const resolved = path.resolve(root, `./${path.posix.normalize(`/${relative}`)}`);
-  if (resolved !== root && !resolved.startsWith(`${root}${path.sep}`)) {
-    throw new TsbuildError('USAGE', `mount source ${relative} is outside its root`);
-  }
-  return resolved;
 }

@@ -11,6 +11,7 @@ import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { checkoutGit } from './git-source.js';
+import { resolveInRoot, resolveParentInRoot } from './layer-apply-rootpath.js';
 import { hashSelected, type BuildSession } from './session.js';
 import { downloadUrl } from './url-source.js';
 
@@ -88,11 +89,19 @@ export function copySourcesFor(
 function selectInRootfs(root: string, pattern: string): string[] {
   const relative = path.posix.normalize(`/${pattern}`).slice(1) || '.';
   if (!/[*?[\]]/.test(relative)) {
-    // lstat, not stat: a dangling symlink is still a source (BuildKit follows it only inside the copy)
-    if (!existsOrLink(path.join(root, relative))) throw new TsbuildError('NOT_FOUND', `failed to compute cache key: "/${relative}": not found`);
+    // Parents resolve inside the stage (an absolute symlink there never reaches the host); the last
+    // name is lstat'ed: a dangling symlink is still a source (BuildKit follows it only inside the copy).
+    if (!existsOrLink(resolveParentInRoot(root, relative))) throw new TsbuildError('NOT_FOUND', `failed to compute cache key: "/${relative}": not found`);
     return [relative];
   }
-  return fg.sync(relative, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false }).sort();
+  // The directories before the first wildcard resolve inside the stage, so a symlink there never
+  // makes the glob list a host directory; below it, fast-glob does not descend into symlinks.
+  const parts = relative.split('/');
+  const firstGlob = parts.findIndex((part) => /[*?[\]]/.test(part));
+  const prefix = parts.slice(0, firstGlob).join('/');
+  const base = prefix === '' ? root : resolveInRoot(root, prefix, true);
+  const matches = fg.sync(parts.slice(firstGlob).join('/'), { cwd: base, dot: true, onlyFiles: false, followSymbolicLinks: false });
+  return matches.map((match) => (prefix === '' ? match : `${prefix}/${match}`)).sort();
 }
 
 function existsOrLink(file: string): boolean {

@@ -43,6 +43,7 @@ export function containerSpec(input: ContainerSpecInput): SandboxSpec {
     hostname: input.hostname,
     limits: request.limits,
     stdio: request.stdio,
+    seccomp: request.seccomp,
     etcFiles: containerEtcFiles({
       hostname: input.hostname,
       network: request.network,

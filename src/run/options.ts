@@ -41,6 +41,8 @@ export interface RunContainerOptions {
   interactive?: boolean;
   /** `-t`: a pseudo-terminal; fails with a SANDBOX error where the backend has none. */
   tty?: boolean;
+  /** `--security-opt` values: `seccomp=unconfined` turns the default syscall filter off. */
+  securityOpt?: string[];
   /** Sandbox backend; default `auto`. */
   runtime?: BackendChoice;
   /** Remove the container's directory and anonymous volumes when it exits. */

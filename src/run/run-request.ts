@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
-import type { SandboxLimits, StdioMode } from '../runtime-shim/spec.js';
+import type { SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/spec.js';
 import type { CommandOverrides } from './command-line.js';
 import { parseEnvFile, parseEnvFlag, type EnvLookup } from './env.js';
 import { isValidHostname } from './etc-files.js';
 import type { PullPolicy } from './image-source.js';
 import { parseTmpfsFlag, parseVolumeFlag, type TmpfsSpec, type VolumeSpec } from './mount-specs.js';
 import type { RunContainerOptions } from './options.js';
+import { parseSecurityOpts } from './security-opts.js';
 import { parseCpus, parseMemorySize, parsePidsLimit } from './sizes.js';
 
 export interface RunRequest {
@@ -27,6 +28,7 @@ export interface RunRequest {
   platform: Platform | undefined;
   pull: PullPolicy;
   stdio: StdioMode;
+  seccomp: SeccompMode;
   rm: boolean;
   name: string | undefined;
 }
@@ -55,6 +57,7 @@ export function parseRunRequest(options: RunContainerOptions): RunRequest {
     platform: options.platform !== undefined ? parsePlatform(options.platform) : undefined,
     pull: checkPull(options.pull ?? 'missing'),
     stdio: options.tty ? 'tty' : options.interactive ? 'inherit' : 'pipe',
+    seccomp: parseSecurityOpts(options.securityOpt ?? []).seccomp,
     rm: options.rm ?? false,
     name: options.name,
   };

@@ -10,6 +10,8 @@ export interface HelperInputs {
   etcMounts: Mount[];
   /** cgroup.procs files the sandbox's init joins. */
   cgroupProcs: string[];
+  /** No cgroup enforces the device allow-list (cgroup v2, or none): the command gets no CAP_MKNOD. */
+  dropMknod?: boolean;
 }
 
 /** The token file's bytes: every token NUL-terminated, keys followed by their fixed arguments. */
@@ -18,8 +20,9 @@ export function encodeHelperSpec(spec: SandboxSpec, inputs: HelperInputs): Buffe
   for (const m of [...(spec.mounts ?? []), ...inputs.etcMounts]) tokens.push(...mountTokens(m));
   if (spec.hostname !== undefined) tokens.push('hostname', spec.hostname);
   if (spec.network === 'none') tokens.push('netns');
-  if (spec.stdio === 'inherit') tokens.push('foreground');
+  if (spec.seccomp === 'unconfined') tokens.push('seccomp-unconfined');
   if (spec.noNewPrivileges !== false) tokens.push('no-new-privs');
+  if (inputs.dropMknod) tokens.push('no-mknod');
   tokens.push('uid', uint(spec.user.uid), 'gid', uint(spec.user.gid));
   for (const g of spec.user.additionalGids ?? []) tokens.push('group', uint(g));
   tokens.push('cwd', spec.cwd);
@@ -41,6 +44,9 @@ function rootfsTokens(spec: SandboxSpec, linkDir: string): string[] {
 function mountTokens(m: Mount): string[] {
   if (!m.target.startsWith('/')) throw new TsbuildError('SANDBOX', `mount target must be absolute: ${m.target}`);
   if (m.type === 'bind' && !m.source) throw new TsbuildError('SANDBOX', `bind mount of ${m.target} has no source`);
+  if (m.type === 'bind' && m.sourceRoot !== undefined) {
+    return ['bind-in', m.sourceRoot, m.source as string, m.target, m.readonly ? '1' : '0'];
+  }
   const source = m.type === 'bind' ? (m.source as string) : m.type;
   return ['mount', m.type, source, m.target, m.readonly ? '1' : '0', (m.options ?? []).join(',')];
 }

@@ -34,7 +34,8 @@ export class BuiltinBackend implements SandboxBackend {
     try {
       const specFile = join(dir.path, 'spec');
       const cgroupProcs = cgroup?.procsFiles ?? [];
-      const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs };
+      const dropMknod = !cgroup?.restrictsDevices;
+      const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs, dropMknod };
       writeFileSync(specFile, encodeHelperSpec(spec, inputs));
       const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options, true);
       onAbort = () => {

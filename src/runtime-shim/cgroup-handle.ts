@@ -10,6 +10,11 @@ export interface RunCgroup {
   readonly procsFiles: string[];
   /** Directories of this cgroup, leaf first per hierarchy. */
   readonly dirs: string[];
+  /**
+   * Whether the cgroup enforces Docker's device allow-list (v1 `devices` controller). cgroup v2
+   * needs a BPF program for that, which tsbuild does not attach: the sandbox then drops CAP_MKNOD.
+   */
+  readonly restrictsDevices: boolean;
   /** SIGKILLs every process in the cgroup (freezing first where the kernel allows). */
   kill(): void;
   /** Pids currently in the cgroup. */

@@ -14,7 +14,7 @@ export interface CgroupLayout {
   own?: Partial<Record<string, string>>;
 }
 
-export const V1_CONTROLLERS = ['memory', 'cpu', 'pids', 'freezer'] as const;
+export const V1_CONTROLLERS = ['memory', 'cpu', 'pids', 'freezer', 'devices'] as const;
 
 /** Detects the layout; a hybrid host (v1 controllers + an empty unified mount) counts as v1. */
 export function detectCgroupLayout(root = '/sys/fs/cgroup', selfCgroupFile = '/proc/self/cgroup'): CgroupLayout | undefined {

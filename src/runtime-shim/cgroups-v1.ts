@@ -1,6 +1,7 @@
-// cgroup v1: one directory per controller hierarchy (memory, cpu, pids, freezer), <ctrl>/<own cgroup>/tsbuild/<name>.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// cgroup v1: one directory per controller hierarchy (memory, cpu, pids, freezer, devices), <ctrl>/<own cgroup>/tsbuild/<name>.
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALLOWED_DEVICES, v1DeviceRule } from './devices.js';
 import type { SandboxLimits } from './spec.js';
 import { V1_CONTROLLERS, v1Parent, type CgroupLayout } from './cgroup-layout.js';
 import { cpuQuotaUs, killPids, readPids, removeCgroupDirs, type RunCgroup } from './cgroup-handle.js';
@@ -16,11 +17,14 @@ export function createV1Cgroup(layout: CgroupLayout, name: string, limits: Sandb
     dirs.set(ctrl, dir);
   }
   writeV1Limits(dirs, limits);
+  const devices = dirs.get('devices');
+  if (devices) restrictDevices(devices);
   const procsFiles = [...dirs.values()].map((d) => join(d, 'cgroup.procs'));
   const tracking = dirs.get('pids') ?? dirs.get('memory') ?? dirs.get('freezer');
   const cgroup: RunCgroup = {
     procsFiles,
     dirs: [...dirs.values()],
+    restrictsDevices: devices !== undefined,
     pids: () => (tracking ? readPids(join(tracking, 'cgroup.procs')) : []),
     kill: () => killFrozen(dirs.get('freezer'), cgroup.pids),
     remove: () => removeCgroupDirs(cgroup),
@@ -47,6 +51,12 @@ function writeV1Limits(dirs: Map<Controller, string>, limits: SandboxLimits): vo
     writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(cpuQuotaUs(limits.cpus)));
   }
   if (limits.pidsLimit !== undefined) writeFileSync(join(need('pids'), 'pids.max'), String(limits.pidsLimit));
+}
+
+/** Deny every device, then allow Docker's list; one rule per write, as the kernel wants. */
+function restrictDevices(dir: string): void {
+  writeFileSync(join(dir, 'devices.deny'), 'a');
+  for (const rule of ALLOWED_DEVICES) appendFileSync(join(dir, 'devices.allow'), v1DeviceRule(rule));
 }
 
 /** Freezing first stops a fork loop from outrunning the kills. */

@@ -18,6 +18,7 @@ export function createV2Cgroup(root: string, name: string, limits: SandboxLimits
   const cgroup: RunCgroup = {
     procsFiles: [procs],
     dirs: [dir],
+    restrictsDevices: false,
     pids: () => readPids(procs),
     kill: () => killV2(dir, cgroup.pids),
     remove: () => removeCgroupDirs(cgroup),

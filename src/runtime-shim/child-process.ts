@@ -19,14 +19,19 @@ export function startProcess(
   options: RunOptions,
   statusPipe = false,
 ): StartedProcess {
-  const inherit = mode === 'inherit';
-  const stdio: ('pipe' | 'inherit' | 'ignore')[] = inherit ? ['inherit', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'];
+  // `inherit` relays tsbuild's stdio through pipes: the sandbox never holds the caller's terminal.
+  const stdio: 'pipe'[] = ['pipe', 'pipe', 'pipe'];
   if (statusPipe) stdio.push('pipe');
-  const child = spawn(command, args, { stdio });
+  // detached: a session of its own, without tsbuild's controlling terminal, so nothing in the
+  // sandbox can open /dev/tty to type into it; tsbuild forwards the terminal's signals (onSpawn).
+  const child = spawn(command, args, { stdio, detached: true });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
-  if (!inherit) feedStdin(child, options.stdin);
-  if (options.onStdout) child.stdout?.on('data', options.onStdout);
-  if (options.onStderr) child.stderr?.on('data', options.onStderr);
+  if (mode === 'inherit') relayStdio(child, options);
+  else {
+    feedStdin(child, options.stdin);
+    if (options.onStdout) child.stdout?.on('data', options.onStdout);
+    if (options.onStderr) child.stderr?.on('data', options.onStderr);
+  }
   const status = statusPipe ? collect(child.stdio[3] as Readable) : Promise.resolve('');
   const done = new Promise<{ exitCode: number; statusText: string }>((resolve, reject) => {
     child.on('error', reject);
@@ -36,6 +41,19 @@ export function startProcess(
     });
   });
   return { child, done };
+}
+
+function relayStdio(child: ChildProcess, options: RunOptions): void {
+  child.stdout?.on('data', options.onStdout ?? ((chunk: Buffer) => process.stdout.write(chunk)));
+  child.stderr?.on('data', options.onStderr ?? ((chunk: Buffer) => process.stderr.write(chunk)));
+  const stdin = child.stdin;
+  if (!stdin) return;
+  stdin.on('error', () => undefined); // the command may exit without reading its input
+  process.stdin.pipe(stdin);
+  child.on('close', () => {
+    process.stdin.unpipe(stdin);
+    process.stdin.pause(); // let tsbuild exit although the terminal is still open
+  });
 }
 
 function feedStdin(child: ChildProcess, input: RunOptions['stdin']): void {

@@ -2,7 +2,7 @@
 export type { BackendName, RunOptions, RunResult, SandboxBackend } from './backend.js';
 export type {
   DirectoryRootfs, EtcFiles, IdMapping, Mount, MountType, OverlayRootfs, Rootfs, SandboxLimits, SandboxSpec,
-  SandboxUser, StdioMode,
+  SandboxUser, SeccompMode, StdioMode,
 } from './spec.js';
 export { DEFAULT_CAPABILITIES, DEFAULT_PATH } from './spec.js';
 export { BuiltinBackend } from './builtin.js';

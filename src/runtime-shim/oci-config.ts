@@ -1,6 +1,8 @@
 // Writes a SandboxSpec as an OCI runtime-spec config.json (runtime-spec v1.0.2) for runc/crun.
 import type { Mount, SandboxLimits, SandboxSpec } from './spec.js';
 import { DEFAULT_CAPABILITIES } from './spec.js';
+import { ociDeviceRules } from './devices.js';
+import { ociSeccomp } from './seccomp.js';
 
 /** The subset of the OCI runtime config that tsbuild writes. */
 export interface OciRuntimeConfig {
@@ -39,6 +41,7 @@ export function ociConfig(spec: SandboxSpec, rootPath: string, etcMounts: Mount[
       ...idMappings(spec),
       resources: resources(spec.limits ?? {}),
       cgroupsPath,
+      ...(spec.seccomp === 'unconfined' ? {} : { seccomp: ociSeccomp() }),
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
     },
@@ -60,7 +63,8 @@ function systemMounts(): OciRuntimeConfig['mounts'] {
 function ociMount(m: Mount): OciRuntimeConfig['mounts'][number] {
   const rw = m.readonly ? 'ro' : 'rw';
   if (m.type === 'bind') {
-    return { destination: m.target, type: 'bind', source: m.source ?? '', options: ['rbind', rw, ...(m.options ?? [])] };
+    // nodev as in the builtin helper: only /dev has device nodes that open.
+    return { destination: m.target, type: 'bind', source: m.source ?? '', options: ['rbind', rw, 'nodev', ...(m.options ?? [])] };
   }
   return { destination: m.target, type: m.type, source: m.type, options: ['nosuid', 'nodev', rw, ...(m.options ?? [])] };
 }
@@ -78,7 +82,8 @@ function idMappings(spec: SandboxSpec): Record<string, unknown> {
 }
 
 function resources(limits: SandboxLimits): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // runc enforces the list with the v1 devices controller or a v2 BPF program.
+  const out: Record<string, unknown> = { devices: ociDeviceRules() };
   if (limits.memoryBytes !== undefined) out['memory'] = { limit: limits.memoryBytes, swap: limits.memoryBytes };
   if (limits.cpus !== undefined) out['cpu'] = { quota: Math.max(1000, Math.round(limits.cpus * 100_000)), period: 100_000 };
   if (limits.pidsLimit !== undefined) out['pids'] = { limit: limits.pidsLimit };

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { TsbuildError } from '../errors.js';
 import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
+import { stageMountSources } from './mount-sources.js';
 import { ociConfig } from './oci-config.js';
 import { overlayMountData } from './overlay-options.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
@@ -39,9 +40,19 @@ export class OciRuntimeBackend implements SandboxBackend {
   private async runBundle(dir: RunDir, spec: SandboxSpec, rootPath: string, options: RunOptions): Promise<RunResult> {
     // Also the cgroup name, directly under each hierarchy's root: `runc delete` leaves nothing behind.
     const id = `tsbuild-${process.pid}-${randomBytes(4).toString('hex')}`;
+    mkdirSync(join(dir.path, 'state'));
+    const sources = await stageMountSources(spec.mounts ?? [], dir.path);
+    try {
+      const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`);
+      writeFileSync(join(dir.path, 'config.json'), JSON.stringify(config));
+      return await this.runContainer(dir, spec, id, options);
+    } finally {
+      await sources.release();
+    }
+  }
+
+  private async runContainer(dir: RunDir, spec: SandboxSpec, id: string, options: RunOptions): Promise<RunResult> {
     const stateDir = join(dir.path, 'state');
-    mkdirSync(stateDir);
-    writeFileSync(join(dir.path, 'config.json'), JSON.stringify(ociConfig(spec, rootPath, dir.etcMounts, `/${id}`)));
     const log = join(dir.path, 'runtime.log');
     const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
     if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
@@ -84,7 +95,7 @@ async function mountRootfs(spec: SandboxSpec, dir: RunDir): Promise<string> {
   if (rootfs.kind === 'directory') return rootfs.path;
   const data = overlayMountData(rootfs, join(dir.path, 'l'));
   try {
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', data, dir.rootMountpoint]);
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', `nodev,${data}`, dir.rootMountpoint]);
   } catch (err) {
     throw new TsbuildError('SANDBOX', `cannot mount the overlay rootfs: ${(err as Error).message}`, { cause: err });
   }

@@ -22,8 +22,14 @@ export type MountType = 'bind' | 'tmpfs' | 'proc' | 'sysfs' | 'mqueue';
 
 export interface Mount {
   type: MountType;
-  /** Host path for `bind`; ignored (use the type name) otherwise. */
+  /** Host path for `bind`; ignored (use the type name) otherwise. With `sourceRoot`, a path inside it. */
   source?: string;
+  /**
+   * For a bind whose source lives in another root (a stage's rootfs, the build context, a cache
+   * dir): `source` is resolved inside this directory, symlinks evaluated with it as `/`, so a
+   * symlink there can never lead to a host path.
+   */
+  sourceRoot?: string;
   /** Absolute path inside the sandbox. */
   target: string;
   readonly?: boolean;
@@ -60,10 +66,13 @@ export interface EtcFiles {
 
 /**
  * `pipe`: stdin from RunOptions.stdin (or empty), stdout/stderr to the callbacks.
- * `inherit`: the sandbox shares tsbuild's stdio and stays in its foreground process group.
+ * `inherit`: tsbuild's stdin, stdout and stderr relayed through pipes, as `docker run -i` does;
+ *   the command never gets the caller's terminal (it could type into it with TIOCSTI).
  * `tty`: a pseudo-terminal inside the sandbox (not implemented yet: rejected with SANDBOX).
  */
 export type StdioMode = 'pipe' | 'inherit' | 'tty';
+
+export type SeccompMode = 'default' | 'unconfined';
 
 export interface SandboxSpec {
   args: string[];
@@ -84,6 +93,11 @@ export interface SandboxSpec {
    * as sudo work in a build.
    */
   noNewPrivileges?: boolean;
+  /**
+   * The syscall filter: `default` (also when unset) has the effect of Docker's default seccomp
+   * profile; `unconfined` applies none (Docker's `--security-opt seccomp=unconfined`).
+   */
+  seccomp?: SeccompMode;
   /** User-namespace mappings; only the runc backend honours them today. */
   uidMappings?: IdMapping[];
   gidMappings?: IdMapping[];

@@ -57,6 +57,30 @@ describe('detectCgroupLayout', () => {
   });
 });
 
+describe('device allow-list', () => {
+  it('v1: denies all devices, then allows Docker\'s list, one rule per write', () => {
+    const root = fakeV1(['memory', 'devices']);
+    const cg = createRunCgroup({ version: 1, root }, 'run-8-ab', {});
+    expect(cg.restrictsDevices).toBe(true);
+    expect(read(root, 'devices/tsbuild/run-8-ab/devices.deny')).toBe('a');
+    const allowed = read(root, 'devices/tsbuild/run-8-ab/devices.allow');
+    expect(allowed).toContain('c *:* m');
+    expect(allowed).toContain('b *:* m');
+    expect(allowed).toContain('c 1:3 rwm');
+    expect(allowed).toContain('c 136:* rwm');
+    expect(allowed).not.toMatch(/b [^ ]+ rw/);
+  });
+  it('v1 without the devices controller says it does not restrict devices', () => {
+    expect(createRunCgroup({ version: 1, root: fakeV1(['memory']) }, 'run-9-ab', {}).restrictsDevices).toBe(false);
+  });
+  it('v2: no BPF device program, so the cgroup does not restrict devices (the sandbox drops CAP_MKNOD)', () => {
+    const root = fakeV2('cpu memory pids');
+    const cg = createRunCgroup({ version: 2, root }, 'run-10-ab', {});
+    expect(cg.restrictsDevices).toBe(false);
+    expect(existsSync(join(root, 'tsbuild/run-10-ab/devices.deny'))).toBe(false);
+  });
+});
+
 describe('v1 cgroups', () => {
   it('creates tsbuild/<name> in each hierarchy and writes the limits', () => {
     const root = fakeV1(['memory', 'cpu', 'pids', 'freezer']);

@@ -1,8 +1,11 @@
 // Behaviour of every sandbox backend over a busybox rootfs: isolation, identity, limits, overlay, cleanup.
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { helperPath, selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { encodeHelperSpec } from '../../src/runtime-shim/builtin-spec.js';
+import { hostBlockDevice } from '../helpers/host-device.js';
 import { makeFixture, makeSandboxRootfs, processesWith, runCaptured, runCgroupsOf, sh, type Fixture } from './fixture.js';
 
 const DOCKER_DEFAULT_CAPS = '00000000a80425fb';
@@ -129,6 +132,38 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
     expect(existsSync(join(spec.upperdir, 'mnt'))).toBe(false);
   });
 
+  it('resolves a bind source inside its sourceRoot: a symlink to / there shows that root, not the host', async () => {
+    const stage = join(fx.base, `stage-${name}`);
+    mkdirSync(join(stage, 'dir'), { recursive: true });
+    writeFileSync(join(stage, 'stage-marker'), 'stage');
+    symlinkSync('/', join(stage, 'hostroot'));
+    symlinkSync('/../../dir', join(stage, 'up'));
+    writeFileSync(join(fx.base, `bind-secret-${name}`), 'host-secret');
+    const spec = fx.spec(sh(`ls /h; cat /h/../bind-secret-${name} /h${fx.base}/bind-secret-${name} 2>/dev/null; ls /u`), {
+      mounts: [
+        { type: 'bind', sourceRoot: stage, source: 'hostroot', target: '/h', readonly: false },
+        { type: 'bind', sourceRoot: stage, source: 'up', target: '/u', readonly: true },
+      ],
+    });
+    const r = await runCaptured(backend, spec);
+    expect(r.stdout).not.toContain('host-secret');
+    expect(r.stdout.split('\n')).toEqual(['dir', 'hostroot', 'stage-marker', 'up', '']);
+  });
+
+  it('opens no device but Docker\'s allow-list: a node made for a host disk fails, /dev/null works', async () => {
+    const disk = hostBlockDevice('disk-secret');
+    try {
+      const script = `mknod /dev/d b ${disk.major} ${disk.minor}; head -c 11 /dev/d || echo denied; ` +
+        `mknod /tmp/d b ${disk.major} ${disk.minor}; head -c 11 /tmp/d || echo denied; echo ok > /dev/null && head -c 3 /dev/zero | wc -c`;
+      const r = await runCaptured(backend, fx.spec(sh(script)));
+      expect(r.stdout).not.toContain('disk-secret');
+      expect(r.stdout).toBe('denied\ndenied\n3\n');
+      expect(r.stderr).toMatch(/Operation not permitted|Permission denied/);
+    } finally {
+      disk.detach();
+    }
+  });
+
   it('puts the command in a cgroup with the CFS quota of its CPU limit', async () => {
     const controller = new AbortController();
     let output = '';
@@ -197,6 +232,22 @@ describe('builtin init (PID 1)', () => {
     const script = 'trap "echo got-term; exit 42" TERM; kill -TERM 1; sleep 5 & wait';
     const r = await runCaptured(backend, fx.spec(sh(script)));
     expect(r).toMatchObject({ exitCode: 42, stdout: 'got-term\n' });
+  });
+});
+
+describe('builtin helper without a devices cgroup (cgroup v2, where no BPF device program is attached)', () => {
+  it('drops CAP_MKNOD, so no device node can be made at all', async () => {
+    const dir = join(fx.base, 'no-mknod');
+    const rootfs = await makeSandboxRootfs(join(dir, 'rootfs'));
+    mkdirSync(join(dir, 'mnt'));
+    const spec = fx.spec(sh('grep CapBnd /proc/self/status; mknod /tmp/n c 1 3 && echo made || echo refused'), {
+      rootfs: { kind: 'directory', path: rootfs },
+    });
+    const encoded = encodeHelperSpec(spec, { rootMountpoint: join(dir, 'mnt'), lowerLinkDir: join(dir, 'l'), etcMounts: [], cgroupProcs: [], dropMknod: true });
+    writeFileSync(join(dir, 'spec'), encoded);
+    const r = spawnSync(helperPath(), [join(dir, 'spec')], { encoding: 'utf8' });
+    // Docker's set without CAP_MKNOD (bit 27).
+    expect(r.stdout).toBe(`CapBnd:\t${(BigInt(`0x${DOCKER_DEFAULT_CAPS}`) & ~(1n << 27n)).toString(16).padStart(16, '0')}\nrefused\n`);
   });
 });
 

@@ -59,6 +59,16 @@ describe('encodeHelperSpec', () => {
   });
 });
 
+describe('encodeHelperSpec mounts and devices', () => {
+  it('names a bind source inside its root with bind-in, and asks to drop CAP_MKNOD without a devices cgroup', () => {
+    const spec = { ...base, mounts: [{ type: 'bind' as const, sourceRoot: '/stage', source: 'hostroot', target: '/h', readonly: true }] };
+    const encoded = encodeHelperSpec(spec, { rootMountpoint: '/r', lowerLinkDir: join(linkBase, `l${runs++}`), etcMounts: [], cgroupProcs: [], dropMknod: true })
+      .toString('utf8').split('\0');
+    expect(encoded.slice(4, 10)).toEqual(['bind-in', '/stage', 'hostroot', '/h', '1', 'hostname']);
+    expect(encoded).toContain('no-mknod');
+  });
+});
+
 describe('ociConfig', () => {
   const config = ociConfig(base, '/run/root', [{ type: 'bind', source: '/run/etc/hosts', target: '/etc/hosts', readonly: true }], '/tsbuild/x');
 
@@ -74,10 +84,18 @@ describe('ociConfig', () => {
 
   it('adds a network namespace for network none and the resource limits', () => {
     expect(config.linux['namespaces']).toEqual(['pid', 'ipc', 'uts', 'mount', 'network'].map((type) => ({ type })));
-    expect(config.linux['resources']).toEqual({
+    expect(config.linux['resources']).toMatchObject({
       memory: { limit: 1 << 20, swap: 1 << 20 }, cpu: { quota: 200_000, period: 100_000 }, pids: { limit: 10 },
     });
     expect(config.linux['cgroupsPath']).toBe('/tsbuild/x');
+  });
+
+  it('denies every device but Docker\'s allow-list', () => {
+    const devices = (config.linux['resources'] as { devices: Record<string, unknown>[] }).devices;
+    expect(devices[0]).toEqual({ allow: false, access: 'rwm' });
+    expect(devices).toContainEqual({ allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' });
+    expect(devices).toContainEqual({ allow: true, type: 'b', access: 'm' });
+    expect(devices.filter((d) => d['type'] === 'b' && d['access'] !== 'm')).toEqual([]);
   });
 
   it('mounts /proc, /dev, /sys read-only, then the spec mounts and the /etc files', () => {
@@ -85,7 +103,7 @@ describe('ociConfig', () => {
       ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/tmp', '/etc/hosts'],
     );
     expect(config.mounts.find((m) => m.destination === '/sys')?.options).toContain('ro');
-    expect(config.mounts.at(-1)).toEqual({ destination: '/etc/hosts', type: 'bind', source: '/run/etc/hosts', options: ['rbind', 'ro'] });
+    expect(config.mounts.at(-1)).toEqual({ destination: '/etc/hosts', type: 'bind', source: '/run/etc/hosts', options: ['rbind', 'ro', 'nodev'] });
   });
 });
 

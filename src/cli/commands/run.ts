@@ -22,6 +22,7 @@ interface RunFlags {
   interactive?: boolean;
   tty?: boolean;
   runtime: string;
+  securityOpt: string[];
   stopTimeout: string;
 }
 
@@ -60,6 +61,7 @@ export function register(program: Command): Command {
     .option('-i, --interactive', "attach the container's stdin")
     .option('-t, --tty', 'allocate a pseudo-terminal')
     .option('--runtime <name>', 'sandbox: auto, builtin, runc or crun', 'auto')
+    .option('--security-opt <opt>', 'seccomp=unconfined turns the default syscall filter off (repeatable)', collect, [])
     .option('--stop-timeout <seconds>', 'seconds to wait after a stop signal before killing the container', '10')
     .action(async (image: string, command: string[], flags: RunFlags) => {
       process.exit(await runCommand(image, command, flags));
@@ -86,7 +88,7 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
       workdir: flags.workdir, user: flags.user, network: flags.network as 'host' | 'none', hostname: flags.hostname,
       memory: flags.memory, cpus: flags.cpus, pidsLimit: flags.pidsLimit,
       platform: flags.platform, pull: flags.pull as 'missing', interactive: flags.interactive, tty: flags.tty,
-      runtime: flags.runtime as 'auto', rm: flags.rm, name: flags.name, stopTimeoutMs: stopTimeoutMs(flags.stopTimeout),
+      runtime: flags.runtime as 'auto', securityOpt: flags.securityOpt, rm: flags.rm, name: flags.name, stopTimeoutMs: stopTimeoutMs(flags.stopTimeout),
       signal: controller.signal, onEvent: (event) => printRunEvent(event, (line) => process.stderr.write(`${line}\n`)),
     });
     return result.exitCode;
