@@ -109,6 +109,7 @@ static void walk(int dirfd, size_t len, dev_t device) {
     if (len) path_buf[len] = '/';
     memcpy(path_buf + len + (len ? 1 : 0), name, name_len + 1);
     dump_one(name, path_buf, child_len);
+    if (entry->d_type != DT_DIR && entry->d_type != DT_UNKNOWN) continue;
     struct stat st;
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != device) continue;
     int child = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
