@@ -94,16 +94,18 @@ copy_host_network_config() {
   cp -aL /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/" 2>/dev/null || true
   cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
   rm -f "$root/etc/resolv.conf" && cp -L /etc/resolv.conf "$root/etc/resolv.conf"
-  [[ -f /root/.npmrc ]] && cp /root/.npmrc "$root/root/.npmrc"
-  [[ -f /etc/npmrc ]] && cp /etc/npmrc "$root/etc/npmrc"
+  for file in /root/.npmrc /etc/npmrc /usr/etc/npmrc; do
+    if [[ -f $file ]]; then mkdir -p "$root$(dirname "$file")" && cp "$file" "$root$file"; fi
+  done
   return 0
 }
 
 in_root() { chroot "$1" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "${@:2}"; }
 
-# Node >= 20 from the suite when it has one; otherwise the host's own Node, copied file by file
-# from its package (or /usr/local, for a tarball install), so the chroot runs the Node CI uses.
+# Node >= 20 from the suite when it has one; otherwise the host's own node binary and npm (the
+# files npm really runs from, which may be newer than its package's), at the same paths, so the
+# chroot runs the Node and npm CI uses.
 install_node() {
   local root=$1 candidate
   candidate="$(in_root "$root" apt-cache policy nodejs | awk '/Candidate:/ { print $2 }')"
@@ -112,24 +114,20 @@ install_node() {
     in_root "$root" apt-get install -y --no-install-recommends nodejs npm
     return
   fi
-  local node_bin
-  node_bin="$(readlink -f "$(command -v node)")"
-  if owner="$(dpkg -S "$node_bin" 2>/dev/null)"; then
-    owner="${owner%%:*}"
-    say "Node: $suite has nodejs ${candidate:-none} (< 20); copying the host's $owner package files ($node_version)"
-    dpkg -L "$owner" | while read -r path; do if [[ -f $path || -L $path ]]; then printf '%s\0' "${path#/}"; fi; done \
-      | tar -C / --null -T - -cf - | tar -C "$root" -xf -
-  else
-    say "Node: $suite has nodejs ${candidate:-none} (< 20); copying the host's $node_bin and its npm"
-    local prefix
-    prefix="$(dirname "$(dirname "$node_bin")")"
-    mkdir -p "$root$prefix/bin" "$root$prefix/lib/node_modules"
-    cp -a "$node_bin" "$root$prefix/bin/node"
-    cp -a "$prefix/lib/node_modules/npm" "$root$prefix/lib/node_modules/"
-    ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root$prefix/bin/npm"
-    ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root$prefix/bin/npx"
-  fi
+  local node_bin npm_link npm_cli npm_dir bin_dir
+  node_bin="$(command -v node)"
+  npm_link="$(command -v npm)" || die "the host has node but no npm to copy"
+  npm_cli="$(readlink -f "$npm_link")"
+  npm_dir="$(dirname "$(dirname "$npm_cli")")"
+  bin_dir="$(dirname "$npm_link")"
+  say "Node: $suite has nodejs ${candidate:-none} (< 20); copying the host's $node_bin ($node_version) and $npm_dir ($(npm --version))"
+  mkdir -p "$root$(dirname "$node_bin")" "$root$(dirname "$npm_dir")" "$root$bin_dir"
+  cp -L "$node_bin" "$root$node_bin"
+  cp -a "$npm_dir" "$root$(dirname "$npm_dir")/"
+  ln -sf "$npm_dir/bin/npm-cli.js" "$root$bin_dir/npm"
+  ln -sf "$npm_dir/bin/npx-cli.js" "$root$bin_dir/npx"
   in_root "$root" node --version >/dev/null || die "the copied Node does not run in the $suite root"
+  in_root "$root" npm --version >/dev/null || die "the copied npm does not run in the $suite root"
 }
 
 prepared="$cache/$key"
