@@ -9,6 +9,7 @@ import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
 import { ociConfig } from './oci-config.js';
 import { overlayMountData } from './overlay-options.js';
+import { createPrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
 
@@ -39,13 +40,18 @@ export class OciRuntimeBackend implements SandboxBackend {
   private async runBundle(dir: RunDir, spec: SandboxSpec, rootPath: string, options: RunOptions): Promise<RunResult> {
     // Also the cgroup name, directly under each hierarchy's root: `runc delete` leaves nothing behind.
     const id = `tsbuild-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const stateDir = join(dir.path, 'state');
+    // config.json holds the env, secrets included: the bundle lives on a tmpfs, never on a disk.
+    const bundle = createPrivateDir();
+    const stateDir = join(bundle.path, 'state');
     mkdirSync(stateDir);
-    writeFileSync(join(dir.path, 'config.json'), JSON.stringify(ociConfig(spec, rootPath, dir.etcMounts, `/${id}`)));
-    const log = join(dir.path, 'runtime.log');
+    writeFileSync(join(bundle.path, 'config.json'), JSON.stringify(ociConfig(spec, rootPath, dir.etcMounts, `/${id}`)), { mode: 0o600 });
+    const log = join(bundle.path, 'runtime.log');
     const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
-    if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
-    const started = startProcess(this.binary, [...global, 'run', '--bundle', dir.path, id], spec.stdio ?? 'pipe', options);
+    if (options.signal?.aborted) {
+      bundle.remove();
+      throw cancelledError(); // aborted while the overlay was mounted
+    }
+    const started = startProcess(this.binary, [...global, 'run', '--bundle', bundle.path, id], spec.stdio ?? 'pipe', options);
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       // The container may not exist yet when the abort comes: keep killing until `runc run` returns.
@@ -63,6 +69,7 @@ export class OciRuntimeBackend implements SandboxBackend {
       options.signal?.removeEventListener('abort', onAbort);
       // Removes the container's state and cgroup, killing whatever is left.
       await run(this.binary, [...global, 'delete', '--force', id]).catch(() => undefined);
+      bundle.remove();
     }
   }
 

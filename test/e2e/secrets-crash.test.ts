@@ -38,13 +38,13 @@ function shmDirsOf(pid: number): string[] {
 }
 
 describe('secrets after a crash', () => {
-  it('a SIGKILL mid-RUN leaves no file or env secret on disk, and the next command sweeps the tmpfs', async () => {
+  it.each(['builtin', 'runc'])('%s: a SIGKILL mid-RUN leaves no file or env secret on disk, and the next command sweeps the tmpfs', async (runtime) => {
     const fileSecret = `FILE-SECRET-${randomBytes(12).toString('hex')}`;
     const envSecret = `ENV-SECRET-${randomBytes(12).toString('hex')}`;
-    const root = join(work, 'root');
+    const root = join(work, `${runtime}-root`);
     const env = { ...process.env, TSBUILD_ROOT: root, CI: '', TSBUILD_TEST_ENV_SECRET: envSecret };
     execFileSync(process.execPath, [cli, 'import', join(work, 'rootfs'), 'base:1'], { env, stdio: 'ignore' });
-    const context = join(work, 'ctx');
+    const context = join(work, `${runtime}-ctx`);
     mkdirSync(context);
     writeFileSync(
       join(context, 'Dockerfile'),
@@ -53,7 +53,7 @@ describe('secrets after a crash', () => {
     );
     const secretFile = join(outsideTmp, 'token');
     writeFileSync(secretFile, fileSecret);
-    const args = [cli, 'build', '--progress', 'plain', '--secret', `id=filetok,src=${secretFile}`,
+    const args = [cli, 'build', '--runtime', runtime, '--progress', 'plain', '--secret', `id=filetok,src=${secretFile}`,
       '--secret', 'id=envtok,env=TSBUILD_TEST_ENV_SECRET', context];
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
