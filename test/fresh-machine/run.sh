@@ -67,6 +67,8 @@ trap cleanup EXIT
 # Bind-mounts what a real machine has into root $1 (private, so unmounting never reaches the host).
 enter_mounts() {
   local root=$1
+  # A machine's / is a mount point (the sandbox makes it private; a plain chroot dir is not one).
+  mount --bind "$root" "$root" && mount --make-private "$root" && mounts+=("$root")
   mount -t proc proc "$root/proc" && mounts+=("$root/proc")
   mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys" && mounts+=("$root/sys")
   mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" && mounts+=("$root/dev")
