@@ -2,7 +2,6 @@
 // the file system calls Node has no binding for: xattrs, mknod, overlay mounts, flock. Using it
 // instead of attr/util-linux/coreutils tools means a machine with Node and a C compiler suffices.
 import { execFile, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TsbuildError } from '../errors.js';
 
@@ -94,16 +93,6 @@ function missingHelper(cause: Error): TsbuildError {
     `the native helper ${fsutilPath()} is needed (built by \`npm ci\`, which needs a C compiler such as gcc: run \`node scripts/build-native.mjs\`)`,
     { cause },
   );
-}
-
-/** Whether the helper has been built. */
-export function fsutilAvailable(): boolean {
-  try {
-    accessSync(fsutilPath(), constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Parses xattr-dump's records: `p`, then `n` and `v` pairs, each a netstring (`<len>:<bytes>,`). */
