@@ -1,6 +1,6 @@
 // `tsbuild cache du`: what the root holds, split into what named images need, what only the
 // build cache needs, and what nothing references (freed by the next prune).
-import { spawnSync } from 'node:child_process';
+import { lstatSync, readdirSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiskContentStore } from '../oci/disk-store.js';
@@ -47,8 +47,32 @@ export async function diskUsage(layout: RootLayout, store: DiskContentStore, nam
   return usage;
 }
 
-/** Bytes on disk under a directory (`du -sb`), 0 when it does not exist. */
+/** Apparent bytes under a directory, hard links counted once (as `du -sb`), 0 when it does not exist. */
 function directoryBytes(dir: string): number {
-  const result = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
-  return result.status === 0 ? Number(result.stdout.split('\t')[0]) : 0;
+  const seen = new Set<string>();
+  let total = 0;
+  const visit = (file: string): void => {
+    let stats;
+    try {
+      stats = lstatSync(file);
+    } catch {
+      return; // removed meanwhile
+    }
+    if (stats.nlink > 1 && !stats.isDirectory()) {
+      const inode = `${stats.dev}:${stats.ino}`;
+      if (seen.has(inode)) return;
+      seen.add(inode);
+    }
+    total += stats.size;
+    if (!stats.isDirectory()) return;
+    let names: string[] = [];
+    try {
+      names = readdirSync(file);
+    } catch {
+      return;
+    }
+    for (const name of names) visit(path.join(file, name));
+  };
+  visit(dir);
+  return total;
 }

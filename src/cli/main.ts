@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { TsbuildError } from '../errors.js';
+import { sweepPrivateDirs } from '../runtime-shim/private-tmpfs.js';
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
 
@@ -29,6 +30,8 @@ function configure(command: Command): void {
 /** Runs the CLI and resolves to the process exit status; never throws. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    // Secrets a killed tsbuild left on the tmpfs go first, whatever the command.
+    sweepPrivateDirs();
     await createProgram().parseAsync(argv);
     return ExitStatus.Ok;
   } catch (error) {

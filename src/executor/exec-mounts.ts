@@ -11,6 +11,7 @@ import { selectSources } from '../cache/context-select.js';
 import { TsbuildError } from '../errors.js';
 import { acquireFileLock, type FileLock } from '../oci/locks.js';
 import type { ExecOp, PlannedMount, Step } from '../planner/types.js';
+import { createPrivateDir } from '../runtime-shim/private-tmpfs.js';
 import type { Mount } from '../runtime-shim/spec.js';
 import { resolveInRoot } from './layer-apply-rootpath.js';
 import { ensureSnapshots, resultOf } from './layer-step.js';
@@ -65,7 +66,7 @@ async function addMount(
       out.mounts.push({ type: 'tmpfs', target: mount.target, options: mount.size ? [`size=${mount.size}`] : [] });
       return;
     case 'secret':
-      return secretMount(session, mount, scratch, out);
+      return secretMount(session, mount, out, undo);
     case 'ssh':
       return sshMount(session, mount, out);
     default: {
@@ -180,7 +181,7 @@ async function cacheMount(
 }
 
 function secretMount(
-  session: BuildSession, mount: Extract<PlannedMount, { type: 'secret' }>, scratch: string, out: PreparedMounts,
+  session: BuildSession, mount: Extract<PlannedMount, { type: 'secret' }>, out: PreparedMounts, undo: (() => void)[],
 ): void {
   const source = session.options.secrets?.find((s) => s.id === mount.id);
   if (!source) {
@@ -190,8 +191,10 @@ function secretMount(
   const value = 'src' in source ? readFileSync(source.src) : Buffer.from(process.env[source.env] ?? '');
   if (mount.env) out.env.push(`${mount.env}=${value.toString('utf8')}`);
   if (mount.env && !mount.target) return;
-  const file = path.join(scratch, 'secrets', createHash('sha256').update(mount.id).digest('hex'));
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // On a tmpfs, never the store's disk: a crash leaves it only in RAM, which the next tsbuild sweeps.
+  const dir = createPrivateDir();
+  undo.push(() => dir.remove());
+  const file = path.join(dir.path, createHash('sha256').update(mount.id).digest('hex'));
   writeFileSync(file, value, { mode: mount.mode });
   chownSync(file, mount.uid, mount.gid);
   out.mounts.push({ type: 'bind', source: file, target: mount.target ?? `/run/secrets/${mount.id}`, readonly: true });

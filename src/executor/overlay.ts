@@ -1,9 +1,8 @@
-// Mounting and unmounting overlayfs over snapshot directories through mount(8)/umount(8).
+// Mounting and unmounting overlayfs over snapshot directories through tsbuild's native helper.
+import { mountOverlayFs, unmountPath } from '../oci/fsutil.js';
 import { volatileOption } from '../runtime-shim/overlay-options.js';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TsbuildError } from '../errors.js';
 
 export interface OverlayLayout {
   /** Directory holding the short lowerdir links (`l/<n>`), `upper`, `work` and `merged`. */
@@ -17,7 +16,7 @@ export interface OverlayLayout {
 /**
  * Mounts `base/merged`. The kernel reads the option string from one page (4 KiB), which 64-char
  * snapshot paths fill after ~50 layers, so each lowerdir is reached through a short symlink
- * `l/<n>` and mount(8) runs with `base` as its working directory: options like `lowerdir=l/2:l/1:l/0`
+ * `l/<n>` and the helper mounts with `base` as its working directory: options like `lowerdir=l/2:l/1:l/0`
  * stay under a page for the kernel's 500-layer maximum.
  */
 export function mountOverlay(layout: OverlayLayout): string {
@@ -41,29 +40,14 @@ export function mountOverlay(layout: OverlayLayout): string {
     // The upper dir must be a self-contained diff: no redirects for renamed dirs, no metadata-only
     // copy-ups, whatever the host's module defaults are.
     options += `,upperdir=upper,workdir=work,redirect_dir=off,metacopy=off,index=off${volatileOption()}`;
-  } else {
-    options += ',ro';
   }
-  const result = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], {
-    cwd: layout.base,
-    encoding: 'utf8',
-  });
-  if (result.error || result.status !== 0) {
-    const detail = result.error?.message ?? result.stderr.trim();
-    throw new TsbuildError('STORE', `cannot mount overlay at ${merged}: ${detail}`, { cause: result.error });
-  }
+  mountOverlayFs(merged, options, !layout.writable, layout.base);
   return merged;
 }
 
 /** Unmounts `target`; a busy mount is detached lazily so cleanup never leaves it behind. */
 export function unmount(target: string): void {
-  const result = spawnSync('umount', [target], { encoding: 'utf8' });
-  if (result.status === 0) return;
-  if (/not mounted/.test(result.stderr)) return;
-  const lazy = spawnSync('umount', ['-l', target], { encoding: 'utf8' });
-  if (lazy.status !== 0) {
-    throw new TsbuildError('STORE', `cannot unmount ${target}: ${lazy.stderr.trim() || result.stderr.trim()}`);
-  }
+  unmountPath(target);
 }
 
 let overlayUsable: boolean | undefined;

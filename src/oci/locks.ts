@@ -1,14 +1,14 @@
-// Cross-process exclusive locks on files, held by a child `flock(1)` process.
+// Cross-process exclusive locks on files, held by a child `tsbuild-fsutil lock` process.
 //
 // Why flock through a child rather than O_EXCL lock files: the kernel releases a flock when its
 // holder dies, so a crashed or SIGKILLed tsbuild never leaves a stale lock, and there is no
 // pid-reuse or stale-lock-breaking race to get wrong. Node has no flock(2) binding, so a tiny
-// `flock FILE sh -c ...` child holds it; the child exits (releasing the lock) as soon as its stdin
+// child of tsbuild's native helper holds it; the child exits (releasing the lock) as soon as its stdin
 // closes, which also happens when the parent dies. Costs one fork+exec (~3 ms) per lock; locks
 // guard rare metadata updates (image names), never per-blob work.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { TsbuildError } from '../errors.js';
+import { fsutilError, spawnLockHolder } from './fsutil.js';
 
 export interface FileLock {
   release(): Promise<void>;
@@ -16,15 +16,13 @@ export interface FileLock {
 
 /** Acquires an exclusive lock on `path` (created if missing), waiting for other holders. */
 export async function acquireFileLock(path: string): Promise<FileLock> {
-  const child = spawn('flock', ['--exclusive', path, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnLockHolder(path);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const locked = new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
-    child.once('error', (error) => reject(lockError(path, error.message)));
-    child.once('exit', (code) => reject(lockError(path, `flock exited with ${code}: ${stderr.trim()}`)));
+    child.once('error', (error) => reject(fsutilError(`lock ${path}`, error)));
+    child.once('exit', (code) => reject(lockError(path, `the lock holder exited with ${code}: ${stderr.trim()}`)));
   });
   await locked;
   return {

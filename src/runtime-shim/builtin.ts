@@ -8,6 +8,7 @@ import { encodeHelperSpec } from './builtin-spec.js';
 import { createRunCgroup, detectCgroupLayout, removeStaleCgroups, type RunCgroup } from './cgroups.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
 import { helperAvailable, helperPath } from './helper-path.js';
+import { createPrivateDir, type PrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
 
@@ -31,12 +32,15 @@ export class BuiltinBackend implements SandboxBackend {
     const cgroup = runCgroup(spec);
     const signal = options.signal;
     let onAbort = (): void => undefined;
+    let specDir: PrivateDir | undefined;
     try {
-      const specFile = join(dir.path, 'spec');
+      // The spec holds the env, secrets included: it goes to a tmpfs, never to a disk.
+      specDir = createPrivateDir();
+      const specFile = join(specDir.path, 'spec');
       const cgroupProcs = cgroup?.procsFiles ?? [];
       const dropMknod = !cgroup?.restrictsDevices;
       const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs, dropMknod };
-      writeFileSync(specFile, encodeHelperSpec(spec, inputs));
+      writeFileSync(specFile, encodeHelperSpec(spec, inputs), { mode: 0o600 });
       const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options, true);
       onAbort = () => {
         // The helper's death SIGKILLs the namespace's init (PDEATHSIG), which takes every process with it.
@@ -50,6 +54,7 @@ export class BuiltinBackend implements SandboxBackend {
       return resultFromExitCode(exitCode);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      specDir?.remove();
       await cgroup?.remove();
     }
   }

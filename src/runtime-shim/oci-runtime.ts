@@ -10,6 +10,7 @@ import { resultFromExitCode, startProcess } from './child-process.js';
 import { stageMountSources } from './mount-sources.js';
 import { ociConfig } from './oci-config.js';
 import { overlayMountData } from './overlay-options.js';
+import { createPrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
 
@@ -40,23 +41,29 @@ export class OciRuntimeBackend implements SandboxBackend {
   private async runBundle(dir: RunDir, spec: SandboxSpec, rootPath: string, options: RunOptions): Promise<RunResult> {
     // Also the cgroup name, directly under each hierarchy's root: `runc delete` leaves nothing behind.
     const id = `tsbuild-${process.pid}-${randomBytes(4).toString('hex')}`;
-    mkdirSync(join(dir.path, 'state'));
-    const sources = await stageMountSources(spec.mounts ?? [], dir.path);
+    // config.json holds the env, secrets included: the bundle lives on a tmpfs, never on a disk.
+    const bundle = createPrivateDir();
     try {
-      const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`);
-      writeFileSync(join(dir.path, 'config.json'), JSON.stringify(config));
-      return await this.runContainer(dir, spec, id, options);
+      const sources = await stageMountSources(spec.mounts ?? [], dir.path);
+      try {
+        const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`);
+        writeFileSync(join(bundle.path, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+        return await this.runContainer(bundle.path, spec, id, options);
+      } finally {
+        await sources.release();
+      }
     } finally {
-      await sources.release();
+      bundle.remove();
     }
   }
 
-  private async runContainer(dir: RunDir, spec: SandboxSpec, id: string, options: RunOptions): Promise<RunResult> {
-    const stateDir = join(dir.path, 'state');
-    const log = join(dir.path, 'runtime.log');
+  private async runContainer(bundlePath: string, spec: SandboxSpec, id: string, options: RunOptions): Promise<RunResult> {
+    const stateDir = join(bundlePath, 'state');
+    mkdirSync(stateDir);
+    const log = join(bundlePath, 'runtime.log');
     const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
     if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
-    const started = startProcess(this.binary, [...global, 'run', '--bundle', dir.path, id], spec.stdio ?? 'pipe', options);
+    const started = startProcess(this.binary, [...global, 'run', '--bundle', bundlePath, id], spec.stdio ?? 'pipe', options);
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       // The container may not exist yet when the abort comes: keep killing until `runc run` returns.
