@@ -6,10 +6,12 @@ import path from 'node:path';
 import { StepFailedError } from '../errors.js';
 import type { ExecOp, Step } from '../planner/types.js';
 import { resolveUser } from '../runtime-shim/user.js';
-import type { Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
+import { privateResolvConf } from '../runtime-shim/network.js';
+import type { NetworkMode, Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
 import { assertCanRun } from './emulation.js';
 import { contextMountDigests, prepareMounts } from './exec-mounts.js';
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
+import { runNetwork } from './run-network.js';
 import type { BuildSession } from './session.js';
 import type { StepResult } from './step-result.js';
 
@@ -65,7 +67,7 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 /** Prefixes a TsbuildError from `action` (e.g. an unknown USER) with the step's `file:line`. */
 function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
-  const network = op.network === 'default' ? (session.options.network ?? 'default') : op.network;
+  const network = runNetwork(session, op);
   const env = [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv];
   // runc (so BuildKit) sets HOME from the user's passwd entry when the env has none.
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
@@ -76,24 +78,27 @@ function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: 
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
     rootfs,
     mounts,
-    network: network === 'none' ? 'none' : 'host',
+    network,
     hostname: HOSTNAME,
     noNewPrivileges: false,
     stdio: 'pipe',
     etcFiles: {
       hostname: `${HOSTNAME}\n`,
       hosts: `127.0.0.1\tlocalhost ${HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
-      resolvConf: network === 'none' ? '' : hostResolvConf(),
+      resolvConf: resolvConfFor(network),
     },
   };
 }
 
-function hostResolvConf(): string {
+function resolvConfFor(network: NetworkMode): string {
+  if (network === 'none') return '';
+  let host: string;
   try {
-    return readFileSync('/etc/resolv.conf', 'utf8');
+    host = readFileSync('/etc/resolv.conf', 'utf8');
   } catch {
-    return 'nameserver 127.0.0.1\n';
+    host = 'nameserver 127.0.0.1\n';
   }
+  return network === 'private' ? privateResolvConf(host) : host;
 }
 
 /** Keeps the last lines of a step's output for its error message. */

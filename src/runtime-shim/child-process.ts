@@ -11,17 +11,22 @@ export interface StartedProcess {
   done: Promise<{ exitCode: number; statusText: string }>;
 }
 
-/** Spawns `command`; with `statusPipe` an extra pipe is passed as fd 3 and its text collected. */
+/**
+ * Spawns `command`; with `statusPipe` an extra pipe is passed as fd 3 and its text collected, with
+ * `syncPipe` one more as fd 4 (a socket, so both ways) for the caller to talk over.
+ */
 export function startProcess(
   command: string,
   args: string[],
   mode: StdioMode,
   options: RunOptions,
   statusPipe = false,
+  syncPipe = false,
 ): StartedProcess {
   const inherit = mode === 'inherit';
   const stdio: ('pipe' | 'inherit' | 'ignore')[] = inherit ? ['inherit', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'];
-  if (statusPipe) stdio.push('pipe');
+  if (statusPipe || syncPipe) stdio.push(statusPipe ? 'pipe' : 'ignore');
+  if (syncPipe) stdio.push('pipe');
   const child = spawn(command, args, { stdio });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   if (!inherit) feedStdin(child, options.stdin);
