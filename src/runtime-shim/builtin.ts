@@ -41,7 +41,10 @@ export class BuiltinBackend implements SandboxBackend {
       writeFileSync(specFile, encodeHelperSpec(spec, inputs));
       const privateNetwork = spec.network === 'private';
       const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options, true, privateNetwork);
-      if (privateNetwork) network = connectNetwork(started);
+      if (privateNetwork) {
+        network = connectNetwork(started);
+        network.catch(() => undefined); // awaited once the helper has exited
+      }
       onAbort = () => {
         // The helper's death SIGKILLs the namespace's init (PDEATHSIG), which takes every process with it.
         started.child.kill('SIGKILL');

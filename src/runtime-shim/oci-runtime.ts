@@ -9,6 +9,7 @@ import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
 import { ociConfig } from './oci-config.js';
 import { overlayMountData } from './overlay-options.js';
+import { listenForNetworkHook, type NetworkRendezvous } from './network-hook.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
 
@@ -41,7 +42,18 @@ export class OciRuntimeBackend implements SandboxBackend {
     const id = `tsbuild-${process.pid}-${randomBytes(4).toString('hex')}`;
     const stateDir = join(dir.path, 'state');
     mkdirSync(stateDir);
-    writeFileSync(join(dir.path, 'config.json'), JSON.stringify(ociConfig(spec, rootPath, dir.etcMounts, `/${id}`)));
+    const network = spec.network === 'private' ? await listenForNetworkHook(dir.path) : undefined;
+    try {
+      writeFileSync(join(dir.path, 'config.json'), JSON.stringify(ociConfig(spec, rootPath, dir.etcMounts, `/${id}`, network?.hook)));
+      return await this.runContainer(dir, spec, id, stateDir, options, network);
+    } finally {
+      await network?.close();
+    }
+  }
+
+  private async runContainer(
+    dir: RunDir, spec: SandboxSpec, id: string, stateDir: string, options: RunOptions, network: NetworkRendezvous | undefined,
+  ): Promise<RunResult> {
     const log = join(dir.path, 'runtime.log');
     const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
     if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
@@ -57,6 +69,7 @@ export class OciRuntimeBackend implements SandboxBackend {
     try {
       const { exitCode } = await started.done;
       if (options.signal?.aborted) throw cancelledError();
+      await network?.attached(); // a slirp4netns failure is why the runtime failed
       return this.interpret(exitCode, log, options);
     } finally {
       clearInterval(killer);

@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import path from 'node:path';
 import { parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseSecretFlag, parseSshFlag } from '../build-flags.js';
+import { parseEntitlements } from '../../executor/entitlements.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
 import type { BuildOptions, OutputSpec, RuntimeName } from '../../executor/options.js';
 
@@ -24,6 +25,7 @@ interface BuildFlags {
   noCacheFilter: string[];
   pull?: boolean;
   network: 'default' | 'none' | 'host';
+  allow: string[];
   iidfile?: string;
   metadataFile?: string;
   progress: ProgressMode;
@@ -55,7 +57,8 @@ export function register(program: Command): Command {
     .option('--no-cache', 'do not use the build cache')
     .option('--no-cache-filter <stage>', 'do not use the cache for this stage (repeatable)', collect, [])
     .option('--pull', 'always re-resolve base images')
-    .addOption(new Option('--network <mode>', 'network of RUN steps').choices(['default', 'none', 'host']).default('default'))
+    .addOption(new Option('--network <mode>', 'network of RUN steps (default: their own, with outbound access)').choices(['default', 'none', 'host']).default('default'))
+    .option('--allow <entitlement>', 'allow an extra privilege: network.host (for RUN --network=host) (repeatable)', collect, [])
     .option('--iidfile <file>', 'write the image ID to the file')
     .option('--metadata-file <file>', 'write build result metadata to the file')
     .addOption(new Option('--progress <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']).default('auto'))
@@ -105,6 +108,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     secrets: flags.secret.map(parseSecretFlag),
     ssh: flags.ssh.map(parseSshFlag),
     network: flags.network,
+    allow: parseEntitlements(flags.allow),
     runtime: flags.runtime,
     iidFile: flags.iidfile,
     metadataFile: flags.metadataFile,
