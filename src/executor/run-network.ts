@@ -14,7 +14,7 @@ export function runNetwork(session: BuildSession, op: ExecOp): NetworkMode {
   if (privateNetworkAvailable()) return 'private';
   if (!warned.has(session)) {
     warned.add(session);
-    session.emit({ type: 'warning', message: `${SLIRP4NETNS_MISSING}: they run with loopback only (--network host grants the host's network)` });
+    session.emit({ type: 'warning', message: `${SLIRP4NETNS_MISSING}, so RUN steps have no outbound network: they run with loopback only (--network host gives them the host's)` });
   }
   return 'none';
 }

@@ -32,8 +32,7 @@ export function privateNetworkAvailable(): boolean {
   return slirp4netnsPath() !== undefined;
 }
 
-export const SLIRP4NETNS_MISSING =
-  'slirp4netns is not installed (Debian/Ubuntu: apt-get install slirp4netns), so RUN steps have no outbound network';
+export const SLIRP4NETNS_MISSING = 'slirp4netns is not installed (Debian/Ubuntu: apt-get install slirp4netns)';
 
 /** The arguments for a namespace held by `pid`; fd 3 reports readiness, closing fd 4 stops it. */
 export function slirp4netnsArgs(pid: number): string[] {
@@ -60,7 +59,7 @@ export interface NetworkAttachment {
 /** Starts slirp4netns for the network namespace of `pid` and resolves once the interface is up. */
 export async function attachSlirp4netns(pid: number): Promise<NetworkAttachment> {
   const binary = slirp4netnsPath();
-  if (!binary) throw new TsbuildError('SANDBOX', `${SLIRP4NETNS_MISSING}; use --network host or none instead`);
+  if (!binary) throw new TsbuildError('SANDBOX', `${SLIRP4NETNS_MISSING}: a private network needs it; use --network host or none instead`);
   const child = spawn(binary, slirp4netnsArgs(pid), { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
