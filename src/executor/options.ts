@@ -42,6 +42,15 @@ export interface CacheExportSpec {
 
 export type RuntimeName = 'auto' | 'builtin' | 'runc' | 'crun';
 
+/** Limits of every RUN step (docker build's `--memory`, `--cpu-quota`/`--cpu-period`, and `--pids-limit`). */
+export interface RunLimits {
+  memoryBytes?: number;
+  /** Fractional CPUs (a CFS quota over 100 ms). */
+  cpus?: number;
+  /** Default 4096 where a pids cgroup is available; 0: unlimited. */
+  pidsLimit?: number;
+}
+
 /** `--allow` (buildx): privileges the Dockerfile may use. */
 export type Entitlement = 'network.host';
 
@@ -75,6 +84,7 @@ export interface BuildOptions {
    * outbound access through slirp4netns (loopback only, with a warning, when it is not installed).
    */
   network?: 'default' | 'none' | 'host';
+  runLimits?: RunLimits;
   /** Entitlements granted to the Dockerfile: `network.host` lets `RUN --network=host` run. */
   allow?: string[];
   runtime?: RuntimeName;

@@ -11,6 +11,7 @@ import type { NetworkMode, Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
 import { assertCanRun } from './emulation.js';
 import { contextMountDigests, prepareMounts } from './exec-mounts.js';
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
+import { runLimits } from './run-limits.js';
 import { runNetwork } from './run-network.js';
 import type { BuildSession } from './session.js';
 import type { StepResult } from './step-result.js';
@@ -47,8 +48,10 @@ async function execute(session: BuildSession, step: Step, op: ExecOp, target: Ro
     if (result.exitCode !== 0) {
       const command = op.args.join(' ');
       const output = tail.lines().map((l) => `  > ${l}`).join('\n');
+      const memory = spec.limits?.memoryBytes;
+      const oom = result.oomKilled ? ` (out of memory${memory ? `: the step's memory limit is ${mebibytes(memory)}` : ''})` : '';
       throw new StepFailedError(
-        `RUN failed: process "${command}" did not complete successfully: exit code: ${result.exitCode}${output ? `\n${output}` : ''}`,
+        `RUN failed: process "${command}" did not complete successfully: exit code: ${result.exitCode}${oom}${output ? `\n${output}` : ''}`,
         result.exitCode,
         { file: step.file, line: step.range?.start.line ?? 0, column: 1 },
       );
@@ -57,6 +60,10 @@ async function execute(session: BuildSession, step: Step, op: ExecOp, target: Ro
     mounts.release();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 }
 
 function toSandboxRootfs(target: RootfsTarget): Rootfs {
@@ -79,6 +86,7 @@ function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: 
     rootfs,
     mounts,
     network,
+    limits: runLimits(session.options.runLimits),
     hostname: HOSTNAME,
     noNewPrivileges: false,
     stdio: 'pipe',

@@ -9,6 +9,7 @@ import { encodeHelperSpec, NETNS_SYNC_FD } from './builtin-spec.js';
 import { createRunCgroup, detectCgroupLayout, removeStaleCgroups, type RunCgroup } from './cgroups.js';
 import { resultFromExitCode, startProcess, type StartedProcess } from './child-process.js';
 import { helperAvailable, helperPath } from './helper-path.js';
+import { oomKilled } from './cgroup-stats.js';
 import { attachSlirp4netns, type NetworkAttachment } from './network.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
@@ -55,7 +56,8 @@ export class BuiltinBackend implements SandboxBackend {
       if (signal?.aborted) throw cancelledError();
       await network; // its failure is the cause of the helper's
       if (statusText.trim() !== '') throw new TsbuildError('SANDBOX', statusText.trim());
-      return resultFromExitCode(exitCode);
+      const result = resultFromExitCode(exitCode);
+      return cgroup && oomKilled(cgroup.dirs) ? { ...result, oomKilled: true } : result;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await network.then((attached) => attached?.stop(), () => undefined);
