@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { detectCgroupLayout, type CgroupLayout } from './cgroup-layout.js';
 
 /** True where tsbuild (as root) can write `pids.max` for its runs: a pids controller is there. */
-export function canLimitPids(layout: CgroupLayout | undefined = detectCgroupLayout(), uid = process.getuid?.()): boolean {
+export function canLimitPids(): boolean {
+  return pidsLimitable(detectCgroupLayout(), process.getuid?.());
+}
+
+export function pidsLimitable(layout: CgroupLayout | undefined, uid: number | undefined): boolean {
   if (!layout || uid !== 0) return false;
   if (layout.version === 1) return existsSync(join(layout.root, 'pids', 'cgroup.procs'));
   try {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canLimitPids, oomKilled } from '../../src/runtime-shim/cgroup-stats.js';
+import { oomKilled, pidsLimitable } from '../../src/runtime-shim/cgroup-stats.js';
 
 const base = mkdtempSync(join(tmpdir(), 'tsbuild-cgroup-stats-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -17,19 +17,19 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-describe('canLimitPids', () => {
+describe('pidsLimitable', () => {
   it('v2: only when the root lists the pids controller, and only as root', () => {
     const withPids = tree({ 'cgroup.controllers': 'cpuset cpu io memory pids\n' });
     const without = tree({ 'cgroup.controllers': 'cpu memory\n' });
-    expect(canLimitPids({ version: 2, root: withPids }, 0)).toBe(true);
-    expect(canLimitPids({ version: 2, root: without }, 0)).toBe(false);
-    expect(canLimitPids({ version: 2, root: withPids }, 1000)).toBe(false);
+    expect(pidsLimitable({ version: 2, root: withPids }, 0)).toBe(true);
+    expect(pidsLimitable({ version: 2, root: without }, 0)).toBe(false);
+    expect(pidsLimitable({ version: 2, root: withPids }, 1000)).toBe(false);
   });
 
   it('v1: only with a pids hierarchy; never without cgroups', () => {
-    expect(canLimitPids({ version: 1, root: tree({ 'pids/cgroup.procs': '' }) }, 0)).toBe(true);
-    expect(canLimitPids({ version: 1, root: tree({ 'memory/cgroup.procs': '' }) }, 0)).toBe(false);
-    expect(canLimitPids(undefined, 0)).toBe(false);
+    expect(pidsLimitable({ version: 1, root: tree({ 'pids/cgroup.procs': '' }) }, 0)).toBe(true);
+    expect(pidsLimitable({ version: 1, root: tree({ 'memory/cgroup.procs': '' }) }, 0)).toBe(false);
+    expect(pidsLimitable(undefined, 0)).toBe(false);
   });
 });
 
