@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StepFailedError } from '../../src/errors.js';
+import { parseEntitlements } from '../../src/executor/entitlements.js';
+import type { BuildEvent } from '../../src/executor/events.js';
 import { buildError, buildImage, eventsOf, newRoot, removeTempDirs, unpackImage, writeContext } from './helpers.js';
 
 let root: string;
@@ -108,3 +110,25 @@ describe('RUN network', () => {
     }
   });
 });
+
+describe('--allow', () => {
+  it('accepts network.host, refuses what tsbuild does not implement and unknown names (usage errors)', () => {
+    expect(parseEntitlements(['network.host'])).toEqual(['network.host']);
+    expect(() => parseEntitlements(['security.insecure'])).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/security\.insecure is not supported/) as unknown }));
+    expect(() => parseEntitlements(['network.hots'])).toThrow(/unknown entitlement network\.hots/);
+  });
+
+  it('a missing entitlement is a usage error found before any step runs', async () => {
+    const dockerfile = 'FROM busybox\nRUN touch /first-step-ran\nRUN --network=host true\n';
+    const { events, error } = await buildCollecting(dockerfile);
+    expect(error.code).toBe('USAGE');
+    expect(error.message).toMatch(/^Dockerfile:3: /);
+    expect(eventsOf(events, 'step.started')).toEqual([]);
+  });
+});
+
+async function buildCollecting(dockerfile: string): Promise<{ events: BuildEvent[]; error: Error & { code?: string } }> {
+  const events: BuildEvent[] = [];
+  const error = await buildError(root, writeContext({}), dockerfile, { onEvent: (e) => events.push(e) });
+  return { events, error };
+}
