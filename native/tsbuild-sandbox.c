@@ -9,6 +9,7 @@
 //   bind-in ROOT SOURCE TARGET RO    bind SOURCE resolved inside ROOT (symlinks with ROOT as /)
 //   hostname NAME | netns | no-new-privs | seccomp-unconfined (no filter: Docker's unconfined)
 //   no-mknod                         no cgroup enforces the device allow-list: drop CAP_MKNOD
+//   netns-sync FD                    a network namespace set up from outside (see private_netns)
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
 //   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
 // Setup errors go to fd 3 when it is open (the caller's status pipe) and to stderr; exit 125.
@@ -51,6 +52,7 @@ struct mnt {
 struct spec {
   const char *root, *rootfs_dir, *overlay, *hostname, *cwd;
   int netns, no_new_privs, no_mknod, seccomp_unconfined;
+  int netns_sync_fd;
   uid_t uid;
   gid_t gid;
   gid_t groups[256];
@@ -150,6 +152,7 @@ static void parse_spec(void) {
     else if (!strcmp(key, "hostname")) spec.hostname = token();
     else if (!strcmp(key, "netns")) spec.netns = 1;
     else if (!strcmp(key, "seccomp-unconfined")) spec.seccomp_unconfined = 1;
+    else if (!strcmp(key, "netns-sync")) spec.netns_sync_fd = (int)number();
     else if (!strcmp(key, "no-new-privs")) spec.no_new_privs = 1;
     else if (!strcmp(key, "no-mknod")) spec.no_mknod = 1;
     else if (!strcmp(key, "uid")) spec.uid = number();
@@ -276,6 +279,30 @@ static void loopback_up(void) {
   ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
   if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("bring lo up");
   close(s);
+}
+
+/* ---- a network namespace that tsbuild connects from outside (slirp4netns) ---- */
+
+/*
+ * The helper itself moves into a new network namespace before it forks init, so tsbuild finds it
+ * at /proc/<helper pid>/ns/net: it writes "netns\n" to the sync fd, tsbuild attaches slirp4netns
+ * there and answers one byte once the interface is configured. Init waits for that byte before it
+ * starts the command (see await_network), so the mounts are set up meanwhile.
+ */
+static void private_netns(void) {
+  int fd = spec.netns_sync_fd;
+  if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) fail("network sync fd %d", fd);
+  if (unshare(CLONE_NEWNET) < 0) fail("unshare network namespace");
+  loopback_up();
+  if (write(fd, "netns\n", 6) != 6) fail("report network namespace");
+}
+
+static void await_network(void) {
+  char c;
+  ssize_t r;
+  do r = read(spec.netns_sync_fd, &c, 1); while (r < 0 && errno == EINTR);
+  if (r != 1) { if (r == 0) errno = 0; fail("network setup did not complete"); }
+  close(spec.netns_sync_fd);
 }
 
 /* nodev: a device node from a layer or made by an earlier step never opens a host device. */
@@ -828,6 +855,7 @@ static void init_main(void) {
   protect_kernel_files();
   if (spec.hostname && sethostname(spec.hostname, strlen(spec.hostname)) < 0) fail("sethostname");
   make_cwd();
+  if (spec.netns_sync_fd) await_network();
   drop_bounding_set();
   pid_t child = fork_forwarding();
   if (child == 0) run_command();
@@ -855,6 +883,7 @@ int main(int argc, char **argv) {
   parse_spec();
   spec.env[spec.nenv] = NULL;
   spec.args[spec.nargs] = NULL;
+  if (spec.netns_sync_fd) private_netns();
   if (unshare(CLONE_NEWPID) < 0) fail("unshare pid namespace");
   pid_t init = fork_forwarding();
   if (init == 0) init_main();

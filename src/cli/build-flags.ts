@@ -1,7 +1,8 @@
 // Parses docker's comma-separated build flags (`--output`, `--secret`, `--ssh`, `--build-arg`)
 // into typed build options.
 import { TsbuildError } from '../errors.js';
-import type { CacheExportSpec, CacheLocation, OutputSpec, SecretSource, SshForward } from '../executor/options.js';
+import type { CacheExportSpec, CacheLocation, OutputSpec, RunLimits, SecretSource, SshForward } from '../executor/options.js';
+import { parseMemorySize, parsePidsLimit } from '../run/sizes.js';
 
 /** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
 export function parseCsvFields(value: string): Record<string, string> {
@@ -147,4 +148,45 @@ function cacheLocation(f: Record<string, string>, dir: string | undefined, flag:
     default:
       throw usage(`${flag}: unknown type "${f.type ?? ''}" (registry, local)`);
   }
+}
+
+/** docker build's legacy resource flags (and `docker run`'s `--pids-limit`), as given on the command line. */
+export interface LimitFlags {
+  memory?: string;
+  memorySwap?: string;
+  cpuQuota?: string;
+  cpuPeriod?: string;
+  cpuShares?: string;
+  cpusetCpus?: string;
+  pidsLimit?: string;
+}
+
+/**
+ * The limits of RUN steps. The sandbox limits memory (with no extra swap), a CFS quota and pids;
+ * flags it cannot honour are refused rather than ignored.
+ */
+export function parseRunLimitFlags(flags: LimitFlags): RunLimits | undefined {
+  if (flags.cpuShares !== undefined) throw usage('--cpu-shares is not supported by tsbuild yet (use --cpu-quota)');
+  if (flags.cpusetCpus !== undefined) throw usage('--cpuset-cpus is not supported by tsbuild yet (use --cpu-quota)');
+  const limits: RunLimits = {};
+  if (flags.memory !== undefined) limits.memoryBytes = parseMemorySize(flags.memory);
+  if (flags.memorySwap !== undefined) {
+    if (limits.memoryBytes === undefined) throw usage('--memory-swap needs --memory');
+    if (flags.memorySwap === '-1' || parseMemorySize(flags.memorySwap) !== limits.memoryBytes) {
+      throw usage('--memory-swap other than --memory is not supported by tsbuild yet (RUN steps get no swap beyond --memory)');
+    }
+  }
+  if (flags.cpuQuota !== undefined) {
+    const period = flags.cpuPeriod === undefined ? 100_000 : microseconds(flags.cpuPeriod, '--cpu-period');
+    limits.cpus = microseconds(flags.cpuQuota, '--cpu-quota') / period;
+  }
+  if (flags.pidsLimit !== undefined) limits.pidsLimit = parsePidsLimit(flags.pidsLimit) ?? 0;
+  return Object.keys(limits).length > 0 ? limits : undefined;
+}
+
+/** A CFS period or quota: 1000 µs to 1 s, as the kernel (and docker) accept. */
+function microseconds(value: string, flag: string): number {
+  const us = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(us >= 1000 && us <= 1_000_000)) throw usage(`invalid ${flag} "${value}": expected microseconds from 1000 to 1000000`);
+  return us;
 }

@@ -17,6 +17,7 @@ import { runStep } from './run-step.js';
 import { openSession, type BuildSession } from './session.js';
 import { stepNames } from './step-names.js';
 import { assertSupportedSteps, assertSupportedSyntax } from './unsupported.js';
+import { assertEntitled } from './entitlements.js';
 
 /** Steps running at once: enough to overlap independent stages without thrashing 2 cores. */
 const STEP_CONCURRENCY = 4;
@@ -29,6 +30,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   assertSupportedSyntax(dockerfile);
   const plan = await planWithBaseImages(session, dockerfile);
   assertSupportedSteps(plan);
+  assertEntitled(plan, options);
   session.plan = plan;
   session.stepNames = stepNames(plan);
   if (options.cacheFrom?.length) session.importedRecords = await importCaches(session, options.cacheFrom);

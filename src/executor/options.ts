@@ -42,6 +42,18 @@ export interface CacheExportSpec {
 
 export type RuntimeName = 'auto' | 'builtin' | 'runc' | 'crun';
 
+/** Limits of every RUN step (docker build's `--memory`, `--cpu-quota`/`--cpu-period`, and `--pids-limit`). */
+export interface RunLimits {
+  memoryBytes?: number;
+  /** Fractional CPUs (a CFS quota over 100 ms). */
+  cpus?: number;
+  /** Default 4096 where a pids cgroup is available; 0: unlimited. */
+  pidsLimit?: number;
+}
+
+/** `--allow` (buildx): privileges the Dockerfile may use. */
+export type Entitlement = 'network.host';
+
 export interface BuildOptions {
   /** The build context directory. */
   context: string;
@@ -67,8 +79,14 @@ export interface BuildOptions {
   pull?: boolean;
   secrets?: SecretSource[];
   ssh?: SshForward[];
-  /** Default network mode of RUN steps. */
+  /**
+   * Network of RUN steps without `--network=`: `default` is a network namespace of their own with
+   * outbound access through slirp4netns (loopback only, with a warning, when it is not installed).
+   */
   network?: 'default' | 'none' | 'host';
+  runLimits?: RunLimits;
+  /** Entitlements granted to the Dockerfile: `network.host` lets `RUN --network=host` run. */
+  allow?: string[];
   runtime?: RuntimeName;
   /** Clamps timestamps for reproducible images (seconds since the epoch). */
   sourceDateEpoch?: number;

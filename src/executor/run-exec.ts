@@ -6,10 +6,13 @@ import path from 'node:path';
 import { StepFailedError } from '../errors.js';
 import type { ExecOp, Step } from '../planner/types.js';
 import { resolveUser } from '../runtime-shim/user.js';
-import type { Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
+import { privateResolvConf } from '../runtime-shim/network.js';
+import type { NetworkMode, Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
 import { assertCanRun } from './emulation.js';
 import { contextMountDigests, prepareMounts } from './exec-mounts.js';
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
+import { runLimits } from './run-limits.js';
+import { runNetwork } from './run-network.js';
 import type { BuildSession } from './session.js';
 import type { StepResult } from './step-result.js';
 
@@ -45,8 +48,10 @@ async function execute(session: BuildSession, step: Step, op: ExecOp, target: Ro
     if (result.exitCode !== 0) {
       const command = op.args.join(' ');
       const output = tail.lines().map((l) => `  > ${l}`).join('\n');
+      const memory = spec.limits?.memoryBytes;
+      const oom = result.oomKilled ? ` (out of memory${memory ? `: the step's memory limit is ${mebibytes(memory)}` : ''})` : '';
       throw new StepFailedError(
-        `RUN failed: process "${command}" did not complete successfully: exit code: ${result.exitCode}${output ? `\n${output}` : ''}`,
+        `RUN failed: process "${command}" did not complete successfully: exit code: ${result.exitCode}${oom}${output ? `\n${output}` : ''}`,
         result.exitCode,
         { file: step.file, line: step.range?.start.line ?? 0, column: 1 },
       );
@@ -57,6 +62,10 @@ async function execute(session: BuildSession, step: Step, op: ExecOp, target: Ro
   }
 }
 
+function mebibytes(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+}
+
 function toSandboxRootfs(target: RootfsTarget): Rootfs {
   if (target.kind === 'mounted') return { kind: 'directory', path: target.rootfs.rootfs };
   return { kind: 'overlay', lowerdirs: target.lowerdirs, upperdir: target.upperdir, workdir: target.workdir };
@@ -65,7 +74,7 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 /** Prefixes a TsbuildError from `action` (e.g. an unknown USER) with the step's `file:line`. */
 function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
-  const network = op.network === 'default' ? (session.options.network ?? 'default') : op.network;
+  const network = runNetwork(session, op);
   const env = [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv];
   // runc (so BuildKit) sets HOME from the user's passwd entry when the env has none.
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
@@ -76,24 +85,28 @@ function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: 
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
     rootfs,
     mounts,
-    network: network === 'none' ? 'none' : 'host',
+    network,
+    limits: runLimits(session.options.runLimits),
     hostname: HOSTNAME,
     noNewPrivileges: false,
     stdio: 'pipe',
     etcFiles: {
       hostname: `${HOSTNAME}\n`,
       hosts: `127.0.0.1\tlocalhost ${HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
-      resolvConf: network === 'none' ? '' : hostResolvConf(),
+      resolvConf: resolvConfFor(network),
     },
   };
 }
 
-function hostResolvConf(): string {
+function resolvConfFor(network: NetworkMode): string {
+  if (network === 'none') return '';
+  let host: string;
   try {
-    return readFileSync('/etc/resolv.conf', 'utf8');
+    host = readFileSync('/etc/resolv.conf', 'utf8');
   } catch {
-    return 'nameserver 127.0.0.1\n';
+    host = 'nameserver 127.0.0.1\n';
   }
+  return network === 'private' ? privateResolvConf(host) : host;
 }
 
 /** Keeps the last lines of a step's output for its error message. */

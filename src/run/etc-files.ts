@@ -1,6 +1,7 @@
 // /etc/hosts, /etc/resolv.conf and /etc/hostname of a container, generated like Docker's.
 import { randomBytes } from 'node:crypto';
-import type { EtcFiles } from '../runtime-shim/spec.js';
+import { privateResolvConf } from '../runtime-shim/network.js';
+import type { EtcFiles, NetworkMode } from '../runtime-shim/spec.js';
 
 /** Docker's generated /etc/hosts header (libnetwork etchosts). */
 const LOCALHOST_LINES = [
@@ -14,15 +15,16 @@ const LOCALHOST_LINES = [
 
 export interface EtcFilesInput {
   hostname: string;
-  network: 'host' | 'none';
+  network: NetworkMode;
   /** The host's /etc/hosts and /etc/resolv.conf (used with host networking). */
   hostHosts?: string;
   hostResolvConf?: string;
 }
 
 /**
- * With host networking the container sees the host's hosts and resolv.conf; with `none` the
- * localhost lines and no name servers. Either way its own hostname resolves to 127.0.1.1.
+ * With host networking the container sees the host's hosts and resolv.conf; otherwise the
+ * localhost lines, and no name servers with `none` or slirp4netns's DNS forwarder with `private`.
+ * Either way its own hostname resolves to 127.0.1.1.
  */
 export function containerEtcFiles(input: EtcFilesInput): Required<EtcFiles> {
   const own = `127.0.1.1\t${input.hostname}`;
@@ -31,9 +33,15 @@ export function containerEtcFiles(input: EtcFilesInput): Required<EtcFiles> {
     : LOCALHOST_LINES;
   return {
     hosts: `${[...base, own].join('\n')}\n`,
-    resolvConf: input.network === 'host' ? (input.hostResolvConf ?? '') : '',
+    resolvConf: resolvConf(input),
     hostname: `${input.hostname}\n`,
   };
+}
+
+function resolvConf(input: EtcFilesInput): string {
+  if (input.network === 'none') return '';
+  if (input.network === 'private') return privateResolvConf(input.hostResolvConf ?? '');
+  return input.hostResolvConf ?? '';
 }
 
 /** A container ID: 64 hex digits, like Docker's. */

@@ -23,8 +23,11 @@ export interface RunContainerOptions {
   workdir?: string;
   /** `-u`: `name`, `uid`, `name:group` or `uid:gid`, resolved through the image's /etc/passwd and /etc/group. */
   user?: string;
-  /** Default `host`. */
-  network?: 'host' | 'none';
+  /**
+   * Default `bridge` (also `default`): a network namespace of its own with outbound access through
+   * slirp4netns (loopback only, with a warning, when it is not installed); `host`; `none`.
+   */
+  network?: 'bridge' | 'default' | 'host' | 'none';
   /** Default: the first 12 digits of the container ID. */
   hostname?: string;
   /** Bytes, or a size like `512m` / `1g`. */

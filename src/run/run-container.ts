@@ -9,7 +9,8 @@ import { formatPlatform, hostPlatform, platformRank } from '../oci/platform.js';
 import { resolveRoot } from '../oci/root.js';
 import type { RunResult, SandboxBackend } from '../runtime-shim/backend.js';
 import { selectBackend } from '../runtime-shim/select.js';
-import type { SandboxSpec } from '../runtime-shim/spec.js';
+import { privateNetworkAvailable, SLIRP4NETNS_MISSING } from '../runtime-shim/network.js';
+import type { NetworkMode, SandboxSpec } from '../runtime-shim/spec.js';
 import { createContainerDir, type ContainerDir } from './container-dir.js';
 import { containerSpec } from './container-spec.js';
 import { defaultHostname, newContainerId } from './etc-files.js';
@@ -64,6 +65,7 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
     pull: request.pull, platform: request.platform, registry: options.registry ?? {}, onEvent,
   });
   warnForeignPlatform(image, request, onEvent);
+  const network = availableNetwork(request, onEvent);
   await assertCanRun(formatPlatform(platformOf(image.config)), { file: '', instruction: `image ${request.image}` });
   checkpoint();
   const snapshots = new SnapshotStore(root, { onWarning: (message) => onEvent({ kind: 'warning', message }) });
@@ -76,7 +78,7 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
     const mounts = planMounts(config, request.volumes, request.tmpfs, dir);
     copyImageContent(snapshots, layers.chainIds, mounts.anonymous);
     const hostname = request.hostname ?? defaultHostname(id);
-    const spec = containerSpec({ request, config, lowerdirs: layers.lowerdirs, dir, mounts: mounts.mounts, hostname });
+    const spec = containerSpec({ request: { ...request, network }, config, lowerdirs: layers.lowerdirs, dir, mounts: mounts.mounts, hostname });
     const state = {
       image: request.image, imageDigest: image.descriptor.digest, command: spec.args, hostname,
       created: new Date().toISOString(), volumes: mounts.anonymous.map((v) => ({ target: v.target, dir: v.dir })),
@@ -134,6 +136,13 @@ function warnForeignPlatform(image: ResolvedImage, request: RunRequest, onEvent:
     kind: 'warning',
     message: `The requested image's platform (${formatPlatform(platform)}) does not match the detected host platform (${formatPlatform(host)}) and no specific platform was requested`,
   });
+}
+
+/** Without slirp4netns the default network is loopback only, with a warning; an explicit bridge then fails. */
+function availableNetwork(request: RunRequest, onEvent: RunEventSink): NetworkMode {
+  if (request.network !== 'private' || !request.defaultNetwork || privateNetworkAvailable()) return request.network;
+  onEvent({ kind: 'warning', message: `${SLIRP4NETNS_MISSING}, so the container has no outbound network: it runs with loopback only` });
+  return 'none';
 }
 
 function cancelled(): TsbuildError {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import type { Platform } from '../oci/types.js';
-import type { SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/spec.js';
+import type { NetworkMode, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/spec.js';
 import type { CommandOverrides } from './command-line.js';
 import { parseEnvFile, parseEnvFlag, type EnvLookup } from './env.js';
 import { isValidHostname } from './etc-files.js';
@@ -22,7 +22,9 @@ export interface RunRequest {
   tmpfs: TmpfsSpec[];
   workdir: string | undefined;
   user: string | undefined;
-  network: 'host' | 'none';
+  network: NetworkMode;
+  /** No --network given: a private network may fall back to loopback only (see run-container.ts). */
+  defaultNetwork: boolean;
   hostname: string | undefined;
   limits: SandboxLimits;
   platform: Platform | undefined;
@@ -51,7 +53,8 @@ export function parseRunRequest(options: RunContainerOptions): RunRequest {
     tmpfs: (options.tmpfs ?? []).map(parseTmpfsFlag),
     workdir: options.workdir,
     user: options.user,
-    network: checkNetwork(options.network ?? 'host'),
+    network: checkNetwork(options.network ?? 'default'),
+    defaultNetwork: (options.network ?? 'default') === 'default',
     hostname: options.hostname,
     limits: limitsOf(options),
     platform: options.platform !== undefined ? parsePlatform(options.platform) : undefined,
@@ -80,9 +83,11 @@ function readEnvFile(file: string): string {
   }
 }
 
-function checkNetwork(network: string): 'host' | 'none' {
+/** Docker's network names: its default bridge network becomes slirp4netns's private one. */
+function checkNetwork(network: string): NetworkMode {
   if (network === 'host' || network === 'none') return network;
-  throw new TsbuildError('USAGE', `network "${network}" is not supported: use host or none`);
+  if (network === 'bridge' || network === 'default') return 'private';
+  throw new TsbuildError('USAGE', `network "${network}" is not supported: use bridge, host or none`);
 }
 
 function checkPull(pull: string): PullPolicy {

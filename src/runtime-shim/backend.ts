@@ -21,6 +21,8 @@ export interface RunResult {
   exitCode: number;
   /** The signal that killed the command, when `exitCode` > 128 came from one. */
   signal?: NodeJS.Signals;
+  /** The kernel's OOM killer killed a process of the run (its memory limit was hit), where known. */
+  oomKilled?: boolean;
 }
 
 export type BackendName = 'builtin' | 'runc' | 'crun';

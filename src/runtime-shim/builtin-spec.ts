@@ -3,6 +3,9 @@ import { TsbuildError } from '../errors.js';
 import { overlayMountData } from './overlay-options.js';
 import type { Mount, SandboxSpec } from './spec.js';
 
+/** The socket over which the helper reports its network namespace and waits for slirp4netns. */
+export const NETNS_SYNC_FD = 4;
+
 export interface HelperInputs {
   rootMountpoint: string;
   /** Where the short lowerdir symlinks go (see overlayMountData). */
@@ -21,6 +24,7 @@ export function encodeHelperSpec(spec: SandboxSpec, inputs: HelperInputs): Buffe
   if (spec.hostname !== undefined) tokens.push('hostname', spec.hostname);
   if (spec.network === 'none') tokens.push('netns');
   if (spec.seccomp === 'unconfined') tokens.push('seccomp-unconfined');
+  if (spec.network === 'private') tokens.push('netns-sync', String(NETNS_SYNC_FD));
   if (spec.noNewPrivileges !== false) tokens.push('no-new-privs');
   if (inputs.dropMknod) tokens.push('no-mknod');
   tokens.push('uid', uint(spec.user.uid), 'gid', uint(spec.user.gid));

@@ -2,12 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { TsbuildError } from '../errors.js';
 import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
-import { encodeHelperSpec } from './builtin-spec.js';
+import { encodeHelperSpec, NETNS_SYNC_FD } from './builtin-spec.js';
 import { createRunCgroup, detectCgroupLayout, removeStaleCgroups, type RunCgroup } from './cgroups.js';
-import { resultFromExitCode, startProcess } from './child-process.js';
+import { resultFromExitCode, startProcess, type StartedProcess } from './child-process.js';
 import { helperAvailable, helperPath } from './helper-path.js';
+import { oomKilled } from './cgroup-stats.js';
+import { attachSlirp4netns, type NetworkAttachment } from './network.js';
 import { createPrivateDir, type PrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
@@ -33,6 +36,7 @@ export class BuiltinBackend implements SandboxBackend {
     const signal = options.signal;
     let onAbort = (): void => undefined;
     let specDir: PrivateDir | undefined;
+    let network: Promise<NetworkAttachment | undefined> = Promise.resolve(undefined);
     try {
       // The spec holds the env, secrets included: it goes to a tmpfs, never to a disk.
       specDir = createPrivateDir();
@@ -41,7 +45,12 @@ export class BuiltinBackend implements SandboxBackend {
       const dropMknod = !cgroup?.restrictsDevices;
       const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs, dropMknod };
       writeFileSync(specFile, encodeHelperSpec(spec, inputs), { mode: 0o600 });
-      const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options, true);
+      const privateNetwork = spec.network === 'private';
+      const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options, true, privateNetwork);
+      if (privateNetwork) {
+        network = connectNetwork(started);
+        network.catch(() => undefined); // awaited once the helper has exited
+      }
       onAbort = () => {
         // The helper's death SIGKILLs the namespace's init (PDEATHSIG), which takes every process with it.
         started.child.kill('SIGKILL');
@@ -50,14 +59,42 @@ export class BuiltinBackend implements SandboxBackend {
       signal?.addEventListener('abort', onAbort, { once: true });
       const { exitCode, statusText } = await started.done;
       if (signal?.aborted) throw cancelledError();
+      await network; // its failure is the cause of the helper's
       if (statusText.trim() !== '') throw new TsbuildError('SANDBOX', statusText.trim());
-      return resultFromExitCode(exitCode);
+      const result = resultFromExitCode(exitCode);
+      return cgroup && oomKilled(cgroup.dirs) ? { ...result, oomKilled: true } : result;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      await network.then((attached) => attached?.stop(), () => undefined);
       specDir?.remove();
       await cgroup?.remove();
     }
   }
+}
+
+/**
+ * The helper reports on its sync socket once it is in its new network namespace; slirp4netns is
+ * attached to it there, then one byte lets the command start. A failure kills the helper.
+ */
+function connectNetwork(started: StartedProcess): Promise<NetworkAttachment | undefined> {
+  const socket = started.child.stdio[NETNS_SYNC_FD] as Duplex;
+  return new Promise<NetworkAttachment | undefined>((resolve, reject) => {
+    let reported = false;
+    socket.on('error', () => undefined); // the helper may die first; its status says why
+    socket.once('close', () => {
+      if (!reported) resolve(undefined); // it failed before reporting
+    });
+    socket.once('data', () => {
+      reported = true;
+      attachSlirp4netns(started.child.pid as number).then((attached) => {
+        socket.end('1');
+        resolve(attached);
+      }, (error: unknown) => {
+        started.child.kill('SIGKILL');
+        reject(error);
+      });
+    });
+  });
 }
 
 function checkSupported(spec: SandboxSpec): void {

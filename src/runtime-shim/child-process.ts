@@ -11,17 +11,22 @@ export interface StartedProcess {
   done: Promise<{ exitCode: number; statusText: string }>;
 }
 
-/** Spawns `command`; with `statusPipe` an extra pipe is passed as fd 3 and its text collected. */
+/**
+ * Spawns `command`; with `statusPipe` an extra pipe is passed as fd 3 and its text collected, with
+ * `syncPipe` one more as fd 4 (a socket, so both ways) for the caller to talk over.
+ */
 export function startProcess(
   command: string,
   args: string[],
   mode: StdioMode,
   options: RunOptions,
   statusPipe = false,
+  syncPipe = false,
 ): StartedProcess {
   // `inherit` relays tsbuild's stdio through pipes: the sandbox never holds the caller's terminal.
-  const stdio: 'pipe'[] = ['pipe', 'pipe', 'pipe'];
-  if (statusPipe) stdio.push('pipe');
+  const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe'];
+  if (statusPipe || syncPipe) stdio.push(statusPipe ? 'pipe' : 'ignore');
+  if (syncPipe) stdio.push('pipe');
   // detached: a session of its own, without tsbuild's controlling terminal, so nothing in the
   // sandbox can open /dev/tty to type into it; tsbuild forwards the terminal's signals (onSpawn).
   const child = spawn(command, args, { stdio, detached: true });

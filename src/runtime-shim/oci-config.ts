@@ -1,4 +1,5 @@
 // Writes a SandboxSpec as an OCI runtime-spec config.json (runtime-spec v1.0.2) for runc/crun.
+import type { OciHook } from './network-hook.js';
 import type { Mount, SandboxLimits, SandboxSpec } from './spec.js';
 import { DEFAULT_CAPABILITIES } from './spec.js';
 import { ociDeviceRules } from './devices.js';
@@ -12,6 +13,7 @@ export interface OciRuntimeConfig {
   hostname: string;
   mounts: { destination: string; type: string; source: string; options: string[] }[];
   linux: Record<string, unknown>;
+  hooks?: { createRuntime?: OciHook[] };
 }
 
 /** Docker's masked and read-only paths (moby oci/defaults.go). */
@@ -20,9 +22,12 @@ const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys',
   '/sys/devices/virtual/powercap'];
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-export function ociConfig(spec: SandboxSpec, rootPath: string, etcMounts: Mount[], cgroupsPath: string): OciRuntimeConfig {
+export function ociConfig(
+  spec: SandboxSpec, rootPath: string, etcMounts: Mount[], cgroupsPath: string, networkHook?: OciHook,
+): OciRuntimeConfig {
   const caps = [...DEFAULT_CAPABILITIES];
   return {
+    ...(networkHook ? { hooks: { createRuntime: [networkHook] } } : {}),
     ociVersion: '1.0.2',
     process: {
       terminal: false,
@@ -71,7 +76,7 @@ function ociMount(m: Mount): OciRuntimeConfig['mounts'][number] {
 
 function namespaces(spec: SandboxSpec): { type: string }[] {
   const list = ['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type }));
-  if (spec.network === 'none') list.push({ type: 'network' });
+  if (spec.network !== 'host') list.push({ type: 'network' });
   if (spec.uidMappings?.length) list.push({ type: 'user' });
   return list;
 }

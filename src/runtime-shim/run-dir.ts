@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { privateResolvConf } from './network.js';
 import { recordMissingMountpoints, withSkeletonLayer } from './mountpoints.js';
 import type { EtcFiles, Mount, SandboxSpec } from './spec.js';
 
@@ -27,7 +28,8 @@ export function defaultEtcFiles(spec: SandboxSpec): Required<EtcFiles> {
     '',
   ].join('\n');
   const hostResolv = existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '';
-  return { hosts, resolvConf: spec.network === 'host' ? hostResolv : '', hostname: `${hostname}\n` };
+  const resolvConf = { host: hostResolv, private: privateResolvConf(hostResolv), none: '' }[spec.network];
+  return { hosts, resolvConf, hostname: `${hostname}\n` };
 }
 
 export function createRunDir(spec: SandboxSpec): RunDir {

@@ -74,6 +74,12 @@ export type StdioMode = 'pipe' | 'inherit' | 'tty';
 
 export type SeccompMode = 'default' | 'unconfined';
 
+/**
+ * `private`: a network namespace of its own with outbound access through slirp4netns (the host's
+ * 127.0.0.1 unreachable); `none`: an own namespace with only loopback; `host`: the host's network.
+ */
+export type NetworkMode = 'private' | 'host' | 'none';
+
 export interface SandboxSpec {
   args: string[];
   /** `KEY=value` entries, exactly what the process sees. */
@@ -83,7 +89,7 @@ export interface SandboxSpec {
   user: SandboxUser;
   rootfs: Rootfs;
   mounts?: Mount[];
-  network: 'host' | 'none';
+  network: NetworkMode;
   hostname?: string;
   limits?: SandboxLimits;
   stdio?: StdioMode;

@@ -117,7 +117,7 @@ describe('/etc files and host names', () => {
 describe('run request validation', () => {
   it.each([
     [{ workdir: 'rel' }, /needs to be an absolute path/],
-    [{ network: 'bridge' as 'host' }, /network "bridge" is not supported/],
+    [{ network: 'overlay' as 'host' }, /network "overlay" is not supported/],
     [{ pull: 'sometimes' as 'never' }, /invalid --pull/],
     [{ hostname: 'bad_name' }, /invalid hostname/],
     [{ envFiles: ['/nonexistent/env'] }, /cannot read env file/],

@@ -2,11 +2,15 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import path from 'node:path';
-import { parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseSecretFlag, parseSshFlag } from '../build-flags.js';
+import {
+  parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
+  type LimitFlags,
+} from '../build-flags.js';
+import { parseEntitlements } from '../../executor/entitlements.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
 import type { BuildOptions, OutputSpec, RuntimeName } from '../../executor/options.js';
 
-interface BuildFlags {
+interface BuildFlags extends LimitFlags {
   file?: string;
   tag: string[];
   buildArg: string[];
@@ -24,6 +28,7 @@ interface BuildFlags {
   noCacheFilter: string[];
   pull?: boolean;
   network: 'default' | 'none' | 'host';
+  allow: string[];
   iidfile?: string;
   metadataFile?: string;
   progress: ProgressMode;
@@ -55,7 +60,15 @@ export function register(program: Command): Command {
     .option('--no-cache', 'do not use the build cache')
     .option('--no-cache-filter <stage>', 'do not use the cache for this stage (repeatable)', collect, [])
     .option('--pull', 'always re-resolve base images')
-    .addOption(new Option('--network <mode>', 'network of RUN steps').choices(['default', 'none', 'host']).default('default'))
+    .addOption(new Option('--network <mode>', 'network of RUN steps (default: their own, with outbound access)').choices(['default', 'none', 'host']).default('default'))
+    .option('--allow <entitlement>', 'allow an extra privilege: network.host (for RUN --network=host) (repeatable)', collect, [])
+    .option('-m, --memory <size>', 'memory limit of each RUN step, e.g. 512m (no swap beyond it)')
+    .option('--memory-swap <size>', 'memory plus swap limit: only equal to --memory is supported')
+    .option('--cpu-quota <us>', 'CFS quota of each RUN step, in microseconds per --cpu-period')
+    .option('--cpu-period <us>', 'CFS period for --cpu-quota, in microseconds (default 100000)')
+    .option('--cpu-shares <n>', 'CPU shares (not supported yet: refused)')
+    .option('--cpuset-cpus <list>', 'CPUs to run on (not supported yet: refused)')
+    .option('--pids-limit <n>', 'maximum number of processes of each RUN step (default 4096; 0 or -1: unlimited)')
     .option('--iidfile <file>', 'write the image ID to the file')
     .option('--metadata-file <file>', 'write build result metadata to the file')
     .addOption(new Option('--progress <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']).default('auto'))
@@ -105,6 +118,8 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     secrets: flags.secret.map(parseSecretFlag),
     ssh: flags.ssh.map(parseSshFlag),
     network: flags.network,
+    allow: parseEntitlements(flags.allow),
+    runLimits: parseRunLimitFlags(flags),
     runtime: flags.runtime,
     iidFile: flags.iidfile,
     metadataFile: flags.metadataFile,

@@ -12,7 +12,7 @@ interface RunFlags {
   workdir?: string;
   user?: string;
   entrypoint?: string;
-  network: string;
+  network?: string;
   hostname?: string;
   memory?: string;
   cpus?: string;
@@ -51,7 +51,7 @@ export function register(program: Command): Command {
     .option('-w, --workdir <dir>', 'working directory inside the container (created if missing)')
     .option('-u, --user <user[:group]>', 'user name or uid, optionally with a group')
     .option('--entrypoint <cmd>', "override the image ENTRYPOINT (and drop its CMD); '' clears it")
-    .option('--network <mode>', 'network: host or none', 'host')
+    .option('--network <mode>', 'network: bridge (the default: its own, with outbound access through slirp4netns), host or none')
     .option('--hostname <name>', 'container host name (default: the short container ID)')
     .option('-m, --memory <size>', 'memory limit, e.g. 512m or 1g')
     .option('--cpus <n>', 'number of CPUs, e.g. 1.5')
@@ -85,7 +85,7 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
     const result = await runContainer({
       image, command, ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint } : {}),
       env: flags.env, envFiles: flags.envFile, volumes: flags.volume, tmpfs: flags.tmpfs,
-      workdir: flags.workdir, user: flags.user, network: flags.network as 'host' | 'none', hostname: flags.hostname,
+      workdir: flags.workdir, user: flags.user, network: flags.network as 'host' | undefined, hostname: flags.hostname,
       memory: flags.memory, cpus: flags.cpus, pidsLimit: flags.pidsLimit,
       platform: flags.platform, pull: flags.pull as 'missing', interactive: flags.interactive, tty: flags.tty,
       runtime: flags.runtime as 'auto', securityOpt: flags.securityOpt, rm: flags.rm, name: flags.name, stopTimeoutMs: stopTimeoutMs(flags.stopTimeout),

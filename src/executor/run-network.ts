@@ -1,0 +1,20 @@
+// Which network a RUN step gets: its own `--network=`, else the build's `--network`, where
+// `default` is a private namespace with outbound access (slirp4netns), or loopback only with one
+// warning per build when slirp4netns is missing, so an offline build without it still works.
+import type { ExecOp } from '../planner/types.js';
+import { privateNetworkAvailable, SLIRP4NETNS_MISSING } from '../runtime-shim/network.js';
+import type { NetworkMode } from '../runtime-shim/spec.js';
+import type { BuildSession } from './session.js';
+
+const warned = new WeakSet<BuildSession>();
+
+export function runNetwork(session: BuildSession, op: ExecOp): NetworkMode {
+  const mode = op.network === 'default' ? (session.options.network ?? 'default') : op.network;
+  if (mode !== 'default') return mode;
+  if (privateNetworkAvailable()) return 'private';
+  if (!warned.has(session)) {
+    warned.add(session);
+    session.emit({ type: 'warning', message: `${SLIRP4NETNS_MISSING}, so RUN steps have no outbound network: they run with loopback only (--network host gives them the host's)` });
+  }
+  return 'none';
+}

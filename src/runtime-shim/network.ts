@@ -1,0 +1,95 @@
+// The `private` network of a sandbox: a network namespace of its own whose outbound traffic goes
+// through slirp4netns, a user-mode TCP/IP stack running on the host side. It needs no host
+// firewall rules or bridges, works without root (what rootless podman, buildah and BuildKit use),
+// and `--disable-host-loopback` keeps the host's 127.0.0.1 out of reach.
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { TsbuildError } from '../errors.js';
+
+/** slirp4netns's DNS forwarder: it relays queries to the host's resolvers (even loopback ones). */
+export const SLIRP_DNS = '10.0.2.3';
+
+const READY_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 2_000;
+
+/** `$TSBUILD_SLIRP4NETNS` when set (a path), else `slirp4netns` on PATH; undefined when neither is executable. */
+export function slirp4netnsPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const override = env['TSBUILD_SLIRP4NETNS'];
+  const candidates = override ? [override] : (env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'slirp4netns'));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function privateNetworkAvailable(): boolean {
+  return slirp4netnsPath() !== undefined;
+}
+
+export const SLIRP4NETNS_MISSING = 'slirp4netns is not installed (Debian/Ubuntu: apt-get install slirp4netns)';
+
+/** The arguments for a namespace held by `pid`; fd 3 reports readiness, closing fd 4 stops it. */
+export function slirp4netnsArgs(pid: number): string[] {
+  return [
+    '--configure', '--mtu=65520', '--disable-host-loopback',
+    // slirp4netns parses untrusted packets: confine it (its own mount namespace, fewer caps, seccomp).
+    '--enable-sandbox', '--enable-seccomp',
+    '--ready-fd=3', '--exit-fd=4',
+    String(pid), 'tap0',
+  ];
+}
+
+/** A sandbox's resolv.conf: slirp4netns's forwarder, plus the host's search domains and options. */
+export function privateResolvConf(hostResolvConf: string): string {
+  const kept = hostResolvConf.split('\n').filter((line) => /^\s*(search|domain|options)\s/.test(line));
+  return [`nameserver ${SLIRP_DNS}`, ...kept, ''].join('\n');
+}
+
+export interface NetworkAttachment {
+  /** Stops slirp4netns (the namespace's interface goes away with it). */
+  stop(): Promise<void>;
+}
+
+/** Starts slirp4netns for the network namespace of `pid` and resolves once the interface is up. */
+export async function attachSlirp4netns(pid: number): Promise<NetworkAttachment> {
+  const binary = slirp4netnsPath();
+  if (!binary) throw new TsbuildError('SANDBOX', `${SLIRP4NETNS_MISSING}: a private network needs it; use --network host or none instead`);
+  const child = spawn(binary, slirp4netnsArgs(pid), { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const stop = async (): Promise<void> => {
+    (child.stdio[4] as Writable).destroy();
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const failed = (why: string) => reject(new TsbuildError('SANDBOX', `slirp4netns ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+      const timer = setTimeout(() => failed(`did not configure the network within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+      (child.stdio[3] as Readable).once('data', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        failed(`could not start (${error.message})`);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        failed(`exited with status ${code ?? 'unknown'} before the network was up`);
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
