@@ -3,7 +3,7 @@
 // never see a partial record; a record is only written after the content it names is stored.
 import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { tempPathBeside } from '../oci/temp-path.js';
 import type { CacheKeyParts } from './keys.js';
 
 /** What a step produced. Layer steps carry a layer; metadata-only steps only a config. */
@@ -49,7 +49,7 @@ export class CacheRecordStore {
   async put(record: CacheRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const file = this.fileOf(record.key);
-    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = tempPathBeside(file);
     await writeFile(temp, JSON.stringify(record));
     await rename(temp, file);
     await this.remember(record.identity, record.key);
@@ -69,7 +69,7 @@ export class CacheRecordStore {
   async remember(identity: string, key: string): Promise<void> {
     const file = this.identityFile(identity);
     await mkdir(path.dirname(file), { recursive: true });
-    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = tempPathBeside(file);
     await writeFile(temp, key);
     await rename(temp, file);
   }
