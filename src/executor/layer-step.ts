@@ -1,7 +1,7 @@
 // Runs a step that changes the filesystem (RUN, COPY, ADD, WORKDIR): looks its cache key up,
 // and on a miss applies the change in a writable rootfs over the parent's snapshots and stores
 // the difference as a new layer.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { explainMiss } from '../cache/explain.js';
@@ -106,7 +106,7 @@ async function buildLayer(
   const chains = change.independentOfParent ? [] : await ensureSnapshots(session, parent.layers);
   if (change.target === 'overlay') {
     // Named like the snapshot store's temp dirs so its sweep removes them after a crash.
-    const base = path.join(session.snapshots.dir, `tmp-run-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const base = session.snapshots.scratchPath('run');
     mkdirSync(base);
     const upperdir = path.join(base, 'upper');
     const workdir = path.join(base, 'work');

@@ -14,6 +14,7 @@ import { BaseImages } from './base-images.js';
 import type { BuildEvent, EventSink } from './events.js';
 import type { BuildOptions } from './options.js';
 import { SnapshotStore } from './snapshots.js';
+import { sweepLeftovers } from './sweep.js';
 import type { StepResult } from './step-result.js';
 
 export interface BuildSession {
@@ -59,9 +60,8 @@ export async function openSession(options: BuildOptions, created: string): Promi
   const contextDir = path.resolve(options.context);
   const dockerfilePath = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
   const snapshots = new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) });
-  // What a killed build left (mounted views, half-unpacked layers, temp blobs) goes first.
-  snapshots.sweep();
-  await store.removeStaleTemps();
+  // What a killed build left (mounted views, scratch dirs, half-unpacked layers, temp blobs) goes first.
+  await sweepLeftovers(layout, snapshots, store);
   let scanned: Promise<ContextEntry[]> | undefined;
   let statCache: StatCache | undefined;
   let backend: Promise<SandboxBackend> | undefined;

@@ -1,12 +1,14 @@
 // Names for temp files written beside their destination and renamed into place. The pid alone
 // is not unique: two writers in one process (two platforms exporting a shared layer) collide.
+// The owner token lets a sweep remove the temps of a killed process at once (owner.ts).
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ownerToken } from './owner.js';
 
-/** `<dir>/.<name>.<pid>.<random>.tmp`: beside `path` (same file system, so rename is atomic). */
+/** `<dir>/.<name>.<owner token>.<random>.tmp`: beside `path` (same file system, so rename is atomic). */
 export function tempPathBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${ownerToken()}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /**
