@@ -14,9 +14,12 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
-/** Acquires an exclusive lock on `path` (created if missing), waiting for other holders. */
-export async function acquireFileLock(path: string): Promise<FileLock> {
-  const child = spawn('flock', ['--exclusive', path, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
+/**
+ * Acquires a lock on `path` (created if missing), waiting for other holders: exclusive by default,
+ * or shared (any number of shared holders, but never beside an exclusive one).
+ */
+export async function acquireFileLock(path: string, options: { shared?: boolean } = {}): Promise<FileLock> {
+  const child = spawn('flock', [options.shared ? '--shared' : '--exclusive', path, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -37,8 +40,8 @@ export async function acquireFileLock(path: string): Promise<FileLock> {
 }
 
 /** Runs `action` while holding the lock on `path`. */
-export async function withFileLock<T>(path: string, action: () => Promise<T>): Promise<T> {
-  const lock = await acquireFileLock(path);
+export async function withFileLock<T>(path: string, action: () => Promise<T>, options: { shared?: boolean } = {}): Promise<T> {
+  const lock = await acquireFileLock(path, options);
   try {
     return await action();
   } finally {
