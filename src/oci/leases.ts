@@ -68,15 +68,24 @@ export async function withCollectorLock<T>(layout: RootLayout, action: (leased: 
   return withFileLock(gcLockPath(layout), async () => action(await readLeases(layout)));
 }
 
+/** Deletes the leases of dead processes (no lock needed: their owners append nothing more). */
+export async function removeDeadLeases(layout: RootLayout): Promise<string[]> {
+  const dir = leasesDir(layout);
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith('.') || !isLeftover(name, 0)) continue;
+    await rm(join(dir, name), { force: true });
+    removed.push(join(dir, name));
+  }
+  return removed;
+}
+
 async function readLeases(layout: RootLayout): Promise<LeasedItems> {
   const leased: LeasedItems = { blob: new Set(), snapshot: new Set(), record: new Set(), mount: new Set() };
   const dir = leasesDir(layout);
+  await removeDeadLeases(layout);
   for (const name of await readdir(dir)) {
     if (name.startsWith('.')) continue;
-    if (isLeftover(name, 0)) {
-      await rm(join(dir, name), { force: true });
-      continue;
-    }
     const text = await readFile(join(dir, name), 'utf8').catch(() => '');
     for (const line of text.split('\n')) {
       const [kind, id] = line.split(' ');

@@ -1,9 +1,8 @@
 // A container's directory `<root>/containers/<id>`: overlay upper and work dirs, anonymous
 // volumes and a state file; `--name` reserves `<root>/containers/names/<name>` (a symlink to the ID).
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { ownerState } from '../oci/owner.js';
 
 export interface ContainerDir {
   id: string;
@@ -52,33 +51,6 @@ export function createContainerDir(root: string, id: string, name?: string): Con
       if (name !== undefined) releaseName(base, name);
     },
   };
-}
-
-/**
- * Containers whose `tsbuild run` was killed: state `running` with a dead owner (state.json's
- * `owner` token). Those started with `--rm` are removed, the others marked `dead` (Docker's word).
- */
-export function sweepDeadContainers(root: string): string[] {
-  const base = containersDir(root);
-  const swept: string[] = [];
-  for (const id of existsSync(base) ? readdirSync(base) : []) {
-    if (id === 'names') continue;
-    let state: { status?: string; owner?: string; rm?: boolean; name?: string };
-    try {
-      state = JSON.parse(readFileSync(join(base, id, 'state.json'), 'utf8')) as typeof state;
-    } catch {
-      continue;
-    }
-    if (state.status !== 'running' || !state.owner || ownerState(state.owner) !== 'dead') continue;
-    if (state.rm) {
-      rmSync(join(base, id), { recursive: true, force: true });
-      if (state.name) releaseName(base, state.name);
-    } else {
-      writeFileSync(join(base, id, 'state.json'), `${JSON.stringify({ ...state, status: 'dead' }, null, 2)}\n`);
-    }
-    swept.push(id);
-  }
-  return swept;
 }
 
 /** A symlink is created atomically, so two processes cannot both take a name. */

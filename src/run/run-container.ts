@@ -3,6 +3,7 @@
 import { TsbuildError } from '../errors.js';
 import { assertCanRun } from '../executor/emulation.js';
 import { SnapshotStore } from '../executor/snapshots.js';
+import { sweepDeadContainers } from '../executor/sweep.js';
 import { platformOf, type ResolvedImage } from '../oci/image.js';
 import { LocalImages } from '../oci/local-images.js';
 import { formatPlatform, hostPlatform, platformRank } from '../oci/platform.js';
@@ -11,7 +12,7 @@ import { resolveRoot } from '../oci/root.js';
 import type { RunResult, SandboxBackend } from '../runtime-shim/backend.js';
 import { selectBackend } from '../runtime-shim/select.js';
 import type { SandboxSpec } from '../runtime-shim/spec.js';
-import { createContainerDir, sweepDeadContainers, type ContainerDir } from './container-dir.js';
+import { createContainerDir, type ContainerDir } from './container-dir.js';
 import { containerSpec } from './container-spec.js';
 import { defaultHostname, newContainerId } from './etc-files.js';
 import type { RunEventSink } from './events.js';

@@ -1,0 +1,149 @@
+// The checks of `tsbuild store verify`, one per kind of damage: blobs whose bytes do not match
+// their name, cache records without their layer, names without their manifest, mounts and
+// processes of dead builds, secrets left on disk.
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DiskContentStore } from '../oci/disk-store.js';
+import type { ImageNames } from '../oci/image-names.js';
+import { isIndexType, isManifestType, readManifest } from '../oci/image.js';
+import { ownerInName, ownerState } from '../oci/owner.js';
+import type { RootLayout } from '../oci/root.js';
+import type { Descriptor, Digest } from '../oci/types.js';
+import { mountsUnder } from './overlay.js';
+
+export type ProblemKind = 'blob' | 'record' | 'name' | 'mount' | 'process' | 'secrets';
+
+export interface StoreProblem {
+  kind: ProblemKind;
+  /** The blob digest, record file, image name, mount point, pid or directory concerned. */
+  subject: string;
+  detail: string;
+}
+
+/** Hashes every blob; a file whose sha256 differs from its name (or a stray name) is a problem. */
+export async function checkBlobs(layout: RootLayout): Promise<{ count: number; problems: StoreProblem[] }> {
+  const problems: StoreProblem[] = [];
+  const names = await readdir(layout.blobs).catch(() => [] as string[]);
+  for (const name of names) {
+    const digest = `sha256:${name}`;
+    if (!/^[0-9a-f]{64}$/.test(name)) {
+      problems.push({ kind: 'blob', subject: path.join(layout.blobs, name), detail: 'not a blob name (sha256 hex)' });
+      continue;
+    }
+    const actual = await hashFile(path.join(layout.blobs, name)).catch((error: Error) => `unreadable: ${error.message}`);
+    if (actual !== digest) problems.push({ kind: 'blob', subject: digest, detail: actual.startsWith('sha256:') ? `content hashes to ${actual}` : actual });
+  }
+  return { count: names.length, problems };
+}
+
+function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file, { highWaterMark: 1 << 20 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(`sha256:${hash.digest('hex')}`));
+  });
+}
+
+/** Every cache record parses and names a layer blob the store holds. */
+export async function checkRecords(layout: RootLayout, store: DiskContentStore): Promise<{ count: number; problems: StoreProblem[] }> {
+  const dir = path.join(layout.cache, 'records');
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+  const problems: StoreProblem[] = [];
+  for (const name of files) {
+    const file = path.join(dir, name);
+    let layer: string | undefined;
+    try {
+      layer = (JSON.parse(await readFile(file, 'utf8')) as { result: { layer?: { digest: string } } }).result.layer?.digest;
+    } catch {
+      problems.push({ kind: 'record', subject: file, detail: 'unreadable cache record' });
+      continue;
+    }
+    if (layer && !(await store.has(layer as Digest))) problems.push({ kind: 'record', subject: file, detail: `its layer ${layer} is missing` });
+  }
+  return { count: files.length, problems };
+}
+
+/** Every name points at a stored manifest or index; a stored manifest has its config and layers. */
+export async function checkNames(store: DiskContentStore, names: ImageNames): Promise<{ count: number; problems: StoreProblem[] }> {
+  const entries = [...(await names.list()), ...(await names.listUntagged()).map((u) => ({ name: `<untagged ${u.descriptor.digest}>`, descriptor: u.descriptor }))];
+  const problems: StoreProblem[] = [];
+  for (const { name, descriptor } of entries) {
+    const missing = await missingBlobs(store, descriptor);
+    if (missing.length > 0) problems.push({ kind: 'name', subject: name, detail: `missing ${missing.join(', ')}` });
+  }
+  return { count: entries.length, problems };
+}
+
+async function missingBlobs(store: DiskContentStore, top: Descriptor): Promise<string[]> {
+  if (!(await store.has(top.digest))) return [`${isIndexType(top.mediaType) ? 'index' : 'manifest'} ${top.digest}`];
+  if (!isManifestType(top.mediaType)) return []; // an index may hold only the platforms pulled
+  const manifest = await readManifest(store, top);
+  const missing: string[] = [];
+  for (const blob of [manifest.config, ...manifest.layers]) if (!(await store.has(blob.digest))) missing.push(`blob ${blob.digest}`);
+  return missing;
+}
+
+/** Mounts under the root that no live process owns (a view of a running build is fine). */
+export function checkMounts(layout: RootLayout): StoreProblem[] {
+  return mountsUnder(layout.root)
+    .filter((point) => ownerAliveOf(layout.root, point) !== true)
+    .map((point) => ({ kind: 'mount' as const, subject: point, detail: 'left mounted by a process that is gone' }));
+}
+
+/** Whether the owner named in the path's scratch components is alive (undefined: none named). */
+function ownerAliveOf(root: string, point: string): boolean | undefined {
+  const owner = path.relative(root, point).split(path.sep).map(ownerInName).find((token) => token !== undefined);
+  return owner === undefined ? undefined : ownerState(owner) !== 'dead';
+}
+
+/** Sandbox helpers whose tsbuild parent is gone, and runc containers named for a dead tsbuild pid. */
+export function checkProcesses(): StoreProblem[] {
+  const problems: StoreProblem[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const exe = safe(() => readlinkSync(`/proc/${pid}/exe`)) ?? '';
+    if (path.basename(exe) === 'tsbuild-sandbox') {
+      const parent = parentPid(pid);
+      const parentExe = parent ? safe(() => readlinkSync(`/proc/${parent}/exe`)) ?? '' : '';
+      if (!/node/.test(path.basename(parentExe))) problems.push({ kind: 'process', subject: pid, detail: 'sandbox helper of a tsbuild that is gone' });
+      continue;
+    }
+    const cmdline = safe(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1')) ?? '';
+    const runcOwner = /\0tsbuild-(\d+)-[0-9a-f]{8}(\0|$)/.exec(cmdline)?.[1];
+    if (runcOwner && !safe(() => statSync(`/proc/${runcOwner}`))) {
+      problems.push({ kind: 'process', subject: pid, detail: `runc container of tsbuild pid ${runcOwner}, which is gone` });
+    }
+  }
+  return problems;
+}
+
+function parentPid(pid: string): string | undefined {
+  const stat = safe(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+}
+
+/** Secrets are kept on a tmpfs outside the root: any `secrets` dir in its scratch space is a leak. */
+export function checkSecrets(layout: RootLayout): StoreProblem[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    for (const entry of safe(() => readdirSync(dir, { withFileTypes: true })) ?? []) {
+      if (!entry.isDirectory()) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.name === 'secrets') found.push(full);
+      else if (depth > 0) walk(full, depth - 1);
+    }
+  };
+  walk(layout.tmp, 3);
+  return found.map((dir) => ({ kind: 'secrets' as const, subject: dir, detail: 'secrets on the store\'s disk' }));
+}
+
+function safe<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
