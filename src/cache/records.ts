@@ -1,7 +1,7 @@
 // Cache records on disk: key -> what the step produced. One JSON file per key under
 // `<root>/cache/records/`, written through a temp file and renamed, so concurrent processes
 // never see a partial record; a record is only written after the content it names is stored.
-import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempPathBeside } from '../oci/temp-path.js';
 import type { CacheKeyParts } from './keys.js';
@@ -81,6 +81,21 @@ export class CacheRecordStore {
   private identityFile(identity: string): string {
     return path.join(this.dir, '..', 'identities', `${identity.replace(/^sha256:/, '')}`);
   }
+}
+
+/** The layer blobs every cache record of a root names (what `rmi` must leave to the cache). */
+export async function recordLayerBlobs(root: string): Promise<Set<string>> {
+  const dir = path.join(root, 'cache', 'records');
+  const blobs = new Set<string>();
+  for (const name of (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
+    try {
+      const digest = (JSON.parse(await readFile(path.join(dir, name), 'utf8')) as CacheRecord).result.layer?.digest;
+      if (digest) blobs.add(digest);
+    } catch {
+      // an unreadable record names nothing
+    }
+  }
+  return blobs;
 }
 
 function isMissing(error: unknown): boolean {

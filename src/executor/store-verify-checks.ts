@@ -100,15 +100,17 @@ function ownerAliveOf(root: string, point: string): boolean | undefined {
   return owner === undefined ? undefined : ownerState(owner) !== 'dead';
 }
 
-/** Sandbox helpers whose tsbuild parent is gone, and runc containers named for a dead tsbuild pid. */
+/**
+ * Sandbox helpers whose tsbuild (node) is gone, and runc containers named for a dead tsbuild pid.
+ * A helper's own children are helpers too: the chain of helpers must end at a node process.
+ * Processes already exiting (zombies, or killed by their parent-death signal) are not counted.
+ */
 export function checkProcesses(): StoreProblem[] {
   const problems: StoreProblem[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    const exe = safe(() => readlinkSync(`/proc/${pid}/exe`)) ?? '';
-    if (path.basename(exe) === 'tsbuild-sandbox') {
-      const parent = parentPid(pid);
-      const parentExe = parent ? safe(() => readlinkSync(`/proc/${parent}/exe`)) ?? '' : '';
-      if (!/node/.test(path.basename(parentExe))) problems.push({ kind: 'process', subject: pid, detail: 'sandbox helper of a tsbuild that is gone' });
+    if (isHelper(pid)) {
+      if (isExiting(pid) || ownedByNode(pid)) continue;
+      problems.push({ kind: 'process', subject: pid, detail: 'sandbox helper of a tsbuild that is gone' });
       continue;
     }
     const cmdline = safe(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1')) ?? '';
@@ -120,9 +122,25 @@ export function checkProcesses(): StoreProblem[] {
   return problems;
 }
 
-function parentPid(pid: string): string | undefined {
+function isHelper(pid: string): boolean {
+  return path.basename(safe(() => readlinkSync(`/proc/${pid}/exe`)) ?? '') === 'tsbuild-sandbox';
+}
+
+function ownedByNode(pid: string): boolean {
+  let current: string | undefined = pid;
+  for (let depth = 0; current && isHelper(current) && depth < 8; depth++) current = statFields(current)?.[1];
+  return current !== undefined && /node/.test(path.basename(safe(() => readlinkSync(`/proc/${current}/exe`)) ?? ''));
+}
+
+function isExiting(pid: string): boolean {
+  const state = statFields(pid)?.[0];
+  return state === undefined || state === 'Z' || state === 'X' || /SigPnd:\s*0*[1-9a-f]|ShdPnd:\s*0*[1-9a-f]/.test(safe(() => readFileSync(`/proc/${pid}/status`, 'utf8')) ?? '');
+}
+
+/** Fields of /proc/<pid>/stat from the third (state, ppid, ...). */
+function statFields(pid: string): string[] | undefined {
   const stat = safe(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /** Secrets are kept on a tmpfs outside the root: any `secrets` dir in its scratch space is a leak. */

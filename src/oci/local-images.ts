@@ -80,10 +80,11 @@ export class LocalImages {
 
   /**
    * Removes a name; when no other name points at the same content, deletes the blobs only it
-   * used, except those a running build leases (its base image). Returns the removed name and the
+   * used, except those a running build leases (its base image) and those in `keep` (the build
+   * cache's layers: the cache is pruned on its own, as Docker's). Returns the removed name and the
    * number of blobs deleted.
    */
-  async remove(reference: string): Promise<{ name: string; deletedBlobs: number }> {
+  async remove(reference: string, keep: ReadonlySet<string> = new Set()): Promise<{ name: string; deletedBlobs: number }> {
     const removed = await this.names.remove(reference);
     if (!removed) throw new TsbuildError('NOT_FOUND', `image "${reference}" not found in ${this.store.layout.root}`);
     return withCollectorLock(this.store.layout, async (leased) => {
@@ -91,7 +92,7 @@ export class LocalImages {
       const kept = new Set((await reachableBlobs(this.store, remaining.map((n) => n.descriptor))).map((d) => d.digest));
       let deleted = 0;
       for (const blob of await reachableBlobs(this.store, [removed.descriptor])) {
-        if (kept.has(blob.digest) || leased.blob.has(blob.digest)) continue;
+        if (kept.has(blob.digest) || keep.has(blob.digest) || leased.blob.has(blob.digest)) continue;
         await this.store.delete(blob.digest);
         deleted++;
       }
