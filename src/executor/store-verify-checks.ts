@@ -101,25 +101,43 @@ function ownerAliveOf(root: string, point: string): boolean | undefined {
 }
 
 /**
- * Sandbox helpers whose tsbuild (node) is gone, and runc containers named for a dead tsbuild pid.
+ * Sandbox helpers whose tsbuild (node) is gone, and runc containers named for a dead tsbuild pid,
+ * that ran over this root (their spec or bundle names it: other roots' builds are not ours).
  * A helper's own children are helpers too: the chain of helpers must end at a node process.
  * Processes already exiting (zombies, or killed by their parent-death signal) are not counted.
  */
-export function checkProcesses(): StoreProblem[] {
+export function checkProcesses(layout: RootLayout): StoreProblem[] {
   const problems: StoreProblem[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const args = (safe(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1')) ?? '').split('\0');
     if (isHelper(pid)) {
-      if (isExiting(pid) || ownedByNode(pid)) continue;
+      if (isExiting(pid) || ownedByNode(pid) || !usesRoot(args, layout.root)) continue;
       problems.push({ kind: 'process', subject: pid, detail: 'sandbox helper of a tsbuild that is gone' });
       continue;
     }
-    const cmdline = safe(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1')) ?? '';
-    const runcOwner = /\0tsbuild-(\d+)-[0-9a-f]{8}(\0|$)/.exec(cmdline)?.[1];
-    if (runcOwner && !safe(() => statSync(`/proc/${runcOwner}`))) {
+    const runcOwner = args.map((arg) => /^tsbuild-(\d+)-[0-9a-f]{8}$/.exec(arg)?.[1]).find(Boolean);
+    if (runcOwner && !safe(() => statSync(`/proc/${runcOwner}`)) && usesRoot(args, layout.root)) {
       problems.push({ kind: 'process', subject: pid, detail: `runc container of tsbuild pid ${runcOwner}, which is gone` });
     }
   }
   return problems;
+}
+
+/** Whether the helper's spec file or the runc bundle (config, rootfs mount) names paths under `root`. */
+function usesRoot(args: string[], root: string): boolean {
+  const bundle = args[args.indexOf('--bundle') + 1];
+  const texts = args.includes('--bundle') && bundle
+    ? [read(path.join(bundle, 'config.json')), ...mountinfoLines().filter((line) => line.includes(` ${path.join(bundle, 'rootfs')} `))]
+    : args.slice(1).map(read);
+  return texts.some((text) => text.includes(`${root}/`));
+}
+
+function read(file: string): string {
+  return safe(() => (statSync(file).size < 1 << 20 ? readFileSync(file, 'utf8') : '')) ?? '';
+}
+
+function mountinfoLines(): string[] {
+  return (safe(() => readFileSync('/proc/self/mountinfo', 'utf8')) ?? '').split('\n');
 }
 
 function isHelper(pid: string): boolean {

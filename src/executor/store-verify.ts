@@ -43,7 +43,7 @@ export async function verifyStore(options: VerifyStoreOptions = {}): Promise<Ver
   const blobs = await checkBlobs(layout);
   const records = await checkRecords(layout, store);
   const named = await checkNames(store, names);
-  const found = [...blobs.problems, ...records.problems, ...named.problems, ...checkMounts(layout), ...checkProcesses(), ...checkSecrets(layout)];
+  const found = [...blobs.problems, ...records.problems, ...named.problems, ...checkMounts(layout), ...checkProcesses(layout), ...checkSecrets(layout)];
   const repaired: StoreProblem[] = [];
   const problems: StoreProblem[] = [];
   for (const problem of found) {

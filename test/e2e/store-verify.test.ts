@@ -73,18 +73,28 @@ describe('tsbuild store verify', () => {
     expect(clean.status, clean.out + clean.err).toBe(0);
   }, 60_000);
 
-  it('finds a sandbox helper whose tsbuild is gone', async () => {
-    const fake = join(tempDir(), 'tsbuild-sandbox');
-    copyFileSync('/bin/sleep', fake);
-    execFileSync('chmod', ['+x', fake]);
-    // Started from a shell that exits at once: the helper is left without its tsbuild parent.
-    spawn('sh', ['-c', `${fake} 30 &`], { stdio: 'ignore' });
-    await sleep(300);
+  it('finds a sandbox helper of this root whose tsbuild is gone', async () => {
     const root2 = await newRoot();
+    const dir = tempDir();
+    // A stand-in helper: a shell named tsbuild-sandbox whose "spec" (its script) names the root.
+    const fake = join(dir, 'tsbuild-sandbox');
+    copyFileSync('/bin/sh', fake);
+    execFileSync('chmod', ['+x', fake]);
+    const spec = join(dir, 'spec.json');
+    writeFileSync(spec, `sleep 30 # lowerdir=${root2}/snapshots/x/fs\n`);
+    const other = join(dir, 'other-spec.json');
+    writeFileSync(other, 'sleep 30 # lowerdir=/elsewhere/snapshots/x/fs\n');
+    // Started from a shell that exits at once: the helpers are left without their tsbuild parent.
+    spawn('sh', ['-c', `${fake} ${spec} & ${fake} ${other} &`], { stdio: 'ignore' });
+    await sleep(300);
     const found = verify(root2);
     expect(found.status).toBe(1);
-    expect(found.out).toMatch(/process \d+: sandbox helper of a tsbuild that is gone/);
+    expect(found.out.match(/process \d+: sandbox helper of a tsbuild that is gone/g)).toHaveLength(1); // not the other root's
     expect(verify(root2, '--repair').status).toBe(0);
     expect(verify(root2).status).toBe(0);
+    for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      const cmdline = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } })();
+      if (cmdline.includes(other)) process.kill(Number(pid)); // the stand-in this test started
+    }
   }, 60_000);
 });
