@@ -3,12 +3,15 @@
 // (one `<kind> <id>` line per item) and deletes the file when it ends; a lease whose owner died
 // (owner token, see owner.ts) is ignored and removed by the next collection.
 //
-// Ordering, as containerd's GC lock: a lease is added under a shared lock on `<root>/leases/.gc`,
-// and a collection holds it exclusively from reading the leases to its last deletion. So an item
-// leased before a collection starts is kept, and one leased after it was deleted is seen missing
-// by the build (which checks after leasing) and unpacked or fetched again.
+// Ordering: a collection holds an exclusive lock on `<root>/leases/.gc` and, while it runs, a
+// marker file `.gc-running`, from before it reads the leases to its last deletion. A build appends
+// to its lease first and then looks for the marker; only when one is there does it wait for the
+// collection to end (a shared lock on `.gc`). Either the collection read the leases after the
+// append (the item is kept), or the build waited and then finds the item gone (it checks after
+// leasing) and unpacks or fetches it again. Without a collection running, adding costs no lock.
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withFileLock } from './locks.js';
 import { isLeftover, ownerToken } from './owner.js';
@@ -33,6 +36,10 @@ function gcLockPath(layout: RootLayout): string {
   return join(leasesDir(layout), '.gc');
 }
 
+function gcMarkerPath(layout: RootLayout): string {
+  return join(leasesDir(layout), '.gc-running');
+}
+
 export class Lease {
   private readonly held = new Set<string>();
   private released = false;
@@ -49,8 +56,9 @@ export class Lease {
     if (this.released) throw new Error('lease already released');
     const lines = [...new Set(items.map((item) => `${item.kind} ${item.id}`))].filter((line) => !this.held.has(line));
     if (lines.length === 0) return;
-    await withFileLock(gcLockPath(this.layout), () => appendFile(this.file, lines.map((line) => `${line}\n`).join('')), { shared: true });
+    await appendFile(this.file, lines.map((line) => `${line}\n`).join(''));
     for (const line of lines) this.held.add(line);
+    if (existsSync(gcMarkerPath(this.layout))) await withFileLock(gcLockPath(this.layout), async () => undefined, { shared: true });
   }
 
   async release(): Promise<void> {
@@ -65,7 +73,14 @@ export class Lease {
  */
 export async function withCollectorLock<T>(layout: RootLayout, action: (leased: LeasedItems) => Promise<T>): Promise<T> {
   await mkdir(leasesDir(layout), { recursive: true });
-  return withFileLock(gcLockPath(layout), async () => action(await readLeases(layout)));
+  return withFileLock(gcLockPath(layout), async () => {
+    await writeFile(gcMarkerPath(layout), '');
+    try {
+      return await action(await readLeases(layout));
+    } finally {
+      await rm(gcMarkerPath(layout), { force: true });
+    }
+  });
 }
 
 /** Deletes the leases of dead processes (no lock needed: their owners append nothing more). */
