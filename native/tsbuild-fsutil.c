@@ -12,8 +12,9 @@
 //   mount-overlay TARGET DATA ro|rw
 //                              mounts overlayfs; relative dirs in DATA resolve against the cwd
 //   umount TARGET              unmounts; a busy mount is detached lazily; not mounted is fine
-//   lock PATH                  takes flock(LOCK_EX) on PATH (created if missing), prints
-//                              "locked\n", holds it until stdin reaches EOF (or this process dies)
+//   lock PATH [shared]         takes flock(LOCK_EX, or LOCK_SH with "shared") on PATH (created if
+//                              missing), prints "locked\n", holds it until stdin reaches EOF (or
+//                              this process dies)
 //
 // Exit status 0 on success; 1 with a one-line message on stderr otherwise; 2 for bad usage.
 #define _GNU_SOURCE
@@ -180,10 +181,10 @@ static int unmount(const char *target) {
   return fail("cannot unmount", target);
 }
 
-static int lock(const char *path) {
+static int lock(const char *path, int shared) {
   int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return fail("cannot open lock file", path);
-  while (flock(fd, LOCK_EX) != 0) {
+  while (flock(fd, shared ? LOCK_SH : LOCK_EX) != 0) {
     if (errno != EINTR) return fail("cannot lock", path);
   }
   if (write(STDOUT_FILENO, "locked\n", 7) != 7) return fail("cannot report the lock of", path);
@@ -203,7 +204,8 @@ int main(int argc, char **argv) {
   if (strcmp(command, "mknod") == 0 && argc == 6) return make_node(argv[2], argv[3], argv[4], argv[5]);
   if (strcmp(command, "mount-overlay") == 0 && argc == 5) return mount_overlay(argv[2], argv[3], argv[4]);
   if (strcmp(command, "umount") == 0 && argc == 3) return unmount(argv[2]);
-  if (strcmp(command, "lock") == 0 && argc == 3) return lock(argv[2]);
+  if (strcmp(command, "lock") == 0 && argc == 3) return lock(argv[2], 0);
+  if (strcmp(command, "lock") == 0 && argc == 4 && strcmp(argv[3], "shared") == 0) return lock(argv[2], 1);
   fprintf(stderr, "usage: tsbuild-fsutil xattr-dump|xattr-set|xattr-remove|mknod|mount-overlay|umount|lock ...\n");
   return 2;
 }

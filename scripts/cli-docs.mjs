@@ -11,7 +11,7 @@ export function cliReference() {
   const commands = [...top.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
   const sections = commands.flatMap((command) => {
     const text = help(command);
-    const subcommands = command === 'cache' ? [...text.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help') : [];
+    const subcommands = /\nCommands:\n/.test(text) ? [...text.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help') : [];
     return [
       `## tsbuild ${command}\n\n\`\`\`\n${text}\n\`\`\`\n`,
       ...subcommands.map((sub) => `## tsbuild ${command} ${sub}\n\n\`\`\`\n${help(command, sub)}\n\`\`\`\n`),

@@ -10,6 +10,9 @@ export type { PlanFileOptions } from './planner/plan-file.js';
 export { planBuild, renderText, renderJson, renderDot, renderMermaid } from './planner/index.js';
 export type { BuildPlan, Step, Op, PlanResult, PlanWarning } from './planner/types.js';
 
+export { verifyStore } from './executor/store-verify.js';
+export type { VerifyStoreOptions, VerifyStoreReport, StoreProblem, ProblemKind } from './executor/store-verify.js';
+
 export { runContainer as run } from './run/run-container.js';
 export type { RunContainerOptions, RunContainerResult } from './run/options.js';
 export type { RunEvent, RunEventSink } from './run/events.js';

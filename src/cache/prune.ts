@@ -1,12 +1,14 @@
 // Garbage collection of a tsbuild root: cache records (all, by age, or least recently used
 // beyond a size), then every blob and snapshot that no named image and no remaining record
-// needs. Recent files are spared so a build running at the same time keeps what it writes.
+// needs. What running builds lease (src/oci/leases.ts) is never removed; recent files are
+// spared too, so a build keeps what it wrote before it could lease it.
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { chainIds } from '../oci/chain-id.js';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import { digestHex } from '../oci/digest.js';
 import type { ImageNames } from '../oci/image-names.js';
+import { withCollectorLock, type LeasedItems } from '../oci/leases.js';
 import { reachableBlobs } from '../oci/image-walk.js';
 import type { RootLayout } from '../oci/root.js';
 import type { Digest } from '../oci/types.js';
@@ -38,23 +40,29 @@ interface RecordFile {
 }
 
 export async function prune(layout: RootLayout, store: DiskContentStore, names: ImageNames, options: PruneOptions = {}): Promise<PruneReport> {
+  return withCollectorLock(layout, (leased) => collect(layout, store, names, options, leased));
+}
+
+async function collect(
+  layout: RootLayout, store: DiskContentStore, names: ImageNames, options: PruneOptions, leased: LeasedItems,
+): Promise<PruneReport> {
   const now = Date.now();
   const grace = options.graceMs ?? 10 * 60_000;
   const report: PruneReport = { records: 0, blobs: 0, snapshots: 0, bytes: 0 };
   const kept: RecordFile[] = [];
   for (const item of await readRecords(layout)) {
-    if (shouldDrop(item, options, now) && now - item.lastUsed > grace) {
+    if (shouldDrop(item, options, now) && now - item.lastUsed > grace && !leased.record.has(item.record.key)) {
       await rm(item.file, { force: true });
       report.records++;
     } else kept.push(item);
   }
-  kept.splice(0, kept.length, ...(await dropLeastRecentlyUsed(kept, options.keepBytes, now - grace, report)));
+  kept.splice(0, kept.length, ...(await dropLeastRecentlyUsed(kept, options.keepBytes, now - grace, report, leased)));
   // --all also forgets untagged images (docker's dangling ones); otherwise they are kept.
   if (options.all) await names.clearUntagged();
   const roots = [...(await names.list()), ...(await names.listUntagged())].map((n) => n.descriptor);
   const imageBlobs = await reachableBlobs(store, roots);
-  const liveBlobs = new Set<string>(imageBlobs.map((b) => b.digest));
-  const liveChains = new Set<string>();
+  const liveBlobs = new Set<string>([...imageBlobs.map((b) => b.digest), ...leased.blob]);
+  const liveChains = new Set<string>(leased.snapshot);
   for (const item of kept) {
     if (item.record.result.layer) liveBlobs.add(item.record.result.layer.digest);
     for (const id of chainIds(item.record.result.diffIds as Digest[])) liveChains.add(digestHex(id));
@@ -62,7 +70,7 @@ export async function prune(layout: RootLayout, store: DiskContentStore, names: 
   await addImageChains(store, imageBlobs, liveChains);
   await removeBlobs(layout, liveBlobs, now, grace, report);
   await removeSnapshots(layout, liveChains, now, grace, report);
-  if (options.all) await rm(path.join(layout.cache, 'mounts'), { recursive: true, force: true });
+  if (options.all) await removeCacheMounts(layout, leased.mount);
   return report;
 }
 
@@ -73,14 +81,14 @@ function shouldDrop(item: RecordFile, options: PruneOptions, now: number): boole
 
 /** Removes the oldest records (used before `cutoff`) until the rest fit; returns the rest. */
 async function dropLeastRecentlyUsed(
-  records: RecordFile[], keepBytes: number | undefined, cutoff: number, report: PruneReport,
+  records: RecordFile[], keepBytes: number | undefined, cutoff: number, report: PruneReport, leased: LeasedItems,
 ): Promise<RecordFile[]> {
   if (keepBytes === undefined) return records;
   const oldestFirst = [...records].sort((a, b) => a.lastUsed - b.lastUsed);
   let total = records.reduce((sum, item) => sum + item.bytes, 0);
   const remaining: RecordFile[] = [];
   for (const item of oldestFirst) {
-    if (total > keepBytes && item.lastUsed < cutoff) {
+    if (total > keepBytes && item.lastUsed < cutoff && !leased.record.has(item.record.key)) {
       await rm(item.file, { force: true });
       total -= item.bytes;
       report.records++;
@@ -104,6 +112,15 @@ async function readRecords(layout: RootLayout): Promise<RecordFile[]> {
     }
   }
   return out;
+}
+
+/** `--all`: every cache mount directory (and its lock file) but those a running build uses. */
+async function removeCacheMounts(layout: RootLayout, leased: Set<string>): Promise<void> {
+  const dir = path.join(layout.cache, 'mounts');
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (leased.has(name.replace(/\.lock$/, ''))) continue;
+    await rm(path.join(dir, name), { recursive: true, force: true });
+  }
 }
 
 async function addImageChains(store: DiskContentStore, blobs: { digest: Digest; mediaType: string }[], chains: Set<string>): Promise<void> {

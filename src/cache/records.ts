@@ -1,9 +1,9 @@
 // Cache records on disk: key -> what the step produced. One JSON file per key under
 // `<root>/cache/records/`, written through a temp file and renamed, so concurrent processes
 // never see a partial record; a record is only written after the content it names is stored.
-import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { tempPathBeside } from '../oci/temp-path.js';
 import type { CacheKeyParts } from './keys.js';
 
 /** What a step produced. Layer steps carry a layer; metadata-only steps only a config. */
@@ -49,7 +49,7 @@ export class CacheRecordStore {
   async put(record: CacheRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const file = this.fileOf(record.key);
-    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = tempPathBeside(file);
     await writeFile(temp, JSON.stringify(record));
     await rename(temp, file);
     await this.remember(record.identity, record.key);
@@ -69,7 +69,7 @@ export class CacheRecordStore {
   async remember(identity: string, key: string): Promise<void> {
     const file = this.identityFile(identity);
     await mkdir(path.dirname(file), { recursive: true });
-    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = tempPathBeside(file);
     await writeFile(temp, key);
     await rename(temp, file);
   }
@@ -81,6 +81,21 @@ export class CacheRecordStore {
   private identityFile(identity: string): string {
     return path.join(this.dir, '..', 'identities', `${identity.replace(/^sha256:/, '')}`);
   }
+}
+
+/** The layer blobs every cache record of a root names (what `rmi` must leave to the cache). */
+export async function recordLayerBlobs(root: string): Promise<Set<string>> {
+  const dir = path.join(root, 'cache', 'records');
+  const blobs = new Set<string>();
+  for (const name of (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
+    try {
+      const digest = (JSON.parse(await readFile(path.join(dir, name), 'utf8')) as CacheRecord).result.layer?.digest;
+      if (digest) blobs.add(digest);
+    } catch {
+      // an unreadable record names nothing
+    }
+  }
+  return blobs;
 }
 
 function isMissing(error: unknown): boolean {

@@ -3,6 +3,7 @@
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
+import type { Lease } from '../oci/leases.js';
 import { platformOf, resolveImage, type ResolvedImage } from '../oci/image.js';
 import { formatPlatform, platformRank } from '../oci/platform.js';
 import { formatReference, parseReference } from '../oci/reference.js';
@@ -12,6 +13,8 @@ import type { EventSink } from './events.js';
 export interface BaseImagesOptions {
   store: ContentStore;
   names: ImageNames;
+  /** The build's lease: a base image's blobs are leased once resolved (so `rmi` cannot take them). */
+  lease?: Lease;
   /** Re-resolve from the registry even when the store has the name. */
   pull: boolean;
   onEvent: EventSink;
@@ -48,7 +51,9 @@ export class BaseImages {
         platform,
         onProgress: (p) => this.options.onEvent({ type: 'blob.progress', action: 'pull', digest: p.digest, done: p.done, total: p.total }),
       });
-      return await resolveImage(this.options.store, { ...pulled.descriptor }, platform);
+      const resolved = await resolveImage(this.options.store, { ...pulled.descriptor }, platform);
+      if (!(await this.leaseStored(resolved))) throw new TsbuildError('NOT_FOUND', `the layers of ${name} were removed while it was pulled`);
+      return resolved;
     } catch (error) {
       if (error instanceof TsbuildError) {
         const local = this.storedElsewhere.get(name);
@@ -59,12 +64,21 @@ export class BaseImages {
     }
   }
 
+  /** Leases the image's blobs; false when some were removed (by `rmi` or prune) before that. */
+  private async leaseStored(resolved: ResolvedImage): Promise<boolean> {
+    const blobs = [resolved.descriptor, resolved.manifest.config, ...resolved.manifest.layers, ...(resolved.index ? [resolved.index.descriptor] : [])];
+    await this.options.lease?.add(blobs.map((d) => ({ kind: 'blob' as const, id: d.digest })));
+    for (const blob of blobs) if (!(await this.options.store.has(blob.digest))) return false;
+    return true;
+  }
+
   /** The stored image for this platform, or undefined when the store lacks it (or that platform). */
   private async fromStore(name: string, platform: Platform): Promise<ResolvedImage | undefined> {
     const named = await this.options.names.get(name);
     if (!named) return undefined;
     try {
       const resolved = await resolveImage(this.options.store, named.descriptor, platform);
+      if (!(await this.leaseStored(resolved))) return undefined;
       // A single-platform image stored for another platform is no base for this one: pull.
       if (!resolved.index && platformRank(platform, platformOf(resolved.config)) === undefined) {
         this.storedElsewhere.set(name, formatPlatform(platformOf(resolved.config)));

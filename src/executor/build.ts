@@ -25,6 +25,15 @@ const STEP_CONCURRENCY = 4;
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const session = await openSession(options, buildTimestamp(options.sourceDateEpoch));
+  try {
+    return await buildInSession(session, started);
+  } finally {
+    await session.lease.release(); // GC may take what this build used from now on
+  }
+}
+
+async function buildInSession(session: BuildSession, started: number): Promise<BuildResult> {
+  const { options } = session;
   const text = options.dockerfileContents ?? (await readDockerfile(session.dockerfilePath));
   const dockerfile = parseDockerfile(text, { file: displayName(options) });
   assertSupportedSyntax(dockerfile);

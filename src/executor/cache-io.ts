@@ -1,7 +1,7 @@
 // --cache-to / --cache-from: exports this build's cache records with their layers to a registry
 // or a local OCI layout, and imports them so that a fresh machine reuses them, fetching only the
 // layers of the steps that hit.
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   cacheConfig, cacheLayers, cacheManifest, parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE, type ExportedCacheMount, type ExportedRecord,
@@ -16,6 +16,7 @@ import { parseIndex, parseManifest } from '../oci/documents.js';
 import { putJson } from '../oci/image.js';
 import { manifestReference, parseReference } from '../oci/reference.js';
 import type { Descriptor, Digest, ImageIndex, ImageManifest } from '../oci/types.js';
+import { tempPathBeside } from '../oci/temp-path.js';
 import type { CacheExportSpec, CacheLocation } from './options.js';
 import type { BuildSession } from './session.js';
 
@@ -108,9 +109,14 @@ async function restoreMount(
   session: BuildSession, layer: Descriptor, fetchLayer: (d: Descriptor) => Promise<void>, dir: string,
 ): Promise<void> {
   if (!(await session.store.has(layer.digest))) await fetchLayer(layer);
-  const temp = `${dir}.import-${process.pid}`;
-  await applyLayer(temp, await session.store.open(layer.digest), { mode: 'plain' });
-  await rename(temp, dir);
+  const temp = tempPathBeside(dir);
+  try {
+    await applyLayer(temp, await session.store.open(layer.digest), { mode: 'plain' });
+    await rename(temp, dir);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 async function pushCache(session: BuildSession, reference: string, manifest: Descriptor, blobs: Descriptor[]): Promise<void> {

@@ -159,7 +159,9 @@ async function cacheMount(
   if (mount.from) {
     throw new TsbuildError('DOCKERFILE_UNSUPPORTED', `${step.file}:${step.range?.start.line ?? 0}: RUN --mount=type=cache,from= is not supported by tsbuild yet`);
   }
-  const dir = path.join(session.layout.cache, 'mounts', createHash('sha256').update(mount.id).digest('hex'));
+  const dirName = createHash('sha256').update(mount.id).digest('hex');
+  const dir = path.join(session.layout.cache, 'mounts', dirName);
+  await session.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
   if (!existsSync(dir)) {
     const imported = session.importedCacheMounts.get(mount.id);
     if (imported) await imported.restore(dir);

@@ -1,7 +1,8 @@
 // Exports a built image: into the store under its names (the default), to the registry, as an
 // OCI layout or docker tarball, or as a plain rootfs directory or tar.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
@@ -10,6 +11,7 @@ import { tarChunks } from '../oci/layer-tar.js';
 import { walkLayerEntries } from '../oci/layer-walk.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import { parsePlatform } from '../oci/platform.js';
+import { tempPathBeside, writeAtomically } from '../oci/temp-path.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import type { Compression, OutputSpec } from './options.js';
 import { ensureSnapshots } from './layer-step.js';
@@ -121,12 +123,26 @@ async function exportArchive(
   await saveDockerArchive(session.store, single, out);
 }
 
-/** `type=local`: the final rootfs as a directory (one subdirectory per platform when several). */
+/**
+ * `type=local`: the final rootfs as a directory (one subdirectory per platform when several). It is
+ * copied to a temp dir beside the target first: a new target appears whole by rename; an existing
+ * one (BuildKit's exporter writes into it too) receives the files only once the copy succeeded.
+ */
 async function exportRootfs(session: BuildSession, images: BuiltPlatformImage[], dest: string): Promise<void> {
   for (const image of images) {
     const target = images.length > 1 ? `${dest}/${image.platform.replaceAll('/', '_')}` : dest;
-    mkdirSync(target, { recursive: true });
-    await withRootfsView(session, image, (rootfs) => copyTree(rootfs, target));
+    mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+    await withRootfsView(session, image, async (rootfs) => {
+      const copied = tempPathBeside(target);
+      try {
+        mkdirSync(copied);
+        copyTree(rootfs, copied);
+        if (!existsSync(target)) renameSync(copied, target);
+        else copyTree(copied, target);
+      } finally {
+        rmSync(copied, { recursive: true, force: true });
+      }
+    });
   }
 }
 
@@ -148,7 +164,8 @@ async function exportRootfsTar(session: BuildSession, images: BuiltPlatformImage
   if (images.length > 1) throw new TsbuildError('USAGE', 'type=tar of a multi-platform build is not supported yet');
   await withRootfsView(session, images[0], async (rootfs) => {
     const chunks = tarChunks(walkLayerEntries(rootfs, { mode: 'plain', sourceDateEpoch: session.options.sourceDateEpoch }));
-    await pipeline(Readable.from(chunks), dest === '-' ? process.stdout : createWriteStream(dest));
+    if (dest === '-') await pipeline(Readable.from(chunks), process.stdout);
+    else await writeAtomically(dest, (temp) => pipeline(Readable.from(chunks), createWriteStream(temp, { flags: 'wx' })));
   });
 }
 

@@ -1,14 +1,16 @@
 // Runs a step that changes the filesystem (RUN, COPY, ADD, WORKDIR): looks its cache key up,
 // and on a miss applies the change in a writable rootfs over the parent's snapshots and stores
 // the difference as a new layer.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { explainMiss } from '../cache/explain.js';
 import { cacheKey, type CacheKeyParts } from '../cache/keys.js';
 import type { CacheRecord, StepResultRecord } from '../cache/records.js';
 import { TsbuildError } from '../errors.js';
+import { digestHex } from '../oci/digest.js';
 import { writeLayer } from '../oci/layer.js';
+import type { LeaseItem } from '../oci/leases.js';
 import type { Digest } from '../oci/types.js';
 import type { Step } from '../planner/types.js';
 import { applyLayer, historyFor } from './image-config.js';
@@ -87,6 +89,7 @@ export async function runLayerStep(
     };
     const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
     await session.records.put(record);
+    await leaseNewLayer(session, key, parent, layer);
     session.usedRecords.set(key, result);
     session.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
     return { ...resultFrom(parent, stackKey, result, history), recordKey: key };
@@ -106,7 +109,7 @@ async function buildLayer(
   const chains = change.independentOfParent ? [] : await ensureSnapshots(session, parent.layers);
   if (change.target === 'overlay') {
     // Named like the snapshot store's temp dirs so its sweep removes them after a crash.
-    const base = path.join(session.snapshots.dir, `tmp-run-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const base = session.snapshots.scratchPath('run');
     mkdirSync(base);
     const upperdir = path.join(base, 'upper');
     const workdir = path.join(base, 'work');
@@ -136,6 +139,16 @@ async function buildLayer(
   }
 }
 
+/** What a step just wrote (a young file, spared by GC's grace period until now) is leased too. */
+async function leaseNewLayer(session: BuildSession, key: string, parent: StepResult, layer: LayerRef | undefined): Promise<void> {
+  const items: LeaseItem[] = [{ kind: 'record', id: key }];
+  if (layer) {
+    items.push({ kind: 'blob', id: layer.descriptor.digest });
+    items.push({ kind: 'snapshot', id: digestHex(chainIds([...parent.layers.map((l) => l.diffId), layer.diffId]).at(-1)!) });
+  }
+  await session.lease.add(items);
+}
+
 /** The upper dir becomes the new layer's snapshot: the next step needs no unpacking. */
 function adoptSnapshot(session: BuildSession, parent: StepResult, layer: LayerRef, upperdir: string): void {
   const chain = chainIds([...parent.layers.map((l) => l.diffId), layer.diffId]).at(-1)!;
@@ -154,6 +167,11 @@ async function storeDiff(session: BuildSession, diffDir: string): Promise<LayerR
 /** Unpacks the layers (once per root) and returns their chain IDs, bottom first. */
 export async function ensureSnapshots(session: BuildSession, layers: readonly LayerRef[]): Promise<Digest[]> {
   const chains = chainIds(layers.map((l) => l.diffId));
+  // Leased before use: a snapshot GC removed before this is seen missing and unpacked again.
+  await session.lease.add([
+    ...chains.map((id) => ({ kind: 'snapshot' as const, id: digestHex(id) })),
+    ...layers.map((l) => ({ kind: 'blob' as const, id: l.descriptor.digest })),
+  ]);
   await Promise.all(
     layers.map((layer, i) =>
       session.snapshots.ensureLayer(chains[i], layer.diffId, () => session.store.open(layer.descriptor.digest)),
@@ -180,7 +198,12 @@ async function reusable(
   session: BuildSession, key: string, meta: { identity: string; parts: CacheKeyParts },
 ): Promise<CacheRecord | undefined> {
   const record = await session.records.get(key);
-  if (record && (!record.result.layer || (await session.store.has(record.result.layer.digest as Digest)))) return record;
+  if (record) {
+    // Leased before checking its blob: GC cannot take either from now on.
+    const blob = record.result.layer?.digest;
+    await session.lease.add([{ kind: 'record', id: key }, ...(blob ? [{ kind: 'blob' as const, id: blob }] : [])]);
+    if (!blob || (await session.store.has(blob as Digest))) return record;
+  }
   const imported = session.importedRecords.get(key);
   if (!imported) return undefined;
   const layer = imported.result.layer;

@@ -3,6 +3,7 @@ import { mountOverlayFs, unmountPath } from '../oci/fsutil.js';
 import { volatileOption } from '../runtime-shim/overlay-options.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownerToken } from '../oci/owner.js';
 
 export interface OverlayLayout {
   /** Directory holding the short lowerdir links (`l/<n>`), `upper`, `work` and `merged`. */
@@ -57,7 +58,7 @@ export function canMountOverlay(scratchDir: string): boolean {
   if (overlayUsable !== undefined) return overlayUsable;
   if (process.getuid?.() !== 0) return (overlayUsable = false);
   mkdirSync(scratchDir, { recursive: true });
-  const base = mkdtempSync(join(scratchDir, 'probe-'));
+  const base = mkdtempSync(join(scratchDir, `probe-${ownerToken()}-`)); // owner-named: swept if killed here
   try {
     const lower = join(base, 'lower');
     mkdirSync(lower);

@@ -4,6 +4,7 @@ import { atStep, withLocation } from './step-location.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { StepFailedError } from '../errors.js';
+import { ownerToken } from '../oci/owner.js';
 import type { ExecOp, Step } from '../planner/types.js';
 import { resolveUser } from '../runtime-shim/user.js';
 import { privateResolvConf } from '../runtime-shim/network.js';
@@ -29,7 +30,7 @@ export async function runExecStep(session: BuildSession, step: Step, op: ExecOp,
 
 async function execute(session: BuildSession, step: Step, op: ExecOp, target: RootfsTarget, signal: AbortSignal): Promise<void> {
   await assertCanRun(op.platform, step);
-  const scratch = mkdtempSync(path.join(session.layout.tmp, 'run-'));
+  const scratch = mkdtempSync(path.join(session.layout.tmp, `run-${ownerToken()}-`));
   const mounts = await prepareMounts(session, step, op, scratch);
   const tail = new OutputTail(OUTPUT_TAIL_LINES);
   const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };

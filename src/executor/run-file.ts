@@ -2,6 +2,7 @@
 // copied into a writable rootfs over the parent's layers.
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { ownerToken } from '../oci/owner.js';
 import type { CopyFileOp, MkdirFileOp, Step } from '../planner/types.js';
 import { resolveChown } from './chown-lookup.js';
 import { addFiles } from './copy-files-add.js';
@@ -14,7 +15,7 @@ import type { PreparedRootfs } from './snapshots-prepared.js';
 import type { StepResult } from './step-result.js';
 
 export async function runCopyStep(session: BuildSession, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {
-  const scratch = mkdtempSync(path.join(session.layout.tmp, 'copy-'));
+  const scratch = mkdtempSync(path.join(session.layout.tmp, `copy-${ownerToken()}-`));
   try {
     const resolved = await resolveSources(session, step, op, scratch, signal);
     return await runLayerStep(session, step, {

@@ -7,6 +7,7 @@ import type { ImportedCacheMount, ImportedRecord } from './cache-io.js';
 import { StatCache } from '../cache/stat-cache.js';
 import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
+import { Lease } from '../oci/leases.js';
 import { openRoot, resolveRoot, type RootLayout } from '../oci/root.js';
 import type { BuildPlan, StepId } from '../planner/types.js';
 import type { SandboxBackend } from '../runtime-shim/backend.js';
@@ -14,11 +15,14 @@ import { BaseImages } from './base-images.js';
 import type { BuildEvent, EventSink } from './events.js';
 import type { BuildOptions } from './options.js';
 import { SnapshotStore } from './snapshots.js';
+import { sweepLeftovers } from './sweep.js';
 import type { StepResult } from './step-result.js';
 
 export interface BuildSession {
   options: BuildOptions;
   layout: RootLayout;
+  /** What this build uses (records, snapshots, cache mounts, blobs), kept from GC until it ends. */
+  lease: Lease;
   store: DiskContentStore;
   names: ImageNames;
   snapshots: SnapshotStore;
@@ -59,20 +63,21 @@ export async function openSession(options: BuildOptions, created: string): Promi
   const contextDir = path.resolve(options.context);
   const dockerfilePath = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
   const snapshots = new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) });
-  // What a killed build left (mounted views, half-unpacked layers, temp blobs) goes first.
-  snapshots.sweep();
-  await store.removeStaleTemps();
+  // What a killed build left (mounted views, scratch dirs, half-unpacked layers, temp blobs) goes first.
+  await sweepLeftovers(layout, snapshots, store);
+  const lease = await Lease.create(layout);
   let scanned: Promise<ContextEntry[]> | undefined;
   let statCache: StatCache | undefined;
   let backend: Promise<SandboxBackend> | undefined;
   return {
     options,
     layout,
+    lease,
     store,
     names,
     snapshots,
     records: CacheRecordStore.at(layout.root),
-    baseImages: new BaseImages({ store, names, pull: options.pull ?? false, onEvent: emit }),
+    baseImages: new BaseImages({ store, names, lease, pull: options.pull ?? false, onEvent: emit }),
     contextDir,
     dockerfilePath,
     emit,

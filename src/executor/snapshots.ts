@@ -1,11 +1,12 @@
 // Snapshot store: layers unpacked once per chain ID under <root>/snapshots, and rootfs views over them.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
 import { chainIds } from '../oci/chain-id.js';
 import { digestHex } from '../oci/digest.js';
+import { isLeftover, ownerToken } from '../oci/owner.js';
 import type { Digest } from '../oci/types.js';
 import { applyLayer } from './layer-apply.js';
 import { prepareCopiedRootfs, diffCopiedRootfs } from './snapshots-prepare-copy.js';
@@ -71,7 +72,7 @@ export class SnapshotStore {
       this.current.add(dir);
       return true;
     }
-    const stale = join(this.dir, `tmp-stale-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const stale = this.scratchPath('stale');
     try {
       renameSync(dir, stale);
       rmSync(stale, { recursive: true, force: true });
@@ -99,7 +100,7 @@ export class SnapshotStore {
 
   private async unpack(chainId: Digest, diffId: Digest, open: () => Readable | Promise<Readable>): Promise<string> {
     const hex = digestHex(chainId);
-    const temp = join(this.dir, `tmp-${hex.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const temp = this.scratchPath(hex.slice(0, 16));
     try {
       const result = await applyLayer(join(temp, 'fs'), await open(), {
         mode: 'overlay',
@@ -125,7 +126,7 @@ export class SnapshotStore {
     const missing = chainIds.find((id) => !this.has(id));
     if (missing) throw new TsbuildError('NOT_FOUND', `snapshot ${missing} is not unpacked (call ensureLayer first)`);
     const lowerdirs = chainIds.map((id) => this.layerPath(id));
-    const base = join(this.dir, 'active', `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const base = join(this.dir, 'active', `${Date.now().toString(36)}-${ownerToken()}-${randomBytes(4).toString('hex')}`);
     mkdirSync(base, { recursive: true });
     if (!this.options.forceCopy && canMountOverlay(join(this.dir, 'active'))) {
       return prepareOverlayRootfs(base, lowerdirs, options.writable);
@@ -160,7 +161,7 @@ export class SnapshotStore {
   adoptUpperDir(chainId: Digest, diffId: Digest, upperdir: string): void {
     if (this.has(chainId)) return;
     const hex = digestHex(chainId);
-    const temp = join(this.dir, `tmp-${hex.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const temp = this.scratchPath(hex.slice(0, 16));
     mkdirSync(temp);
     try {
       renameSync(upperdir, join(temp, 'fs'));
@@ -174,9 +175,15 @@ export class SnapshotStore {
     }
   }
 
+  /** A scratch dir path under the snapshot dir, named for its owner so that a sweep finds it. */
+  scratchPath(kind: string): string {
+    return join(this.dir, `tmp-${kind}-${ownerToken()}-${randomBytes(4).toString('hex')}`);
+  }
+
   /**
    * Removes what crashed processes left: unpack temp dirs and rootfs views (unmounted first) whose
-   * owning process is gone. Safe while other tsbuild processes work on the same root.
+   * owning process is gone (owner tokens, see owner.ts). Safe while other tsbuild processes work on
+   * the same root: a live owner's entries are never touched.
    */
   sweep(): { removed: string[] } {
     const removed: string[] = [];
@@ -185,8 +192,7 @@ export class SnapshotStore {
       ...listDir(join(this.dir, 'active')).map((name) => join(this.dir, 'active', name)),
     ];
     for (const path of candidates) {
-      const pid = Number(/-(\d+)-[0-9a-f]{8}$/.exec(path)?.[1]);
-      if (!Number.isInteger(pid) || processAlive(pid)) continue;
+      if (!isLeftover(basename(path), ageMs(path))) continue;
       removeView(path);
       removed.push(path);
     }
@@ -204,12 +210,12 @@ function listDir(path: string): string[] {
   return existsSync(path) ? readdirSync(path) : [];
 }
 
-function processAlive(pid: number): boolean {
+/** Time since the last change of an entry; 0 when it is already gone. */
+export function ageMs(path: string): number {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return Date.now() - lstatSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 

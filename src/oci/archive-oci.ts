@@ -1,17 +1,17 @@
 // Saves images as an OCI image layout: a directory or a tar of `oci-layout`, `index.json`
 // (names in `org.opencontainers.image.ref.name` and `io.containerd.image.name`) and blobs/.
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import type { ArchiveEntry } from './archive-tar.js';
 import { writeTarArchive } from './archive-tar.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { distributableImage } from './distribution.js';
-import { DiskContentStore } from './disk-store.js';
 import { reachableBlobs } from './image-walk.js';
 import { parseReference } from './reference.js';
+import { writeAtomically } from './temp-path.js';
 import { MediaType, type Descriptor, type ImageIndex } from './types.js';
 
 export const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });
@@ -52,13 +52,24 @@ export async function saveOciArchive(store: ContentStore, images: ImageToSave[],
   await writeTarArchive(store, await ociLayoutEntries(store, images), output);
 }
 
-/** Writes (or adds to) an OCI layout directory. */
+/**
+ * Writes an OCI layout directory: a new one is made beside `dir` and renamed into place when
+ * complete; an existing one gets the blobs first, each renamed into place once verified, and its
+ * `index.json` last, so a failure leaves it as valid as it was.
+ */
 export async function saveOciDirectory(store: ContentStore, images: ImageToSave[], dir: string): Promise<void> {
+  const entries = await ociLayoutEntries(store, images);
+  if (!existsSync(dir)) return writeAtomically(dir, (temp) => writeLayoutEntries(store, entries, temp));
+  await writeLayoutEntries(store, entries, dir);
+}
+
+async function writeLayoutEntries(store: ContentStore, entries: ArchiveEntry[], dir: string): Promise<void> {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
-  for (const entry of await ociLayoutEntries(store, images)) {
+  const blobsFirst = [...entries.filter((e) => e.kind === 'blob'), ...entries.filter((e) => e.kind === 'bytes')];
+  for (const entry of blobsFirst) {
     const target = join(dir, entry.name);
-    if (entry.kind === 'bytes') await writeFile(target, entry.bytes);
-    else if (entry.kind === 'blob' && store instanceof DiskContentStore) await copyFile(store.blobPath(entry.digest), target);
-    else if (entry.kind === 'blob') await pipeline(await store.open(entry.digest), createWriteStream(target));
+    if (entry.kind === 'bytes') await writeAtomically(target, (temp) => writeFile(temp, entry.bytes));
+    // Streamed through the store, not copied: a rotten blob fails here instead of being exported.
+    else if (entry.kind === 'blob') await writeAtomically(target, async (temp) => pipeline(await store.open(entry.digest), createWriteStream(temp)));
   }
 }

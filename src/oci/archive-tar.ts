@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContentStore } from './content-store.js';
 import { encodeTarHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
+import { writeAtomically } from './temp-path.js';
 import type { Digest } from './types.js';
 
 export type ArchiveEntry =
@@ -15,9 +16,10 @@ export type ArchiveEntry =
 /** Fixed metadata for archive entries: the content, not the export time, defines the tar. */
 const ENTRY_MTIME = 0;
 
+/** Writes the archive to a stream, or to a file that appears only once complete. */
 export async function writeTarArchive(store: ContentStore, entries: ArchiveEntry[], path: string | NodeJS.WritableStream): Promise<void> {
-  const output = typeof path === 'string' ? createWriteStream(path) : path;
-  await pipeline(Readable.from(archiveChunks(store, entries)), output);
+  if (typeof path !== 'string') return pipeline(Readable.from(archiveChunks(store, entries)), path);
+  await writeAtomically(path, (temp) => pipeline(Readable.from(archiveChunks(store, entries)), createWriteStream(temp, { flags: 'wx' })));
 }
 
 async function* archiveChunks(store: ContentStore, entries: ArchiveEntry[]): AsyncGenerator<Buffer> {

@@ -3,12 +3,13 @@
 // so concurrent writers of the same content are safe and a killed writer leaves only a temp file.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { chunksOf, type BlobSource } from './blob-source.js';
 import { blobNotFound, type BlobInfo, type ContentStore } from './content-store.js';
 import { DigestCounter, DigestMismatchError, digestHex, HashingStream, isDigest, sha256Digest } from './digest.js';
+import { isLeftover, ownerToken, UNKNOWN_OWNER_AFTER_MS } from './owner.js';
 import { openRoot, type RootLayout } from './root.js';
 import type { Digest } from './types.js';
 
@@ -41,7 +42,7 @@ export class DiskContentStore implements ContentStore {
   }
 
   async put(source: BlobSource, expected?: Digest): Promise<BlobInfo> {
-    const tmp = join(this.layout.tmp, `blob-${process.pid}-${randomBytes(8).toString('hex')}`);
+    const tmp = join(this.layout.tmp, `blob-${ownerToken()}-${randomBytes(8).toString('hex')}`);
     try {
       const info = await writeHashed(tmp, source);
       if (expected && info.digest !== expected) throw new DigestMismatchError(expected, info.digest);
@@ -85,17 +86,17 @@ export class DiskContentStore implements ContentStore {
   }
 
   /**
-   * Deletes temp files that killed writers left behind: only those older than `minAgeMs` whose
-   * writer pid is gone (the age guard protects writers in other pid namespaces sharing the root).
+   * Deletes the temp files (partial blobs, name index drafts) of writers that died: at once when
+   * the owner token in the name shows its process is gone, after `unknownOwnerAfterMs` when the
+   * owner cannot be checked (another pid namespace sharing the root). Scratch dirs are the
+   * executor's to sweep (they may hold mounts).
    */
-  async removeStaleTemps(minAgeMs = 60 * 60 * 1000): Promise<number> {
+  async removeStaleTemps(unknownOwnerAfterMs = UNKNOWN_OWNER_AFTER_MS): Promise<number> {
     let removed = 0;
     for (const name of await readdir(this.layout.tmp)) {
-      const pid = Number(/^blob-(\d+)-/.exec(name)?.[1]);
-      if (!pid || isAlive(pid)) continue;
       const path = join(this.layout.tmp, name);
-      const info = await stat(path).catch(() => undefined);
-      if (!info || Date.now() - info.mtimeMs < minAgeMs) continue;
+      const info = await lstat(path).catch(() => undefined);
+      if (!info || info.isDirectory() || !isLeftover(name, Date.now() - info.mtimeMs, unknownOwnerAfterMs)) continue;
       await rm(path, { force: true });
       removed++;
     }
@@ -149,15 +150,6 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -2,13 +2,14 @@
 // (DESIGN: never compress what only the local store needs). Before an image leaves the machine
 // (push, OCI archive, exported cache) its layers are gzipped once; the gzip variant of each layer
 // is remembered under <root>/cache/compressed so the next push or export reuses it.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { DiskContentStore } from './disk-store.js';
 import { isIndexType, isManifestType, putJson, readIndex, readManifest } from './image.js';
 import { DEFAULT_GZIP_LEVEL, gzipStream } from './layer-compress.js';
+import { tempPathBeside } from './temp-path.js';
 import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from './types.js';
 
 const GZIP_OF: Record<string, string> = {
@@ -38,10 +39,29 @@ export async function distributableImage(store: ContentStore, top: Descriptor): 
   return { ...(await putJson(store, top.mediaType, converted)), ...(top.platform ? { platform: top.platform } : {}) };
 }
 
-/** The gzip variant of a layer blob (the blob itself when it is not an uncompressed tar). */
-export async function compressedLayer(store: ContentStore, layer: Descriptor): Promise<Descriptor> {
+/** Compressions running in this process, per store and layer: each layer is gzipped once. */
+const inFlight = new WeakMap<ContentStore, Map<string, Promise<Descriptor>>>();
+
+/**
+ * The gzip variant of a layer blob (the blob itself when it is not an uncompressed tar). Two
+ * processes may compress the same layer at once; both store the same bytes (the block gzip is
+ * deterministic) and write the memo through their own temp file, so the race only costs time.
+ */
+export function compressedLayer(store: ContentStore, layer: Descriptor): Promise<Descriptor> {
   const mediaType = GZIP_OF[layer.mediaType];
-  if (!mediaType) return layer;
+  if (!mediaType) return Promise.resolve(layer);
+  let running = inFlight.get(store);
+  if (!running) inFlight.set(store, (running = new Map()));
+  const key = `${layer.digest} ${mediaType}`;
+  let pending = running.get(key);
+  if (!pending) {
+    pending = compressOnce(store, layer, mediaType).finally(() => running.delete(key));
+    running.set(key, pending);
+  }
+  return pending;
+}
+
+async function compressOnce(store: ContentStore, layer: Descriptor, mediaType: string): Promise<Descriptor> {
   const remembered = await recall(store, layer);
   if (remembered && (await store.has(remembered.digest))) return remembered;
   const source = await store.open(layer.digest);
@@ -66,7 +86,12 @@ async function remember(store: ContentStore, layer: Descriptor, compressed: Desc
   const file = memoFile(store, layer);
   if (!file) return;
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(compressed));
-  await rename(temp, file);
+  const temp = tempPathBeside(file);
+  try {
+    await writeFile(temp, JSON.stringify(compressed));
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }

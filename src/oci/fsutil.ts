@@ -63,11 +63,11 @@ export function unmountPath(target: string): void {
 }
 
 /**
- * Starts a child holding flock(LOCK_EX) on `path`; it prints "locked" once it holds the lock and
- * exits, releasing it, when its stdin closes (so also when this process dies).
+ * Starts a child holding flock(LOCK_EX, or LOCK_SH when `shared`) on `path`; it prints "locked"
+ * once it holds the lock and exits, releasing it, when its stdin closes (so also when this process dies).
  */
-export function spawnLockHolder(path: string): ChildProcessWithoutNullStreams {
-  return spawn(fsutilPath(), ['lock', path], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnLockHolder(path: string, shared = false): ChildProcessWithoutNullStreams {
+  return spawn(fsutilPath(), ['lock', path, ...(shared ? ['shared'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 function runSync(args: string[], what: string, input?: Buffer, maxBuffer = 1024 * 1024, cwd?: string): Buffer {

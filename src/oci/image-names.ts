@@ -9,6 +9,7 @@ import { syncDirectory } from './disk-store.js';
 import { parseDescriptor } from './documents.js';
 import { withFileLock } from './locks.js';
 import { formatReference, parseReference } from './reference.js';
+import { ownerToken } from './owner.js';
 import type { RootLayout } from './root.js';
 import type { Descriptor } from './types.js';
 
@@ -106,7 +107,7 @@ export class ImageNames {
     await withFileLock(this.lockPath, async () => {
       const index = await this.load();
       change(index);
-      const tmp = join(this.layout.tmp, `images-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+      const tmp = join(this.layout.tmp, `images-${ownerToken()}-${randomBytes(6).toString('hex')}.json`);
       await writeFile(tmp, JSON.stringify(index, null, 2) + '\n', { flush: true });
       await rename(tmp, this.indexPath);
       await syncDirectory(this.layout.images);

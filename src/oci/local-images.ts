@@ -6,6 +6,7 @@ import { isDigest } from './digest.js';
 import { resolveImage, isIndexType, readIndex, type ResolvedImage } from './image.js';
 import { reachableBlobs } from './image-walk.js';
 import { ImageNames, type NamedImage } from './image-names.js';
+import { withCollectorLock } from './leases.js';
 import { familiarName, parseReference } from './reference.js';
 import type { Descriptor, Platform } from './types.js';
 
@@ -79,24 +80,28 @@ export class LocalImages {
 
   /**
    * Removes a name; when no other name points at the same content, deletes the blobs only it
-   * used. Returns the removed name and the number of blobs deleted.
+   * used, except those a running build leases (its base image) and those in `keep` (the build
+   * cache's layers: the cache is pruned on its own, as Docker's). Returns the removed name and the
+   * number of blobs deleted.
    */
-  async remove(reference: string): Promise<{ name: string; deletedBlobs: number }> {
+  async remove(reference: string, keep: ReadonlySet<string> = new Set()): Promise<{ name: string; deletedBlobs: number }> {
     const named = await this.names.get(reference);
     if (!named) throw new TsbuildError('NOT_FOUND', `image "${reference}" not found in ${this.store.layout.root}`);
     // Walked before the name goes, so an image whose documents do not parse keeps its name.
     const candidates = await reachableBlobs(this.store, [named.descriptor]);
     const removed = await this.names.remove(reference);
     if (!removed) throw new TsbuildError('NOT_FOUND', `image "${reference}" not found in ${this.store.layout.root}`);
-    const remaining = await this.names.list();
-    const kept = new Set((await reachableBlobs(this.store, remaining.map((n) => n.descriptor))).map((d) => d.digest));
-    let deleted = 0;
-    for (const blob of candidates) {
-      if (kept.has(blob.digest)) continue;
-      await this.store.delete(blob.digest);
-      deleted++;
-    }
-    return { name: removed.name, deletedBlobs: deleted };
+    return withCollectorLock(this.store.layout, async (leased) => {
+      const remaining = [...(await this.names.list()), ...(await this.names.listUntagged())];
+      const kept = new Set((await reachableBlobs(this.store, remaining.map((n) => n.descriptor))).map((d) => d.digest));
+      let deleted = 0;
+      for (const blob of candidates) {
+        if (kept.has(blob.digest) || keep.has(blob.digest) || leased.blob.has(blob.digest)) continue;
+        await this.store.delete(blob.digest);
+        deleted++;
+      }
+      return { name: removed.name, deletedBlobs: deleted };
+    });
   }
 
   /** Docker's image ID is the config digest (`docker run $(docker build -q .)`): full or a prefix. */

@@ -14,9 +14,12 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
-/** Acquires an exclusive lock on `path` (created if missing), waiting for other holders. */
-export async function acquireFileLock(path: string): Promise<FileLock> {
-  const child = spawnLockHolder(path);
+/**
+ * Acquires a lock on `path` (created if missing), waiting for other holders: exclusive by default,
+ * or shared (any number of shared holders, but never beside an exclusive one).
+ */
+export async function acquireFileLock(path: string, options: { shared?: boolean } = {}): Promise<FileLock> {
+  const child = spawnLockHolder(path, options.shared);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const locked = new Promise<void>((resolve, reject) => {
@@ -35,8 +38,8 @@ export async function acquireFileLock(path: string): Promise<FileLock> {
 }
 
 /** Runs `action` while holding the lock on `path`. */
-export async function withFileLock<T>(path: string, action: () => Promise<T>): Promise<T> {
-  const lock = await acquireFileLock(path);
+export async function withFileLock<T>(path: string, action: () => Promise<T>, options: { shared?: boolean } = {}): Promise<T> {
+  const lock = await acquireFileLock(path, options);
   try {
     return await action();
   } finally {

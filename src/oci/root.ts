@@ -1,5 +1,5 @@
 // The on-disk root of tsbuild ($TSBUILD_ROOT): where blobs, image names, snapshots and cache live.
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,9 +37,28 @@ export function rootLayout(root: string = resolveRoot()): RootLayout {
   };
 }
 
-/** Creates the directories of a root (idempotent) and returns its layout. */
+/**
+ * The mode of a root dir: nobody but its owner may look inside, since layers hold files readable
+ * only by root (blobs are 0644 below it). Root's store is 0710 like Docker's /var/lib/docker (its
+ * group may traverse, never list), a rootless one 0700.
+ */
+export function rootDirMode(uid = process.getuid?.()): number {
+  return uid === 0 ? 0o710 : 0o700;
+}
+
+/** Creates the directories of a root (idempotent), tightens a looser root dir, returns its layout. */
 export async function openRoot(root: string = resolveRoot()): Promise<RootLayout> {
   const layout = rootLayout(root);
+  const mode = rootDirMode();
+  await mkdir(root, { recursive: true, mode });
+  await tightenMode(root, mode);
   await Promise.all([layout.blobs, layout.images, layout.tmp].map((dir) => mkdir(dir, { recursive: true })));
   return layout;
+}
+
+/** Stores made before the modes were set (0755) are closed when next opened by their owner. */
+async function tightenMode(dir: string, mode: number): Promise<void> {
+  const info = await stat(dir);
+  if ((info.mode & 0o777 & ~mode) === 0 || info.uid !== process.getuid?.()) return;
+  await chmod(dir, info.mode & 0o777 & mode);
 }

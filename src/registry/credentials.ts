@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { tempPathBeside } from '../oci/temp-path.js';
 
 export type Credentials =
   | { kind: 'basic'; username: string; password: string }
@@ -146,7 +147,7 @@ export async function eraseCredentials(host: string, configPath = dockerConfigPa
 
 async function writeDockerConfig(path: string, config: DockerConfig): Promise<void> {
   await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.tmp`;
+  const temp = tempPathBeside(path);
   await writeFile(temp, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
   await rename(temp, path);
 }

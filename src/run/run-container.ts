@@ -3,9 +3,11 @@
 import { TsbuildError } from '../errors.js';
 import { assertCanRun } from '../executor/emulation.js';
 import { SnapshotStore } from '../executor/snapshots.js';
+import { sweepDeadContainers } from '../executor/sweep.js';
 import { platformOf, type ResolvedImage } from '../oci/image.js';
 import { LocalImages } from '../oci/local-images.js';
 import { formatPlatform, hostPlatform, platformRank } from '../oci/platform.js';
+import { ownerToken } from '../oci/owner.js';
 import { resolveRoot } from '../oci/root.js';
 import type { RunResult, SandboxBackend } from '../runtime-shim/backend.js';
 import { selectBackend } from '../runtime-shim/select.js';
@@ -61,6 +63,7 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
   const root = options.root ?? resolveRoot();
   const onEvent: RunEventSink = options.onEvent ?? (() => undefined);
   const images = await LocalImages.open(root);
+  sweepDeadContainers(root);
   const image = await findImage(images, request.image, {
     pull: request.pull, platform: request.platform, registry: options.registry ?? {}, onEvent,
   });
@@ -83,7 +86,7 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
       image: request.image, imageDigest: image.descriptor.digest, command: spec.args, hostname,
       created: new Date().toISOString(), volumes: mounts.anonymous.map((v) => ({ target: v.target, dir: v.dir })),
     };
-    dir.writeState({ ...state, status: 'running', pid: process.pid });
+    dir.writeState({ ...state, status: 'running', pid: process.pid, owner: ownerToken(), rm: request.rm });
     checkpoint();
     return { dir, spec, image, state };
   } catch (error) {

@@ -213,17 +213,24 @@ function treeListing(dir: string): string[] {
 describe('SnapshotStore.sweep', () => {
   it('removes temp dirs and views of dead processes, unmounting first, and keeps live ones', async () => {
     const { mountOverlay } = await import('../../src/executor/overlay.js');
+    const { ownerToken } = await import('../../src/oci/owner.js');
     const store = new SnapshotStore(root);
+    const live = ownerToken();
     const deadPid = 2 ** 22 + 1; // above the default pid_max, so never a live process
-    const deadTemp = join(store.dir, `tmp-${'a'.repeat(16)}-${deadPid}-0badc0de`);
-    const liveTemp = join(store.dir, `tmp-${'b'.repeat(16)}-${process.pid}-0badc0de`);
-    const deadView = join(store.dir, 'active', `x-${deadPid}-0badc0de`);
-    for (const dir of [deadTemp, liveTemp, join(deadView, 'lower')]) mkdirSync(dir, { recursive: true });
+    const dead = live.replace(/^\d+/, String(deadPid));
+    const reused = live.replace(/_\d+_/, '_1_'); // a live pid, but not the process that wrote it
+    const deadTemp = join(store.dir, `tmp-${'a'.repeat(16)}-${dead}-0badc0de`);
+    const reusedTemp = join(store.dir, `tmp-${'c'.repeat(16)}-${reused}-0badc0de`);
+    const liveTemp = join(store.dir, `tmp-${'b'.repeat(16)}-${live}-0badc0de`);
+    const unknownTemp = join(store.dir, `tmp-${'d'.repeat(16)}-${deadPid}-0badc0de`); // no token: only by age
+    const deadView = join(store.dir, 'active', `x-${dead}-0badc0de`);
+    for (const dir of [deadTemp, reusedTemp, liveTemp, unknownTemp, join(deadView, 'lower')]) mkdirSync(dir, { recursive: true });
     const merged = mountOverlay({ base: deadView, lowerdirs: [join(deadView, 'lower')], writable: true });
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).toContain(merged);
-    expect(store.sweep().removed.sort()).toEqual([deadTemp, deadView].sort());
+    expect(store.sweep().removed.sort()).toEqual([deadTemp, reusedTemp, deadView].sort());
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(merged);
     expect(existsSync(liveTemp)).toBe(true);
+    expect(existsSync(unknownTemp)).toBe(true);
   });
 
   it('refuses to prepare a rootfs from a layer that is not unpacked', () => {

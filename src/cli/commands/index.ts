@@ -19,6 +19,7 @@ import { register as registerSave } from './save.js';
 import { register as registerLoad } from './load.js';
 import { register as registerImport } from './import.js';
 import { register as registerRun } from './run.js';
+import { register as registerStore } from './store.js';
 
 export type CommandRegistrar = (program: Command) => Command;
 
@@ -26,5 +27,5 @@ export const commandRegistrars: CommandRegistrar[] = [
   registerBuild, registerRun, registerPlan, registerCheck,
   registerPull, registerPush, registerImages, registerTag, registerRmi, registerInspect, registerHistory,
   registerSave, registerLoad, registerImport, registerLogin, registerLogout,
-  registerPrune, registerCache, registerVersion,
+  registerPrune, registerCache, registerStore, registerVersion,
 ];
