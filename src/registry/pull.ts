@@ -2,10 +2,11 @@
 // manifest, config and layers into the content store (layers in parallel), then name the image.
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from '../oci/content-store.js';
+import { readIndex, readManifest } from '../oci/image.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { hostPlatform, selectManifest } from '../oci/platform.js';
 import { formatReference, manifestReference, parseReference, type ImageReference } from '../oci/reference.js';
-import { MediaType, type Descriptor, type ImageIndex, type ImageManifest, type Platform } from '../oci/types.js';
+import { MediaType, type Descriptor, type Platform } from '../oci/types.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';
 
@@ -41,7 +42,7 @@ export async function pullImage(reference: string | ImageReference, options: Pul
   await store.put(top.bytes, top.descriptor.digest);
   let manifest = top;
   if (INDEX_TYPES.has(top.descriptor.mediaType)) {
-    const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+    const index = await readIndex(store, top.descriptor);
     const chosen = selectManifest(index, options.platform ?? hostPlatform());
     manifest = await client.getManifest(ref.path, chosen.digest);
     await store.put(manifest.bytes, manifest.descriptor.digest);
@@ -49,7 +50,7 @@ export async function pullImage(reference: string | ImageReference, options: Pul
   if (!MANIFEST_TYPES.has(manifest.descriptor.mediaType)) {
     throw new TsbuildError('REGISTRY', `${formatReference(ref)}: unsupported manifest type ${manifest.descriptor.mediaType}`);
   }
-  const image = JSON.parse(manifest.bytes.toString('utf8')) as ImageManifest;
+  const image = await readManifest(store, manifest.descriptor);
   await fetchBlobs(client, ref.path, [image.config, ...image.layers], options);
   const name = formatReference(ref);
   await options.names?.set(name, top.descriptor);
