@@ -31,7 +31,7 @@ const TOKENS = [
   '--exclude=*.md ', '--keep-git-dir ', '--checksum=sha256:0 ', '--parents ', '--interval=1s ',
   '$A', '${A}', '${A:-x}', '${A:+y}', '${A?err}', '${A#*}', '${A%%x*}', '${A//a/b}', '${A/#a/b}', '${', '}', '$$', '${A:-${B:-c}}',
   '<<EOF\n', '<<-EOT\n', '<<"EOF"\n', 'EOF\n', '\n', '\\\n', '`\n', '"', "'", '[', ']', '["a", "b"]', '=', ' ', '#',
-  '# escape=`\n', '# escape=\\\n', '# syntax=docker/dockerfile:1\n', '# check=skip=all\n', 'A=b ', '0', '-1', '65536-1', '/',
+  '# escape=`\n', '# escape=\\\n', '# syntax=docker/dockerfile:1\n', '# check=skip=all\n', 'A=b ', '0', '-1', '65536-1', '1-99999999999', '/',
 ];
 
 function corpusFiles(): string[] {
