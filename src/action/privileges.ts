@@ -53,7 +53,8 @@ export function cliCommand(
   elevation: Elevation,
   run: { node: string; cli: string; argv: string[]; env: NodeJS.ProcessEnv },
 ): CliCommand {
-  const direct = [run.cli, ...run.argv];
+  // `--`: Node scans its whole command line for --env-file; it must stop before the CLI's argv.
+  const direct = ['--', run.cli, ...run.argv];
   switch (elevation.kind) {
     case 'direct':
       return { command: run.node, args: direct };

@@ -1,6 +1,6 @@
 // The CLI: a thin adapter that turns flags into API options, prints errors once, and
 // maps error codes to exit statuses.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { TsbuildError } from '../errors.js';
 import { sweepPrivateDirs } from '../runtime-shim/private-tmpfs.js';
@@ -14,6 +14,7 @@ export function createProgram(): Command {
   const program = new Command('tsbuild')
     .description('Daemonless OCI image builder and Dockerfile compiler')
     .version(version, '-v, --version')
+    .option('--debug', 'print the stack trace of an error')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
@@ -21,9 +22,14 @@ export function createProgram(): Command {
   return program;
 }
 
-/** Errors go through `main` (exit statuses of the README) for every command and subcommand. */
+/**
+ * Errors go through `main` (exit statuses of the README) for every command and subcommand, and
+ * each accepts the global --debug after its name too (`main` reads it from argv, since parsing
+ * may be what failed).
+ */
 function configure(command: Command): void {
   command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  if (!command.options.some((option) => option.long === '--debug')) command.addOption(new Option('--debug').hideHelp());
   for (const sub of command.commands) configure(sub);
 }
 
@@ -35,11 +41,23 @@ export async function main(argv: string[]): Promise<number> {
     await createProgram().parseAsync(argv);
     return ExitStatus.Ok;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, debugRequested(argv));
   }
 }
 
-function reportError(error: unknown): number {
+/** `--debug` anywhere before a `--` (read from argv: parsing may be what failed). */
+function debugRequested(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return argv.slice(2, end < 0 ? undefined : end).includes('--debug');
+}
+
+/** Prints `error` once and returns the exit status; a stack trace only with `debug`. */
+export function reportError(error: unknown, debug: boolean): number {
+  if (debug && error instanceof Error && !(error instanceof CommanderError) && error.stack) process.stderr.write(`${error.stack}\n`);
+  return printError(error);
+}
+
+function printError(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed its message (or the help/version text).
     return error.exitCode === 0 ? ExitStatus.Ok : ExitStatus.Usage;
@@ -53,8 +71,11 @@ function reportError(error: unknown): number {
     process.stderr.write(`error: ${system}\n`);
     return ExitStatus.Failure;
   }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`internal error: ${message}\n`);
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.stderr.write(
+    `internal error: ${message}\n` +
+      'this is a bug in tsbuild: please report it with the output of the same command run with --debug\n',
+  );
   return ExitStatus.Internal;
 }
 
@@ -65,6 +86,12 @@ const SYSTEM_ERRORS: Record<string, string> = {
   EROFS: 'read-only file system',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted (tsbuild build and run need root)',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many levels of symbolic links',
+  EMFILE: 'too many open files',
 };
 
 function systemErrorMessage(error: unknown): string | undefined {

@@ -140,6 +140,15 @@ function displayName(options: BuildOptions): string {
 }
 
 async function writeResultFiles(options: BuildOptions, result: BuildResult): Promise<void> {
-  if (options.iidFile) await writeFile(options.iidFile, result.imageId);
-  if (options.metadataFile) await writeFile(options.metadataFile, `${JSON.stringify(result.metadata, null, 2)}\n`);
+  if (options.iidFile) await writeResultFile('--iidfile', options.iidFile, result.imageId);
+  if (options.metadataFile) await writeResultFile('--metadata-file', options.metadataFile, `${JSON.stringify(result.metadata, null, 2)}\n`);
+}
+
+async function writeResultFile(flag: string, file: string, content: string): Promise<void> {
+  try {
+    await writeFile(file, content);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message;
+    throw new TsbuildError('NOT_FOUND', `cannot write ${flag} ${file}: ${reason}`, { cause: error });
+  }
 }

@@ -1,12 +1,26 @@
 // `ADD <git URL>[#ref[:subdir]]`: a checkout with the host's git, shallow when the server allows,
 // identified by its commit for the cache key. `.git` is removed unless --keep-git-dir.
+// The URL comes from the Dockerfile and the content from the server, so git runs without the
+// host's system/global config, with only network transports allowed (no `ext::`, no local paths),
+// no hooks, a ref that cannot be read as an option, and a subdirectory resolved inside the checkout.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { TsbuildError, type SourceLocation } from '../errors.js';
+import { DockerfileSyntaxError, TsbuildError, type SourceLocation } from '../errors.js';
+import { resolveInRoot } from './layer-apply-rootpath.js';
 
 const run = promisify(execFile);
+
+/** `-c` settings for every git command: BuildKit's transports (no file://, ext::, fd::), no hooks. */
+const SAFE_CONFIG = [
+  'protocol.allow=never',
+  ...['https', 'http', 'git', 'ssh'].map((scheme) => `protocol.${scheme}.allow=always`),
+  'core.hooksPath=/dev/null',
+].flatMap((setting) => ['-c', setting]);
+
+/** Like BuildKit, no system or user gitconfig: it could re-enable transports or rewrite URLs. */
+const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 export interface GitCheckout {
   /** The directory whose contents ADD copies (the subdir, when the URL names one). */
@@ -20,19 +34,37 @@ export function parseGitUrl(url: string): { remote: string; ref?: string; subdir
   return { remote, ...(ref ? { ref } : {}), ...(subdir ? { subdir } : {}) };
 }
 
+/** Why `ref` is not a name `git check-ref-format` accepts (or one that starts with `-`); undefined when it is. */
+export function invalidGitRef(ref: string): string | undefined {
+  if (ref.startsWith('-')) return 'it starts with "-"';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return 'it contains a space, a control character or one of ~^:?*[\\';
+  if (ref.includes('..') || ref.includes('@{') || ref === '@') return 'it contains "..", "@{" or is "@"';
+  if (ref.endsWith('/') || ref.endsWith('.')) return 'it ends with "/" or "."';
+  const bad = ref.split('/').find((part) => part === '' || part.startsWith('.') || part.endsWith('.lock'));
+  return bad === undefined ? undefined : 'a component is empty, starts with "." or ends with ".lock"';
+}
+
 export async function checkoutGit(url: string, dir: string, keepGitDir: boolean, where: SourceLocation): Promise<GitCheckout> {
   const { remote, ref, subdir } = parseGitUrl(url);
+  const badRef = ref === undefined ? undefined : invalidGitRef(ref);
+  if (badRef) throw new DockerfileSyntaxError(`invalid git ref "${ref}" in ${url}: ${badRef}`, where, { code: 'PLAN_INVALID' });
+  const subdirPath = path.posix.normalize(subdir ?? '.').replace(/^\/+/, '');
+  if (subdirPath === '..' || subdirPath.startsWith('../')) {
+    throw new DockerfileSyntaxError(`invalid git subdirectory "${subdir}" in ${url}: it leaves the repository`, where, { code: 'PLAN_INVALID' });
+  }
   mkdirSync(dir, { recursive: true });
   const git = async (...args: string[]) =>
-    (await run('git', ['-C', dir, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 1 << 24 })).stdout.trim();
+    (await run('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 })).stdout.trim();
   try {
-    await git('init', '-q');
-    await git('remote', 'add', 'origin', remote);
+    await git('init', '-q', '--template=');
+    await git('remote', 'add', '--end-of-options', 'origin', remote);
     const target = await fetchRef(git, ref ?? 'HEAD');
-    await git('-c', 'advice.detachedHead=false', 'checkout', '-q', target);
+    await git('-c', 'advice.detachedHead=false', 'checkout', '-q', target, '--');
     const commit = await git('rev-parse', 'HEAD');
     if (!keepGitDir) rmSync(path.join(dir, '.git'), { recursive: true, force: true });
-    const source = subdir ? path.join(dir, path.posix.normalize(`/${subdir}`)) : dir;
+    // The repository's own symlinks are followed with the checkout as `/`, never onto the host.
+    const source = resolveInRoot(dir, subdirPath, true);
     if (!existsSync(source) || !statSync(source).isDirectory()) throw new Error(`no directory ${subdir} at ${ref ?? 'HEAD'}`);
     return { dir: source, commit };
   } catch (error) {
@@ -44,10 +76,10 @@ export async function checkoutGit(url: string, dir: string, keepGitDir: boolean,
 /** Shallow fetch of one ref; servers that refuse (dumb HTTP, unadvertised SHAs) get a full fetch. */
 async function fetchRef(git: (...args: string[]) => Promise<string>, ref: string): Promise<string> {
   try {
-    await git('fetch', '-q', '--depth', '1', 'origin', ref);
+    await git('fetch', '-q', '--depth', '1', '--end-of-options', 'origin', ref);
     return 'FETCH_HEAD';
   } catch {
-    await git('fetch', '-q', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*');
+    await git('fetch', '-q', '--tags', '--end-of-options', 'origin', '+refs/heads/*:refs/remotes/origin/*');
     for (const candidate of ref === 'HEAD' ? ['origin/HEAD', 'origin/main', 'origin/master'] : [`origin/${ref}`, ref]) {
       try {
         return await git('rev-parse', '--verify', '-q', `${candidate}^{commit}`);

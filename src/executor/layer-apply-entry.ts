@@ -145,7 +145,12 @@ export class EntryWriter {
     const parent = parentRel === '' ? this.root : resolveInRoot(this.root, parentRel, true);
     if (base === OPAQUE_MARKER) return this.opaque(parent, parentRel);
     if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return; // other aufs metadata
-    const hidden = posix.join(parent, base.slice(WHITEOUT_PREFIX.length));
+    const hiddenName = base.slice(WHITEOUT_PREFIX.length);
+    // `.wh.`, `.wh..`, `.wh...` would hide the directory itself or its parent (containerd refuses them too).
+    if (hiddenName === '' || hiddenName === '.' || hiddenName === '..') {
+      throw new TsbuildError('STORE', `invalid whiteout name in layer: "${rel}"`);
+    }
+    const hidden = posix.join(parent, hiddenName);
     removeExisting(hidden);
     if (this.options.mode === 'overlay') {
       mkdirSync(parent, { recursive: true });

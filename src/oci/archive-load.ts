@@ -45,13 +45,20 @@ async function readTarball(store: ContentStore, path: string): Promise<ArchiveCo
   const contents: ArchiveContents = { metadata: new Map(), files: new Map() };
   const extract = tar.extract();
   (await maybeGunzip(path)).pipe(extract);
-  for await (const entry of extract) {
-    const name = entry.header.name.replace(/^\.\//, '');
-    if (entry.header.type !== 'file') {
-      entry.resume();
-      continue;
+  try {
+    for await (const entry of extract) {
+      const name = entry.header.name.replace(/^\.\//, '');
+      if (entry.header.type !== 'file') {
+        entry.resume();
+        continue;
+      }
+      await storeEntry(store, contents, name, entry as unknown as AsyncIterable<Buffer>);
     }
-    await storeEntry(store, contents, name, entry as unknown as AsyncIterable<Buffer>);
+  } catch (error) {
+    // tar-stream's and zlib's parse errors carry no errno code; the store's own errors are kept.
+    const errno = (error as NodeJS.ErrnoException).code;
+    if (error instanceof TsbuildError || (errno !== undefined && !errno.startsWith('Z_'))) throw error;
+    throw new TsbuildError('USAGE', `${path} is not a tar archive (or is a truncated one): ${(error as Error).message}`, { cause: error });
   }
   return contents;
 }

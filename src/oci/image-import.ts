@@ -9,6 +9,7 @@ import { writeImage, type MediaTypeFamily } from './image.js';
 import { sourceDateEpochFromEnv, writeLayer, writeLayerFromTar, type LayerOptions, type WrittenLayer } from './layer.js';
 import { hostPlatform } from './platform.js';
 import { statSource } from './source-path.js';
+import { validatedTar } from './tar-validate.js';
 import type { ContainerConfig, Descriptor, ImageConfig, Platform } from './types.js';
 
 export interface ImportOptions {
@@ -44,7 +45,7 @@ export async function importRootfs(store: ContentStore, source: string, options:
 async function importLayer(store: ContentStore, source: string, options: LayerOptions): Promise<WrittenLayer> {
   if (source !== '-' && (await statSource(source)).isDirectory()) return writeLayer(store, { dir: source, mode: 'plain' }, options);
   const input = source === '-' ? process.stdin : createReadStream(source, { highWaterMark: 1 << 20 });
-  return writeLayerFromTar(store, decompressed(input, source), options);
+  return writeLayerFromTar(store, validatedTar(decompressed(input, source), source), options);
 }
 
 /** The tar inside a plain or gzip'd stream; other compressions are refused by name. */

@@ -14,6 +14,12 @@ const SPECIAL_PARAMETERS = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
 const MODIFIER_SIGNS = new Set(['+', '-', '?', '#', '%']);
 const MISSING_BRACE = "syntax error: missing '}'";
 
+/**
+ * The longest word an expansion may make. BuildKit sets none; without one, 22 lines of
+ * `ARG A=${A}${A}` take seconds and gigabytes. 1 MiB is far above any real value.
+ */
+export const MAX_EXPANDED_WORD = 1 << 20;
+
 export interface LexedWord {
   value: string;
   words: string[];
@@ -55,7 +61,7 @@ export class ShellWordLexer {
       }
       if (ch === '$' || ch === "'" || ch === '"') {
         const expanded = ch === '$' ? this.dollar() : ch === "'" ? this.singleQuoted() : this.doubleQuoted();
-        value += expanded;
+        value = bounded(value + expanded);
         if (ch === '$') words.addString(expanded);
         else words.addRawString(expanded);
         continue;
@@ -105,7 +111,7 @@ export class ShellWordLexer {
         throw shellSyntaxError('unexpected end of statement while looking for matching double-quote');
       }
       if (next === '$') {
-        value += this.dollar();
+        value = bounded(value + this.dollar());
         continue;
       }
       let ch = this.scanner.next() as string;
@@ -158,8 +164,8 @@ export class ShellWordLexer {
     const value = this.variable(name) ?? '';
     try {
       return replaceAll
-        ? replaceAllMatches(value, pattern, replacement)
-        : replaceFirstMatch(value, pattern, replacement);
+        ? bounded(replaceAllMatches(value, pattern, replacement, MAX_EXPANDED_WORD))
+        : bounded(replaceFirstMatch(value, pattern, replacement));
     } catch (error) {
       if (!(error instanceof ShellPatternError)) throw error;
       throw shellSyntaxError(`invalid pattern (${pattern}) in substitution: ${error.message}`, error);
@@ -203,4 +209,9 @@ export class ShellWordLexer {
     (value === undefined ? this.unmatched : this.matched).add(name);
     return value;
   }
+}
+
+function bounded(value: string): string {
+  if (value.length <= MAX_EXPANDED_WORD) return value;
+  throw shellSyntaxError(`the expanded word is larger than 1 MiB (${value.length} characters or more)`);
 }

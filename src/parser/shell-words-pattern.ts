@@ -53,7 +53,8 @@ export function replaceFirstMatch(value: string, pattern: string, replacement: s
 }
 
 /** `${value//pattern/replacement}`: Go's Regexp.ReplaceAllString, including `$0` templates. */
-export function replaceAllMatches(value: string, pattern: string, replacement: string): string {
+/** Stops early, returning what it has, once the output is longer than `maxLength` (the caller rejects it). */
+export function replaceAllMatches(value: string, pattern: string, replacement: string, maxLength = Infinity): string {
   const regexp = new RegExp(shellPatternToRegExp(pattern, true, false).source, 'gu');
   let output = '';
   let lastMatchEnd = 0;
@@ -68,6 +69,7 @@ export function replaceAllMatches(value: string, pattern: string, replacement: s
     // Go skips an empty match right after the previous match.
     if (end > lastMatchEnd || start === 0) output += expandGoTemplate(replacement, match[0]);
     lastMatchEnd = end;
+    if (output.length > maxLength) return output;
     const width = codePointWidth(value, searchFrom);
     searchFrom = searchFrom + width > end ? searchFrom + width : Math.max(searchFrom + 1, end);
   }

@@ -2,7 +2,9 @@
 // text/scanner, Go's unicode classes, and BuildKit's word accumulator for ProcessWords.
 
 /** Go's unicode.IsSpace: ASCII/Latin-1 blanks plus the Unicode White_Space property. */
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
+const GO_SPACE_CLASS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_SPACE = new RegExp(`^${GO_SPACE_CLASS}$`, 'u');
+const GO_SPACE_RUNS = new RegExp(`${GO_SPACE_CLASS}+`, 'u');
 const GO_LETTER = /^\p{L}$/u;
 const GO_DIGIT = /^\p{Nd}$/u;
 
@@ -51,26 +53,33 @@ export class WordAccumulator {
   private inWord = false;
 
   addChar(ch: string): void {
-    if (!isGoSpace(ch)) {
-      this.addRawChar(ch);
-    } else if (this.inWord && this.word.length > 0) {
-      this.words.push(this.word);
-      this.word = '';
-      this.inWord = false;
-    }
+    if (isGoSpace(ch)) this.endWord();
+    else this.addRawChar(ch);
   }
 
   addRawChar(ch: string): void {
     this.addRawString(ch);
   }
 
+  /** Like addChar for each character, in one pass per blank-separated part (values can be large). */
   addString(text: string): void {
-    for (const ch of text) this.addChar(ch);
+    text.split(GO_SPACE_RUNS).forEach((part, index) => {
+      if (index > 0) this.endWord();
+      if (part !== '') this.addRawString(part);
+    });
   }
 
   addRawString(text: string): void {
     this.word += text;
     this.inWord = true;
+  }
+
+  private endWord(): void {
+    if (this.inWord && this.word.length > 0) {
+      this.words.push(this.word);
+      this.word = '';
+      this.inWord = false;
+    }
   }
 
   finish(): string[] {

@@ -5,6 +5,7 @@ import { ShellWordLexer } from './shell-words-lexer.js';
 import type { EscapeToken, LexedWord, VariableLookup } from './shell-words-lexer.js';
 
 export type { EscapeToken, VariableLookup } from './shell-words-lexer.js';
+export { MAX_EXPANDED_WORD } from './shell-words-lexer.js';
 
 export interface ExpandOptions {
   /** The Dockerfile's escape character (`# escape=`); default `\`. */

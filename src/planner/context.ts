@@ -4,6 +4,7 @@ import { DockerfileSyntaxError } from '../errors.js';
 import type { SourceLocation } from '../errors.js';
 import type { Platform } from '../oci/types.js';
 import type { Dockerfile, SourceRange } from '../parser/types.js';
+import { MAX_EXPANDED_WORD } from '../parser/shell-words.js';
 import { formatPlatform } from './platform.js';
 import type { StageState } from './stage-state.js';
 import { stepIdOf } from './step-id.js';
@@ -18,8 +19,17 @@ export interface PlanTables {
   consumedArgs: Set<string>;
 }
 
+/**
+ * The most text the variable expansions of one platform's plan may produce (4 words of the
+ * largest size). Each step carries and hashes its stage's config, so a plan costs about
+ * steps × config size; this keeps a small Dockerfile from expanding into a large config.
+ */
+export const MAX_EXPANDED_TOTAL = 4 * MAX_EXPANDED_WORD;
+
 export class PlanContext {
   readonly file: string;
+  /** Characters produced so far by expansions that used a variable. */
+  private expandedChars = 0;
   readonly escape: '\\' | '`';
   readonly platformString: string;
 
@@ -59,6 +69,14 @@ export class PlanContext {
 
   platformOf(state: StageState): string {
     return formatPlatform(state.platform);
+  }
+
+  /** Counts the result of an expansion against MAX_EXPANDED_TOTAL. */
+  countExpanded(length: number, range: SourceRange): void {
+    this.expandedChars += length;
+    if (this.expandedChars > MAX_EXPANDED_TOTAL) {
+      throw this.invalid(`the expanded text of the Dockerfile adds up to more than ${MAX_EXPANDED_TOTAL >> 20} MiB`, range);
+    }
   }
 
   /** A PLAN_INVALID error naming the Dockerfile line. */

@@ -55,6 +55,8 @@ function exposedPorts(ctx: PlanContext, spec: string, ins: ExposeInstruction): s
   const first = Number(match[1]);
   const last = match[2] !== undefined ? Number(match[2]) : first;
   const proto = (match[3] ?? 'tcp').toLowerCase();
+  // Docker parses ports as 16-bit numbers (go-connections nat.ParsePortRange).
+  if (last > 65535) throw ctx.invalid(`invalid port range: ${spec}: ports are 0-65535`, ins.range);
   if (last < first) throw ctx.invalid(`invalid port range: ${spec}`, ins.range);
   return Array.from({ length: last - first + 1 }, (_, i) => `${first + i}/${proto}`);
 }

@@ -2,7 +2,7 @@
 // that reports undefined variables for the UndefinedVar / UndefinedArgInFrom checks.
 import { DockerfileSyntaxError, TsbuildError } from '../errors.js';
 import { expandWords, expandWordWithMatches } from '../parser/shell-words.js';
-import type { VariableLookup } from '../parser/shell-words.js';
+import type { ExpansionResult, VariableLookup } from '../parser/shell-words.js';
 import type { SourceRange } from '../parser/types.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { suggestName } from './suggest.js';
@@ -61,8 +61,9 @@ export function expandAt(
   range: SourceRange,
   escape: '\\' | '`' = ctx.escape,
 ) {
+  let result: ExpansionResult;
   try {
-    return expandWordWithMatches(word, lookup, { escape });
+    result = expandWordWithMatches(word, lookup, { escape });
   } catch (error) {
     if (error instanceof DockerfileSyntaxError) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -71,6 +72,8 @@ export function expandAt(
       cause: error,
     });
   }
+  if (result.matched.size > 0) ctx.countExpanded(result.value.length, range);
+  return result;
 }
 
 /** Expands and splits into words (EXPOSE, VOLUME), reporting undefined variables once. */

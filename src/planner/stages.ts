@@ -28,6 +28,9 @@ export class StagePlanner {
       throw this.ctx.invalid(`circular dependency detected on stage: ${stageLabel(stage)}`, referrer ?? stage.from.range);
     }
     this.inProgress.add(index);
+    // Continue from the microtask queue: a chain of thousands of stages that plan each other
+    // (FROM, --from, from=) then waits in promises on the heap instead of nested stack frames.
+    await Promise.resolve();
     const state = await this.planStage(stage);
     this.inProgress.delete(index);
     this.planned.set(index, state);

@@ -30,7 +30,7 @@ describe('cliCommand', () => {
   const run = { node: '/opt/node', cli: '/a/dist/cli.js', argv: ['build', '.'] };
 
   it('spawns node directly as root', () => {
-    expect(cliCommand({ kind: 'direct' }, { ...run, env: {} })).toEqual({ command: '/opt/node', args: ['/a/dist/cli.js', 'build', '.'] });
+    expect(cliCommand({ kind: 'direct' }, { ...run, env: {} })).toEqual({ command: '/opt/node', args: ['--', '/a/dist/cli.js', 'build', '.'] });
   });
 
   it('pins PATH, the store and the runner user docker config under sudo', () => {
@@ -38,7 +38,7 @@ describe('cliCommand', () => {
     expect(cliCommand({ kind: 'sudo' }, { ...run, env })).toEqual({
       command: 'sudo',
       args: ['-n', '-E', '--', 'env', 'PATH=/tools:/usr/bin', 'TSBUILD_ROOT=/var/lib/tsbuild',
-        'DOCKER_CONFIG=/home/runner/.docker', '/opt/node', '/a/dist/cli.js', 'build', '.'],
+        'DOCKER_CONFIG=/home/runner/.docker', '/opt/node', '--', '/a/dist/cli.js', 'build', '.'],
     });
   });
 
