@@ -3,9 +3,10 @@
 // leaves no mount and no process behind.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { build } from '../../src/executor/build.js';
-import { buildError, buildImage, eventsOf, newRoot, removeTempDirs, unpackImage, writeContext } from './helpers.js';
+import { mountsUnder, processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
+import { buildError, buildImage, eventsOf, newRoot, removeTempDirs, tempDir, unpackImage, writeContext } from './helpers.js';
 
 let root: string;
 beforeAll(async () => {
@@ -102,25 +103,19 @@ describe('errors', () => {
 
   it('a cancelled build rejects with CANCELLED and leaves no mount and no process', async () => {
     const controller = new AbortController();
-    const marker = `${2900 + Math.floor(Math.random() * 99)}`;
+    const marker = uniqueSleepSeconds(2900);
     const context = writeContext({});
+    const tmp = tempDir('tsbuild-tmp-');
+    vi.stubEnv('TMPDIR', tmp); // the sandbox's run dirs go here, to be checked with the root
     const pending = buildImage(root, context, `FROM busybox\nRUN sleep ${marker}\n`, {
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'step.log' || (event.type === 'step.started' && event.line === 2)) setTimeout(() => controller.abort(), 300);
       },
-    }).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    }).then(() => undefined, (e: unknown) => e as Error & { code?: string }).finally(() => vi.unstubAllEnvs());
     const error = await pending;
     expect(error?.code).toBe('CANCELLED');
-    const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.includes(root));
-    expect(mounts).toEqual([]);
-    const sleepers = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    });
-    expect(sleepers).toEqual([]);
+    expect(mountsUnder(root, tmp)).toEqual([]);
+    expect(processesMatching(`sleep ${marker}`)).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 // `tsbuild build` through the built CLI as users run it: the live display under a real
 // pseudo-terminal (`script`), plain lines in CI, Ctrl-C, and a full disk.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
+import { mountsUnder, processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'dist/cli.js');
@@ -26,14 +27,19 @@ afterAll(() => {
   for (const point of mounted) spawnSync('umount', ['-l', point]);
 });
 
-/** A fresh root with the busybox base imported as `base:1`, and a context with `dockerfile`. */
+/**
+ * A fresh root with the busybox base imported as `base:1`, a context with `dockerfile`, and a
+ * TMPDIR of its own, where the sandbox's run dirs go (so leftover checks look at this test's only).
+ */
 function setup(name: string, dockerfile: string, root = join(work, `${name}-root`)) {
-  const env = { ...process.env, TSBUILD_ROOT: root, CI: '' };
+  const tmp = join(work, `${name}-tmp`);
+  mkdirSync(tmp);
+  const env = { ...process.env, TSBUILD_ROOT: root, TMPDIR: tmp, CI: '' };
   execFileSync(process.execPath, [cli, 'import', rootfs, 'base:1'], { env, stdio: 'ignore' });
   const context = join(work, `${name}-ctx`);
   mkdirSync(context, { recursive: true });
   writeFileSync(join(context, 'Dockerfile'), dockerfile);
-  return { env, context, root };
+  return { env, context, root, tmp };
 }
 
 describe('progress display', () => {
@@ -65,7 +71,8 @@ describe('progress display', () => {
 
 describe('interruptions and failures', () => {
   it('Ctrl-C stops the build with status 130 and leaves no process or mount behind', async () => {
-    const { env, context, root } = setup('sigint', 'FROM base:1\nRUN echo started && sleep 60\n');
+    const sleep = `sleep ${uniqueSleepSeconds(60)}`;
+    const { env, context, root, tmp } = setup('sigint', `FROM base:1\nRUN echo started && ${sleep}\n`);
     const child = spawn(process.execPath, [cli, 'build', '--progress', 'plain', context], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     await new Promise<void>((resolve) => {
@@ -77,12 +84,12 @@ describe('interruptions and failures', () => {
     child.kill('SIGINT');
     const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     expect(status).toBe(130);
-    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
-    expect(spawnSync('pgrep', ['-f', 'sleep 60']).stdout.toString()).toBe('');
+    expect(mountsUnder(root, tmp)).toEqual([]);
+    expect(processesMatching(sleep)).toEqual([]);
   });
 
   it('after a build is killed with SIGKILL, the next build cleans up and succeeds', async () => {
-    const { env, context, root } = setup('sigkill', 'FROM base:1\nRUN echo started && sleep 60\n');
+    const { env, context, root, tmp } = setup('sigkill', `FROM base:1\nRUN echo started && sleep ${uniqueSleepSeconds(60)}\n`);
     const child = spawn(process.execPath, [cli, 'build', '--progress', 'plain', context], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve) => {
       let output = '';
@@ -98,7 +105,7 @@ describe('interruptions and failures', () => {
     const again = spawnSync(process.execPath, [cli, 'build', '--progress', 'plain', context], { encoding: 'utf8', env });
     expect(again.status, again.stderr).toBe(0);
     expect(readdirSync(join(root, 'snapshots')).filter((name) => name.startsWith('tmp-'))).toEqual([]);
-    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root);
+    expect(mountsUnder(root, tmp)).toEqual([]);
   });
 
   it('a full disk fails the build clearly and leaves no partial blob', () => {

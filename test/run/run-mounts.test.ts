@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
 import { collect, IMAGES, makeRunFixture, type RunFixture } from './fixture.js';
 
 let fx: RunFixture;
@@ -80,29 +81,29 @@ describe('tsbuild run: container directory lifecycle', () => {
     ['builtin', '', 143],
     ['runc', 'trap "exit 9" TERM; ', 9],
   ])('SIGTERM to tsbuild stops the container (%s, %j): exit status %i, no process left behind', async (runtime, trap, status) => {
-    const marker = `${Math.floor(Math.random() * 1e6) + 1000}.25`;
+    const marker = `sleep ${uniqueSleepSeconds(1000)}`;
     const before = fx.containers();
     // The orphaned background sleep must die with the container too, not only the shell.
-    const child = fx.start(['run', '--rm', '--runtime', runtime, IMAGES.busybox, 'sh', '-c', `${trap}sleep ${marker} & echo started; wait`]);
+    const child = fx.start(['run', '--rm', '--runtime', runtime, IMAGES.busybox, 'sh', '-c', `${trap}${marker} & echo started; wait`]);
     const done = collect(child);
     await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
-    expect(processesWith(marker).filter((pid) => pid !== child.pid)).toHaveLength(2);
+    expect(processesMatching(marker).filter((pid) => pid !== child.pid)).toHaveLength(2);
     child.kill('SIGTERM');
     const result = await done;
     expect(result.status, result.stderr).toBe(status);
-    expect(processesWith(marker)).toEqual([]);
+    expect(processesMatching(marker)).toEqual([]);
     expect(fx.containers()).toEqual(before);
   });
 
   it('a container that ignores the stop signal is killed after --stop-timeout (137)', async () => {
-    const marker = `${Math.floor(Math.random() * 1e6) + 1000}.75`;
-    const child = fx.start(['run', '--rm', '--stop-timeout', '1', IMAGES.busybox, 'sh', '-c', `trap "" TERM INT; echo started; sleep ${marker}`]);
+    const marker = `sleep ${uniqueSleepSeconds(1000)}`;
+    const child = fx.start(['run', '--rm', '--stop-timeout', '1', IMAGES.busybox, 'sh', '-c', `trap "" TERM INT; echo started; ${marker}`]);
     const done = collect(child);
     await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
     child.kill('SIGINT');
     const result = await done;
     expect(result.status, result.stderr).toBe(137);
-    expect(processesWith(marker)).toEqual([]);
+    expect(processesMatching(marker)).toEqual([]);
   });
 
   it('when nobody reads the output any more the container is killed (141) and --rm still cleans up', async () => {
@@ -114,14 +115,3 @@ describe('tsbuild run: container directory lifecycle', () => {
     expect(fx.containers()).toEqual(before);
   });
 });
-
-/** Host pids whose command line contains `marker`. */
-function processesWith(marker: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
-    } catch {
-      return false;
-    }
-  });
-}

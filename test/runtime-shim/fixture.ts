@@ -1,5 +1,5 @@
 // Shared fixture for the sandbox suites: a busybox lower layer and overlay specs over it.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectCgroupLayout, runCgroupParents, type RunOptions, type RunResult, type SandboxBackend, type SandboxSpec } from '../../src/runtime-shim/index.js';
@@ -82,17 +82,6 @@ export async function runCaptured(
 /** `sh -c script` */
 export function sh(script: string): string[] {
   return ['sh', '-c', script];
-}
-
-/** Host pids whose command line contains `marker` (a unique sleep duration, say). */
-export function processesWith(marker: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Run cgroups (builtin's nested ones and runc's at the hierarchy roots) created by process `pid`. */

@@ -1,12 +1,13 @@
 // Ctrl-C and kill -9 of a tsbuild process leave no sandbox process, mount or cgroup behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectCgroupLayout, removeStaleCgroups } from '../../src/runtime-shim/index.js';
-import { processesWith, runCgroupsOf } from './fixture.js';
+import { mountsUnder, processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
+import { runCgroupsOf } from './fixture.js';
 
 const runner = fileURLToPath(new URL('./interrupt-runner.ts', import.meta.url));
 
@@ -39,7 +40,7 @@ const exited = (child: ChildProcess): Promise<void> => new Promise((resolve) => 
 
 describe.each(['builtin', 'runc'] as const)('interrupting a tsbuild process (%s)', (backend) => {
   it('Ctrl-C (SIGINT to the process group) cancels the run and cleans up', async () => {
-    const marker = String(800000 + Math.floor(Math.random() * 99999));
+    const marker = uniqueSleepSeconds(800000);
     const { child, output, started } = startRunner(backend, marker);
     await started;
     const done = exited(child);
@@ -52,14 +53,14 @@ describe.each(['builtin', 'runc'] as const)('interrupting a tsbuild process (%s)
 
 describe('kill -9 of a tsbuild process (builtin)', () => {
   it('takes the sandbox down with it; the empty cgroup is swept by the next run', async () => {
-    const marker = String(700000 + Math.floor(Math.random() * 99999));
+    const marker = uniqueSleepSeconds(700000);
     const { child, started } = startRunner('builtin', marker);
     await started;
     const done = exited(child);
     child.kill('SIGKILL');
     await done;
-    await waitFor(() => processesWith(marker).length === 0);
-    expect(processesWith(marker)).toEqual([]);
+    await waitFor(() => processesMatching(`sleep ${marker}`).length === 0);
+    expect(processesMatching(`sleep ${marker}`)).toEqual([]);
     const layout = detectCgroupLayout();
     expect(layout).toBeDefined();
     // The kernel empties the cgroup shortly after the last process exits; the sweep retries like the next run would.
@@ -71,9 +72,9 @@ describe('kill -9 of a tsbuild process (builtin)', () => {
   });
 });
 
+/** The runner's sleepers, the mounts of its run dirs (all under its TMPDIR) and its cgroups. */
 function leftovers(marker: string, pid: number): { processes: number[]; mounts: string[]; cgroups: string[] } {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes('tsbuild-run-'));
-  return { processes: processesWith(marker), mounts, cgroups: runCgroupsOf(pid) };
+  return { processes: processesMatching(`sleep ${marker}`), mounts: mountsUnder(runnerTmp), cgroups: runCgroupsOf(pid) };
 }
 
 

@@ -9,7 +9,8 @@ import { selectBackend, type SandboxBackend } from '../../src/runtime-shim/index
 import { encodeHelperSpec } from '../../src/runtime-shim/builtin-spec.js';
 import { privateResolvConf, slirp4netnsArgs, slirp4netnsPath } from '../../src/runtime-shim/network.js';
 import { ociConfig } from '../../src/runtime-shim/oci-config.js';
-import { makeFixture, processesWith, runCaptured, sh, type Fixture } from './fixture.js';
+import { processesMatching } from '../helpers/leftovers.js';
+import { makeFixture, runCaptured, sh, type Fixture } from './fixture.js';
 
 let fx: Fixture;
 let loopback: Server;
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 /** slirp4netns processes this test process started. */
 function ownSlirps(): number[] {
-  return processesWith('slirp4netns').filter((pid) => {
+  return processesMatching('slirp4netns').filter((pid) => {
     try {
       return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(process.pid);
     } catch {

@@ -2,19 +2,28 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { helperPath, selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
 import { encodeHelperSpec } from '../../src/runtime-shim/builtin-spec.js';
 import { hostBlockDevice } from '../helpers/host-device.js';
-import { makeFixture, makeSandboxRootfs, processesWith, runCaptured, runCgroupsOf, sh, type Fixture } from './fixture.js';
+import { mountsUnder, processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
+import { makeFixture, makeSandboxRootfs, runCaptured, runCgroupsOf, sh, type Fixture } from './fixture.js';
 
 const DOCKER_DEFAULT_CAPS = '00000000a80425fb';
 
 let fx: Fixture;
+/** TMPDIR of this file's runs: their run dirs (where runc mounts the rootfs) are made here. */
+let runTmp: string;
 beforeAll(async () => {
   fx = await makeFixture();
+  runTmp = join(fx.base, 'tmp');
+  mkdirSync(runTmp);
+  vi.stubEnv('TMPDIR', runTmp);
 });
-afterAll(() => fx.cleanup());
+afterAll(() => {
+  vi.unstubAllEnvs();
+  fx.cleanup();
+});
 
 describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
   let backend: SandboxBackend;
@@ -197,29 +206,26 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
   });
 
   it('cleans up everything when aborted during a long sleep', async () => {
-    const marker = String(900000 + Math.floor(Math.random() * 99999));
+    const marker = uniqueSleepSeconds(900000);
     const controller = new AbortController();
-    let runDir: string | undefined;
     const running = backend.run(fx.spec(sh(`echo started; exec sleep ${marker}`)), {
       signal: controller.signal,
-      // Other test files run sandboxes at the same time: look for this run's own dir only.
-      onSpawn: (pid) => (runDir = /\/[^\0]*tsbuild-run-[A-Za-z0-9]+/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[0]),
       onStdout: () => controller.abort(),
     });
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(processesWith(marker)).toEqual([]);
-    expect(runDir).toMatch(/tsbuild-run-/);
-    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(runDir);
+    expect(processesMatching(`sleep ${marker}`)).toEqual([]);
+    expect(mountsUnder(runTmp)).toEqual([]);
     expect(runCgroupsOf(process.pid)).toEqual([]);
   });
 
   it('cleans up when aborted while the sandbox is still starting', async () => {
-    const marker = String(600000 + Math.floor(Math.random() * 99999));
+    const marker = uniqueSleepSeconds(600000);
     const controller = new AbortController();
     const running = backend.run(fx.spec(sh(`exec sleep ${marker}`)), { signal: controller.signal });
     controller.abort();
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(processesWith(marker)).toEqual([]);
+    expect(processesMatching(`sleep ${marker}`)).toEqual([]);
+    expect(mountsUnder(runTmp)).toEqual([]);
     expect(runCgroupsOf(process.pid)).toEqual([]);
   });
 });

@@ -1,20 +1,27 @@
 // SnapshotStore: chain IDs, unpack-once snapshots, overlay rootfs views and the copy fallback.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, unlinkSync, writeFileSync,
+  chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chainId, chainIds, SnapshotStore, type PreparedRootfs } from '../../src/executor/snapshots.js';
 import { removeView } from '../../src/executor/snapshots-prepare-overlay.js';
 import type { Digest } from '../../src/oci/types.js';
+import { mountsUnder } from '../helpers/leftovers.js';
 import { buildTar, diffIdOf, streamOf, type TarEntrySpec } from './layer-tar.js';
 
+/** Holds every root of this file, so that the leftover checks see this file's mounts only. */
+let scratch: string;
 let root: string;
 const prepared: PreparedRootfs[] = [];
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'snapshots-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'snapshots-'));
+  root = mkdtempSync(join(scratch, 'root-'));
 });
 afterEach(() => {
   for (const view of prepared.splice(0)) view.cleanup();
@@ -175,8 +182,7 @@ describe('SnapshotStore', () => {
   });
 
   it('leaves no mounts behind', () => {
-    const leftovers = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.includes('/snapshots-'));
-    expect(leftovers).toEqual([]);
+    expect(mountsUnder(scratch)).toEqual([]);
   });
 });
 
@@ -239,8 +245,7 @@ describe('SnapshotStore.sweep', () => {
   });
 
   it('leaves no mounts behind (final check)', () => {
-    const leftovers = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.includes('/snapshots-'));
-    expect(leftovers).toEqual([]);
+    expect(mountsUnder(scratch)).toEqual([]);
   });
 });
 
