@@ -3,7 +3,7 @@
 // firewall rules or bridges, works without root (what rootless podman, buildah and BuildKit use),
 // and `--disable-host-loopback` keeps the host's 127.0.0.1 out of reach.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
@@ -92,4 +92,63 @@ export async function attachSlirp4netns(pid: number): Promise<NetworkAttachment>
     throw error;
   }
   return { stop };
+}
+
+/** A private network namespace held open by a process of its own, for runtimes that join one by path. */
+export interface HeldNetwork {
+  /** `/proc/<holder>/ns/net`. */
+  path: string;
+  stop(): Promise<void>;
+}
+
+const HOLDER_TIMEOUT_MS = 10_000;
+
+/**
+ * For runc/crun: `unshare --net` runs `cat` in a new network namespace (it lives until its stdin
+ * closes, so also when tsbuild dies), slirp4netns is attached to it (which also brings `lo` up),
+ * and the container joins it by path. The namespace exists before the container does, so nothing
+ * has to be attached while the runtime is starting it.
+ */
+export async function holdPrivateNetwork(): Promise<HeldNetwork> {
+  const holder = spawn('unshare', ['--net', '--', 'cat'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => holder.once('close', () => resolve()));
+  const release = async (): Promise<void> => {
+    holder.stdin.destroy();
+    holder.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    const pid = await inOwnNetworkNamespace(holder);
+    const attached = await attachSlirp4netns(pid);
+    return {
+      path: `/proc/${pid}/ns/net`,
+      stop: async () => {
+        await attached.stop();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Resolves with the holder's pid once it has left tsbuild's network namespace. */
+async function inOwnNetworkNamespace(holder: ReturnType<typeof spawn>): Promise<number> {
+  const pid = holder.pid;
+  if (pid === undefined) throw new TsbuildError('SANDBOX', 'cannot start unshare (util-linux) for a private network');
+  const own = readlinkSync('/proc/self/ns/net');
+  const deadline = Date.now() + HOLDER_TIMEOUT_MS;
+  for (;;) {
+    if (holder.exitCode !== null || holder.signalCode !== null) {
+      throw new TsbuildError('SANDBOX', 'unshare --net exited before a private network namespace was made');
+    }
+    try {
+      if (readlinkSync(`/proc/${pid}/ns/net`) !== own) return pid;
+    } catch {
+      // not there yet, or gone: the exit check above tells
+    }
+    if (Date.now() > deadline) throw new TsbuildError('SANDBOX', 'unshare --net did not make a network namespace in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -1,5 +1,4 @@
 // Writes a SandboxSpec as an OCI runtime-spec config.json (runtime-spec v1.0.2) for runc/crun.
-import type { OciHook } from './network-hook.js';
 import type { Mount, SandboxLimits, SandboxSpec } from './spec.js';
 import { DEFAULT_CAPABILITIES } from './spec.js';
 import { ociDeviceRules } from './devices.js';
@@ -13,7 +12,6 @@ export interface OciRuntimeConfig {
   hostname: string;
   mounts: { destination: string; type: string; source: string; options: string[] }[];
   linux: Record<string, unknown>;
-  hooks?: { createRuntime?: OciHook[] };
 }
 
 /** Docker's masked and read-only paths (moby oci/defaults.go). */
@@ -23,11 +21,10 @@ const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys',
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
 export function ociConfig(
-  spec: SandboxSpec, rootPath: string, etcMounts: Mount[], cgroupsPath: string, networkHook?: OciHook,
+  spec: SandboxSpec, rootPath: string, etcMounts: Mount[], cgroupsPath: string, networkPath?: string,
 ): OciRuntimeConfig {
   const caps = [...DEFAULT_CAPABILITIES];
   return {
-    ...(networkHook ? { hooks: { createRuntime: [networkHook] } } : {}),
     ociVersion: '1.0.2',
     process: {
       terminal: false,
@@ -42,7 +39,7 @@ export function ociConfig(
     hostname: spec.hostname ?? 'tsbuild',
     mounts: [...systemMounts(), ...[...(spec.mounts ?? []), ...etcMounts].map(ociMount)],
     linux: {
-      namespaces: namespaces(spec),
+      namespaces: namespaces(spec, networkPath),
       ...idMappings(spec),
       resources: resources(spec.limits ?? {}),
       cgroupsPath,
@@ -74,9 +71,10 @@ function ociMount(m: Mount): OciRuntimeConfig['mounts'][number] {
   return { destination: m.target, type: m.type, source: m.type, options: ['nosuid', 'nodev', rw, ...(m.options ?? [])] };
 }
 
-function namespaces(spec: SandboxSpec): { type: string }[] {
-  const list = ['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type }));
-  if (spec.network !== 'host') list.push({ type: 'network' });
+/** `networkPath`: an existing network namespace to join (the private network's, see network.ts). */
+function namespaces(spec: SandboxSpec, networkPath?: string): { type: string; path?: string }[] {
+  const list: { type: string; path?: string }[] = ['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type }));
+  if (spec.network !== 'host') list.push(networkPath ? { type: 'network', path: networkPath } : { type: 'network' });
   if (spec.uidMappings?.length) list.push({ type: 'user' });
   return list;
 }

@@ -10,7 +10,7 @@ import { resultFromExitCode, startProcess } from './child-process.js';
 import { stageMountSources } from './mount-sources.js';
 import { ociConfig } from './oci-config.js';
 import { overlayMountData } from './overlay-options.js';
-import { listenForNetworkHook, type NetworkRendezvous } from './network-hook.js';
+import { holdPrivateNetwork } from './network.js';
 import { createPrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
@@ -46,13 +46,16 @@ export class OciRuntimeBackend implements SandboxBackend {
     const bundle = createPrivateDir();
     try {
       const sources = await stageMountSources(spec.mounts ?? [], dir.path);
-      const network = spec.network === 'private' ? await listenForNetworkHook(dir.path) : undefined;
       try {
-        const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`, network?.hook);
-        writeFileSync(join(bundle.path, 'config.json'), JSON.stringify(config), { mode: 0o600 });
-        return await this.runContainer(bundle.path, spec, id, options, network);
+        const network = spec.network === 'private' ? await holdPrivateNetwork() : undefined;
+        try {
+          const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`, network?.path);
+          writeFileSync(join(bundle.path, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+          return await this.runContainer(bundle.path, spec, id, options);
+        } finally {
+          await network?.stop();
+        }
       } finally {
-        await network?.close();
         await sources.release();
       }
     } finally {
@@ -60,9 +63,7 @@ export class OciRuntimeBackend implements SandboxBackend {
     }
   }
 
-  private async runContainer(
-    bundlePath: string, spec: SandboxSpec, id: string, options: RunOptions, network: NetworkRendezvous | undefined,
-  ): Promise<RunResult> {
+  private async runContainer(bundlePath: string, spec: SandboxSpec, id: string, options: RunOptions): Promise<RunResult> {
     const stateDir = join(bundlePath, 'state');
     mkdirSync(stateDir);
     const log = join(bundlePath, 'runtime.log');
@@ -80,7 +81,6 @@ export class OciRuntimeBackend implements SandboxBackend {
     try {
       const { exitCode } = await started.done;
       if (options.signal?.aborted) throw cancelledError();
-      await network?.attached(); // a slirp4netns failure is why the runtime failed
       return this.interpret(exitCode, log, options);
     } finally {
       clearInterval(killer);

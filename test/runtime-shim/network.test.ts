@@ -109,14 +109,12 @@ describe('private network pieces', () => {
     expect(slirp4netnsPath({ PATH: '/usr/bin', TSBUILD_SLIRP4NETNS: '/nonexistent/slirp4netns' })).toBeUndefined();
   });
 
-  it('encodes a private network for the helper as netns-sync on fd 4, and for runc as a network namespace plus hook', () => {
+  it('encodes a private network for the helper as netns-sync on fd 4, and for runc as the held namespace to join', () => {
     const spec = fx.spec(['true'], { network: 'private', rootfs: { kind: 'directory', path: fx.lower } });
     const tokens = encodeHelperSpec(spec, { rootMountpoint: '/r', lowerLinkDir: '/nonexistent', etcMounts: [], cgroupProcs: [] }).toString().split('\0');
     expect(tokens[tokens.indexOf('netns-sync') + 1]).toBe('4');
     expect(tokens).not.toContain('netns');
-    const hook = { path: '/usr/bin/node', args: ['node'] };
-    const config = ociConfig(spec, '/r', [], '/x', hook);
-    expect(config.linux['namespaces']).toContainEqual({ type: 'network' });
-    expect(config.hooks).toEqual({ createRuntime: [hook] });
+    expect(ociConfig(spec, '/r', [], '/x', '/proc/42/ns/net').linux['namespaces']).toContainEqual({ type: 'network', path: '/proc/42/ns/net' });
+    expect(ociConfig({ ...spec, network: 'none' }, '/r', [], '/x').linux['namespaces']).toContainEqual({ type: 'network' });
   });
 });
