@@ -2,12 +2,12 @@
 // and the repository's content from its server, so none of them may reach git as an option, pick a
 // transport that runs commands, or lead the copy out of the checkout.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutGit } from '../../src/executor/git-source.js';
+import { serveGitRepository } from '../helpers/git-http.js';
 import { buildError, newRoot, removeTempDirs, tempDir, writeContext } from './helpers.js';
 
 let server: Server;
@@ -29,16 +29,7 @@ beforeAll(async () => {
   symlinkSync('/etc', join(repo, 'hostetc'));
   git('add', '.');
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'one');
-  bareRepo = join(work, 'served', 'repo.git');
-  execFileSync('git', ['clone', '-q', '--bare', repo, bareRepo]);
-  execFileSync('git', ['-C', bareRepo, 'update-server-info']);
-  server = createServer((req, res) => {
-    const file = join(work, 'served', decodeURIComponent((req.url ?? '/').split('?')[0]));
-    if (!existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo.git`;
+  ({ server, url: base, bareRepo } = await serveGitRepository(repo, work));
   marker = join(work, 'git-ran-a-command');
   script = join(work, 'payload.sh');
   writeFileSync(script, `#!/bin/sh\ntouch ${marker}\nexec git-upload-pack "$@"\n`);

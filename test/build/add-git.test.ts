@@ -1,10 +1,10 @@
 // ADD of a git repository, served over plain (dumb) HTTP from a repository made in the test.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveGitRepository } from '../helpers/git-http.js';
 import { buildError, buildImage, newRoot, removeTempDirs, tempDir, unpackImage, writeContext } from './helpers.js';
 
 let server: Server;
@@ -27,15 +27,7 @@ beforeAll(async () => {
   git('tag', 'v1');
   writeFileSync(join(repo, 'README'), 'v2\n');
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-am', 'two');
-  execFileSync('git', ['clone', '-q', '--bare', repo, join(work, 'served', 'repo.git')]);
-  execFileSync('git', ['-C', join(work, 'served', 'repo.git'), 'update-server-info']);
-  server = createServer((req, res) => {
-    const file = join(work, 'served', decodeURIComponent((req.url ?? '/').split('?')[0]));
-    if (!existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo.git`;
+  ({ server, url: base } = await serveGitRepository(repo, work));
 });
 
 afterAll(async () => {

@@ -13,22 +13,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
 import { newRoot, removeTempDirs, tempDir, writeContext } from '../build/helpers.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const KILLS = Number(process.env.TSBUILD_CRASH_KILLS ?? 24);
 const SEED = Number(process.env.TSBUILD_CRASH_SEED ?? 20261203);
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 let registry: TestRegistry;
 let root: string;
@@ -74,7 +63,7 @@ const operations: Record<string, Operation> = {
 
 describe('crash consistency', () => {
   it(`${KILLS} SIGKILLs at random moments leave a store that verifies, and a rebuild works`, async () => {
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const first = tsbuild(operations.build(0));
     expect(first.status, first.stderr).toBe(0);
     const log: string[] = [];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FuzzOutcome } from './fuzz-case.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const TOTAL_MS = Number(process.env.TSBUILD_FUZZ_MS ?? 10_000);
 const CASE_MS = Number(process.env.TSBUILD_FUZZ_CASE_MS ?? 1_000);
@@ -45,18 +46,6 @@ function corpusFiles(): string[] {
   };
   for (const part of ['real-world', 'buildkit-parser']) if (existsSync(join(corpusRoot, part))) walk(join(corpusRoot, part));
   return files;
-}
-
-/** mulberry32: small, fast and good enough to make cases reproducible from a seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function mutate(text: string, random: () => number): string {
@@ -147,7 +136,7 @@ describe('parser and planner fuzzing', () => {
       await runner.run(BUILTIN[0]!, 60_000);
       const end = Date.now() + TOTAL_MS;
       for (let seed = FIRST_SEED; Date.now() < end && failures.length < 5; seed++) {
-        const random = prng(seed);
+        const random = seededRandom(seed);
         const input = mutate(corpus[Math.floor(random() * corpus.length)]!, random);
         const outcome = await runner.run(input, CASE_MS);
         cases++;
