@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { loadIgnoreRules } from '../src/cache/dockerignore.js';
-import { walkContext } from '../src/cache/context.js';
-import { scanContext } from '../src/cache/context-scan.js';
-import { StatCache } from '../src/cache/stat-cache.js';
+import { loadIgnoreRules } from '../src/context/dockerignore.js';
+import { walkContext } from '../src/context/context.js';
+import { scanContext } from '../src/context/scan.js';
+import { StatCache } from '../src/context/stat-cache.js';
 
 const SOURCE_DIRS = 100;
 const FILES_PER_DIR = 100;

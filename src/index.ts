@@ -13,10 +13,10 @@ export type { BuildPlan, Step, Op, PlanResult, PlanWarning } from './planner/typ
 export { verifyStore } from './executor/store-verify.js';
 export type { VerifyStoreOptions, VerifyStoreReport, StoreProblem, ProblemKind } from './executor/store-verify.js';
 
-export { runContainer as run } from './run/run-container.js';
-export type { RunContainerOptions, RunContainerResult } from './run/options.js';
-export type { RunEvent, RunEventSink } from './run/events.js';
-export type { PullPolicy } from './run/image-source.js';
+export { runContainer as run } from './container/run-container.js';
+export type { RunContainerOptions, RunContainerResult } from './container/options.js';
+export type { RunEvent, RunEventSink } from './container/events.js';
+export type { PullPolicy } from './container/image-source.js';
 
 export { pullImage as pull } from './registry/pull.js';
 export { pushImage as push } from './registry/push.js';

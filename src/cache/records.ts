@@ -3,7 +3,7 @@
 // never see a partial record; a record is only written after the content it names is stored.
 import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { tempPathBeside } from '../oci/temp-path.js';
+import { tempPathBeside } from '../fs/temp-path.js';
 import type { CacheKeyParts } from './keys.js';
 
 /** What a step produced. Layer steps carry a layer; metadata-only steps only a config. */

@@ -2,7 +2,7 @@
 // into typed build options.
 import { TsbuildError } from '../errors.js';
 import type { CacheExportSpec, CacheLocation, OutputSpec, RunLimits, SecretSource, SshForward } from '../executor/options.js';
-import { parseMemorySize, parsePidsLimit } from '../run/sizes.js';
+import { parseMemorySize, parsePidsLimit } from '../container/sizes.js';
 
 /** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
 export function parseCsvFields(value: string): Record<string, string> {

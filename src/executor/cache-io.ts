@@ -8,7 +8,7 @@ import {
 } from '../cache/cache-manifest.js';
 import { compressedLayer } from '../oci/distribution.js';
 import { writeLayer } from '../oci/layer.js';
-import { applyLayer } from './layer-apply.js';
+import { applyLayer } from '../oci/layer-apply.js';
 import type { StepResultRecord } from '../cache/records.js';
 import { TsbuildError } from '../errors.js';
 import { digestHex } from '../oci/digest.js';
@@ -16,7 +16,7 @@ import { parseIndex, parseManifest } from '../oci/documents.js';
 import { putJson } from '../oci/image.js';
 import { manifestReference, parseReference } from '../oci/reference.js';
 import type { Descriptor, Digest, ImageIndex, ImageManifest } from '../oci/types.js';
-import { tempPathBeside } from '../oci/temp-path.js';
+import { tempPathBeside } from '../fs/temp-path.js';
 import type { CacheExportSpec, CacheLocation } from './options.js';
 import type { BuildSession } from './session.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
 import { parseGroup, parsePasswd } from '../runtime-shim/user.js';
-import { resolveInRoot } from './layer-apply-rootpath.js';
+import { resolveInRoot } from '../oci/layer-apply-rootpath.js';
 
 export interface Owner {
   uid: number;

@@ -8,7 +8,7 @@ import { TsbuildError } from '../errors.js';
 import type { Owner } from './chown-lookup.js';
 import type { ModeChange } from './copy-files-chmod.js';
 import type { ExcludeMatcher } from './copy-files-exclude.js';
-import { makeNode } from './layer-apply-special.js';
+import { makeNode } from '../oci/layer-apply-special.js';
 
 export interface TreeCopyRules {
   /** Owner of everything copied; undefined keeps the source's owner (COPY --from without --chown). */

@@ -6,7 +6,7 @@ import type { Owner } from './chown-lookup.js';
 import { parseChmod } from './copy-files-chmod.js';
 import { ExcludeMatcher } from './copy-files-exclude.js';
 import { lstatOrUndefined, TreeCopier } from './copy-files-tree.js';
-import { cleanEntryName, resolveInRoot } from './layer-apply-rootpath.js';
+import { cleanEntryName, resolveInRoot } from '../oci/layer-apply-rootpath.js';
 
 /** One selected source: a path under a source root (build context, another stage, ...) or a heredoc. */
 export type CopySource =

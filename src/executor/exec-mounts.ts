@@ -6,14 +6,14 @@ import {
   chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { contentDigest } from '../cache/context-digest.js';
-import { selectSources } from '../cache/context-select.js';
+import { contentDigest } from '../context/digest.js';
+import { selectSources } from '../context/select.js';
 import { TsbuildError } from '../errors.js';
-import { acquireFileLock, type FileLock } from '../oci/locks.js';
+import { acquireFileLock, type FileLock } from '../fs/locks.js';
 import type { ExecOp, PlannedMount, Step } from '../planner/types.js';
 import { createPrivateDir } from '../runtime-shim/private-tmpfs.js';
 import type { Mount } from '../runtime-shim/spec.js';
-import { resolveInRoot } from './layer-apply-rootpath.js';
+import { resolveInRoot } from '../oci/layer-apply-rootpath.js';
 import { ensureSnapshots, resultOf } from './layer-step.js';
 import { hashSelected, type BuildSession } from './session.js';
 

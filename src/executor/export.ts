@@ -11,7 +11,7 @@ import { tarChunks } from '../oci/layer-tar.js';
 import { walkLayerEntries } from '../oci/layer-walk.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import { parsePlatform } from '../oci/platform.js';
-import { tempPathBeside, writeAtomically } from '../oci/temp-path.js';
+import { tempPathBeside, writeAtomically } from '../fs/temp-path.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import type { Compression, OutputSpec } from './options.js';
 import { ensureSnapshots } from './layer-step.js';

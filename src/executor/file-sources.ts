@@ -5,13 +5,13 @@ import { locationOf, withLocation } from './step-location.js';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { contentDigest } from '../cache/context-digest.js';
-import { selectSources, type SourceSelection } from '../cache/context-select.js';
+import { contentDigest } from '../context/digest.js';
+import { selectSources, type SourceSelection } from '../context/select.js';
 import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { checkoutGit } from './git-source.js';
-import { resolveInRoot, resolveParentInRoot } from './layer-apply-rootpath.js';
+import { resolveInRoot, resolveParentInRoot } from '../oci/layer-apply-rootpath.js';
 import { hashSelected, type BuildSession } from './session.js';
 import { downloadUrl } from './url-source.js';
 

@@ -15,9 +15,9 @@ import type { Digest } from '../oci/types.js';
 import type { Step } from '../planner/types.js';
 import { applyLayer, historyFor } from './image-config.js';
 import type { BuildSession } from './session.js';
-import { unmount } from './overlay.js';
-import { chainIds } from './snapshots.js';
-import type { PreparedRootfs } from './snapshots-prepared.js';
+import { unmount } from '../snapshots/overlay.js';
+import { chainIds } from '../snapshots/store.js';
+import type { PreparedRootfs } from '../snapshots/prepared.js';
 import type { LayerRef, StepResult } from './step-result.js';
 
 /** What a layer step reads beyond its definition and inputs, and how it changes the rootfs. */

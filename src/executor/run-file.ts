@@ -2,7 +2,7 @@
 // copied into a writable rootfs over the parent's layers.
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ownerToken } from '../oci/owner.js';
+import { ownerToken } from '../fs/owner.js';
 import type { CopyFileOp, MkdirFileOp, Step } from '../planner/types.js';
 import { resolveChown } from './chown-lookup.js';
 import { addFiles } from './copy-files-add.js';
@@ -11,7 +11,7 @@ import { contextIncludeFilter, copySourcesFor, resolveSources, type ResolvedSour
 import { ensureSnapshots, resultOf, runLayerStep, type RootfsTarget } from './layer-step.js';
 import { TsbuildError } from '../errors.js';
 import type { BuildSession } from './session.js';
-import type { PreparedRootfs } from './snapshots-prepared.js';
+import type { PreparedRootfs } from '../snapshots/prepared.js';
 import type { StepResult } from './step-result.js';
 
 export async function runCopyStep(session: BuildSession, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {

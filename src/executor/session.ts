@@ -1,10 +1,10 @@
 // Everything the step runners of one build share: the stores under the root, the options, the
 // progress sink, base images, the scanned build context and the step results so far.
 import path from 'node:path';
-import type { ContextEntry } from '../cache/context.js';
+import type { ContextEntry } from '../context/context.js';
 import { CacheRecordStore, type StepResultRecord } from '../cache/records.js';
 import type { ImportedCacheMount, ImportedRecord } from './cache-io.js';
-import { StatCache } from '../cache/stat-cache.js';
+import { StatCache } from '../context/stat-cache.js';
 import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
 import { Lease } from '../oci/leases.js';
@@ -14,7 +14,7 @@ import type { SandboxBackend } from '../runtime-shim/backend.js';
 import { BaseImages } from './base-images.js';
 import type { BuildEvent, EventSink } from './events.js';
 import type { BuildOptions } from './options.js';
-import { SnapshotStore } from './snapshots.js';
+import { SnapshotStore } from '../snapshots/store.js';
 import { sweepLeftovers } from './sweep.js';
 import type { StepResult } from './step-result.js';
 
@@ -99,14 +99,14 @@ export async function openSession(options: BuildOptions, created: string): Promi
 
 /** Walks the context once; files are hashed later, only those a step selects. */
 async function scanContextOnce(contextDir: string, dockerfilePath: string): Promise<ContextEntry[]> {
-  const { loadIgnoreRules } = await import('../cache/dockerignore.js');
-  const { walkContext } = await import('../cache/context.js');
+  const { loadIgnoreRules } = await import('../context/dockerignore.js');
+  const { walkContext } = await import('../context/context.js');
   const matcher = await loadIgnoreRules(contextDir, dockerfilePath);
   return walkContext(contextDir, matcher);
 }
 
 /** Hashes the given context entries through the root's persistent stat cache. */
 export async function hashSelected(session: BuildSession, entries: ContextEntry[]): Promise<void> {
-  const { hashContextFiles } = await import('../cache/context-hash.js');
+  const { hashContextFiles } = await import('../context/hash.js');
   hashContextFiles(session.contextDir, entries, { statCache: session.statCache() });
 }

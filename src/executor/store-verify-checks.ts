@@ -8,10 +8,10 @@ import path from 'node:path';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { isIndexType, isManifestType, readManifest } from '../oci/image.js';
-import { ownerInName, ownerState } from '../oci/owner.js';
+import { ownerInName, ownerState } from '../fs/owner.js';
 import type { RootLayout } from '../oci/root.js';
 import type { Descriptor, Digest } from '../oci/types.js';
-import { mountsUnder } from './overlay.js';
+import { mountsUnder } from '../snapshots/overlay.js';
 
 export type ProblemKind = 'blob' | 'record' | 'name' | 'mount' | 'process' | 'secrets';
 

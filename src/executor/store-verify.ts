@@ -8,8 +8,8 @@ import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
 import { openRoot, resolveRoot } from '../oci/root.js';
 import type { Digest } from '../oci/types.js';
-import { unmount } from './overlay.js';
-import { SnapshotStore } from './snapshots.js';
+import { unmount } from '../snapshots/overlay.js';
+import { SnapshotStore } from '../snapshots/store.js';
 import {
   checkBlobs, checkMounts, checkNames, checkProcesses, checkRecords, checkSecrets, type StoreProblem,
 } from './store-verify-checks.js';

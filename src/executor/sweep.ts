@@ -1,16 +1,16 @@
 // What killed tsbuild processes leave under a root, removed by the next build: unpack temp dirs
 // and rootfs views (unmounted first), `copy-*`/`run-*` scratch dirs, partial blobs, the temp
 // files of records, memos and cache mounts, containers of a killed `tsbuild run`, dead leases. Every such entry is named with its owner's token
-// (src/oci/owner.ts), so entries of a live process, such as a build running beside this one, are
+// (src/fs/owner.ts), so entries of a live process, such as a build running beside this one, are
 // never touched, and a dead one's go at once instead of after an age limit.
 import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import { removeDeadLeases } from '../oci/leases.js';
-import { isLeftover, ownerState } from '../oci/owner.js';
+import { isLeftover, ownerState } from '../fs/owner.js';
 import type { RootLayout } from '../oci/root.js';
-import { ageMs, type SnapshotStore } from './snapshots.js';
-import { removeView } from './snapshots-prepare-overlay.js';
+import { ageMs, type SnapshotStore } from '../snapshots/store.js';
+import { removeView } from '../snapshots/prepare-overlay.js';
 
 /** Directories that hold temp files written beside their target (`.<name>.<owner>.<random>.tmp`). */
 function besideTempDirs(layout: RootLayout): string[] {

@@ -11,7 +11,7 @@ import { digestHex } from './digest.js';
 import { distributableImage } from './distribution.js';
 import { reachableBlobs } from './image-walk.js';
 import { parseReference } from './reference.js';
-import { writeAtomically } from './temp-path.js';
+import { writeAtomically } from '../fs/temp-path.js';
 import { MediaType, type Descriptor, type ImageIndex } from './types.js';
 
 export const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });

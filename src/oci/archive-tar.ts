@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContentStore } from './content-store.js';
 import { encodeTarHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
-import { writeAtomically } from './temp-path.js';
+import { writeAtomically } from '../fs/temp-path.js';
 import type { Digest } from './types.js';
 
 export type ArchiveEntry =

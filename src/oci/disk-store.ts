@@ -9,7 +9,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { chunksOf, type BlobSource } from './blob-source.js';
 import { blobNotFound, type BlobInfo, type ContentStore } from './content-store.js';
 import { DigestCounter, DigestMismatchError, digestHex, HashingStream, isDigest, sha256Digest } from './digest.js';
-import { isLeftover, ownerToken, UNKNOWN_OWNER_AFTER_MS } from './owner.js';
+import { isLeftover, ownerToken, UNKNOWN_OWNER_AFTER_MS } from '../fs/owner.js';
 import { openRoot, type RootLayout } from './root.js';
 import type { Digest } from './types.js';
 

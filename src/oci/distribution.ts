@@ -9,7 +9,7 @@ import { digestHex } from './digest.js';
 import { DiskContentStore } from './disk-store.js';
 import { isIndexType, isManifestType, putJson, readIndex, readManifest } from './image.js';
 import { DEFAULT_GZIP_LEVEL, gzipStream } from './layer-compress.js';
-import { tempPathBeside } from './temp-path.js';
+import { tempPathBeside } from '../fs/temp-path.js';
 import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from './types.js';
 
 const GZIP_OF: Record<string, string> = {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { syncDirectory } from './disk-store.js';
 import { parseDescriptor } from './documents.js';
-import { withFileLock } from './locks.js';
+import { withFileLock } from '../fs/locks.js';
 import { formatReference, parseReference } from './reference.js';
-import { ownerToken } from './owner.js';
+import { ownerToken } from '../fs/owner.js';
 import type { RootLayout } from './root.js';
 import type { Descriptor } from './types.js';
 

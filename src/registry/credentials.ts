@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { tempPathBeside } from '../oci/temp-path.js';
+import { tempPathBeside } from '../fs/temp-path.js';
 
 export type Credentials =
   | { kind: 'basic'; username: string; password: string }

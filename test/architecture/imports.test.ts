@@ -10,16 +10,19 @@ const src = fileURLToPath(new URL('../../src', import.meta.url));
 
 /** Which top-level modules each module may import (errors.ts is shared by all). */
 const allowed: Record<string, string[]> = {
+  fs: [],
   parser: [],
-  oci: [],
-  'runtime-shim': [],
+  oci: ['fs'],
+  'runtime-shim': ['fs', 'oci', 'planner:types'],
   planner: ['parser', 'oci:types'],
-  cache: ['oci'],
-  registry: ['oci'],
-  executor: ['parser', 'planner', 'cache', 'oci', 'registry', 'runtime-shim'],
-  run: ['oci', 'registry', 'runtime-shim', 'executor'],
+  context: ['oci:types'],
+  snapshots: ['oci', 'fs', 'runtime-shim'],
+  cache: ['oci', 'context', 'fs'],
+  registry: ['oci', 'fs'],
+  executor: ['parser', 'planner', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim'],
+  container: ['oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'executor'],
   action: ['cli'],
-  cli: ['executor', 'planner', 'parser', 'cache', 'oci', 'registry', 'runtime-shim', 'run'],
+  cli: ['executor', 'planner', 'parser', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'container'],
 };
 
 function filesUnder(dir: string): string[] {

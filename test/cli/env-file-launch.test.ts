@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collect, IMAGES, makeRunFixture, type RunFixture } from '../run/fixture.js';
+import { collect, IMAGES, makeRunFixture, type RunFixture } from '../container/fixture.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'node_modules/.bin/tsbuild');

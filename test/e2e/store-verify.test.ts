@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownerToken } from '../../src/oci/owner.js';
+import { ownerToken } from '../../src/fs/owner.js';
 import { buildImage, newRoot, removeTempDirs, tempDir, writeContext } from '../build/helpers.js';
 import { tsbuild } from '../oci/fixtures/run-ts.js';
 

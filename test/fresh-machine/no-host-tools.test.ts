@@ -6,10 +6,10 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findXattr, makeNode, removeXattr, setXattr } from '../../src/executor/layer-apply-special.js';
-import { mountOverlay, mountsUnder, unmount } from '../../src/executor/overlay.js';
+import { findXattr, makeNode, removeXattr, setXattr } from '../../src/oci/layer-apply-special.js';
+import { mountOverlay, mountsUnder, unmount } from '../../src/snapshots/overlay.js';
 import { readTreeXattrs } from '../../src/oci/layer-xattrs.js';
-import { acquireFileLock } from '../../src/oci/locks.js';
+import { acquireFileLock } from '../../src/fs/locks.js';
 
 const SETFATTR = '/usr/bin/setfattr';
 const GETFATTR = '/usr/bin/getfattr';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 
 /**
  * Mount points (in this process's mount namespace) at or below any of `dirs`. Read here, not
- * through src/executor/overlay.ts's mountsUnder: cleanup uses that one to find what to unmount.
+ * through src/snapshots/overlay.ts's mountsUnder: cleanup uses that one to find what to unmount.
  */
 export function mountsUnder(...dirs: string[]): string[] {
   // mountinfo shows canonical paths: resolve symlinks while the directory still exists.

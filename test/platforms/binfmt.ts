@@ -3,7 +3,7 @@
 // and the qemu-user-static package (binfmt-support for update-binfmts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { BINFMT_MISC_DIR, emulationVerdict } from '../../src/executor/emulation.js';
+import { BINFMT_MISC_DIR, emulationVerdict } from '../../src/runtime-shim/emulation.js';
 
 const QEMU_AARCH64 = '/usr/bin/qemu-aarch64-static';
 // qemu's own registration for aarch64 ELF executables (scripts/qemu-binfmt-conf.sh).

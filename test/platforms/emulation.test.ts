@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertCanRun, BINFMT_MISC_DIR, emulationVerdict, parseHandler } from '../../src/executor/emulation.js';
+import { assertCanRun, BINFMT_MISC_DIR, emulationVerdict, parseHandler } from '../../src/runtime-shim/emulation.js';
 import type { Step } from '../../src/planner/types.js';
 import { arm64Problem, ensureArm64Emulation } from './binfmt.js';
 

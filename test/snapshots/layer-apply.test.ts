@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyLayer } from '../../src/executor/layer-apply.js';
+import { applyLayer } from '../../src/oci/layer-apply.js';
 import { EPOCH, buildTar, diffIdOf, streamOf, type TarEntrySpec } from './layer-tar.js';
 
 let dir: string;

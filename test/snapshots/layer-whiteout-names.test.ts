@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyLayer } from '../../src/executor/layer-apply.js';
+import { applyLayer } from '../../src/oci/layer-apply.js';
 import { buildTar, streamOf } from './layer-tar.js';
 
 let dir: string;

@@ -6,8 +6,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chainId, chainIds, SnapshotStore, type PreparedRootfs } from '../../src/executor/snapshots.js';
-import { removeView } from '../../src/executor/snapshots-prepare-overlay.js';
+import { chainId, chainIds, SnapshotStore, type PreparedRootfs } from '../../src/snapshots/store.js';
+import { removeView } from '../../src/snapshots/prepare-overlay.js';
 import type { Digest } from '../../src/oci/types.js';
 import { mountsUnder } from '../helpers/leftovers.js';
 import { buildTar, diffIdOf, streamOf, type TarEntrySpec } from './layer-tar.js';
@@ -218,8 +218,8 @@ function treeListing(dir: string): string[] {
 
 describe('SnapshotStore.sweep', () => {
   it('removes temp dirs and views of dead processes, unmounting first, and keeps live ones', async () => {
-    const { mountOverlay } = await import('../../src/executor/overlay.js');
-    const { ownerToken } = await import('../../src/oci/owner.js');
+    const { mountOverlay } = await import('../../src/snapshots/overlay.js');
+    const { ownerToken } = await import('../../src/fs/owner.js');
     const store = new SnapshotStore(root);
     const live = ownerToken();
     const deadPid = 2 ** 22 + 1; // above the default pid_max, so never a live process
@@ -254,7 +254,7 @@ describe('snapshots across reboots', () => {
     const { mkdtempSync, readFileSync, writeFileSync, existsSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { SnapshotStore } = await import('../../src/executor/snapshots.js');
+    const { SnapshotStore } = await import('../../src/snapshots/store.js');
     const root = mkdtempSync(join(tmpdir(), 'tsbuild-boot-'));
     const store = new SnapshotStore(root);
     const upper = join(root, 'upper');

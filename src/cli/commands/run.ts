@@ -70,8 +70,8 @@ export function register(program: Command): Command {
 
 async function runCommand(image: string, command: string[], flags: RunFlags): Promise<number> {
   const [{ runContainer }, { printRunEvent }, { constants }] = await Promise.all([
-    import('../../run/run-container.js'),
-    import('../../run/print-events.js'),
+    import('../../container/run-container.js'),
+    import('../../container/print-events.js'),
     import('node:os'),
   ]);
   const controller = new AbortController();

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import ignore from 'ignore';
-import { compilePatterns, IgnoreMatcher, readDockerignoreLines } from '../../../src/cache/dockerignore.js';
-import { goClean } from '../../../src/cache/dockerignore-glob.js';
+import { compilePatterns, IgnoreMatcher, readDockerignoreLines } from '../../../src/context/dockerignore.js';
+import { goClean } from '../../../src/context/dockerignore-glob.js';
 import type { ConformanceCorpus, ConformanceResult } from '../types.js';
 
 interface MatchCase {

@@ -1,0 +1,96 @@
+// Turns RunContainerOptions into a validated request: every flag value parsed before any work starts.
+import { readFileSync } from 'node:fs';
+import { TsbuildError } from '../errors.js';
+import { parsePlatform } from '../oci/platform.js';
+import type { Platform } from '../oci/types.js';
+import type { NetworkMode, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/spec.js';
+import type { CommandOverrides } from '../container/command-line.js';
+import { parseEnvFile, parseEnvFlag, type EnvLookup } from '../container/env.js';
+import { isValidHostname } from '../container/etc-files.js';
+import type { PullPolicy } from '../container/image-source.js';
+import { parseTmpfsFlag, parseVolumeFlag, type TmpfsSpec, type VolumeSpec } from '../container/mount-specs.js';
+import type { RunContainerOptions } from '../container/options.js';
+import { parseSecurityOpts } from '../container/security-opts.js';
+import { parseCpus, parseMemorySize, parsePidsLimit } from '../container/sizes.js';
+
+export interface RunRequest {
+  image: string;
+  overrides: CommandOverrides;
+  /** `--env-file` entries then `-e` entries. */
+  userEnv: string[];
+  volumes: VolumeSpec[];
+  tmpfs: TmpfsSpec[];
+  workdir: string | undefined;
+  user: string | undefined;
+  network: NetworkMode;
+  /** No --network given: a private network may fall back to loopback only (see run-container.ts). */
+  defaultNetwork: boolean;
+  hostname: string | undefined;
+  limits: SandboxLimits;
+  platform: Platform | undefined;
+  pull: PullPolicy;
+  stdio: StdioMode;
+  seccomp: SeccompMode;
+  rm: boolean;
+  name: string | undefined;
+}
+
+export function parseRunRequest(options: RunContainerOptions): RunRequest {
+  const hostEnv = options.hostEnv ?? process.env;
+  const lookup: EnvLookup = (name) => hostEnv[name];
+  if (options.workdir !== undefined && !options.workdir.startsWith('/')) {
+    throw new TsbuildError('USAGE', `the working directory "${options.workdir}" is invalid: it needs to be an absolute path`);
+  }
+  if (options.hostname !== undefined && !isValidHostname(options.hostname)) {
+    throw new TsbuildError('USAGE', `invalid hostname "${options.hostname}"`);
+  }
+  return {
+    image: options.image,
+    overrides: { args: options.command ?? [], ...(options.entrypoint !== undefined ? { entrypoint: options.entrypoint } : {}) },
+    userEnv: [...(options.envFiles ?? []).flatMap((file) => parseEnvFile(readEnvFile(file), file, lookup)),
+      ...(options.env ?? []).map((value) => parseEnvFlag(value, lookup))],
+    volumes: (options.volumes ?? []).map(parseVolumeFlag),
+    tmpfs: (options.tmpfs ?? []).map(parseTmpfsFlag),
+    workdir: options.workdir,
+    user: options.user,
+    network: checkNetwork(options.network ?? 'default'),
+    defaultNetwork: (options.network ?? 'default') === 'default',
+    hostname: options.hostname,
+    limits: limitsOf(options),
+    platform: options.platform !== undefined ? parsePlatform(options.platform) : undefined,
+    pull: checkPull(options.pull ?? 'missing'),
+    stdio: options.tty ? 'tty' : options.interactive ? 'inherit' : 'pipe',
+    seccomp: parseSecurityOpts(options.securityOpt ?? []).seccomp,
+    rm: options.rm ?? false,
+    name: options.name,
+  };
+}
+
+function limitsOf(options: RunContainerOptions): SandboxLimits {
+  const limits: SandboxLimits = {};
+  if (options.memory !== undefined) limits.memoryBytes = typeof options.memory === 'number' ? options.memory : parseMemorySize(options.memory);
+  if (options.cpus !== undefined) limits.cpus = parseCpus(String(options.cpus));
+  const pids = options.pidsLimit !== undefined ? parsePidsLimit(String(options.pidsLimit)) : undefined;
+  if (pids !== undefined) limits.pidsLimit = pids;
+  return limits;
+}
+
+function readEnvFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new TsbuildError('USAGE', `cannot read env file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Docker's network names: its default bridge network becomes slirp4netns's private one. */
+function checkNetwork(network: string): NetworkMode {
+  if (network === 'host' || network === 'none') return network;
+  if (network === 'bridge' || network === 'default') return 'private';
+  throw new TsbuildError('USAGE', `network "${network}" is not supported: use bridge, host or none`);
+}
+
+function checkPull(pull: string): PullPolicy {
+  if (pull === 'missing' || pull === 'always' || pull === 'never') return pull;
+  throw new TsbuildError('USAGE', `invalid --pull "${pull}": use missing, always or never`);
+}
