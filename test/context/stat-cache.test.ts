@@ -86,7 +86,7 @@ test('an unreadable or foreign cache file is an empty cache', () => {
 
 test('concurrent writers never corrupt the file', async () => {
   const script = path.join(dir, 'writer.ts');
-  const statCacheModule = path.join(projectRoot, 'src/cache/stat-cache.ts');
+  const statCacheModule = path.join(projectRoot, 'src/context/stat-cache.ts');
   writeFileSync(
     script,
     `import { StatCache } from ${JSON.stringify(statCacheModule)};
