@@ -9,6 +9,7 @@ export * from './archives.js';
 export * from './login.js';
 export * from './maintenance.js';
 export * from './version.js';
+export * from './leftovers.js';
 export * from './keychain.js';
 export * from './parsers.js';
 export type { PlatformInput, RegistryAccess, RegistryOptions, RootOptions } from './options.js';

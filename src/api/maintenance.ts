@@ -1,9 +1,8 @@
-// The root's upkeep: prune, cache disk usage, store verify, and the sweep every command starts with.
+// The root's upkeep: prune, cache disk usage, store verify.
 import { diskUsage, type DiskUsage } from '../cache/disk-usage.js';
 import { prune as pruneRoot, type PruneReport } from '../cache/prune.js';
 import { parseSize } from '../cache/size.js';
 import { verifyStore as verify, type VerifyStoreOptions, type VerifyStoreReport } from '../executor/store-verify.js';
-import { sweepPrivateDirs } from '../runtime-shim/private-tmpfs.js';
 import type { RootOptions } from './options.js';
 import { openStores } from './stores.js';
 
@@ -35,11 +34,6 @@ export async function cacheDiskUsage(options: RootOptions = {}): Promise<DiskUsa
 /** Sweeps leftovers of killed tsbuild processes, then checks (and with `repair` fixes) the store. */
 export function verifyStore(options: VerifyStoreOptions = {}): Promise<VerifyStoreReport> {
   return verify(options);
-}
-
-/** Removes the secrets a killed tsbuild left on its private tmpfs (the CLI does it before every command). */
-export function sweepLeftoverSecrets(): void {
-  sweepPrivateDirs();
 }
 
 export { parseSize };
