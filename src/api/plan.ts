@@ -36,6 +36,8 @@ export function renderPlan(result: PlanResult | PlanResult['plan'], format: Plan
 
 export interface CheckOptions extends DockerfileSource {
   buildArgs?: Record<string, string>;
+  /** Reject with CHECK_FAILED when the Dockerfile says `# check=error=true` and there are findings. */
+  throwOnError?: boolean;
 }
 
 export interface CheckReport {
@@ -46,8 +48,8 @@ export interface CheckReport {
   failed: boolean;
 }
 
-/** Runs the build checks over a Dockerfile; `throwOnError` turns a failed check=error=true into a CHECK_FAILED error. */
-export async function check(options: CheckOptions & { throwOnError?: boolean }): Promise<CheckReport> {
+/** Runs the build checks over a Dockerfile. */
+export async function check(options: CheckOptions): Promise<CheckReport> {
   const { findings, config } = await runChecks(readDockerfile(options), options.buildArgs ?? {});
   const failed = Boolean(config.error) && findings.length > 0;
   if (failed && options.throwOnError) throw checkFailed(findings.length);
