@@ -143,6 +143,9 @@ describe('Dockerfile verbs', () => {
     const report = await check({ context });
     expect(report.failed).toBe(false);
     expect(report.lines).toEqual(report.findings.map(() => expect.stringContaining('Dockerfile:')));
+    const strict = { context, dockerfileContents: '# check=error=true\nFROM busybox as base\n' };
+    expect(await check(strict)).toMatchObject({ failed: true, lines: [expect.stringMatching(/FromAsCasing/)] });
+    expect((await failure(check({ ...strict, throwOnError: true }))).code).toBe('CHECK_FAILED');
     const missing = await failure(plan({ context: join(work, 'nowhere') }));
     expect(missing.code).toBe('NOT_FOUND');
   });
