@@ -175,6 +175,27 @@ describe('Dockerfile verbs', () => {
   });
 });
 
+describe('build and the registries it talks to', () => {
+  it('pushes its image and exports its cache with the keychain it is given', async () => {
+    const context = join(work, 'push-context');
+    mkdirSync(context);
+    const base = `${registry.host}/api/pushbase:1`;
+    await importImage(join(work, 'rootfs'), base, { root: rootOf('pushbase') });
+    await push(base, { root: rootOf('pushbase'), registry: { keychain } });
+    writeFileSync(join(context, 'Dockerfile'), `FROM ${base}\nRUN echo pushed > /pushed\n`);
+    const name = `${registry.host}/api/pushed:1`;
+    const result = await build({
+      context, root: rootOf('pushing'), tags: [name], outputs: [{ type: 'image', push: true }],
+      cacheTo: [{ location: { type: 'registry', ref: `${registry.host}/api/cache:1` }, mode: 'max' }], registry: { keychain },
+    });
+    const pulled = await pull(name, { root: rootOf('pushed'), registry: { keychain } });
+    expect(pulled.descriptor.digest).toBe(result.digest);
+    const auth = `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
+    const cache = await fetch(`${registry.url}/v2/api/cache/manifests/1`, { headers: { authorization: auth, accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    expect(cache.status).toBe(200);
+  });
+});
+
 describe('version', () => {
   it("is the package's", () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
