@@ -1,19 +1,16 @@
 // The CLI: a thin adapter that turns flags into API options, prints errors once, and
 // maps error codes to exit statuses.
 import { Command, CommanderError, Option } from 'commander';
-import { createRequire } from 'node:module';
 import { TsbuildError } from '../errors.js';
-import { sweepPrivateDirs } from '../runtime-shim/private-tmpfs.js';
+import { sweepLeftoverSecrets } from '../api/leftovers.js';
+import { version } from '../api/version.js';
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
-
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
 
 export function createProgram(): Command {
   const program = new Command('tsbuild')
     .description('Daemonless OCI image builder and Dockerfile compiler')
-    .version(version, '-v, --version')
+    .version(version().tsbuild, '-v, --version')
     .option('--debug', 'print the stack trace of an error')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -37,7 +34,7 @@ function configure(command: Command): void {
 export async function main(argv: string[]): Promise<number> {
   try {
     // Secrets a killed tsbuild left on the tmpfs go first, whatever the command.
-    sweepPrivateDirs();
+    sweepLeftoverSecrets();
     await createProgram().parseAsync(argv);
     return ExitStatus.Ok;
   } catch (error) {

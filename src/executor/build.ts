@@ -1,10 +1,10 @@
 // `build(options)`: the whole build — parse, plan (base images resolved), walk the step DAG with
 // the cache, write the image and export it. The CLI, the Node API and the Action all call this.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
 import { distributableImage } from '../oci/distribution.js';
-import { parseDockerfile } from '../parser/index.js';
-import { historyChain, planBuild, parsePlatformList, hostPlatform } from '../planner/index.js';
+import type { Dockerfile } from '../parser/types.js';
+import { historyChain, planDockerfile, readDockerfile } from '../planner/index.js';
 import { exportCaches, importCaches } from './cache-io.js';
 import type { BuildPlan } from '../planner/types.js';
 import type { Descriptor } from '../oci/types.js';
@@ -34,8 +34,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
 async function buildInSession(session: BuildSession, started: number): Promise<BuildResult> {
   const { options } = session;
-  const text = options.dockerfileContents ?? (await readDockerfile(session.dockerfilePath));
-  const dockerfile = parseDockerfile(text, { file: displayName(options) });
+  const dockerfile = readDockerfile({
+    context: options.context, dockerfile: session.dockerfilePath, dockerfileContents: options.dockerfileContents, displayName: displayName(options),
+  });
   assertSupportedSyntax(dockerfile);
   const plan = await planWithBaseImages(session, dockerfile);
   assertSupportedSteps(plan);
@@ -96,14 +97,11 @@ async function describeResult(
   };
 }
 
-async function planWithBaseImages(session: BuildSession, dockerfile: ReturnType<typeof parseDockerfile>): Promise<BuildPlan> {
-  const host = hostPlatform();
-  const platforms = session.options.platforms?.length ? parsePlatformList(session.options.platforms.join(',')) : [host];
-  const { plan, warnings } = await planBuild(dockerfile, {
-    buildArgs: session.options.buildArgs ?? {},
+async function planWithBaseImages(session: BuildSession, dockerfile: Dockerfile): Promise<BuildPlan> {
+  const { plan, warnings } = await planDockerfile(dockerfile, {
+    buildArgs: session.options.buildArgs,
     target: session.options.target,
-    platforms,
-    buildPlatform: host,
+    platforms: session.options.platforms,
     resolveImageConfig: async (ref, platform) => (await session.baseImages.resolve(ref, platform)).config,
   });
   for (const warning of warnings) {
@@ -122,17 +120,6 @@ function finalImageKeys(session: BuildSession, plan: BuildPlan): Set<string> {
     }
   }
   return keys;
-}
-
-async function readDockerfile(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new TsbuildError('NOT_FOUND', `failed to read Dockerfile: ${file}: no such file`);
-    }
-    throw error;
-  }
 }
 
 function displayName(options: BuildOptions): string {

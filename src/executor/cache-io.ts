@@ -63,7 +63,7 @@ async function readCache(
   }
   const { RegistryClient } = await import('../registry/client.js');
   const ref = parseReference(location.ref);
-  const client = new RegistryClient(ref.domain);
+  const client = new RegistryClient(ref.domain, session.options.registry);
   const fetched = await client.getManifest(ref.path, manifestReference(ref));
   const manifest = parseManifest(fetched.bytes, { where: `cache ${location.ref}`, code: 'REGISTRY' });
   await client.fetchBlob(ref.path, manifest.config, session.store);
@@ -122,7 +122,7 @@ async function restoreMount(
 async function pushCache(session: BuildSession, reference: string, manifest: Descriptor, blobs: Descriptor[]): Promise<void> {
   const { RegistryClient } = await import('../registry/client.js');
   const ref = parseReference(reference);
-  const client = new RegistryClient(ref.domain);
+  const client = new RegistryClient(ref.domain, session.options.registry);
   for (const blob of blobs) {
     await client.uploadBlob(ref.path, blob, () => session.store.open(blob.digest));
   }

@@ -94,6 +94,7 @@ async function exportImage(
   const { pushImage } = await import('../registry/push.js');
   for (const name of names) {
     await pushImage(name, {
+      ...session.options.registry,
       store: session.store,
       names: session.names,
       uncompressed: compression === 'uncompressed',

@@ -2,6 +2,7 @@
 // GitHub Action.
 import type { EventSink } from './events.js';
 import type { ImageConfig, ImageManifest } from '../oci/types.js';
+import type { RegistryOptions } from '../registry/client.js';
 
 export type Compression = 'gzip' | 'uncompressed';
 
@@ -96,6 +97,8 @@ export interface BuildOptions {
   metadataFile?: string;
   /** The tsbuild root; default `$TSBUILD_ROOT` or the per-user default. */
   root?: string;
+  /** Insecure registries, docker.io mirrors and the keychain of every registry the build talks to. */
+  registry?: RegistryOptions;
   signal?: AbortSignal;
   onEvent?: EventSink;
 }

@@ -77,7 +77,7 @@ export async function openSession(options: BuildOptions, created: string): Promi
     names,
     snapshots,
     records: CacheRecordStore.at(layout.root),
-    baseImages: new BaseImages({ store, names, lease, pull: options.pull ?? false, onEvent: emit }),
+    baseImages: new BaseImages({ store, names, lease, pull: options.pull ?? false, registry: options.registry, onEvent: emit }),
     contextDir,
     dockerfilePath,
     emit,

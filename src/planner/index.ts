@@ -1,5 +1,7 @@
 // The planner's public surface: planBuild, the plan types, the renderers and the build checks.
 export { planBuild } from './plan.js';
+export { plan, planDockerfile, readDockerfile } from './plan-file.js';
+export type { DockerfileSource, PlanFileOptions } from './plan-file.js';
 export type * from './types.js';
 export { renderText } from './render-text.js';
 export { renderJson } from './render-json.js';

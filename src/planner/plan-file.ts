@@ -1,30 +1,64 @@
-// `plan(options)` of the Node API: read and parse a Dockerfile, then plan it for the platforms.
-import { readFile } from 'node:fs/promises';
+// The one way a Dockerfile is read, parsed and planned: by `build`, `plan` and `check`, from the
+// CLI and from the Node API alike.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { TsbuildError } from '../errors.js';
 import { parseDockerfile } from '../parser/index.js';
+import type { Dockerfile } from '../parser/types.js';
 import { planBuild } from './plan.js';
 import { hostPlatform, parsePlatformList } from './platform.js';
-import type { PlanResult } from './types.js';
+import type { PlanOptions, PlanResult } from './types.js';
 
-export interface PlanFileOptions {
+export interface DockerfileSource {
+  /** The build context directory; it must exist. */
   context: string;
-  /** Default `<context>/Dockerfile`. */
+  /** Default `<context>/Dockerfile`; `-` reads standard input. */
   dockerfile?: string;
+  /** Dockerfile text, instead of reading `dockerfile` (the path is still used in messages). */
   dockerfileContents?: string;
+  /** The file name in messages (default the path read). */
+  displayName?: string;
+}
+
+export interface PlanFileOptions extends DockerfileSource {
   buildArgs?: Record<string, string>;
   target?: string;
   /** e.g. `['linux/amd64', 'linux/arm64']`; default the host platform. */
   platforms?: string[];
+  /** Base image configs (resolved from a store or registry); without it base images stay references. */
+  resolveImageConfig?: PlanOptions['resolveImageConfig'];
 }
 
-export async function plan(options: PlanFileOptions): Promise<PlanResult> {
-  const file = options.dockerfile ?? path.join(options.context, 'Dockerfile');
-  const text = options.dockerfileContents ?? (await readFile(file, 'utf8'));
+/** Reads and parses the Dockerfile of `source`, with docker's messages for a missing context or file. */
+export function readDockerfile(source: DockerfileSource): Dockerfile {
+  if (!existsSync(source.context) || !statSync(source.context).isDirectory()) {
+    throw new TsbuildError('NOT_FOUND', `unable to prepare context: path "${source.context}" not found`);
+  }
+  const file = source.dockerfile ?? path.join(source.context, 'Dockerfile');
+  const name = source.displayName ?? (file === '-' ? '<stdin>' : file);
+  if (source.dockerfileContents !== undefined) return parseDockerfile(source.dockerfileContents, { file: name });
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new TsbuildError('NOT_FOUND', `failed to read dockerfile: open ${file}: no such file or directory`, { cause: error });
+  }
+  return parseDockerfile(text, { file: name });
+}
+
+/** Plans a parsed Dockerfile for `options.platforms` (default this host), built on this host. */
+export function planDockerfile(dockerfile: Dockerfile, options: Omit<PlanFileOptions, keyof DockerfileSource>): Promise<PlanResult> {
   const host = hostPlatform();
-  return planBuild(parseDockerfile(text, { file }), {
+  return planBuild(dockerfile, {
     buildArgs: options.buildArgs ?? {},
     target: options.target,
     platforms: options.platforms?.length ? parsePlatformList(options.platforms.join(',')) : [host],
     buildPlatform: host,
+    ...(options.resolveImageConfig ? { resolveImageConfig: options.resolveImageConfig } : {}),
   });
+}
+
+/** Reads, parses and plans a Dockerfile. */
+export async function plan(options: PlanFileOptions): Promise<PlanResult> {
+  return planDockerfile(readDockerfile(options), options);
 }

@@ -6,7 +6,8 @@ import type { ContentStore } from '../oci/content-store.js';
 import type { Descriptor, Digest } from '../oci/types.js';
 import { repositoryScope } from './auth.js';
 import { downloadBlob, headBlob } from './blobs.js';
-import { dockerConfigPath, findCredentials, type Credentials } from './credentials.js';
+import type { Credentials } from './credentials.js';
+import { dockerKeychain, type Keychain } from './keychain.js';
 import { endpointsFor, type EndpointOptions } from './endpoints.js';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests.js';
 import { BodyLimit } from './bodies.js';
@@ -17,12 +18,17 @@ import { uploadBlob, type UploadOptions, type UploadOutcome } from './uploads.js
 export interface RegistryClientOptions extends EndpointOptions, RetryOptions, TimeoutOptions {
   /** Credentials to use instead of the Docker config (e.g. `tsbuild login` verifying them). */
   credentials?: Credentials;
+  /** Where credentials come from (default: Docker's config.json at `dockerConfig`). */
+  keychain?: Keychain;
   /** Path of Docker's config.json (default `$DOCKER_CONFIG/config.json` or ~/.docker/config.json). */
   dockerConfig?: string;
   /** Blobs above this size are uploaded in chunks of it. */
   chunkSize?: number;
   dispatcher?: Dispatcher;
 }
+
+/** What a caller chooses about registries: which are reached over http, docker.io mirrors, credentials. */
+export type RegistryOptions = Pick<RegistryClientOptions, 'insecureRegistries' | 'registryMirrors' | 'keychain' | 'dockerConfig'>;
 
 let sharedAgent: Agent | undefined;
 
@@ -36,13 +42,13 @@ export class RegistryClient {
   private readonly transports: Transport[];
 
   constructor(readonly registry: string, private readonly options: RegistryClientOptions = {}) {
-    const configPath = options.dockerConfig ?? dockerConfigPath();
+    const keychain = options.keychain ?? dockerKeychain(options.dockerConfig);
     const dispatcher = options.dispatcher ?? defaultDispatcher();
     this.transports = endpointsFor(registry, options).map((endpoint) => {
       let cached: Promise<Credentials | undefined> | undefined;
       const credentials = () => {
         if (options.credentials && !endpoint.isMirror) return Promise.resolve(options.credentials);
-        cached ??= findCredentials(endpoint.registry, configPath);
+        cached ??= keychain.resolve(endpoint.registry);
         return cached;
       };
       return new Transport(endpoint, credentials, dispatcher, options);

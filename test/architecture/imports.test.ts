@@ -1,6 +1,6 @@
 // The dependency direction of DESIGN.md, checked on every source file: `parser`, `oci` and
 // `runtime-shim` import nothing else of the project; `planner` only the parser (and OCI types);
-// `cache` and `registry` only `oci`; only `cli` and the API may reach everything.
+// `cache` and `registry` only `oci`; only the API may reach everything, and `cli` reaches only the API.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,10 @@ const allowed: Record<string, string[]> = {
   registry: ['oci', 'fs'],
   executor: ['parser', 'planner', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim'],
   container: ['oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'executor'],
+  api: ['executor', 'planner', 'parser', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'container'],
   action: ['cli'],
-  cli: ['executor', 'planner', 'parser', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'container'],
+  // The CLI stands on the API alone: its commands turn flags into API options and format results.
+  cli: ['api'],
 };
 
 function filesUnder(dir: string): string[] {

@@ -6,9 +6,9 @@ import {
   parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
-import { parseEntitlements } from '../../executor/entitlements.js';
+import { parseEntitlements } from '../../api/parsers.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
-import type { BuildOptions, OutputSpec, RuntimeName } from '../../executor/options.js';
+import type { BuildOptions, OutputSpec, RuntimeName } from '../../api/build.js';
 
 interface BuildFlags extends LimitFlags {
   file?: string;
@@ -85,7 +85,7 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { build } = await import('../../executor/build.js');
+    const { build } = await import('../../api/build.js');
     const result = await build({ ...toOptions(context, flags), signal: controller.signal, onEvent: renderer.onEvent });
     renderer.close();
     if (flags.quiet) process.stdout.write(`${result.imageId}\n`);

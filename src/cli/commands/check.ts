@@ -1,9 +1,7 @@
 // `tsbuild check`: run the build checks over a Dockerfile and print `file:line: Rule: message`.
 // `# check=error=true` makes findings fail the command (exit status 3).
 import type { Command } from 'commander';
-import { TsbuildError } from '../../errors.js';
 import { parseKeyValueFlags } from '../build-flags.js';
-import { readDockerfile } from './plan.js';
 
 interface CheckFlags {
   file?: string;
@@ -18,12 +16,9 @@ export function register(program: Command): Command {
     .option('-f, --file <file>', 'Dockerfile path (default: CONTEXT/Dockerfile)')
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .action(async (context: string, flags: CheckFlags) => {
-      const dockerfile = await readDockerfile(context, flags.file);
-      const { runChecks, formatFinding } = await import('../../planner/index.js');
-      const { findings, config } = await runChecks(dockerfile, parseKeyValueFlags(flags.buildArg));
-      for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
-      if (config.error && findings.length > 0) {
-        throw new TsbuildError('CHECK_FAILED', `${findings.length} build check${findings.length === 1 ? '' : 's'} failed (check=error=true)`);
-      }
+      const { check, checkFailed } = await import('../../api/plan.js');
+      const report = await check({ context, dockerfile: flags.file, buildArgs: parseKeyValueFlags(flags.buildArg) });
+      for (const line of report.lines) process.stdout.write(`${line}\n`);
+      if (report.failed) throw checkFailed(report.findings.length);
     });
 }

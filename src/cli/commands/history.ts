@@ -14,19 +14,8 @@ export function register(program: Command): Command {
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this host)')
     .option('--format <format>', 'output format: table (default) or json')
     .action(async (reference: string, flags: HistoryFlags) => {
-      const [{ LocalImages }, { parsePlatform }] = await Promise.all([
-        import('../../oci/local-images.js'),
-        import('../../oci/platform.js'),
-      ]);
-      const images = await LocalImages.open();
-      const { manifest, config } = await images.resolve(reference, flags.platform ? parsePlatform(flags.platform) : undefined);
-      const layers = [...manifest.layers];
-      // Each non-empty history entry corresponds to the next layer, in order.
-      const rows = (config.history ?? []).map((entry) => ({
-        ...entry,
-        size: entry.empty_layer ? 0 : (layers.shift()?.size ?? 0),
-      }));
-      rows.reverse();
+      const { history } = await import('../../api/images.js');
+      const rows = await history(reference, { platform: flags.platform || undefined });
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;

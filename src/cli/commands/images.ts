@@ -1,6 +1,7 @@
 // `tsbuild images [--format json]`: the named images of the local store, like `docker images`.
 import { formatSize } from '../format-size.js';
 import type { Command } from 'commander';
+import { TsbuildError } from '../../errors.js';
 
 interface ImagesFlags {
   format?: string;
@@ -12,10 +13,9 @@ export function register(program: Command): Command {
     .description('List images in the local store')
     .option('--format <format>', 'output format: table (default) or json')
     .action(async (flags: ImagesFlags) => {
-      const [{ LocalImages }, { TsbuildError }] = await Promise.all([import('../../oci/local-images.js'), import('../../errors.js')]);
       const format = flags.format ?? 'table';
       if (format !== 'table' && format !== 'json') throw new TsbuildError('USAGE', `unknown --format "${format}": use table or json`);
-      const images = await (await LocalImages.open()).list();
+      const images = await (await import('../../api/images.js')).images();
       if (format === 'json') {
         process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
         return;

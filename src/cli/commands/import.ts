@@ -1,5 +1,6 @@
 // `tsbuild import FILE|DIR|- REF`: a rootfs tarball, directory or stdin as a one-layer image.
 import type { Command } from 'commander';
+import { TsbuildError } from '../../errors.js';
 
 interface ImportFlags {
   change: string[];
@@ -19,25 +20,13 @@ export function register(program: Command): Command {
     .option('-m, --message <text>', 'comment for the history entry')
     .option('--format <format>', 'media types of the manifest: oci (default) or docker', 'oci')
     .action(async (source: string, reference: string, flags: ImportFlags) => {
-      const [{ LocalImages }, { importRootfs }, { parsePlatform }, { TsbuildError }, { applyConfigChange }] = await Promise.all([
-        import('../../oci/local-images.js'),
-        import('../../oci/image-import.js'),
-        import('../../oci/platform.js'),
-        import('../../errors.js'),
-        import('../../oci/config-changes.js'),
-      ]);
       if (flags.format !== 'oci' && flags.format !== 'docker') {
         throw new TsbuildError('USAGE', `unknown --format "${flags.format}": use oci or docker`);
       }
-      const config = flags.change.reduce(applyConfigChange, {});
-      const images = await LocalImages.open();
-      const descriptor = await importRootfs(images.store, source, {
-        ...(flags.platform ? { platform: parsePlatform(flags.platform) } : {}),
-        ...(flags.message ? { comment: flags.message } : {}),
-        mediaTypes: flags.format,
-        config,
+      const { importImage } = await import('../../api/archives.js');
+      const descriptor = await importImage(source, reference, {
+        changes: flags.change, platform: flags.platform || undefined, message: flags.message || undefined, mediaTypes: flags.format,
       });
-      await images.names.set(reference, descriptor);
       process.stdout.write(`${descriptor.digest}\n`);
     });
 }

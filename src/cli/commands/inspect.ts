@@ -12,19 +12,7 @@ export function register(program: Command): Command {
     .argument('<reference>', 'image name or digest')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this host)')
     .action(async (reference: string, flags: InspectFlags) => {
-      const [{ LocalImages }, { parsePlatform }] = await Promise.all([
-        import('../../oci/local-images.js'),
-        import('../../oci/platform.js'),
-      ]);
-      const images = await LocalImages.open();
-      const resolved = await images.resolve(reference, flags.platform ? parsePlatform(flags.platform) : undefined);
-      const output = {
-        name: resolved.name ?? null,
-        digest: resolved.descriptor.digest,
-        ...(resolved.index ? { index: { digest: resolved.index.descriptor.digest, ...resolved.index.index } } : {}),
-        manifest: resolved.manifest,
-        config: resolved.config,
-      };
-      process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+      const { inspect } = await import('../../api/images.js');
+      process.stdout.write(`${JSON.stringify(await inspect(reference, { platform: flags.platform || undefined }), null, 2)}\n`);
     });
 }

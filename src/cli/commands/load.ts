@@ -11,16 +11,10 @@ export function register(program: Command): Command {
     .description('Load images from an OCI layout or docker-archive tarball')
     .requiredOption('-i, --input <file>', 'tarball (plain or gzip) or OCI layout directory')
     .action(async (flags: LoadFlags) => {
-      const [{ LocalImages }, { loadArchive }, { familiarString, parseReference }] = await Promise.all([
-        import('../../oci/local-images.js'),
-        import('../../oci/archive-load.js'),
-        import('../../oci/reference.js'),
-      ]);
-      const images = await LocalImages.open();
-      for (const loaded of await loadArchive(images.store, flags.input)) {
+      const [{ load }, { familiarString, parseReference }] = await Promise.all([import('../../api/archives.js'), import('../../api/parsers.js')]);
+      for (const loaded of await load(flags.input)) {
         if (loaded.name) {
-          const name = await images.names.set(loaded.name, loaded.descriptor);
-          process.stdout.write(`Loaded image: ${familiarString(parseReference(name))}\n`);
+          process.stdout.write(`Loaded image: ${familiarString(parseReference(loaded.name))}\n`);
         } else {
           process.stdout.write(`Loaded image ID: ${loaded.descriptor.digest}\n`);
         }

@@ -9,13 +9,6 @@ interface LoginFlags {
   passwordStdin?: boolean;
 }
 
-/** `https://host:5000/v1/` -> `host:5000`; `index.docker.io` -> `docker.io`. */
-export function registryHost(server: string | undefined): string {
-  const host = (server ?? 'docker.io').replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? '';
-  if (!host) throw new TsbuildError('USAGE', `invalid registry "${server}"`);
-  return ['index.docker.io', 'registry-1.docker.io'].includes(host) ? 'docker.io' : host;
-}
-
 async function readStdin(): Promise<string> {
   let text = '';
   for await (const chunk of process.stdin) text += String(chunk);
@@ -31,7 +24,8 @@ export function register(program: Command): Command {
     .option('-p, --password <password>', 'password (prefer --password-stdin)')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (server: string | undefined, flags: LoginFlags) => {
-      const host = registryHost(server);
+      const { login, registryHost } = await import('../../api/login.js');
+      registryHost(server); // a bad server is refused before a password is read
       if (flags.password !== undefined && flags.passwordStdin) {
         throw new TsbuildError('USAGE', '--password and --password-stdin are mutually exclusive');
       }
@@ -41,19 +35,7 @@ export function register(program: Command): Command {
       }
       const password = flags.passwordStdin ? await readStdin() : flags.password;
       if (!password) throw new TsbuildError('USAGE', 'login needs a password: use --password-stdin or --password');
-      const [{ RegistryClient }, { storeCredentials }, { RegistryError }] = await Promise.all([
-        import('../../registry/client.js'),
-        import('../../registry/credentials.js'),
-        import('../../registry/errors.js'),
-      ]);
-      const credentials = { kind: 'basic' as const, username: flags.username, password };
-      await new RegistryClient(host, { credentials }).ping().catch((error: unknown) => {
-        if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
-          throw new TsbuildError('REGISTRY', `login to ${host} failed: incorrect username or password`, { cause: error });
-        }
-        throw error;
-      });
-      await storeCredentials(host, flags.username, password);
+      await login({ server, username: flags.username, password });
       process.stdout.write('Login Succeeded\n');
     });
 }

@@ -3,11 +3,6 @@
 import { parseKeyValueFlags } from '../build-flags.js';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { TsbuildError } from '../../errors.js';
-import type { Dockerfile } from '../../parser/types.js';
-import type { ImageConfig, Platform } from '../../oci/types.js';
 
 const FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
 type PlanFormat = (typeof FORMATS)[number];
@@ -33,56 +28,22 @@ export function register(program: Command): Command {
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--resolve', 'resolve base images from their registries')
     .action(async (context: string, flags: PlanFlags) => {
-      const dockerfile = await readDockerfile(context, flags.file);
-      const planner = await import('../../planner/index.js');
-      const host = planner.hostPlatform();
-      const { plan, warnings } = await planner.planBuild(dockerfile, {
+      const { plan, renderPlan } = await import('../../api/plan.js');
+      const result = await plan({
+        context,
+        dockerfile: flags.file,
         buildArgs: parseKeyValueFlags(flags.buildArg),
-        platforms: flags.platform ? planner.parsePlatformList(flags.platform) : [host],
-        buildPlatform: host,
+        platforms: flags.platform ? [flags.platform] : undefined,
         ...(flags.target !== undefined ? { target: flags.target } : {}),
-        ...(flags.resolve ? { resolveImageConfig: await baseImageResolver() } : {}),
+        resolve: flags.resolve,
       });
-      printWarnings(warnings);
-      const render = { text: planner.renderText, json: planner.renderJson, dot: planner.renderDot, mermaid: planner.renderMermaid }[flags.format];
-      process.stdout.write(render(plan));
+      printWarnings(result.warnings);
+      process.stdout.write(renderPlan(result, flags.format));
     });
-}
-
-/** Base image configs from the store, pulled when missing (`--resolve`). */
-async function baseImageResolver(): Promise<(ref: string, platform: Platform) => Promise<ImageConfig>> {
-  const { openRoot } = await import('../../oci/root.js');
-  const { DiskContentStore } = await import('../../oci/disk-store.js');
-  const { ImageNames } = await import('../../oci/image-names.js');
-  const { BaseImages } = await import('../../executor/base-images.js');
-  const layout = await openRoot();
-  const images = new BaseImages({
-    store: await DiskContentStore.open(layout.root), names: new ImageNames(layout), pull: false, onEvent: () => undefined,
-  });
-  return async (ref, platform) => (await images.resolve(ref, platform)).config;
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/**
- * Reads and parses `-f FILE` (default CONTEXT/Dockerfile; `-` reads standard input, like
- * docker); the context must be a directory.
- */
-export async function readDockerfile(context: string, file: string | undefined): Promise<Dockerfile> {
-  if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new TsbuildError('NOT_FOUND', `unable to prepare context: path "${context}" not found`);
-  }
-  const path = file ?? join(context, 'Dockerfile');
-  let text: string;
-  try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (error) {
-    throw new TsbuildError('NOT_FOUND', `failed to read dockerfile: open ${path}: no such file or directory`, { cause: error });
-  }
-  const { parseDockerfile } = await import('../../parser/index.js');
-  return parseDockerfile(text, { file: path === '-' ? '<stdin>' : path });
 }
 
 export function printWarnings(warnings: { message: string; rule?: string; location?: { file: string; line: number } }[]): void {

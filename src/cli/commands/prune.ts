@@ -2,7 +2,7 @@
 import { formatSize } from '../format-size.js';
 import type { Command } from 'commander';
 import { TsbuildError } from '../../errors.js';
-import { parseSize } from '../../cache/size.js';
+import { parseSize } from '../../api/parsers.js';
 
 export { parseSize };
 
@@ -20,13 +20,10 @@ export function register(program: Command): Command {
     .option('--keep-storage <size>', 'keep the most recently used cache up to this size (e.g. 10GB)')
     .option('--filter <filter>', 'until=DURATION: remove cache not used for that long (e.g. 24h)', (v: string, p: string[]) => [...p, v], [])
     .action(async (flags: PruneFlags) => {
-      const { prune } = await import('../../cache/prune.js');
-      const { layout, store, names } = await openStores();
-      const report = await prune(layout, store, names, {
-        all: flags.all,
-        keepBytes: flags.keepStorage === undefined ? undefined : parseSize(flags.keepStorage),
-        olderThanMs: untilFilter(flags.filter),
-      });
+      const keepStorage = flags.keepStorage === undefined ? undefined : parseSize(flags.keepStorage);
+      const olderThanMs = untilFilter(flags.filter);
+      const { prune } = await import('../../api/maintenance.js');
+      const report = await prune({ all: flags.all, keepStorage, olderThanMs });
       process.stdout.write(
         `Removed ${report.records} cache records, ${report.blobs} blobs, ${report.snapshots} snapshots\nTotal reclaimed space: ${formatSize(report.bytes)}\n`,
       );
@@ -40,9 +37,8 @@ export function registerCache(program: Command): Command {
     .description('Show disk usage of images, build cache, snapshots and cache mounts')
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { format: string }) => {
-      const { diskUsage } = await import('../../cache/disk-usage.js');
-      const { layout, store, names } = await openStores();
-      const usage = await diskUsage(layout, store, names);
+      const { cacheDiskUsage } = await import('../../api/maintenance.js');
+      const usage = await cacheDiskUsage();
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(usage, null, 2)}\n`);
         return;
@@ -57,14 +53,6 @@ export function registerCache(program: Command): Command {
       process.stdout.write(`${rows.map((r) => `${r[0].padEnd(14)}${r[1].padEnd(28)}${r[2]}`).join('\n')}\n`);
     });
   return cache;
-}
-
-async function openStores() {
-  const { openRoot } = await import('../../oci/root.js');
-  const { DiskContentStore } = await import('../../oci/disk-store.js');
-  const { ImageNames } = await import('../../oci/image-names.js');
-  const layout = await openRoot();
-  return { layout, store: await DiskContentStore.open(layout.root), names: new ImageNames(layout) };
 }
 
 /** `until=24h` (Go durations: h, m, s) -> ms; undefined without such a filter. */

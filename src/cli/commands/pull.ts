@@ -19,22 +19,16 @@ export function register(program: Command): Command {
     .option('-q, --quiet', 'print only the image digest')
     .option('--registry-mirror <url>', 'mirror to try first for docker.io images (repeatable)', collect, [])
     .action(async (reference: string, flags: PullFlags) => {
-      const [{ pullImage }, { parsePlatform }, { DiskContentStore }, { ImageNames }, { familiarString, parseReference }] =
-        await Promise.all([
-          import('../../registry/pull.js'),
-          import('../../oci/platform.js'),
-          import('../../oci/disk-store.js'),
-          import('../../oci/image-names.js'),
-          import('../../oci/reference.js'),
-        ]);
+      const [{ pull }, { familiarString, parseReference, parsePlatform }] = await Promise.all([
+        import('../../api/registry.js'),
+        import('../../api/parsers.js'),
+      ]);
       const ref = parseReference(reference);
       const platform = flags.platform ? parsePlatform(flags.platform) : undefined;
-      const store = await DiskContentStore.open();
-      const names = new ImageNames(store.layout);
       const say = (line: string) => flags.quiet || process.stderr.write(`${line}\n`);
       say(`${ref.tag ?? ref.digest}: Pulling from ${familiarString({ ...ref, tag: undefined, digest: undefined })}`);
-      const result = await cancelOnSignal('pull', (signal) => pullImage(ref, {
-        store, names, platform, registryMirrors: flags.registryMirror, signal,
+      const result = await cancelOnSignal('pull', (signal) => pull(reference, {
+        platform, registry: { registryMirrors: flags.registryMirror }, signal,
         onProgress: (event) => {
           if (event.status === 'done') say(`${event.digest.slice(7, 19)}: Pull complete`);
           if (event.status === 'exists') say(`${event.digest.slice(7, 19)}: Already exists`);

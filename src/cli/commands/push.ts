@@ -13,19 +13,12 @@ export function register(program: Command): Command {
     .argument('<reference>', 'name of a local image, e.g. localhost:5000/app:1.0')
     .option('-q, --quiet', 'print only the pushed digest')
     .action(async (reference: string, flags: PushFlags) => {
-      const [{ pushImage }, { DiskContentStore }, { ImageNames }, { parseReference }] = await Promise.all([
-        import('../../registry/push.js'),
-        import('../../oci/disk-store.js'),
-        import('../../oci/image-names.js'),
-        import('../../oci/reference.js'),
-      ]);
+      const [{ push }, { parseReference }] = await Promise.all([import('../../api/registry.js'), import('../../api/parsers.js')]);
       const ref = parseReference(reference);
-      const store = await DiskContentStore.open();
-      const names = new ImageNames(store.layout);
       const say = (line: string) => flags.quiet || process.stderr.write(`${line}\n`);
       say(`The push refers to repository [${ref.domain}/${ref.path}]`);
-      const result = await cancelOnSignal('push', (signal) => pushImage(ref, {
-        store, names, signal,
+      const result = await cancelOnSignal('push', (signal) => push(reference, {
+        signal,
         onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
         onProgress: (event) => {
           const short = event.digest.slice(7, 19);

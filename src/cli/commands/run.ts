@@ -69,9 +69,9 @@ export function register(program: Command): Command {
 }
 
 async function runCommand(image: string, command: string[], flags: RunFlags): Promise<number> {
-  const [{ runContainer }, { printRunEvent }, { constants }] = await Promise.all([
-    import('../../container/run-container.js'),
-    import('../../container/print-events.js'),
+  const [{ run }, { printRunEvent }, { constants }] = await Promise.all([
+    import('../../api/run.js'),
+    import('../run-events.js'),
     import('node:os'),
   ]);
   const controller = new AbortController();
@@ -82,7 +82,7 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
   };
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
   try {
-    const result = await runContainer({
+    const result = await run({
       image, command, ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint } : {}),
       env: flags.env, envFiles: flags.envFile, volumes: flags.volume, tmpfs: flags.tmpfs,
       workdir: flags.workdir, user: flags.user, network: flags.network as 'host' | undefined, hostname: flags.hostname,

@@ -1,6 +1,7 @@
 // `tsbuild store verify [--repair]`: checks the root's store (blobs, records, names, mounts,
 // processes, secrets) after sweeping what killed processes left; exit 1 with the list of problems.
 import type { Command } from 'commander';
+import { TsbuildError } from '../../errors.js';
 
 export function register(program: Command): Command {
   const store = program.command('store').description('Check and repair the local store');
@@ -10,7 +11,7 @@ export function register(program: Command): Command {
     .option('--repair', 'remove what is damaged (corrupt blobs, broken records and names, stray mounts, orphaned processes, leaked secrets)')
     .option('--format <format>', 'text or json', 'text')
     .action(async (flags: { repair?: boolean; format: string }) => {
-      const [{ verifyStore }, { TsbuildError }] = await Promise.all([import('../../executor/store-verify.js'), import('../../errors.js')]);
+      const { verifyStore } = await import('../../api/maintenance.js');
       if (flags.format !== 'text' && flags.format !== 'json') throw new TsbuildError('USAGE', `unknown --format "${flags.format}": use text or json`);
       const report = await verifyStore({ repair: flags.repair });
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -8,7 +8,7 @@ export function register(program: Command): Command {
     .argument('<source>', 'existing image name or digest')
     .argument('<target>', 'new name, e.g. localhost:5000/app:1.0')
     .action(async (source: string, target: string) => {
-      const { LocalImages } = await import('../../oci/local-images.js');
-      await (await LocalImages.open()).tag(source, target);
+      const { tag } = await import('../../api/images.js');
+      await tag(source, target);
     });
 }

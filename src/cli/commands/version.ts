@@ -5,7 +5,8 @@ export function register(program: Command): Command {
   return program
     .command('version')
     .description('Show the tsbuild and Node.js versions')
-    .action(() => {
-      process.stdout.write(`tsbuild ${program.version()}\nnode ${process.version}\n`);
+    .action(async () => {
+      const versions = (await import('../../api/version.js')).version();
+      process.stdout.write(`tsbuild ${versions.tsbuild}\nnode ${versions.node}\n`);
     });
 }

@@ -1,5 +1,5 @@
 // Picks a progress renderer for `--progress auto|tty|plain|json|quiet`.
-import type { EventSink } from '../../executor/events.js';
+import type { EventSink } from '../../api/build.js';
 import { createJsonRenderer } from './json.js';
 import { createPlainRenderer } from './plain.js';
 import { createTtyRenderer } from './tty.js';

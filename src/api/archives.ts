@@ -1,0 +1,86 @@
+// Images in and out of files: save (OCI layout tar or directory, docker-archive), load, import.
+import { TsbuildError } from '../errors.js';
+import { saveOciArchive, saveOciDirectory } from '../oci/archive-oci.js';
+import { saveDockerArchive } from '../oci/archive-docker.js';
+import { loadArchive } from '../oci/archive-load.js';
+import { availableImage, describeMissing } from '../oci/available-image.js';
+import { applyConfigChange } from '../oci/config-changes.js';
+import { importRootfs } from '../oci/image-import.js';
+import type { Descriptor } from '../oci/types.js';
+import type { PlatformInput, RootOptions } from './options.js';
+import { openImages, platformOf } from './stores.js';
+
+export const SAVE_FORMATS = ['oci', 'oci-dir', 'docker'] as const;
+export type SaveFormat = (typeof SAVE_FORMATS)[number];
+
+export interface SaveOptions extends RootOptions {
+  /** `oci` (OCI layout tar, the default), `oci-dir` (OCI layout directory) or `docker` (docker-archive). */
+  format?: SaveFormat;
+  /** A file (a directory for `oci-dir`) or a stream for the tarball. */
+  output: string | NodeJS.WritableStream;
+  /** For `docker`: the platform to pick from multi-platform images. */
+  platform?: PlatformInput;
+  /** Told when a multi-platform image is saved with only the platforms that are here. */
+  onWarning?: (message: string) => void;
+}
+
+/** Writes local images to an archive. */
+export async function save(references: string | string[], options: SaveOptions): Promise<void> {
+  const format = options.format ?? 'oci';
+  if (!SAVE_FORMATS.includes(format)) throw new TsbuildError('USAGE', `unknown save format "${String(format)}": use oci, oci-dir or docker`);
+  if (format === 'oci-dir' && typeof options.output !== 'string') throw new TsbuildError('USAGE', 'the oci-dir format needs an output directory');
+  const list = typeof references === 'string' ? [references] : references;
+  const store = await openImages(options);
+  const located = await Promise.all(list.map((reference) => store.locate(reference)));
+  // A partly pulled multi-platform image is saved with the platforms that are here, as docker does.
+  const toSave = await Promise.all(located.map(async (image, i) => {
+    const name = image.name ?? list[i]!;
+    const available = await availableImage(store.store, image.descriptor, name);
+    if (available.missing.length > 0) options.onWarning?.(describeMissing(name, available, 'saving'));
+    return { ...image, descriptor: available.descriptor };
+  }));
+  if (format === 'oci') return saveOciArchive(store.store, toSave, options.output);
+  if (format === 'oci-dir') return saveOciDirectory(store.store, toSave, options.output as string);
+  return saveDockerArchive(store.store, toSave, options.output, platformOf(options.platform));
+}
+
+export interface LoadedImage {
+  /** The full name recorded, when the archive gave one (else the image is reachable by digest only). */
+  name?: string;
+  descriptor: Descriptor;
+}
+
+/** Loads the images of an OCI layout (tar, gzip'd tar or directory) or docker-archive into the store and names them. */
+export async function load(input: string, options: RootOptions = {}): Promise<LoadedImage[]> {
+  const store = await openImages(options);
+  const loaded: LoadedImage[] = [];
+  for (const image of await loadArchive(store.store, input)) {
+    loaded.push(image.name ? { name: await store.names.set(image.name, image.descriptor), descriptor: image.descriptor } : { descriptor: image.descriptor });
+  }
+  return loaded;
+}
+
+export interface ImportOptions extends RootOptions {
+  /** Dockerfile instructions applied to the config: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR. */
+  changes?: string[];
+  /** Platform recorded in the config (default: this host). */
+  platform?: PlatformInput;
+  /** Comment of the history entry. */
+  message?: string;
+  /** Media types of the manifest: `oci` (default) or `docker`. */
+  mediaTypes?: 'oci' | 'docker';
+}
+
+/** Makes a one-layer image from a rootfs tarball (plain or gzip), a directory, or `-` (stdin), named `reference`. */
+export async function importImage(source: string, reference: string, options: ImportOptions = {}): Promise<Descriptor> {
+  const mediaTypes = options.mediaTypes ?? 'oci';
+  if (mediaTypes !== 'oci' && mediaTypes !== 'docker') throw new TsbuildError('USAGE', `unknown media types "${String(mediaTypes)}": use oci or docker`);
+  const config = (options.changes ?? []).reduce(applyConfigChange, {});
+  const platform = platformOf(options.platform);
+  const store = await openImages(options);
+  const descriptor = await importRootfs(store.store, source, {
+    ...(platform ? { platform } : {}), ...(options.message ? { comment: options.message } : {}), mediaTypes, config,
+  });
+  await store.names.set(reference, descriptor);
+  return descriptor;
+}

@@ -1,0 +1,6 @@
+// `build(options)`: parse, plan, run and export a Dockerfile build (the executor's entry point).
+export { build } from '../executor/build.js';
+export type {
+  BuildOptions, BuildResult, OutputSpec, SecretSource, SshForward, CacheLocation, CacheExportSpec, RuntimeName, RunLimits,
+} from '../executor/options.js';
+export type { BuildEvent, BuildEventType, EventSink, StepLabel } from '../executor/events.js';

@@ -1,0 +1,39 @@
+// The root's upkeep: prune, cache disk usage, store verify.
+import { diskUsage, type DiskUsage } from '../cache/disk-usage.js';
+import { prune as pruneRoot, type PruneReport } from '../cache/prune.js';
+import { parseSize } from '../cache/size.js';
+import { verifyStore as verify, type VerifyStoreOptions, type VerifyStoreReport } from '../executor/store-verify.js';
+import type { RootOptions } from './options.js';
+import { openStores } from './stores.js';
+
+export type { DiskUsage, PruneReport, VerifyStoreOptions, VerifyStoreReport };
+export type { ProblemKind, StoreProblem } from '../executor/store-verify.js';
+
+export interface PruneOptions extends RootOptions {
+  /** Remove every build cache record and cache mount. */
+  all?: boolean;
+  /** Keep the most recently used cache up to this size: bytes, or a size such as `10GB`. */
+  keepStorage?: number | string;
+  /** Remove cache not used for this many milliseconds. */
+  olderThanMs?: number;
+}
+
+/** Removes build cache, and blobs and snapshots no image needs. */
+export async function prune(options: PruneOptions = {}): Promise<PruneReport> {
+  const keepBytes = typeof options.keepStorage === 'string' ? parseSize(options.keepStorage) : options.keepStorage;
+  const { layout, store, names } = await openStores(options);
+  return pruneRoot(layout, store, names, { all: options.all, keepBytes, olderThanMs: options.olderThanMs });
+}
+
+/** What the root holds: images, build cache, unreferenced blobs, snapshots, cache mounts. */
+export async function cacheDiskUsage(options: RootOptions = {}): Promise<DiskUsage> {
+  const { layout, store, names } = await openStores(options);
+  return diskUsage(layout, store, names);
+}
+
+/** Sweeps leftovers of killed tsbuild processes, then checks (and with `repair` fixes) the store. */
+export function verifyStore(options: VerifyStoreOptions = {}): Promise<VerifyStoreReport> {
+  return verify(options);
+}
+
+export { parseSize };

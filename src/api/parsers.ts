@@ -1,0 +1,8 @@
+// Parsers of the values users write (sizes, entitlements, references), shared by the API's
+// callers (the CLI's flags) so that a value means the same everywhere.
+export { parseEntitlements } from '../executor/entitlements.js';
+export { parseMemorySize, parsePidsLimit } from '../container/sizes.js';
+export { parseSize } from '../cache/size.js';
+export { familiarString, formatReference, parseReference } from '../oci/reference.js';
+export type { ImageReference } from '../oci/reference.js';
+export { formatPlatform, parsePlatform } from '../oci/platform.js';
