@@ -1,5 +1,6 @@
 // Parses docker's comma-separated build flags (`--output`, `--secret`, `--ssh`, `--build-arg`)
 // into typed build options.
+import { parseCacheLocation } from '../cache/backends/index.js';
 import { TsbuildError } from '../errors.js';
 import type { CacheExportSpec, CacheLocation, OutputSpec, RunLimits, SecretSource, SshForward } from '../executor/options.js';
 import { parseMemorySize, parsePidsLimit } from '../container/sizes.js';
@@ -120,7 +121,7 @@ export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = pr
 export function parseCacheFromFlag(value: string): CacheLocation {
   if (!value.includes('=')) return { type: 'registry', ref: value };
   const f = parseCsvFields(value);
-  return cacheLocation(f, f.src, '--cache-from');
+  return parseCacheLocation(f, '--cache-from');
 }
 
 /** `--cache-to type=registry,ref=R[,mode=min|max]` | `type=local,dest=DIR[,mode=...]`. */
@@ -129,25 +130,7 @@ export function parseCacheToFlag(value: string): CacheExportSpec {
   const mode = f.mode ?? 'min';
   if (mode !== 'min' && mode !== 'max') throw usage(`--cache-to: mode must be min or max, got "${mode}"`);
   const cacheMounts = f['cache-mounts'] === undefined ? undefined : bool(f['cache-mounts'], false);
-  return { location: cacheLocation(f, f.dest, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}) };
-}
-
-function cacheLocation(f: Record<string, string>, dir: string | undefined, flag: string): CacheLocation {
-  switch (f.type) {
-    case 'registry':
-      if (!f.ref) throw usage(`${flag} type=registry needs ref=REGISTRY/REPO:TAG`);
-      return { type: 'registry', ref: f.ref };
-    case 'local':
-      if (!dir) throw usage(`${flag} type=local needs ${flag === '--cache-to' ? 'dest' : 'src'}=DIR`);
-      return { type: 'local', dir };
-    case 'inline':
-    case 'gha':
-    case 's3':
-    case 'azblob':
-      throw usage(`${flag} type=${f.type} is not supported by tsbuild yet (registry, local)`);
-    default:
-      throw usage(`${flag}: unknown type "${f.type ?? ''}" (registry, local)`);
-  }
+  return { location: parseCacheLocation(f, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}) };
 }
 
 /** docker build's legacy resource flags (and `docker run`'s `--pids-limit`), as given on the command line. */

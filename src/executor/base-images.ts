@@ -8,6 +8,7 @@ import { platformOf, resolveImage, type ResolvedImage } from '../oci/image.js';
 import { formatPlatform, platformRank } from '../oci/platform.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import type { Platform } from '../oci/types.js';
+import type { RegistryClientOptions } from '../registry/client.js';
 import type { EventSink } from './events.js';
 
 export interface BaseImagesOptions {
@@ -17,6 +18,8 @@ export interface BaseImagesOptions {
   lease?: Lease;
   /** Re-resolve from the registry even when the store has the name. */
   pull: boolean;
+  /** Mirrors, insecure registries, credentials of the pulls. */
+  registry?: RegistryClientOptions;
   onEvent: EventSink;
 }
 
@@ -46,6 +49,7 @@ export class BaseImages {
     const { pullImage } = await import('../registry/pull.js');
     try {
       const pulled = await pullImage(name, {
+        ...this.options.registry,
         store: this.options.store,
         names: this.options.names,
         platform,

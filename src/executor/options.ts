@@ -1,7 +1,11 @@
 // The options of a build and its result: the one shape shared by the CLI, the Node API and the
 // GitHub Action.
+import type { CacheLocation } from '../cache/backends/index.js';
 import type { EventSink } from './events.js';
 import type { ImageConfig, ImageManifest } from '../oci/types.js';
+import type { RegistryClientOptions } from '../registry/client.js';
+
+export type { CacheLocation } from '../cache/backends/index.js';
 
 export type Compression = 'gzip' | 'uncompressed';
 
@@ -26,11 +30,6 @@ export interface SshForward {
   id: string;
   socket: string;
 }
-
-/** `--cache-to` / `--cache-from`: where build cache records and their layers are shared. */
-export type CacheLocation =
-  | { type: 'registry'; ref: string }
-  | { type: 'local'; dir: string };
 
 export interface CacheExportSpec {
   location: CacheLocation;
@@ -96,6 +95,11 @@ export interface BuildOptions {
   metadataFile?: string;
   /** The tsbuild root; default `$TSBUILD_ROOT` or the per-user default. */
   root?: string;
+  /**
+   * Settings of every registry client the build makes: base-image pulls, pushes, and the
+   * registry caches of `cacheFrom`/`cacheTo` (mirrors, insecure registries, credentials).
+   */
+  registry?: RegistryClientOptions;
   signal?: AbortSignal;
   onEvent?: EventSink;
 }
