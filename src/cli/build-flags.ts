@@ -2,6 +2,8 @@
 // into typed build options.
 import { parseCacheLocation } from '../cache/backends/index.js';
 import { TsbuildError } from '../errors.js';
+import { bool } from '../executor/exporters/attributes.js';
+import { parseOutput } from '../executor/exporters/index.js';
 import type { CacheExportSpec, CacheLocation, OutputSpec, RunLimits, SecretSource, SshForward } from '../executor/options.js';
 import { parseMemorySize, parsePidsLimit } from '../container/sizes.js';
 
@@ -41,48 +43,12 @@ function splitCsv(value: string): string[] {
 
 const usage = (message: string) => new TsbuildError('USAGE', message);
 
-function bool(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (value === '' || value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw usage(`invalid boolean "${value}"`);
-}
-
 /** `--output type=oci,dest=x.tar`; a bare path means `type=local,dest=PATH`, `-` a tar to stdout. */
 export function parseOutputFlag(value: string): OutputSpec {
   if (!value.includes('=')) {
     return value === '-' ? { type: 'tar', dest: '-' } : { type: 'local', dest: value };
   }
-  const f = parseCsvFields(value);
-  const compression = f.compression as 'gzip' | 'uncompressed' | undefined;
-  if (compression && compression !== 'gzip' && compression !== 'uncompressed') {
-    throw usage(`--output: compression "${compression}" is not supported (gzip, uncompressed)`);
-  }
-  const level = f['compression-level'] === undefined ? undefined : Number(f['compression-level']);
-  const comp = { compression, compressionLevel: level };
-  const dest = f.dest;
-  switch (f.type) {
-    case 'image':
-    case 'registry':
-      return { type: 'image', push: f.type === 'registry' || bool(f.push, false), names: f.name?.split(','), ...comp };
-    case 'oci':
-      return { type: 'oci', dest: required(dest, 'oci'), tar: bool(f.tar, true), ...comp };
-    case 'docker':
-      return { type: 'docker', dest: required(dest, 'docker'), ...comp };
-    case 'local':
-      return { type: 'local', dest: required(dest, 'local') };
-    case 'tar':
-      return { type: 'tar', dest: required(dest, 'tar') };
-    case undefined:
-      throw usage(`--output "${value}": missing type= (image, registry, oci, docker, local, tar)`);
-    default:
-      throw usage(`--output: unknown type "${f.type}" (image, registry, oci, docker, local, tar)`);
-  }
-}
-
-function required(dest: string | undefined, type: string): string {
-  if (!dest) throw usage(`--output type=${type} needs dest=PATH`);
-  return dest;
+  return parseOutput(parseCsvFields(value), value);
 }
 
 /** `--secret id=x[,src=path|,env=VAR]`; `type=file|env` accepted as docker does. */

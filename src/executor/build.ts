@@ -13,6 +13,7 @@ import type { Descriptor } from '../oci/types.js';
 import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
 import { exportOutputs, writeBuiltImages, type BuiltPlatformImage } from './export.js';
+import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
 import type { BuildOptions, BuildResult, CacheExportSpec, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
@@ -95,7 +96,7 @@ async function walkPlan(ctx: BuildContext, state: BuildState): Promise<void> {
 async function describeResult(
   ctx: BuildContext, top: Descriptor, images: BuiltPlatformImage[], names: string[], outputs: OutputSpec[],
 ): Promise<BuildResult> {
-  const gzipped = outputs.some((o) => o.type === 'oci' || (o.type === 'image' && o.push && o.compression !== 'uncompressed'));
+  const gzipped = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
   const exported = gzipped ? await distributableImage(ctx.store, top) : top;
   const [first] = images;
   return {

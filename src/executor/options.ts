@@ -2,25 +2,13 @@
 // GitHub Action.
 import type { CacheLocation } from '../cache/backends/index.js';
 import type { EventSink } from './events.js';
+import type { OutputSpec } from './exporters/index.js';
 import type { ImageConfig, ImageManifest } from '../oci/types.js';
 import type { RegistryClientOptions } from '../registry/client.js';
 
 export type { CacheLocation } from '../cache/backends/index.js';
-
-export type Compression = 'gzip' | 'uncompressed';
-
-interface CompressionOptions {
-  compression?: Compression;
-  compressionLevel?: number;
-}
-
-/** Where a build result goes (`--output`, Docker's syntax). */
-export type OutputSpec =
-  | ({ type: 'image'; push: boolean; names?: string[] } & CompressionOptions)
-  | ({ type: 'oci'; dest: string; tar: boolean } & CompressionOptions)
-  | ({ type: 'docker'; dest: string } & CompressionOptions)
-  | { type: 'local'; dest: string }
-  | { type: 'tar'; dest: string };
+export type { Compression } from './exporters/attributes.js';
+export type { OutputSpec } from './exporters/index.js';
 
 /** `--secret id=x,src=path` or `--secret id=x,env=VAR`. */
 export type SecretSource = { id: string; src: string } | { id: string; env: string };

@@ -21,7 +21,7 @@ function importsOf(file: string): string[] {
     ...[...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/gm)].map((m) => m[1]),
     ...[...text.matchAll(/import\('(\.[^']+)'\)/g)].map((m) => m[1]),
   ];
-  return specifiers.map((s) => path.resolve(path.dirname(file), s).replace(/\.js$/, '.ts'));
+  return [...new Set(specifiers.map((s) => path.resolve(path.dirname(file), s).replace(/\.js$/, '.ts')))];
 }
 
 /** Every cycle found by a DFS, each as the files along it (relative to src). */

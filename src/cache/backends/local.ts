@@ -3,7 +3,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TsbuildError } from '../../errors.js';
-import { layoutBlobPath, readLayoutIndex, writeOciLayout } from '../../oci/archive-oci.js';
 import { parseManifest } from '../../oci/documents.js';
 import { MediaType } from '../../oci/types.js';
 import type { CacheBackendFactory } from '../backend.js';
@@ -26,6 +25,7 @@ export const localCache: CacheBackendFactory<LocalCacheLocation> = {
     return {
       description: dir,
       async import(store) {
+        const { layoutBlobPath, readLayoutIndex } = await import('../../oci/archive-oci.js');
         const descriptor = (await readLayoutIndex(dir)).manifests[0];
         if (!descriptor) throw new TsbuildError('NOT_FOUND', `${dir}: empty cache layout`);
         const manifest = parseManifest(await readFile(layoutBlobPath(dir, descriptor.digest)), { where: `${dir}: manifest ${descriptor.digest}` });
@@ -38,6 +38,7 @@ export const localCache: CacheBackendFactory<LocalCacheLocation> = {
         };
       },
       async export(store, { manifest, blobs }) {
+        const { writeOciLayout } = await import('../../oci/archive-oci.js');
         await mkdir(path.dirname(path.resolve(dir)), { recursive: true });
         await writeOciLayout(store, dir, { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [manifest] }, [manifest, ...blobs]);
       },

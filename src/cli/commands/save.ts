@@ -17,14 +17,23 @@ export function register(program: Command): Command {
     .option('--format <format>', 'oci (OCI layout tar), oci-dir (OCI layout directory) or docker (docker-archive)', 'oci')
     .option('--platform <os/arch[/variant]>', 'for --format docker: platform to pick from multi-platform images')
     .action(async (references: string[], flags: SaveFlags) => {
-      const [{ LocalImages }, archiveOci, { saveDockerArchive }, { parsePlatform }, { TsbuildError }, { availableImage, describeMissing }] = await Promise.all([
+      const [{ LocalImages }, { saveFormats }, { parsePlatform }, { TsbuildError }, { availableImage, describeMissing }] = await Promise.all([
         import('../../oci/local-images.js'),
-        import('../../oci/archive-oci.js'),
-        import('../../oci/archive-docker.js'),
+        import('../../executor/exporters/index.js'),
         import('../../oci/platform.js'),
         import('../../errors.js'),
         import('../../oci/available-image.js'),
       ]);
+      const formats = saveFormats();
+      const chosen = formats.get(flags.format);
+      if (!chosen) {
+        const names = [...formats.keys()];
+        throw new TsbuildError('USAGE', `unknown --format "${flags.format}": use ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
+      }
+      if (chosen.directory && !flags.output) throw new TsbuildError('USAGE', `--format ${flags.format} needs -o DIRECTORY`);
+      const { exporter, type, attributes } = chosen;
+      const output = exporter.parse({ ...attributes, type, dest: flags.output ?? '-' });
+      if (!exporter.exportStored) throw new TsbuildError('INTERNAL', `--format ${flags.format}: the ${type} exporter cannot save stored images`);
       const images = await LocalImages.open();
       const located = await Promise.all(references.map((reference) => images.locate(reference)));
       // A partly pulled multi-platform image is saved with the platforms that are here, as docker does.
@@ -33,17 +42,6 @@ export function register(program: Command): Command {
         if (available.missing.length > 0) process.stderr.write(`warning: ${describeMissing(image.name ?? references[i]!, available, 'saving')}\n`);
         return { ...image, descriptor: available.descriptor };
       }));
-      const output = flags.output ?? process.stdout;
-      switch (flags.format) {
-        case 'oci':
-          return archiveOci.saveOciArchive(images.store, toSave, output);
-        case 'oci-dir':
-          if (!flags.output) throw new TsbuildError('USAGE', '--format oci-dir needs -o DIRECTORY');
-          return archiveOci.saveOciDirectory(images.store, toSave, flags.output);
-        case 'docker':
-          return saveDockerArchive(images.store, toSave, output, flags.platform ? parsePlatform(flags.platform) : undefined);
-        default:
-          throw new TsbuildError('USAGE', `unknown --format "${flags.format}": use oci, oci-dir or docker`);
-      }
+      await exporter.exportStored(output, { store: images.store, images: toSave, platform: flags.platform ? parsePlatform(flags.platform) : undefined });
     });
 }
