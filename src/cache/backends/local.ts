@@ -3,10 +3,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TsbuildError } from '../../errors.js';
-import { parseManifest } from '../../oci/documents.js';
 import { MediaType } from '../../oci/types.js';
 import type { CacheBackendFactory } from '../backend.js';
-import { parseCacheConfig } from '../cache-manifest.js';
 
 export interface LocalCacheLocation {
   type: 'local';
@@ -25,7 +23,10 @@ export const localCache: CacheBackendFactory<LocalCacheLocation> = {
     return {
       description: dir,
       async import(store) {
-        const { layoutBlobPath, readLayoutIndex } = await import('../../oci/archive-oci.js');
+        // Loaded on use: the CLI parses cache flags without loading the layout code.
+        const [{ layoutBlobPath, readLayoutIndex }, { parseManifest }, { parseCacheConfig }] = await Promise.all([
+          import('../../oci/archive-oci.js'), import('../../oci/documents.js'), import('../cache-manifest.js'),
+        ]);
         const descriptor = (await readLayoutIndex(dir)).manifests[0];
         if (!descriptor) throw new TsbuildError('NOT_FOUND', `${dir}: empty cache layout`);
         const manifest = parseManifest(await readFile(layoutBlobPath(dir, descriptor.digest)), { where: `${dir}: manifest ${descriptor.digest}` });

@@ -1,11 +1,7 @@
 // `type=registry,ref=REGISTRY/REPO:TAG`: the cache is a manifest in a registry repository, reached
 // with the build's registry settings (mirrors, insecure registries, credentials).
 import { TsbuildError } from '../../errors.js';
-import { parseManifest } from '../../oci/documents.js';
-import { manifestReference, parseReference } from '../../oci/reference.js';
-import type { RegistryClient } from '../../registry/client.js';
 import type { CacheBackendFactory } from '../backend.js';
-import { parseCacheConfig } from '../cache-manifest.js';
 
 export interface RegistryCacheLocation {
   type: 'registry';
@@ -19,14 +15,18 @@ export const registryCache: CacheBackendFactory<RegistryCacheLocation> = {
   },
 
   open(location, env) {
-    const ref = parseReference(location.ref);
     // Loaded on use: the CLI parses cache flags without loading the HTTP client.
-    let opened: Promise<RegistryClient> | undefined;
-    const connect = () => (opened ??= import('../../registry/client.js').then((m) => new m.RegistryClient(ref.domain, env.registry)));
+    const connect = async () => {
+      const [{ RegistryClient }, { manifestReference, parseReference }, { parseManifest }, { parseCacheConfig }] = await Promise.all([
+        import('../../registry/client.js'), import('../../oci/reference.js'), import('../../oci/documents.js'), import('../cache-manifest.js'),
+      ]);
+      const ref = parseReference(location.ref);
+      return { client: new RegistryClient(ref.domain, env.registry), ref, manifestReference, parseManifest, parseCacheConfig };
+    };
     return {
       description: location.ref,
       async import(store) {
-        const client = await connect();
+        const { client, ref, manifestReference, parseManifest, parseCacheConfig } = await connect();
         const fetched = await client.getManifest(ref.path, manifestReference(ref));
         const manifest = parseManifest(fetched.bytes, { where: `cache ${location.ref}`, code: 'REGISTRY' });
         await client.fetchBlob(ref.path, manifest.config, store);
@@ -34,7 +34,7 @@ export const registryCache: CacheBackendFactory<RegistryCacheLocation> = {
         return { config, fetchBlob: (descriptor) => client.fetchBlob(ref.path, descriptor, store) };
       },
       async export(store, { manifest, blobs }) {
-        const client = await connect();
+        const { client, ref } = await connect();
         for (const blob of blobs) await client.uploadBlob(ref.path, blob, () => store.open(blob.digest));
         await client.putManifest(ref.path, ref.tag ?? 'latest', manifest, await store.read(manifest.digest));
       },

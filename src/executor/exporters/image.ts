@@ -1,7 +1,6 @@
 // `type=image[,name=N][,push=true]` (the default output): the image in the local store under its
 // names, pushed to their registries when asked.
 import { TsbuildError } from '../../errors.js';
-import { formatReference, parseReference } from '../../oci/reference.js';
 import { bool, compressionOptions, type CompressionOptions } from './attributes.js';
 import type { Exporter } from './exporter.js';
 
@@ -11,6 +10,7 @@ export const imageExporter: Exporter<ImageOutput> = {
   parse: (fields) => ({ type: 'image', push: bool(fields.push, false), names: fields.name?.split(','), ...compressionOptions(fields) }),
 
   async exportBuild(output, { store, names: imageNames, registry, emit, top, tags }) {
+    const { formatReference, parseReference } = await import('../../oci/reference.js');
     const names = output.names?.map((n) => formatReference(parseReference(n))) ?? tags;
     for (const name of names) await imageNames.set(name, top);
     // Like docker, an image built without a name stays reachable by its ID (`<none>` in images).

@@ -1,10 +1,8 @@
 // `type=local,dest=DIR`: the final rootfs as a directory (one subdirectory per platform when
 // several).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { TsbuildError } from '../../errors.js';
-import { tempPathBeside } from '../../fs/temp-path.js';
 import { requiredDest } from './attributes.js';
 import type { Exporter } from './exporter.js';
 
@@ -22,6 +20,7 @@ export const localExporter: Exporter<LocalOutput> = {
   parse: (fields) => ({ type: 'local', dest: requiredDest(fields) }),
 
   async exportBuild({ dest }, { images, withRootfs }) {
+    const { tempPathBeside } = await import('../../fs/temp-path.js'); // on use: the CLI loads this table to parse --output
     for (const image of images) {
       const target = images.length > 1 ? `${dest}/${image.platform.replaceAll('/', '_')}` : dest;
       mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
@@ -29,9 +28,9 @@ export const localExporter: Exporter<LocalOutput> = {
         const copied = tempPathBeside(target);
         try {
           mkdirSync(copied);
-          copyTree(rootfs, copied);
+          await copyTree(rootfs, copied);
           if (!existsSync(target)) renameSync(copied, target);
-          else copyTree(copied, target);
+          else await copyTree(copied, target);
         } finally {
           rmSync(copied, { recursive: true, force: true });
         }
@@ -46,7 +45,8 @@ export const localExporter: Exporter<LocalOutput> = {
  * owners (what BuildKit's local exporter keeps). Node's cpSync turns devices into empty files and
  * drops owners.
  */
-function copyTree(from: string, to: string): void {
+async function copyTree(from: string, to: string): Promise<void> {
+  const { spawnSync } = await import('node:child_process');
   const flags = process.getuid?.() === 0 ? ['-a'] : ['-dR', '--preserve=mode,timestamps,links'];
   const result = spawnSync('cp', [...flags, '--', `${from}/.`, to], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (result.error || result.status !== 0) {

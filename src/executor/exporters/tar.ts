@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TsbuildError } from '../../errors.js';
-import { writeAtomically } from '../../fs/temp-path.js';
 import { requiredDest } from './attributes.js';
 import type { Exporter } from './exporter.js';
 
@@ -17,7 +16,9 @@ export const tarExporter: Exporter<TarOutput> = {
 
   async exportBuild({ dest }, { images, withRootfs, sourceDateEpoch }) {
     if (images.length > 1) throw new TsbuildError('USAGE', 'type=tar of a multi-platform build is not supported yet');
-    const [{ tarChunks }, { walkLayerEntries }] = await Promise.all([import('../../oci/layer-tar.js'), import('../../oci/layer-walk.js')]);
+    const [{ tarChunks }, { walkLayerEntries }, { writeAtomically }] = await Promise.all([
+      import('../../oci/layer-tar.js'), import('../../oci/layer-walk.js'), import('../../fs/temp-path.js'),
+    ]);
     await withRootfs(images[0], async (rootfs) => {
       const chunks = tarChunks(walkLayerEntries(rootfs, { mode: 'plain', sourceDateEpoch }));
       if (dest === '-') await pipeline(Readable.from(chunks), process.stdout);
