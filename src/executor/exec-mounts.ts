@@ -164,10 +164,10 @@ async function cacheMount(
   const dir = path.join(ctx.layout.cache, 'mounts', dirName);
   await ctx.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
   if (!existsSync(dir)) {
-    const imported = state.cache.importedMount(mount.id);
-    if (imported) await imported(dir);
+    const restoreImported = state.cache.importedMount(mount.id);
+    if (restoreImported) await restoreImported(dir);
     mkdirSync(dir, { recursive: true });
-    if (!imported) {
+    if (!restoreImported) {
       chmodSync(dir, mount.mode);
       chownSync(dir, mount.uid, mount.gid);
     }
