@@ -1,7 +1,6 @@
 // Images in and out of files: save (OCI layout tar or directory, docker-archive), load, import.
 import { TsbuildError } from '../errors.js';
-import { saveOciArchive, saveOciDirectory } from '../oci/archive-oci.js';
-import { saveDockerArchive } from '../oci/archive-docker.js';
+import { saveFormats } from '../executor/exporters/index.js';
 import { loadArchive } from '../oci/archive-load.js';
 import { availableImage, describeMissing } from '../oci/available-image.js';
 import { applyConfigChange } from '../oci/config-changes.js';
@@ -10,12 +9,9 @@ import type { Descriptor } from '../oci/types.js';
 import type { PlatformInput, RootOptions } from './options.js';
 import { openImages, platformOf } from './stores.js';
 
-export const SAVE_FORMATS = ['oci', 'oci-dir', 'docker'] as const;
-export type SaveFormat = (typeof SAVE_FORMATS)[number];
-
 export interface SaveOptions extends RootOptions {
-  /** `oci` (OCI layout tar, the default), `oci-dir` (OCI layout directory) or `docker` (docker-archive). */
-  format?: SaveFormat;
+  /** A `saveFormatNames()` entry: `oci` (OCI layout tar, the default), `oci-dir` (OCI layout directory) or `docker` (docker-archive). */
+  format?: string;
   /** A file (a directory for `oci-dir`) or a stream for the tarball. */
   output: string | NodeJS.WritableStream;
   /** For `docker`: the platform to pick from multi-platform images. */
@@ -24,11 +20,26 @@ export interface SaveOptions extends RootOptions {
   onWarning?: (message: string) => void;
 }
 
+/** The archive formats `save` writes, from the exporter table. */
+export function saveFormatNames(): string[] {
+  return [...saveFormats().keys()];
+}
+
+/** True when the format writes a directory (it has no stream form). */
+export function saveFormatWritesDirectory(format: string): boolean {
+  return saveFormats().get(format)?.directory ?? false;
+}
+
 /** Writes local images to an archive. */
 export async function save(references: string | string[], options: SaveOptions): Promise<void> {
-  const format = options.format ?? 'oci';
-  if (!SAVE_FORMATS.includes(format)) throw new TsbuildError('USAGE', `unknown save format "${String(format)}": use oci, oci-dir or docker`);
-  if (format === 'oci-dir' && typeof options.output !== 'string') throw new TsbuildError('USAGE', 'the oci-dir format needs an output directory');
+  const formatName = options.format ?? 'oci';
+  const format = saveFormats().get(formatName);
+  if (!format) {
+    const names = saveFormatNames();
+    throw new TsbuildError('USAGE', `unknown save format "${formatName}": use ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
+  }
+  if (format.directory && typeof options.output !== 'string') throw new TsbuildError('USAGE', `the ${formatName} format needs an output directory`);
+  if (!format.exporter.exportStored) throw new TsbuildError('INTERNAL', `the ${format.type} exporter cannot save stored images`);
   const list = typeof references === 'string' ? [references] : references;
   const store = await openImages(options);
   const located = await Promise.all(list.map((reference) => store.locate(reference)));
@@ -39,9 +50,14 @@ export async function save(references: string | string[], options: SaveOptions):
     if (available.missing.length > 0) options.onWarning?.(describeMissing(name, available, 'saving'));
     return { ...image, descriptor: available.descriptor };
   }));
-  if (format === 'oci') return saveOciArchive(store.store, toSave, options.output);
-  if (format === 'oci-dir') return saveOciDirectory(store.store, toSave, options.output as string);
-  return saveDockerArchive(store.store, toSave, options.output, platformOf(options.platform));
+  const toStream = typeof options.output !== 'string';
+  const spec = format.exporter.parse({ ...format.attributes, type: format.type, dest: toStream ? '-' : (options.output as string) });
+  await format.exporter.exportStored(spec, {
+    store: store.store,
+    images: toSave,
+    platform: options.platform === undefined ? undefined : platformOf(options.platform),
+    stream: toStream ? (options.output as NodeJS.WritableStream) : undefined,
+  });
 }
 
 export interface LoadedImage {

@@ -2,7 +2,7 @@
 // into typed build options.
 import { TsbuildError } from '../errors.js';
 import type { CacheExportSpec, CacheLocation, OutputSpec, RunLimits, SecretSource, SshForward } from '../api/build.js';
-import { parseMemorySize, parsePidsLimit } from '../api/parsers.js';
+import { bool, parseCacheLocation, parseMemorySize, parseOutput, parsePidsLimit } from '../api/parsers.js';
 
 /** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
 export function parseCsvFields(value: string): Record<string, string> {
@@ -40,48 +40,12 @@ function splitCsv(value: string): string[] {
 
 const usage = (message: string) => new TsbuildError('USAGE', message);
 
-function bool(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (value === '' || value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw usage(`invalid boolean "${value}"`);
-}
-
 /** `--output type=oci,dest=x.tar`; a bare path means `type=local,dest=PATH`, `-` a tar to stdout. */
 export function parseOutputFlag(value: string): OutputSpec {
   if (!value.includes('=')) {
     return value === '-' ? { type: 'tar', dest: '-' } : { type: 'local', dest: value };
   }
-  const f = parseCsvFields(value);
-  const compression = f.compression as 'gzip' | 'uncompressed' | undefined;
-  if (compression && compression !== 'gzip' && compression !== 'uncompressed') {
-    throw usage(`--output: compression "${compression}" is not supported (gzip, uncompressed)`);
-  }
-  const level = f['compression-level'] === undefined ? undefined : Number(f['compression-level']);
-  const comp = { compression, compressionLevel: level };
-  const dest = f.dest;
-  switch (f.type) {
-    case 'image':
-    case 'registry':
-      return { type: 'image', push: f.type === 'registry' || bool(f.push, false), names: f.name?.split(','), ...comp };
-    case 'oci':
-      return { type: 'oci', dest: required(dest, 'oci'), tar: bool(f.tar, true), ...comp };
-    case 'docker':
-      return { type: 'docker', dest: required(dest, 'docker'), ...comp };
-    case 'local':
-      return { type: 'local', dest: required(dest, 'local') };
-    case 'tar':
-      return { type: 'tar', dest: required(dest, 'tar') };
-    case undefined:
-      throw usage(`--output "${value}": missing type= (image, registry, oci, docker, local, tar)`);
-    default:
-      throw usage(`--output: unknown type "${f.type}" (image, registry, oci, docker, local, tar)`);
-  }
-}
-
-function required(dest: string | undefined, type: string): string {
-  if (!dest) throw usage(`--output type=${type} needs dest=PATH`);
-  return dest;
+  return parseOutput(parseCsvFields(value), value);
 }
 
 /** `--secret id=x[,src=path|,env=VAR]`; `type=file|env` accepted as docker does. */
@@ -120,7 +84,7 @@ export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = pr
 export function parseCacheFromFlag(value: string): CacheLocation {
   if (!value.includes('=')) return { type: 'registry', ref: value };
   const f = parseCsvFields(value);
-  return cacheLocation(f, f.src, '--cache-from');
+  return parseCacheLocation(f, '--cache-from');
 }
 
 /** `--cache-to type=registry,ref=R[,mode=min|max]` | `type=local,dest=DIR[,mode=...]`. */
@@ -129,25 +93,7 @@ export function parseCacheToFlag(value: string): CacheExportSpec {
   const mode = f.mode ?? 'min';
   if (mode !== 'min' && mode !== 'max') throw usage(`--cache-to: mode must be min or max, got "${mode}"`);
   const cacheMounts = f['cache-mounts'] === undefined ? undefined : bool(f['cache-mounts'], false);
-  return { location: cacheLocation(f, f.dest, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}) };
-}
-
-function cacheLocation(f: Record<string, string>, dir: string | undefined, flag: string): CacheLocation {
-  switch (f.type) {
-    case 'registry':
-      if (!f.ref) throw usage(`${flag} type=registry needs ref=REGISTRY/REPO:TAG`);
-      return { type: 'registry', ref: f.ref };
-    case 'local':
-      if (!dir) throw usage(`${flag} type=local needs ${flag === '--cache-to' ? 'dest' : 'src'}=DIR`);
-      return { type: 'local', dir };
-    case 'inline':
-    case 'gha':
-    case 's3':
-    case 'azblob':
-      throw usage(`${flag} type=${f.type} is not supported by tsbuild yet (registry, local)`);
-    default:
-      throw usage(`${flag}: unknown type "${f.type ?? ''}" (registry, local)`);
-  }
+  return { location: parseCacheLocation(f, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}) };
 }
 
 /** docker build's legacy resource flags (and `docker run`'s `--pids-limit`), as given on the command line. */

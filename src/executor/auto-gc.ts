@@ -5,14 +5,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { prune } from '../cache/prune.js';
 import { parseSize } from '../cache/size.js';
-import type { BuildSession } from './session.js';
+import type { BuildContext } from './context.js';
 
-export async function collectGarbageIfOverLimit(session: BuildSession): Promise<void> {
-  const limit = await configuredLimit(session.layout.root);
+export async function collectGarbageIfOverLimit(ctx: BuildContext): Promise<void> {
+  const limit = await configuredLimit(ctx.layout.root);
   if (limit === undefined) return;
-  const report = await prune(session.layout, session.store, session.names, { keepBytes: limit });
+  const report = await prune(ctx.layout, ctx.store, ctx.names, { keepBytes: limit });
   if (report.records + report.blobs + report.snapshots > 0) {
-    session.emit({
+    ctx.emit({
       type: 'warning',
       message: `cache over its ${limit}-byte limit: removed ${report.records} records, ${report.blobs} blobs, ${report.snapshots} snapshots`,
     });

@@ -8,7 +8,7 @@ import { platformOf, resolveImage, type ResolvedImage } from '../oci/image.js';
 import { formatPlatform, platformRank } from '../oci/platform.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import type { Platform } from '../oci/types.js';
-import type { RegistryOptions } from '../registry/client.js';
+import type { RegistryClientOptions } from '../registry/client.js';
 import type { EventSink } from './events.js';
 
 export interface BaseImagesOptions {
@@ -18,7 +18,8 @@ export interface BaseImagesOptions {
   lease?: Lease;
   /** Re-resolve from the registry even when the store has the name. */
   pull: boolean;
-  registry?: RegistryOptions;
+  /** Mirrors, insecure registries, credentials of the pulls. */
+  registry?: RegistryClientOptions;
   onEvent: EventSink;
 }
 

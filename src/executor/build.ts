@@ -5,17 +5,20 @@ import { TsbuildError } from '../errors.js';
 import { distributableImage } from '../oci/distribution.js';
 import type { Dockerfile } from '../parser/types.js';
 import { historyChain, planDockerfile, readDockerfile } from '../planner/index.js';
-import { exportCaches, importCaches } from './cache-io.js';
+import { openCacheBackend } from '../cache/backends/index.js';
+import { exportCache } from '../cache/export.js';
+import { CacheLookup } from '../cache/lookup.js';
 import type { BuildPlan } from '../planner/types.js';
 import type { Descriptor } from '../oci/types.js';
 import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
 import { exportOutputs, writeBuiltImages, type BuiltPlatformImage } from './export.js';
+import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
-import type { BuildOptions, BuildResult, OutputSpec } from './options.js';
+import type { BuildOptions, BuildResult, CacheExportSpec, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
-import { openSession, type BuildSession } from './session.js';
-import { stepNames } from './step-names.js';
+import { openBuildContext, type BuildContext } from './context.js';
+import { BuildState } from './state.js';
 import { assertSupportedSteps, assertSupportedSyntax } from './unsupported.js';
 import { assertEntitled } from './entitlements.js';
 
@@ -24,51 +27,66 @@ const STEP_CONCURRENCY = 4;
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const session = await openSession(options, buildTimestamp(options.sourceDateEpoch));
+  const ctx = await openBuildContext(options, buildTimestamp(options.sourceDateEpoch));
   try {
-    return await buildInSession(session, started);
+    return await buildIn(ctx, started);
   } finally {
-    await session.lease.release(); // GC may take what this build used from now on
+    await ctx.lease.release(); // GC may take what this build used from now on
   }
 }
 
-async function buildInSession(session: BuildSession, started: number): Promise<BuildResult> {
-  const { options } = session;
+async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult> {
+  const { options } = ctx;
   const dockerfile = readDockerfile({
-    context: options.context, dockerfile: session.dockerfilePath, dockerfileContents: options.dockerfileContents, displayName: displayName(options),
+    context: options.context, dockerfile: ctx.dockerfilePath, dockerfileContents: options.dockerfileContents, displayName: displayName(options),
   });
   assertSupportedSyntax(dockerfile);
-  const plan = await planWithBaseImages(session, dockerfile);
+  const plan = await planWithBaseImages(ctx, dockerfile);
   assertSupportedSteps(plan);
   assertEntitled(plan, options);
-  session.plan = plan;
-  session.stepNames = stepNames(plan);
-  if (options.cacheFrom?.length) session.importedRecords = await importCaches(session, options.cacheFrom);
-  await walkPlan(session, plan);
-  const results = plan.platforms.map((platform) => ({ platform, result: session.results.get(plan.targets[platform])! }));
-  const { top, images } = await writeBuiltImages(session, results);
+  const state = new BuildState(plan, await cacheLookup(ctx));
+  await walkPlan(ctx, state);
+  const results = plan.platforms.map((platform) => ({ platform, result: state.resultOf(plan.targets[platform]) }));
+  const { top, images } = await writeBuiltImages(ctx, results);
   const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
-  const names = await exportOutputs(session, top, images, outputs);
-  if (options.cacheTo?.length) await exportCaches(session, options.cacheTo, finalImageKeys(session, plan));
-  const result = await describeResult(session, top, images, names, outputs);
+  const names = await exportOutputs(ctx, top, images, outputs);
+  for (const spec of options.cacheTo ?? []) await exportCacheTo(ctx, state, spec);
+  const result = await describeResult(ctx, top, images, names, outputs);
   await writeResultFiles(options, result);
-  await collectGarbageIfOverLimit(session);
-  session.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
+  await collectGarbageIfOverLimit(ctx);
+  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
   return result;
 }
 
+/** The root's cache records, and those of the caches --cache-from names. */
+async function cacheLookup(ctx: BuildContext): Promise<CacheLookup> {
+  const lookup = new CacheLookup({ records: ctx.records, store: ctx.store, lease: ctx.lease });
+  const sources = (ctx.options.cacheFrom ?? []).map((location) => openCacheBackend(location, { registry: ctx.registry }));
+  await lookup.importFrom(sources, (message) => ctx.emit({ type: 'warning', message }));
+  return lookup;
+}
+
+/** `--cache-to`: the records this build used (`mode=min`: those of the final images only). */
+async function exportCacheTo(ctx: BuildContext, state: BuildState, spec: CacheExportSpec): Promise<void> {
+  const finalKeys = spec.mode === 'max' ? undefined : finalImageKeys(state);
+  const records = [...state.usedRecords].filter(([key]) => !finalKeys || finalKeys.has(key)).map(([key, result]) => ({ key, result }));
+  const mounts = spec.cacheMounts ? state.usedCacheMounts : new Map<string, string>();
+  await exportCache(ctx.store, openCacheBackend(spec.location, { registry: ctx.registry }), records, mounts);
+}
+
 /** Runs every step the platform targets need, independent ones in parallel. */
-async function walkPlan(session: BuildSession, plan: BuildPlan): Promise<void> {
+async function walkPlan(ctx: BuildContext, state: BuildState): Promise<void> {
+  const { plan } = state;
   const nodes = new Map(Object.values(plan.steps).map((s) => [s.id, s]));
   const targets = plan.platforms.map((p) => plan.targets[p]);
   try {
     await walkDag(nodes, targets, async (id, signal) => {
-      const result = await runStep(session, plan.steps[id], signal);
-      session.results.set(id, result);
+      const result = await runStep(ctx, state, plan.steps[id], signal);
+      state.results.set(id, result);
       return result;
-    }, { concurrency: STEP_CONCURRENCY, signal: session.options.signal });
+    }, { concurrency: STEP_CONCURRENCY, signal: ctx.options.signal });
   } finally {
-    session.saveStatCache();
+    ctx.saveStatCache();
   }
 }
 
@@ -77,10 +95,10 @@ async function walkPlan(session: BuildSession, plan: BuildPlan): Promise<void> {
  * known by the digest it has there (layers gzipped); one kept in the local store by its own.
  */
 async function describeResult(
-  session: BuildSession, top: Descriptor, images: BuiltPlatformImage[], names: string[], outputs: OutputSpec[],
+  ctx: BuildContext, top: Descriptor, images: BuiltPlatformImage[], names: string[], outputs: OutputSpec[],
 ): Promise<BuildResult> {
-  const gzipped = outputs.some((o) => o.type === 'oci' || (o.type === 'image' && o.push && o.compression !== 'uncompressed'));
-  const exported = gzipped ? await distributableImage(session.store, top) : top;
+  const gzipped = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
+  const exported = gzipped ? await distributableImage(ctx.store, top) : top;
   const [first] = images;
   return {
     digest: exported.digest,
@@ -97,25 +115,25 @@ async function describeResult(
   };
 }
 
-async function planWithBaseImages(session: BuildSession, dockerfile: Dockerfile): Promise<BuildPlan> {
+async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Promise<BuildPlan> {
   const { plan, warnings } = await planDockerfile(dockerfile, {
-    buildArgs: session.options.buildArgs,
-    target: session.options.target,
-    platforms: session.options.platforms,
-    resolveImageConfig: async (ref, platform) => (await session.baseImages.resolve(ref, platform)).config,
+    buildArgs: ctx.options.buildArgs,
+    target: ctx.options.target,
+    platforms: ctx.options.platforms,
+    resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
   });
   for (const warning of warnings) {
-    session.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });
+    ctx.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });
   }
   return plan;
 }
 
 /** Cache keys of the steps that make up the final images (what `mode=min` exports). */
-function finalImageKeys(session: BuildSession, plan: BuildPlan): Set<string> {
+function finalImageKeys({ plan, results }: BuildState): Set<string> {
   const keys = new Set<string>();
   for (const target of Object.values(plan.targets)) {
     for (const step of historyChain(plan, target)) {
-      const result = session.results.get(step.id);
+      const result = results.get(step.id);
       if (result) keys.add(result.recordKey ?? result.key);
     }
   }

@@ -14,8 +14,9 @@ import type { ExecOp, PlannedMount, Step } from '../planner/types.js';
 import { createPrivateDir } from '../runtime-shim/private-tmpfs.js';
 import type { Mount } from '../runtime-shim/spec.js';
 import { resolveInRoot } from '../oci/layer-apply-rootpath.js';
-import { ensureSnapshots, resultOf } from './layer-step.js';
-import { hashSelected, type BuildSession } from './session.js';
+import { ensureSnapshots } from './layer-step.js';
+import { hashSelected, type BuildContext } from './context.js';
+import type { BuildState } from './state.js';
 
 /** Mounts ready for the sandbox plus what to undo afterwards. */
 export interface PreparedMounts {
@@ -26,24 +27,24 @@ export interface PreparedMounts {
 }
 
 /** Context content read through `--mount=type=bind` (no `from`), for the cache key. */
-export async function contextMountDigests(session: BuildSession, step: Step, op: ExecOp): Promise<Record<string, string>> {
+export async function contextMountDigests(ctx: BuildContext, step: Step, op: ExecOp): Promise<Record<string, string>> {
   const digests: Record<string, string> = {};
   for (const mount of op.mounts) {
     if (mount.type !== 'bind' || mount.from.kind !== 'context') continue;
-    const entries = await session.contextEntries();
+    const entries = await ctx.contextEntries();
     const selection = withLocation(step, () => selectSources(entries, [mount.source]));
-    await hashSelected(session, selection.entries);
+    await hashSelected(ctx, selection.entries);
     digests[`context:${mount.target}`] = contentDigest(selection);
   }
   return digests;
 }
 
-export async function prepareMounts(session: BuildSession, step: Step, op: ExecOp, scratch: string): Promise<PreparedMounts> {
+export async function prepareMounts(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, scratch: string): Promise<PreparedMounts> {
   const prepared: PreparedMounts = { mounts: [], env: [], release: () => undefined };
   const undo: (() => void)[] = [];
   prepared.release = () => undo.splice(0).reverse().forEach((fn) => fn());
   try {
-    for (const mount of op.mounts) await addMount(session, step, mount, scratch, prepared, undo);
+    for (const mount of op.mounts) await addMount(ctx, state, step, mount, scratch, prepared, undo);
     if (op.files.length > 0) prepared.mounts.push(...heredocMounts(op, scratch));
     return prepared;
   } catch (error) {
@@ -53,22 +54,22 @@ export async function prepareMounts(session: BuildSession, step: Step, op: ExecO
 }
 
 async function addMount(
-  session: BuildSession, step: Step, mount: PlannedMount, scratch: string, out: PreparedMounts, undo: (() => void)[],
+  ctx: BuildContext, state: BuildState, step: Step, mount: PlannedMount, scratch: string, out: PreparedMounts, undo: (() => void)[],
 ): Promise<void> {
   switch (mount.type) {
     case 'bind':
-      out.mounts.push(await bindMount(session, mount, scratch, undo));
+      out.mounts.push(await bindMount(ctx, state, mount, scratch, undo));
       return;
     case 'cache':
-      out.mounts.push(await cacheMount(session, step, mount, undo));
+      out.mounts.push(await cacheMount(ctx, state, step, mount, undo));
       return;
     case 'tmpfs':
       out.mounts.push({ type: 'tmpfs', target: mount.target, options: mount.size ? [`size=${mount.size}`] : [] });
       return;
     case 'secret':
-      return secretMount(session, mount, out, undo);
+      return secretMount(ctx, mount, out, undo);
     case 'ssh':
-      return sshMount(session, mount, out);
+      return sshMount(ctx, mount, out);
     default: {
       const unknown: never = mount;
       throw new TsbuildError('INTERNAL', `unknown mount ${JSON.stringify(unknown)}`);
@@ -77,16 +78,16 @@ async function addMount(
 }
 
 async function bindMount(
-  session: BuildSession, mount: Extract<PlannedMount, { type: 'bind' }>, scratch: string, undo: (() => void)[],
+  ctx: BuildContext, state: BuildState, mount: Extract<PlannedMount, { type: 'bind' }>, scratch: string, undo: (() => void)[],
 ): Promise<Mount> {
   // Writes to a bind mount are discarded after the step, as in BuildKit: rw mounts get a copy.
   const copy = path.join(scratch, `bind-${createHash('sha256').update(mount.target).digest('hex').slice(0, 12)}`);
   const readonly = !mount.readwrite;
   if (mount.from.kind === 'context') {
-    return { type: 'bind', ...(await contextBindSource(session, mount.source, copy, mount.readwrite)), target: mount.target, readonly };
+    return { type: 'bind', ...(await contextBindSource(ctx, mount.source, copy, mount.readwrite)), target: mount.target, readonly };
   }
-  const layers = resultOf(session, mount.from.step).layers;
-  const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, layers), { writable: false });
+  const layers = state.resultOf(mount.from.step).layers;
+  const view = ctx.snapshots.prepareRootfs(await ensureSnapshots(ctx, layers), { writable: false });
   undo.push(() => view.cleanup());
   // Symlinks in the stage resolve inside it (BuildKit's fs.RootPath); the sandbox resolves it again race-free.
   const source = existingInRoot(view.rootfs, mount.source, 'in the mounted stage');
@@ -116,21 +117,21 @@ function inScratch(file: string): Pick<Mount, 'source' | 'sourceRoot'> {
  * Either way the source is named inside its root, so a context symlink never leads to a host path.
  */
 async function contextBindSource(
-  session: BuildSession, source: string, target: string, forceCopy: boolean,
+  ctx: BuildContext, source: string, target: string, forceCopy: boolean,
 ): Promise<Pick<Mount, 'source' | 'sourceRoot'>> {
-  const selection = selectSources(await session.contextEntries(), [source]);
+  const selection = selectSources(await ctx.contextEntries(), [source]);
   const base = selection.roots[0]?.entry.path ?? '';
-  const onDisk = resolveInRoot(session.contextDir, base, true);
+  const onDisk = resolveInRoot(ctx.contextDir, base, true);
   const below = selection.entries.filter((e) => e.path !== base);
   const isDir = statSync(onDisk).isDirectory();
-  if (!forceCopy && (!isDir || countTree(onDisk) === below.length)) return { sourceRoot: session.contextDir, source: base || '.' };
+  if (!forceCopy && (!isDir || countTree(onDisk) === below.length)) return { sourceRoot: ctx.contextDir, source: base || '.' };
   if (!isDir) {
     cpSync(onDisk, target, { preserveTimestamps: true });
     return inScratch(target);
   }
   mkdirSync(target, { recursive: true });
   for (const entry of below) {
-    const from = path.join(session.contextDir, entry.path);
+    const from = path.join(ctx.contextDir, entry.path);
     const to = path.join(target, base === '' ? entry.path : entry.path.slice(base.length + 1));
     if (entry.type === 'dir') {
       mkdirSync(to, { recursive: true });
@@ -154,24 +155,24 @@ function countTree(dir: string): number {
 }
 
 async function cacheMount(
-  session: BuildSession, step: Step, mount: Extract<PlannedMount, { type: 'cache' }>, undo: (() => void)[],
+  ctx: BuildContext, state: BuildState, step: Step, mount: Extract<PlannedMount, { type: 'cache' }>, undo: (() => void)[],
 ): Promise<Mount> {
   if (mount.from) {
     throw new TsbuildError('DOCKERFILE_UNSUPPORTED', `${step.file}:${step.range?.start.line ?? 0}: RUN --mount=type=cache,from= is not supported by tsbuild yet`);
   }
   const dirName = createHash('sha256').update(mount.id).digest('hex');
-  const dir = path.join(session.layout.cache, 'mounts', dirName);
-  await session.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
+  const dir = path.join(ctx.layout.cache, 'mounts', dirName);
+  await ctx.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
   if (!existsSync(dir)) {
-    const imported = session.importedCacheMounts.get(mount.id);
-    if (imported) await imported.restore(dir);
+    const restoreImported = state.cache.importedMount(mount.id);
+    if (restoreImported) await restoreImported(dir);
     mkdirSync(dir, { recursive: true });
-    if (!imported) {
+    if (!restoreImported) {
       chmodSync(dir, mount.mode);
       chownSync(dir, mount.uid, mount.gid);
     }
   }
-  session.usedCacheMounts.set(mount.id, dir);
+  state.usedCacheMounts.set(mount.id, dir);
   if (mount.sharing !== 'shared') {
     // `private` would get a fresh instance while one is in use; tsbuild waits for it instead.
     const lock: FileLock = await acquireFileLock(`${dir}.lock`);
@@ -183,9 +184,9 @@ async function cacheMount(
 }
 
 function secretMount(
-  session: BuildSession, mount: Extract<PlannedMount, { type: 'secret' }>, out: PreparedMounts, undo: (() => void)[],
+  ctx: BuildContext, mount: Extract<PlannedMount, { type: 'secret' }>, out: PreparedMounts, undo: (() => void)[],
 ): void {
-  const source = session.options.secrets?.find((s) => s.id === mount.id);
+  const source = ctx.options.secrets?.find((s) => s.id === mount.id);
   if (!source) {
     if (mount.required) throw new TsbuildError('USAGE', `secret ${mount.id} is required: pass --secret id=${mount.id},src=FILE`);
     return;
@@ -202,8 +203,8 @@ function secretMount(
   out.mounts.push({ type: 'bind', source: file, target: mount.target ?? `/run/secrets/${mount.id}`, readonly: true });
 }
 
-function sshMount(session: BuildSession, mount: Extract<PlannedMount, { type: 'ssh' }>, out: PreparedMounts): void {
-  const forward = session.options.ssh?.find((s) => s.id === mount.id);
+function sshMount(ctx: BuildContext, mount: Extract<PlannedMount, { type: 'ssh' }>, out: PreparedMounts): void {
+  const forward = ctx.options.ssh?.find((s) => s.id === mount.id);
   if (!forward) {
     if (mount.required) throw new TsbuildError('USAGE', `ssh agent ${mount.id} is required: pass --ssh ${mount.id}`);
     return;

@@ -12,7 +12,7 @@ import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
 import { checkoutGit } from './git-source.js';
 import { resolveInRoot, resolveParentInRoot } from '../oci/layer-apply-rootpath.js';
-import { hashSelected, type BuildSession } from './session.js';
+import { hashSelected, type BuildContext } from './context.js';
 import { downloadUrl } from './url-source.js';
 
 /** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
@@ -25,14 +25,14 @@ export interface ResolvedSources {
 }
 
 export async function resolveSources(
-  session: BuildSession, step: Step, op: CopyFileOp, scratch: string, signal: AbortSignal,
+  ctx: BuildContext, step: Step, op: CopyFileOp, scratch: string, signal: AbortSignal,
 ): Promise<ResolvedSources> {
   const resolved: ResolvedSources = { contents: {}, downloads: new Map() };
   const contextPatterns = op.sources.filter((s) => s.kind === 'context').map((s) => s.path);
-  const contextEntries = contextPatterns.length > 0 ? await session.contextEntries() : [];
+  const contextEntries = contextPatterns.length > 0 ? await ctx.contextEntries() : [];
   if (contextPatterns.length > 0) {
     const selection = withLocation(step, () => selectSources(contextEntries, contextPatterns));
-    await hashSelected(session, selection.entries);
+    await hashSelected(ctx, selection.entries);
     resolved.contextSelection = selection;
     resolved.contents.context = contentDigest(selection);
     resolved.fileDigests = Object.fromEntries(
@@ -60,13 +60,13 @@ export async function resolveSources(
 
 /** The copy sources for one FileSource; `stepRoots` maps a step id to its mounted rootfs. */
 export function copySourcesFor(
-  session: BuildSession, step: Step, source: FileSource, resolved: ResolvedSources, stepRoots: Map<string, string>,
+  ctx: BuildContext, step: Step, source: FileSource, resolved: ResolvedSources, stepRoots: Map<string, string>,
 ): CopySource[] {
   switch (source.kind) {
     case 'context':
       return (resolved.contextSelection?.roots ?? [])
         .filter((root) => root.pattern === source.path)
-        .map((root) => ({ kind: 'path', root: session.contextDir, relPath: root.matchedPath || '.' }));
+        .map((root) => ({ kind: 'path', root: ctx.contextDir, relPath: root.matchedPath || '.' }));
     case 'step': {
       const root = stepRoots.get(source.step);
       if (!root) throw new TsbuildError('INTERNAL', `no rootfs mounted for step ${source.step}`);
@@ -114,12 +114,12 @@ function existsOrLink(file: string): boolean {
 }
 
 /** Paths (and their parent directories) a context copy may read: the non-ignored ones. */
-export function contextIncludeFilter(session: BuildSession, selection: SourceSelection): (hostPath: string) => boolean {
+export function contextIncludeFilter(ctx: BuildContext, selection: SourceSelection): (hostPath: string) => boolean {
   const allowed = new Set<string>();
   for (const entry of selection.entries) {
     let rel = entry.path;
-    while (rel && rel !== '.' && !allowed.has(path.join(session.contextDir, rel))) {
-      allowed.add(path.join(session.contextDir, rel));
+    while (rel && rel !== '.' && !allowed.has(path.join(ctx.contextDir, rel))) {
+      allowed.add(path.join(ctx.contextDir, rel));
       rel = path.posix.dirname(rel);
     }
   }

@@ -14,7 +14,8 @@ import type { LeaseItem } from '../oci/leases.js';
 import type { Digest } from '../oci/types.js';
 import type { Step } from '../planner/types.js';
 import { applyLayer, historyFor } from './image-config.js';
-import type { BuildSession } from './session.js';
+import type { BuildContext } from './context.js';
+import type { BuildState } from './state.js';
 import { unmount } from '../snapshots/overlay.js';
 import { chainIds } from '../snapshots/store.js';
 import type { PreparedRootfs } from '../snapshots/prepared.js';
@@ -45,93 +46,94 @@ export type RootfsTarget =
   | { kind: 'overlay'; lowerdirs: string[]; upperdir: string; workdir: string };
 
 export async function runLayerStep(
-  session: BuildSession,
+  ctx: BuildContext,
+  state: BuildState,
   step: Step,
   change: LayerChange,
   signal: AbortSignal,
 ): Promise<StepResult> {
-  const parent = parentResult(session, step);
+  const parent = parentResult(state, step);
   const parts: CacheKeyParts = {
     definition: definitionOf(step),
-    inputKeys: (change.independentOfParent ? step.inputs.slice(1) : step.inputs).map((id) => resultOf(session, id).key),
+    inputKeys: (change.independentOfParent ? step.inputs.slice(1) : step.inputs).map((id) => state.resultOf(id).key),
     contents: change.contents,
   };
   const key = cacheKey(parts);
   // What later steps build on is this layer *on its parent*: for --link that differs from the
   // record's own key, which leaves the parent out.
   const stackKey = change.independentOfParent ? cacheKey({ definition: 'stacked', inputKeys: [parent.key, key], contents: {} }) : key;
-  const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
-  const identity = identityOf(session, step);
-  const history = historyFor(step, session.created);
+  const label = { stepId: step.id, name: state.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
+  const identity = identityOf(ctx, step);
+  const history = historyFor(step, ctx.created);
 
-  const hit = useCache(session, step) ? await reusable(session, key, { identity, parts }) : undefined;
+  const hit = useCache(ctx, step) ? await state.cache.find(key, { identity, parts }) : undefined;
   if (hit) {
-    session.usedRecords.set(key, hit.result);
-    if ((await session.records.lastKeyFor(identity)) !== key) {
-      await session.records.remember(identity, key);
+    state.usedRecords.set(key, hit.result);
+    if ((await ctx.records.lastKeyFor(identity)) !== key) {
+      await ctx.records.remember(identity, key);
     }
-    session.emit({ type: 'step.cached', ...label });
+    ctx.emit({ type: 'step.cached', ...label });
     return { ...resultFrom(parent, stackKey, hit.result, history), recordKey: key };
   }
-  if (session.options.explainCache) {
-    const previousKey = await session.records.lastKeyFor(identity);
-    const previous = previousKey ? await session.records.get(previousKey) : undefined;
-    const inputNames = step.inputs.map((id) => session.stepNames.get(id) ?? id);
-    session.emit({ type: 'cache.miss', ...label, reasons: explainMiss({ parts, fileDigests: change.fileDigests, inputNames }, previous) });
+  if (ctx.options.explainCache) {
+    const previousKey = await ctx.records.lastKeyFor(identity);
+    const previous = previousKey ? await ctx.records.get(previousKey) : undefined;
+    const inputNames = step.inputs.map((id) => state.stepNames.get(id) ?? id);
+    ctx.emit({ type: 'cache.miss', ...label, reasons: explainMiss({ parts, fileDigests: change.fileDigests, inputNames }, previous) });
   }
-  session.emit({ type: 'step.started', ...label });
+  ctx.emit({ type: 'step.started', ...label });
   const started = Date.now();
   try {
-    const layer = await buildLayer(session, parent, change, signal);
+    const layer = await buildLayer(ctx, parent, change, signal);
     const result: StepResultRecord = {
       diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])],
       ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}),
     };
     const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
-    await session.records.put(record);
-    await leaseNewLayer(session, key, parent, layer);
-    session.usedRecords.set(key, result);
-    session.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
+    await ctx.records.put(record);
+    await leaseNewLayer(ctx, key, parent, layer);
+    state.usedRecords.set(key, result);
+    ctx.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
     return { ...resultFrom(parent, stackKey, result, history), recordKey: key };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    session.emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: message });
+    ctx.emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: message });
     throw error;
   }
 }
 
 async function buildLayer(
-  session: BuildSession,
+  ctx: BuildContext,
   parent: StepResult,
   change: LayerChange,
   signal: AbortSignal,
 ): Promise<LayerRef | undefined> {
-  const chains = change.independentOfParent ? [] : await ensureSnapshots(session, parent.layers);
+  const chains = change.independentOfParent ? [] : await ensureSnapshots(ctx, parent.layers);
   if (change.target === 'overlay') {
     // Named like the snapshot store's temp dirs so its sweep removes them after a crash.
-    const base = session.snapshots.scratchPath('run');
+    const base = ctx.snapshots.scratchPath('run');
     mkdirSync(base);
     const upperdir = path.join(base, 'upper');
     const workdir = path.join(base, 'work');
     mkdirSync(upperdir);
     mkdirSync(workdir);
     try {
-      const lowerdirs = chains.map((id) => session.snapshots.layerPath(id)).reverse();
+      const lowerdirs = chains.map((id) => ctx.snapshots.layerPath(id)).reverse();
       await change.apply({ kind: 'overlay', lowerdirs, upperdir, workdir }, signal);
-      const layer = await storeDiff(session, upperdir);
-      if (layer) adoptSnapshot(session, parent, layer, upperdir);
+      const layer = await storeDiff(ctx, upperdir);
+      if (layer) adoptSnapshot(ctx, parent, layer, upperdir);
       return layer;
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
   }
-  const rootfs = session.snapshots.prepareRootfs(chains, { writable: true });
+  const rootfs = ctx.snapshots.prepareRootfs(chains, { writable: true });
   try {
     await change.apply({ kind: 'mounted', rootfs }, signal);
-    const layer = await storeDiff(session, session.snapshots.diffRootfs(rootfs));
+    const layer = await storeDiff(ctx, ctx.snapshots.diffRootfs(rootfs));
     if (layer && rootfs.kind === 'overlay' && rootfs.upperdir) {
       unmount(rootfs.rootfs);
-      adoptSnapshot(session, parent, layer, rootfs.upperdir);
+      adoptSnapshot(ctx, parent, layer, rootfs.upperdir);
     }
     return layer;
   } finally {
@@ -140,41 +142,41 @@ async function buildLayer(
 }
 
 /** What a step just wrote (a young file, spared by GC's grace period until now) is leased too. */
-async function leaseNewLayer(session: BuildSession, key: string, parent: StepResult, layer: LayerRef | undefined): Promise<void> {
+async function leaseNewLayer(ctx: BuildContext, key: string, parent: StepResult, layer: LayerRef | undefined): Promise<void> {
   const items: LeaseItem[] = [{ kind: 'record', id: key }];
   if (layer) {
     items.push({ kind: 'blob', id: layer.descriptor.digest });
     items.push({ kind: 'snapshot', id: digestHex(chainIds([...parent.layers.map((l) => l.diffId), layer.diffId]).at(-1)!) });
   }
-  await session.lease.add(items);
+  await ctx.lease.add(items);
 }
 
 /** The upper dir becomes the new layer's snapshot: the next step needs no unpacking. */
-function adoptSnapshot(session: BuildSession, parent: StepResult, layer: LayerRef, upperdir: string): void {
+function adoptSnapshot(ctx: BuildContext, parent: StepResult, layer: LayerRef, upperdir: string): void {
   const chain = chainIds([...parent.layers.map((l) => l.diffId), layer.diffId]).at(-1)!;
-  session.snapshots.adoptUpperDir(chain, layer.diffId, upperdir);
+  ctx.snapshots.adoptUpperDir(chain, layer.diffId, upperdir);
 }
 
 /** Stores an upper-style diff dir as a layer; undefined when nothing changed. */
-async function storeDiff(session: BuildSession, diffDir: string): Promise<LayerRef | undefined> {
+async function storeDiff(ctx: BuildContext, diffDir: string): Promise<LayerRef | undefined> {
   if (readdirSync(diffDir).length === 0) return undefined;
   // Uncompressed: only the local store needs it yet; push and export gzip it (oci/distribution.ts).
-  return writeLayer(session.store, { dir: diffDir, mode: 'overlay' }, {
-    compression: 'uncompressed', sourceDateEpoch: session.options.sourceDateEpoch,
+  return writeLayer(ctx.store, { dir: diffDir, mode: 'overlay' }, {
+    compression: 'uncompressed', sourceDateEpoch: ctx.options.sourceDateEpoch,
   });
 }
 
 /** Unpacks the layers (once per root) and returns their chain IDs, bottom first. */
-export async function ensureSnapshots(session: BuildSession, layers: readonly LayerRef[]): Promise<Digest[]> {
+export async function ensureSnapshots(ctx: BuildContext, layers: readonly LayerRef[]): Promise<Digest[]> {
   const chains = chainIds(layers.map((l) => l.diffId));
   // Leased before use: a snapshot GC removed before this is seen missing and unpacked again.
-  await session.lease.add([
+  await ctx.lease.add([
     ...chains.map((id) => ({ kind: 'snapshot' as const, id: digestHex(id) })),
     ...layers.map((l) => ({ kind: 'blob' as const, id: l.descriptor.digest })),
   ]);
   await Promise.all(
     layers.map((layer, i) =>
-      session.snapshots.ensureLayer(chains[i], layer.diffId, () => session.store.open(layer.descriptor.digest)),
+      ctx.snapshots.ensureLayer(chains[i], layer.diffId, () => ctx.store.open(layer.descriptor.digest)),
     ),
   );
   return chains;
@@ -190,34 +192,9 @@ function resultFrom(parent: StepResult, key: string, result: StepResultRecord, h
   return { key, config: applyLayer(parent.config, ref.diffId, history), layers: [...parent.layers, ref] };
 }
 
-/**
- * A local record is reusable while the layer it names is still stored; an imported one once its
- * layer is fetched (then it is recorded locally, so the next build needs no import).
- */
-async function reusable(
-  session: BuildSession, key: string, meta: { identity: string; parts: CacheKeyParts },
-): Promise<CacheRecord | undefined> {
-  const record = await session.records.get(key);
-  if (record) {
-    // Leased before checking its blob: GC cannot take either from now on.
-    const blob = record.result.layer?.digest;
-    await session.lease.add([{ kind: 'record', id: key }, ...(blob ? [{ kind: 'blob' as const, id: blob }] : [])]);
-    if (!blob || (await session.store.has(blob as Digest))) return record;
-  }
-  const imported = session.importedRecords.get(key);
-  if (!imported) return undefined;
-  const layer = imported.result.layer;
-  if (layer && !(await session.store.has(layer.digest as Digest))) {
-    await imported.fetchLayer({ mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
-  }
-  const local: CacheRecord = { key, ...meta, result: imported.result, createdAt: new Date().toISOString() };
-  await session.records.put(local);
-  return local;
-}
-
-function useCache(session: BuildSession, step: Step): boolean {
-  if (session.options.noCache) return false;
-  const filter = session.options.noCacheFilter ?? [];
+function useCache(ctx: BuildContext, step: Step): boolean {
+  if (ctx.options.noCache) return false;
+  const filter = ctx.options.noCacheFilter ?? [];
   return !filter.some((stage) => stage === step.stage.name || stage === String(step.stage.index));
 }
 
@@ -227,20 +204,14 @@ function definitionOf(step: Step): unknown {
 }
 
 /** The same instruction of the same Dockerfile across builds, for --explain-cache. */
-function identityOf(session: BuildSession, step: Step): string {
+function identityOf(ctx: BuildContext, step: Step): string {
   const platform = 'platform' in step.op ? step.op.platform : '';
-  const text = `${session.dockerfilePath}\0${step.stage.index}\0${step.range?.start.line ?? step.instruction}\0${platform}`;
+  const text = `${ctx.dockerfilePath}\0${step.stage.index}\0${step.range?.start.line ?? step.instruction}\0${platform}`;
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
-function parentResult(session: BuildSession, step: Step): StepResult {
+function parentResult(state: BuildState, step: Step): StepResult {
   const [first] = step.inputs;
   if (first === undefined) throw new TsbuildError('INTERNAL', `step ${step.instruction} has no parent`);
-  return resultOf(session, first);
-}
-
-export function resultOf(session: BuildSession, id: string): StepResult {
-  const result = session.results.get(id);
-  if (!result) throw new TsbuildError('INTERNAL', `step ${id} has not run yet`);
-  return result;
+  return state.resultOf(first);
 }

@@ -1,23 +1,14 @@
 // The options of a build and its result: the one shape shared by the CLI, the Node API and the
 // GitHub Action.
+import type { CacheLocation } from '../cache/backends/index.js';
 import type { EventSink } from './events.js';
+import type { OutputSpec } from './exporters/index.js';
 import type { ImageConfig, ImageManifest } from '../oci/types.js';
-import type { RegistryOptions } from '../registry/client.js';
+import type { RegistryClientOptions } from '../registry/client.js';
 
-export type Compression = 'gzip' | 'uncompressed';
-
-interface CompressionOptions {
-  compression?: Compression;
-  compressionLevel?: number;
-}
-
-/** Where a build result goes (`--output`, Docker's syntax). */
-export type OutputSpec =
-  | ({ type: 'image'; push: boolean; names?: string[] } & CompressionOptions)
-  | ({ type: 'oci'; dest: string; tar: boolean } & CompressionOptions)
-  | ({ type: 'docker'; dest: string } & CompressionOptions)
-  | { type: 'local'; dest: string }
-  | { type: 'tar'; dest: string };
+export type { CacheLocation } from '../cache/backends/index.js';
+export type { Compression } from './exporters/attributes.js';
+export type { OutputSpec } from './exporters/index.js';
 
 /** `--secret id=x,src=path` or `--secret id=x,env=VAR`. */
 export type SecretSource = { id: string; src: string } | { id: string; env: string };
@@ -27,11 +18,6 @@ export interface SshForward {
   id: string;
   socket: string;
 }
-
-/** `--cache-to` / `--cache-from`: where build cache records and their layers are shared. */
-export type CacheLocation =
-  | { type: 'registry'; ref: string }
-  | { type: 'local'; dir: string };
 
 export interface CacheExportSpec {
   location: CacheLocation;
@@ -97,8 +83,11 @@ export interface BuildOptions {
   metadataFile?: string;
   /** The tsbuild root; default `$TSBUILD_ROOT` or the per-user default. */
   root?: string;
-  /** Insecure registries, docker.io mirrors and the keychain of every registry the build talks to. */
-  registry?: RegistryOptions;
+  /**
+   * Settings of every registry client the build makes: base-image pulls, pushes, and the
+   * registry caches of `cacheFrom`/`cacheTo` (mirrors, insecure registries, credentials).
+   */
+  registry?: RegistryClientOptions;
   signal?: AbortSignal;
   onEvent?: EventSink;
 }

@@ -14,33 +14,34 @@ import { contextMountDigests, prepareMounts } from './exec-mounts.js';
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
 import { runLimits } from './run-limits.js';
 import { runNetwork } from './run-network.js';
-import type { BuildSession } from './session.js';
+import type { BuildContext } from './context.js';
+import type { BuildState } from './state.js';
 import type { StepResult } from './step-result.js';
 
 const HOSTNAME = 'buildkitsandbox';
 const OUTPUT_TAIL_LINES = 10;
 
-export async function runExecStep(session: BuildSession, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
-  return runLayerStep(session, step, {
-    contents: await contextMountDigests(session, step, op),
+export async function runExecStep(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
+  return runLayerStep(ctx, state, step, {
+    contents: await contextMountDigests(ctx, step, op),
     target: 'overlay',
-    apply: (target, stepSignal) => execute(session, step, op, target, stepSignal),
+    apply: (target, stepSignal) => execute(ctx, state, step, op, target, stepSignal),
   }, signal);
 }
 
-async function execute(session: BuildSession, step: Step, op: ExecOp, target: RootfsTarget, signal: AbortSignal): Promise<void> {
+async function execute(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, target: RootfsTarget, signal: AbortSignal): Promise<void> {
   await assertCanRun(op.platform, step);
-  const scratch = mkdtempSync(path.join(session.layout.tmp, `run-${ownerToken()}-`));
-  const mounts = await prepareMounts(session, step, op, scratch);
+  const scratch = mkdtempSync(path.join(ctx.layout.tmp, `run-${ownerToken()}-`));
+  const mounts = await prepareMounts(ctx, state, step, op, scratch);
   const tail = new OutputTail(OUTPUT_TAIL_LINES);
-  const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
+  const label = { stepId: step.id, name: state.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
   try {
-    const spec = withLocation(step, () => sandboxSpec(session, op, toSandboxRootfs(target), mounts.mounts, mounts.env));
-    const backend = await session.sandbox().catch((error: unknown) => Promise.reject(atStep(step, error)));
+    const spec = withLocation(step, () => sandboxSpec(ctx, state, op, toSandboxRootfs(target), mounts.mounts, mounts.env));
+    const backend = await ctx.sandbox().catch((error: unknown) => Promise.reject(atStep(step, error)));
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       tail.push(text);
-      session.emit({ type: 'step.log', ...label, stream, text });
+      ctx.emit({ type: 'step.log', ...label, stream, text });
     };
     // A sandbox that cannot be set up (no runtime, too many layers, ...) names the RUN it was for.
     const result = await backend
@@ -73,10 +74,10 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 }
 
 /** Prefixes a TsbuildError from `action` (e.g. an unknown USER) with the step's `file:line`. */
-function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
+function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
-  const network = runNetwork(session, op);
-  const env = [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv];
+  const network = runNetwork(ctx, op);
+  const env = [...op.env, ...state.plan.proxyEnv, ...extraEnv];
   // runc (so BuildKit) sets HOME from the user's passwd entry when the env has none.
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
   return {
@@ -87,7 +88,7 @@ function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: 
     rootfs,
     mounts,
     network,
-    limits: runLimits(session.options.runLimits),
+    limits: runLimits(ctx.options.runLimits),
     hostname: HOSTNAME,
     noNewPrivileges: false,
     stdio: 'pipe',

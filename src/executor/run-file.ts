@@ -8,36 +8,37 @@ import { resolveChown } from './chown-lookup.js';
 import { addFiles } from './copy-files-add.js';
 import { copyFiles, ensureDestinationDir } from './copy-files.js';
 import { contextIncludeFilter, copySourcesFor, resolveSources, type ResolvedSources } from './file-sources.js';
-import { ensureSnapshots, resultOf, runLayerStep, type RootfsTarget } from './layer-step.js';
+import { ensureSnapshots, runLayerStep, type RootfsTarget } from './layer-step.js';
 import { TsbuildError } from '../errors.js';
-import type { BuildSession } from './session.js';
+import type { BuildContext } from './context.js';
+import type { BuildState } from './state.js';
 import type { PreparedRootfs } from '../snapshots/prepared.js';
 import type { StepResult } from './step-result.js';
 
-export async function runCopyStep(session: BuildSession, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {
-  const scratch = mkdtempSync(path.join(session.layout.tmp, `copy-${ownerToken()}-`));
+export async function runCopyStep(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {
+  const scratch = mkdtempSync(path.join(ctx.layout.tmp, `copy-${ownerToken()}-`));
   try {
-    const resolved = await resolveSources(session, step, op, scratch, signal);
-    return await runLayerStep(session, step, {
+    const resolved = await resolveSources(ctx, step, op, scratch, signal);
+    return await runLayerStep(ctx, state, step, {
       contents: resolved.contents,
       fileDigests: resolved.fileDigests,
       target: 'mounted',
       independentOfParent: op.link,
-      apply: (target) => copyInto(session, step, op, resolved, mountedRootfs(target)),
+      apply: (target) => copyInto(ctx, state, step, op, resolved, mountedRootfs(target)),
     }, signal);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-async function copyInto(session: BuildSession, step: Step, op: CopyFileOp, resolved: ResolvedSources, rootfs: PreparedRootfs): Promise<void> {
+async function copyInto(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp, resolved: ResolvedSources, rootfs: PreparedRootfs): Promise<void> {
   const views: PreparedRootfs[] = [];
   try {
     const stepRoots = new Map<string, string>();
     for (const source of op.sources) {
       if (source.kind !== 'step' || stepRoots.has(source.step)) continue;
-      const chains = await ensureSnapshots(session, resultOf(session, source.step).layers);
-      const view = session.snapshots.prepareRootfs(chains, { writable: false });
+      const chains = await ensureSnapshots(ctx, state.resultOf(source.step).layers);
+      const view = ctx.snapshots.prepareRootfs(chains, { writable: false });
       views.push(view);
       stepRoots.set(source.step, view.rootfs);
     }
@@ -45,29 +46,29 @@ async function copyInto(session: BuildSession, step: Step, op: CopyFileOp, resol
       rootfs: rootfs.rootfs,
       dest: op.dest,
       destIsDir: op.destIsDir,
-      chown: op.chown ? await ownerFor(session, step, op, rootfs.rootfs, views) : undefined,
+      chown: op.chown ? await ownerFor(ctx, state, step, op, rootfs.rootfs, views) : undefined,
       preserveOwnership: op.sources.some((s) => s.kind === 'step'),
       chmod: op.chmod,
       exclude: op.exclude,
       parents: op.parents,
-      include: resolved.contextSelection ? contextIncludeFilter(session, resolved.contextSelection) : undefined,
-      inlineMtime: session.options.sourceDateEpoch === undefined ? undefined : new Date(session.options.sourceDateEpoch * 1000),
+      include: resolved.contextSelection ? contextIncludeFilter(ctx, resolved.contextSelection) : undefined,
+      inlineMtime: ctx.options.sourceDateEpoch === undefined ? undefined : new Date(ctx.options.sourceDateEpoch * 1000),
     };
     if (op.command === 'ADD') {
       const sources = op.sources.flatMap((source) =>
-        copySourcesFor(session, step, source, resolved, stepRoots).map((s) => ({ source: s, origin: source.kind === 'url' ? ('remote' as const) : ('local' as const) })),
+        copySourcesFor(ctx, step, source, resolved, stepRoots).map((s) => ({ source: s, origin: source.kind === 'url' ? ('remote' as const) : ('local' as const) })),
       );
       await addFiles({ ...common, sources, unpack: op.unpack });
     } else {
-      copyFiles({ ...common, sources: op.sources.flatMap((source) => copySourcesFor(session, step, source, resolved, stepRoots)) });
+      copyFiles({ ...common, sources: op.sources.flatMap((source) => copySourcesFor(ctx, step, source, resolved, stepRoots)) });
     }
   } finally {
     for (const view of views) view.cleanup();
   }
 }
 
-export function runMkdirStep(session: BuildSession, step: Step, op: MkdirFileOp, signal: AbortSignal): Promise<StepResult> {
-  return runLayerStep(session, step, {
+export function runMkdirStep(ctx: BuildContext, state: BuildState, step: Step, op: MkdirFileOp, signal: AbortSignal): Promise<StepResult> {
+  return runLayerStep(ctx, state, step, {
     contents: {},
     target: 'mounted',
     apply: async (target) => {
@@ -83,11 +84,11 @@ function mountedRootfs(target: RootfsTarget): PreparedRootfs {
 }
 
 /** --chown names resolve through the image's /etc/passwd: the parent's when the copy is --link. */
-async function ownerFor(session: BuildSession, step: Step, op: CopyFileOp, rootfs: string, views: PreparedRootfs[]) {
+async function ownerFor(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp, rootfs: string, views: PreparedRootfs[]) {
   const spec = op.chown ?? '';
   if (!op.link || /^\d+(:\d+)?$/.test(spec)) return resolveChown(rootfs, spec);
-  const parent = resultOf(session, step.inputs[0] ?? '');
-  const view = session.snapshots.prepareRootfs(await ensureSnapshots(session, parent.layers), { writable: false });
+  const parent = state.resultOf(step.inputs[0] ?? '');
+  const view = ctx.snapshots.prepareRootfs(await ensureSnapshots(ctx, parent.layers), { writable: false });
   views.push(view);
   return resolveChown(view.rootfs, spec);
 }

@@ -4,17 +4,17 @@
 import type { ExecOp } from '../planner/types.js';
 import { privateNetworkAvailable, SLIRP4NETNS_MISSING } from '../runtime-shim/network.js';
 import type { NetworkMode } from '../runtime-shim/spec.js';
-import type { BuildSession } from './session.js';
+import type { BuildContext } from './context.js';
 
-const warned = new WeakSet<BuildSession>();
+const warned = new WeakSet<BuildContext>();
 
-export function runNetwork(session: BuildSession, op: ExecOp): NetworkMode {
-  const mode = op.network === 'default' ? (session.options.network ?? 'default') : op.network;
+export function runNetwork(ctx: BuildContext, op: ExecOp): NetworkMode {
+  const mode = op.network === 'default' ? (ctx.options.network ?? 'default') : op.network;
   if (mode !== 'default') return mode;
   if (privateNetworkAvailable()) return 'private';
-  if (!warned.has(session)) {
-    warned.add(session);
-    session.emit({ type: 'warning', message: `${SLIRP4NETNS_MISSING}, so RUN steps have no outbound network: they run with loopback only (--network host gives them the host's)` });
+  if (!warned.has(ctx)) {
+    warned.add(ctx);
+    ctx.emit({ type: 'warning', message: `${SLIRP4NETNS_MISSING}, so RUN steps have no outbound network: they run with loopback only (--network host gives them the host's)` });
   }
   return 'none';
 }

@@ -1,6 +1,8 @@
 // Saves images as an OCI image layout: a directory or a tar of `oci-layout`, `index.json`
 // (names in `org.opencontainers.image.ref.name` and `io.containerd.image.name`) and blobs/.
-import { mkdir, writeFile } from 'node:fs/promises';
+// The one place layouts are written (image exports, `save`, the local build cache) and read back
+// as a directory (the local build cache).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -9,10 +11,11 @@ import { writeTarArchive } from './archive-tar.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { distributableImage } from './distribution.js';
+import { parseIndex } from './documents.js';
 import { reachableBlobs } from './image-walk.js';
 import { parseReference } from './reference.js';
 import { writeAtomically } from '../fs/temp-path.js';
-import { MediaType, type Descriptor, type ImageIndex } from './types.js';
+import { MediaType, type Descriptor, type Digest, type ImageIndex } from './types.js';
 
 export const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });
 export const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -38,10 +41,13 @@ export function layoutIndex(images: ImageToSave[]): ImageIndex {
 export async function ociLayoutEntries(store: ContentStore, saved: ImageToSave[]): Promise<ArchiveEntry[]> {
   const images: ImageToSave[] = [];
   for (const image of saved) images.push({ ...image, descriptor: await distributableImage(store, image.descriptor) });
-  const blobs = await reachableBlobs(store, images.map((image) => image.descriptor));
+  return layoutEntries(layoutIndex(images), await reachableBlobs(store, images.map((image) => image.descriptor)));
+}
+
+function layoutEntries(index: ImageIndex, blobs: Descriptor[]): ArchiveEntry[] {
   return [
     { kind: 'bytes', name: 'oci-layout', bytes: Buffer.from(OCI_LAYOUT) },
-    { kind: 'bytes', name: 'index.json', bytes: Buffer.from(JSON.stringify(layoutIndex(images))) },
+    { kind: 'bytes', name: 'index.json', bytes: Buffer.from(JSON.stringify(index)) },
     { kind: 'directory', name: 'blobs' },
     { kind: 'directory', name: 'blobs/sha256' },
     ...blobs.map((b): ArchiveEntry => ({ kind: 'blob', name: `blobs/sha256/${digestHex(b.digest)}`, digest: b.digest, size: b.size })),
@@ -58,9 +64,26 @@ export async function saveOciArchive(store: ContentStore, images: ImageToSave[],
  * `index.json` last, so a failure leaves it as valid as it was.
  */
 export async function saveOciDirectory(store: ContentStore, images: ImageToSave[], dir: string): Promise<void> {
-  const entries = await ociLayoutEntries(store, images);
+  await writeLayoutDirectory(store, await ociLayoutEntries(store, images), dir);
+}
+
+/** Writes a layout directory of `index` and the given blobs of `store` (as saveOciDirectory does). */
+export async function writeOciLayout(store: ContentStore, dir: string, index: ImageIndex, blobs: Descriptor[]): Promise<void> {
+  await writeLayoutDirectory(store, layoutEntries(index, blobs), dir);
+}
+
+async function writeLayoutDirectory(store: ContentStore, entries: ArchiveEntry[], dir: string): Promise<void> {
   if (!existsSync(dir)) return writeAtomically(dir, (temp) => writeLayoutEntries(store, entries, temp));
   await writeLayoutEntries(store, entries, dir);
+}
+
+/** The `index.json` of a layout directory, validated. */
+export async function readLayoutIndex(dir: string): Promise<ImageIndex> {
+  return parseIndex(await readFile(join(dir, 'index.json')), { where: `${dir}: index.json` });
+}
+
+export function layoutBlobPath(dir: string, digest: Digest): string {
+  return join(dir, 'blobs', 'sha256', digestHex(digest));
 }
 
 async function writeLayoutEntries(store: ContentStore, entries: ArchiveEntry[], dir: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The dependency direction of DESIGN.md, checked on every source file: `parser`, `oci` and
 // `runtime-shim` import nothing else of the project; `planner` only the parser (and OCI types);
-// `cache` and `registry` only `oci`; only the API may reach everything, and `cli` reaches only the API.
+// `registry` only `oci`, `cache` also the registry (for its registry backend); only the API may
+// reach everything, and `cli` reaches only the API.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ const allowed: Record<string, string[]> = {
   planner: ['parser', 'oci:types'],
   context: ['oci:types'],
   snapshots: ['oci', 'fs', 'runtime-shim'],
-  cache: ['oci', 'context', 'fs'],
+  cache: ['oci', 'context', 'fs', 'registry'],
   registry: ['oci', 'fs'],
   executor: ['parser', 'planner', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim'],
   container: ['oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'executor'],

@@ -6,7 +6,7 @@ import {
   parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
-import { parseEntitlements } from '../../api/parsers.js';
+import { outputTypes, parseEntitlements } from '../../api/parsers.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
 import type { BuildOptions, OutputSpec, RuntimeName } from '../../api/build.js';
 
@@ -50,7 +50,7 @@ export function register(program: Command): Command {
     .option('--label <key=value>', 'set a label on the image (repeatable)', collect, [])
     .option('--target <stage>', 'build this stage')
     .option('--platform <platforms>', 'target platforms, comma-separated')
-    .option('-o, --output <spec>', 'output: type=image|registry|oci|docker|local|tar,... (repeatable)', collect, [])
+    .option('-o, --output <spec>', `output: type=${outputTypes().join('|')},... (repeatable)`, collect, [])
     .option('--push', 'shorthand for --output=type=registry')
     .option('--load', 'keep the image in the local store (the default)')
     .option('--cache-from <spec>', 'external cache source (repeatable)', collect, [])

@@ -18,14 +18,16 @@ export function register(program: Command): Command {
     .option('--format <format>', 'oci (OCI layout tar), oci-dir (OCI layout directory) or docker (docker-archive)', 'oci')
     .option('--platform <os/arch[/variant]>', 'for --format docker: platform to pick from multi-platform images')
     .action(async (references: string[], flags: SaveFlags) => {
-      const { save, SAVE_FORMATS } = await import('../../api/archives.js');
-      const format = SAVE_FORMATS.find((known) => known === flags.format);
-      if (!format) throw new TsbuildError('USAGE', `unknown --format "${flags.format}": use oci, oci-dir or docker`);
-      if (format === 'oci-dir' && !flags.output) throw new TsbuildError('USAGE', '--format oci-dir needs -o DIRECTORY');
+      const { save, saveFormatNames, saveFormatWritesDirectory } = await import('../../api/archives.js');
+      const formats = saveFormatNames();
+      if (!formats.includes(flags.format)) {
+        throw new TsbuildError('USAGE', `unknown --format "${flags.format}": use ${formats.slice(0, -1).join(', ')} or ${formats.at(-1)}`);
+      }
+      if (saveFormatWritesDirectory(flags.format) && !flags.output) throw new TsbuildError('USAGE', `--format ${flags.format} needs -o DIRECTORY`);
       await save(references, {
-        format,
+        format: flags.format,
         output: flags.output ?? process.stdout,
-        platform: format === 'docker' ? flags.platform || undefined : undefined,
+        platform: flags.platform || undefined,
         onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       });
     });

@@ -1,16 +1,12 @@
 // Picks a progress renderer for `--progress auto|tty|plain|json|quiet`.
-import type { EventSink } from '../../api/build.js';
 import { createJsonRenderer } from './json.js';
 import { createPlainRenderer } from './plain.js';
+import type { ProgressRenderer } from './renderer.js';
 import { createTtyRenderer } from './tty.js';
 
-export type ProgressMode = 'auto' | 'tty' | 'plain' | 'json' | 'quiet';
+export type { ProgressRenderer } from './renderer.js';
 
-export interface ProgressRenderer {
-  onEvent: EventSink;
-  /** Flushes the display; call once when the build ends (successfully or not). */
-  close(): void;
-}
+export type ProgressMode = 'auto' | 'tty' | 'plain' | 'json' | 'quiet';
 
 export function createProgressRenderer(
   mode: ProgressMode,

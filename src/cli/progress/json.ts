@@ -1,5 +1,5 @@
 // `--progress json`: one JSON object per event per line (schema: BuildEvent in events.ts).
-import type { ProgressRenderer } from './index.js';
+import type { ProgressRenderer } from './renderer.js';
 
 export function createJsonRenderer(out: NodeJS.WritableStream): ProgressRenderer {
   return {

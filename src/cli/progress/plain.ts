@@ -1,6 +1,6 @@
 // `--progress plain`: BuildKit-style numbered lines and full step output, for CI logs.
 import type { BuildEvent } from '../../api/build.js';
-import type { ProgressRenderer } from './index.js';
+import type { ProgressRenderer } from './renderer.js';
 
 export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRenderer {
   const numbers = new Map<string, number>();

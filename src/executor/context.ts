@@ -1,42 +1,39 @@
-// Everything the step runners of one build share: the stores under the root, the options, the
-// progress sink, base images, the scanned build context and the step results so far.
+// What every part of one build reads and nothing changes: the options, the stores under the root,
+// the registry settings, the progress sink, base images and the scanned build context. What the
+// build produces as it goes lives in BuildState (state.ts).
 import path from 'node:path';
 import type { ContextEntry } from '../context/context.js';
-import { CacheRecordStore, type StepResultRecord } from '../cache/records.js';
-import type { ImportedCacheMount, ImportedRecord } from './cache-io.js';
+import { CacheRecordStore } from '../cache/records.js';
 import { StatCache } from '../context/stat-cache.js';
 import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
 import { Lease } from '../oci/leases.js';
 import { openRoot, resolveRoot, type RootLayout } from '../oci/root.js';
-import type { BuildPlan, StepId } from '../planner/types.js';
+import type { RegistryClientOptions } from '../registry/client.js';
 import type { SandboxBackend } from '../runtime-shim/backend.js';
 import { BaseImages } from './base-images.js';
 import type { BuildEvent, EventSink } from './events.js';
 import type { BuildOptions } from './options.js';
 import { SnapshotStore } from '../snapshots/store.js';
 import { sweepLeftovers } from './sweep.js';
-import type { StepResult } from './step-result.js';
 
-export interface BuildSession {
-  options: BuildOptions;
-  layout: RootLayout;
+export interface BuildContext {
+  readonly options: BuildOptions;
+  readonly layout: RootLayout;
   /** What this build uses (records, snapshots, cache mounts, blobs), kept from GC until it ends. */
-  lease: Lease;
-  store: DiskContentStore;
-  names: ImageNames;
-  snapshots: SnapshotStore;
-  records: CacheRecordStore;
-  baseImages: BaseImages;
-  contextDir: string;
-  dockerfilePath: string;
-  emit: EventSink;
+  readonly lease: Lease;
+  readonly store: DiskContentStore;
+  readonly names: ImageNames;
+  readonly snapshots: SnapshotStore;
+  readonly records: CacheRecordStore;
+  readonly baseImages: BaseImages;
+  /** Settings of every registry client the build makes (base images, push, cache). */
+  readonly registry: RegistryClientOptions;
+  readonly contextDir: string;
+  readonly dockerfilePath: string;
+  readonly emit: EventSink;
   /** ISO time stamped into history and config (`SOURCE_DATE_EPOCH` when given). */
-  created: string;
-  /** Filled in as the plan is known. */
-  plan?: BuildPlan;
-  stepNames: Map<StepId, string>;
-  results: Map<StepId, StepResult>;
+  readonly created: string;
   /** The context's non-ignored entries, file hashes filled lazily; scanned on first use. */
   contextEntries(): Promise<ContextEntry[]>;
   /** The sandbox backend, chosen on first RUN. */
@@ -45,21 +42,14 @@ export interface BuildSession {
   statCache(): StatCache;
   /** Writes the stat cache back, if this build loaded it. */
   saveStatCache(): void;
-  /** Cache records this build used or wrote, by key (what --cache-to exports). */
-  usedRecords: Map<string, StepResultRecord>;
-  /** Records imported with --cache-from, by key. */
-  importedRecords: Map<string, ImportedRecord>;
-  /** Cache mount directories used by this build, by id (for `cache-mounts=true`). */
-  usedCacheMounts: Map<string, string>;
-  /** Cache mount contents imported with --cache-from, by id. */
-  importedCacheMounts: Map<string, ImportedCacheMount>;
 }
 
-export async function openSession(options: BuildOptions, created: string): Promise<BuildSession> {
+export async function openBuildContext(options: BuildOptions, created: string): Promise<BuildContext> {
   const layout = await openRoot(options.root ?? resolveRoot());
   const store = await DiskContentStore.open(layout.root);
   const names = new ImageNames(layout);
   const emit: EventSink = (event: BuildEvent) => options.onEvent?.(event);
+  const registry = options.registry ?? {};
   const contextDir = path.resolve(options.context);
   const dockerfilePath = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
   const snapshots = new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) });
@@ -77,21 +67,16 @@ export async function openSession(options: BuildOptions, created: string): Promi
     names,
     snapshots,
     records: CacheRecordStore.at(layout.root),
-    baseImages: new BaseImages({ store, names, lease, pull: options.pull ?? false, registry: options.registry, onEvent: emit }),
+    baseImages: new BaseImages({ store, names, lease, registry, pull: options.pull ?? false, onEvent: emit }),
+    registry,
     contextDir,
     dockerfilePath,
     emit,
     created,
-    stepNames: new Map(),
-    results: new Map(),
     contextEntries: () => (scanned ??= scanContextOnce(contextDir, dockerfilePath)),
     // Loaded on the first context hash: builds that copy nothing from the context never read it.
     statCache: () => (statCache ??= StatCache.forRoot(layout.root)),
     saveStatCache: () => statCache?.save(),
-    usedRecords: new Map(),
-    importedRecords: new Map(),
-    usedCacheMounts: new Map(),
-    importedCacheMounts: new Map(),
     sandbox: () =>
       (backend ??= import('../runtime-shim/select.js').then(({ selectBackend }) => selectBackend(options.runtime ?? 'auto'))),
   };
@@ -106,7 +91,7 @@ async function scanContextOnce(contextDir: string, dockerfilePath: string): Prom
 }
 
 /** Hashes the given context entries through the root's persistent stat cache. */
-export async function hashSelected(session: BuildSession, entries: ContextEntry[]): Promise<void> {
+export async function hashSelected(ctx: BuildContext, entries: ContextEntry[]): Promise<void> {
   const { hashContextFiles } = await import('../context/hash.js');
-  hashContextFiles(session.contextDir, entries, { statCache: session.statCache() });
+  hashContextFiles(ctx.contextDir, entries, { statCache: ctx.statCache() });
 }

@@ -1,0 +1,30 @@
+// What one build produces as it walks its plan: step results, and what it used of the cache
+// (the records and cache mounts `--cache-to` exports). Everything it only reads is BuildContext.
+import type { CacheLookup } from '../cache/lookup.js';
+import type { StepResultRecord } from '../cache/records.js';
+import { TsbuildError } from '../errors.js';
+import type { BuildPlan, StepId } from '../planner/types.js';
+import { stepNames } from './step-names.js';
+import type { StepResult } from './step-result.js';
+
+export class BuildState {
+  /** Display names of the steps (`[stage 2/3] RUN ...`). */
+  readonly stepNames: ReadonlyMap<StepId, string>;
+  readonly results = new Map<StepId, StepResult>();
+  /** Cache records this build used or wrote, by key (what --cache-to exports). */
+  readonly usedRecords = new Map<string, StepResultRecord>();
+  /** Cache mount directories used by this build, by id (for `cache-mounts=true`). */
+  readonly usedCacheMounts = new Map<string, string>();
+
+  /** `cache`: local records and those imported with --cache-from. */
+  constructor(readonly plan: BuildPlan, readonly cache: CacheLookup) {
+    this.stepNames = stepNames(plan);
+  }
+
+  /** The result of a step that has run (the DAG walk runs inputs first). */
+  resultOf(id: StepId): StepResult {
+    const result = this.results.get(id);
+    if (!result) throw new TsbuildError('INTERNAL', `step ${id} has not run yet`);
+    return result;
+  }
+}
