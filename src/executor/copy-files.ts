@@ -112,6 +112,9 @@ function ensureDirectory(rootfs: string, rel: string, owner: Owner): string {
   const existing = lstatOrUndefined(host);
   if (existing?.isDirectory()) return host;
   if (existing) throw new TsbuildError('STORE', `cannot create directory /${rel}: a file is in the way`);
+  // A dangling symlink on the way: its target (inside the rootfs) is created, parents included.
+  const hostParent = posix.dirname(host);
+  if (hostParent !== parentHost) ensureDirectory(rootfs, hostParent.slice(rootfs.length + 1), owner);
   mkdirSync(host, { mode: 0o755 });
   chmodSync(host, 0o755);
   chownSync(host, owner.uid, owner.gid);

@@ -1,0 +1,88 @@
+// BuildKit fidelity of COPY (issue 11): symlinks in source paths followed inside their own root,
+// dangling symlinks as destination parents, and escape attempts that must stay inside the root.
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildImage, newRoot, removeTempDirs, unpackImage, writeContext } from './helpers.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await newRoot();
+});
+afterAll(removeTempDirs);
+
+function text(rootfs: string, file: string): string {
+  return readFileSync(join(rootfs, file), 'utf8');
+}
+
+describe('COPY through symlinks in source paths', () => {
+  it('follows an absolute symlinked directory of a stage inside that stage', async () => {
+    const dockerfile = [
+      'FROM busybox AS src',
+      'RUN mkdir -p /real/sub && echo in-stage > /real/sub/foo && ln -s /real/sub /sub && ln -s real /lib2',
+      'FROM busybox',
+      'COPY --from=src /sub/foo /out/',
+      'COPY --from=src /lib2/sub/foo /out2',
+      'COPY --from=src /sub /out3/',
+      'COPY --from=src /lib2/s* /out4/',
+      'COPY --link --from=src /sub/foo /out5/',
+      'COPY --link --from=src /sub /out6/',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({ x: 'x' }), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(text(rootfs, 'out/foo')).toBe('in-stage\n');
+    expect(text(rootfs, 'out2')).toBe('in-stage\n');
+    expect(text(rootfs, 'out3/foo')).toBe('in-stage\n');
+    expect(text(rootfs, 'out4/foo')).toBe('in-stage\n');
+    expect(text(rootfs, 'out5/foo')).toBe('in-stage\n');
+    expect(text(rootfs, 'out6/foo')).toBe('in-stage\n');
+  });
+
+  it('never leaves the stage through an absolute or climbing symlink', async () => {
+    const dockerfile = [
+      'FROM busybox AS src',
+      'RUN mkdir -p /fake && echo stage-passwd > /fake/passwd && ln -s /fake /etc2 && ln -s ../../../../../fake /up',
+      'FROM busybox',
+      'COPY --from=src /etc2/passwd /a',
+      'COPY --from=src /up/passwd /b',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({ x: 'x' }), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(text(rootfs, 'a')).toBe('stage-passwd\n');
+    expect(text(rootfs, 'b')).toBe('stage-passwd\n');
+  });
+
+  it('follows a symlinked directory of the context inside the context', async () => {
+    const context = writeContext({ 'sub/foo': 'ctx-foo\n', link: { symlink: 'sub' }, abs: { symlink: '/sub' } });
+    const dockerfile = ['FROM busybox', 'COPY link/foo /out/', 'COPY abs/foo /abs-foo'].join('\n');
+    const { result } = await buildImage(root, context, dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(text(rootfs, 'out/foo')).toBe('ctx-foo\n');
+    expect(text(rootfs, 'abs-foo')).toBe('ctx-foo\n');
+  });
+
+  it('never leaves the context through a symlinked directory', async () => {
+    const context = writeContext({ abs: { symlink: '/etc' }, up: { symlink: '../../../../../etc' } });
+    const outside = await buildImage(root, context, 'FROM busybox\nCOPY abs/passwd /a\n').catch((error: Error) => error);
+    expect(outside).toBeInstanceOf(Error);
+    expect((outside as Error).message).toMatch(/not found/);
+    const climbing = await buildImage(root, context, 'FROM busybox\nCOPY up/passwd /b\n').catch((error: Error) => error);
+    expect(climbing).toBeInstanceOf(Error);
+    expect((climbing as Error).message).toMatch(/not found/);
+  });
+
+  it('creates the target of a dangling symlink that is the destination parent', async () => {
+    const dockerfile = [
+      'FROM busybox',
+      'RUN ln -s /made/here /symlink && ln -s /../../../../escaped /climb',
+      'COPY foo /symlink/',
+      'COPY foo /climb/',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({ foo: 'foo\n' }), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(lstatSync(join(rootfs, 'symlink')).isSymbolicLink()).toBe(true);
+    expect(text(rootfs, 'made/here/foo')).toBe('foo\n');
+    expect(text(rootfs, 'escaped/foo')).toBe('foo\n');
+    expect(existsSync('/escaped')).toBe(false);
+  });
+});
