@@ -28,7 +28,8 @@ export async function dispatchCopy(
   const dest = posix.resolve('/', workdirOf(state), rawDest) + (rawDest.endsWith('/') && rawDest !== '/' ? '/' : '');
   const op: CopyFileOp = {
     kind: 'file', action: 'copy', command: ins.kind, sources, dest,
-    destIsDir: rawDest.endsWith('/') || rawDest.endsWith('/.') || sources.length > 1,
+    // BuildKit's NormalizePath keeps `.` and `` as "the working directory", a directory even when absent (a --link layer).
+    destIsDir: rawDest.endsWith('/') || rawDest.endsWith('/.') || rawDest === '.' || rawDest === '' || sources.length > 1,
     ...(ins.chown !== undefined ? { chown: word(ins.chown) } : {}),
     ...(ins.chmod !== undefined ? { chmod: word(ins.chmod) } : {}),
     link: ins.link, parents: ins.parents, exclude: ins.exclude.map(word),

@@ -86,3 +86,22 @@ describe('COPY through symlinks in source paths', () => {
     expect(existsSync('/escaped')).toBe(false);
   });
 });
+
+describe('COPY --link into the working directory', () => {
+  it('copies into WORKDIR for `.` and an empty destination, as without --link', async () => {
+    const dockerfile = [
+      'FROM busybox',
+      'WORKDIR /dir',
+      'COPY --link a.txt .',
+      'WORKDIR /other',
+      'COPY --link b.txt ""',
+      'WORKDIR /third',
+      'COPY --link a.txt ./',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({ 'a.txt': 'a\n', 'b.txt': 'b\n' }), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(text(rootfs, 'dir/a.txt')).toBe('a\n');
+    expect(text(rootfs, 'other/b.txt')).toBe('b\n');
+    expect(text(rootfs, 'third/a.txt')).toBe('a\n');
+  });
+});
