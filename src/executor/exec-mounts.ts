@@ -159,7 +159,11 @@ async function cacheMount(
   if (mount.from) {
     throw new TsbuildError('DOCKERFILE_UNSUPPORTED', `${step.file}:${step.range?.start.line ?? 0}: RUN --mount=type=cache,from= is not supported by tsbuild yet`);
   }
-  const dirName = createHash('sha256').update(mount.id).digest('hex');
+  // As in BuildKit, an owner or mode other than root's 0755 makes another instance of the cache
+  // (its key names the base that created the directory), so each instance has the owner it asks for.
+  const owned = mount.uid !== 0 || mount.gid !== 0 || mount.mode !== 0o755;
+  const instance = owned ? `${mount.id}\0${mount.uid}:${mount.gid}:${mount.mode.toString(8)}` : mount.id;
+  const dirName = createHash('sha256').update(instance).digest('hex');
   const dir = path.join(session.layout.cache, 'mounts', dirName);
   await session.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
   if (!existsSync(dir)) {

@@ -1,0 +1,31 @@
+// RUN --mount as BuildKit: cache mount owner and mode, build-arg expansion of every field.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildImage, newRoot, removeTempDirs, unpackImage, writeContext } from './helpers.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await newRoot();
+});
+afterAll(removeTempDirs);
+
+function read(rootfs: string, file: string): string {
+  return readFileSync(join(rootfs, file), 'utf8');
+}
+
+describe('RUN --mount=type=cache', () => {
+  it('applies uid, gid and mode to the cache directory', async () => {
+    const dockerfile = [
+      'FROM busybox',
+      'RUN --mount=type=cache,target=/c1,uid=1234,gid=2345,mode=0750 stat -c "%u %g %a" /c1 > /c1-stat',
+      'RUN --mount=type=cache,id=shared,target=/c2 stat -c "%u %g %a" /c2 > /c2-default',
+      'RUN --mount=type=cache,id=shared,target=/c2,uid=7,gid=8,mode=0700 stat -c "%u %g %a" /c2 > /c2-owned',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({}), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(read(rootfs, 'c1-stat')).toBe('1234 2345 750\n');
+    expect(read(rootfs, 'c2-default')).toBe('0 0 755\n');
+    expect(read(rootfs, 'c2-owned')).toBe('7 8 700\n');
+  });
+});
