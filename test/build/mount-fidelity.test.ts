@@ -29,3 +29,34 @@ describe('RUN --mount=type=cache', () => {
     expect(read(rootfs, 'c2-owned')).toBe('7 8 700\n');
   });
 });
+
+describe('RUN --mount with build args', () => {
+  it('expands every field, type included', async () => {
+    const dockerfile = [
+      'FROM busybox AS tools',
+      'RUN mkdir -p /sub && echo from-tools > /sub/tool',
+      'FROM busybox',
+      'ARG T=cache',
+      'ARG ID=cid',
+      'ARG TARGET=/m',
+      'ARG UID=4321',
+      'ARG MODE=0710',
+      'ARG BIND=bind',
+      'ARG SRC=sub',
+      'ARG RO=true',
+      'RUN --mount=type=$T,id=$ID,target=$TARGET,uid=$UID,gid=${UID},mode=$MODE stat -c "%u %g %a" /m > /cache-stat',
+      'RUN --mount=type=$BIND,from=tools,source=$SRC,target=/t,readonly=$RO cat /t/tool > /bind-read && ! touch /t/x 2>/dev/null',
+      'RUN --mount=type=${T},id=$ID,target=$TARGET,uid=$UID,gid=${UID},mode=$MODE ls -a /m > /cache-again',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({}), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(read(rootfs, 'cache-stat')).toBe('4321 4321 710\n');
+    expect(read(rootfs, 'bind-read')).toBe('from-tools\n');
+  });
+
+  it('reports an expanded mount option that is invalid', async () => {
+    const error = await buildImage(root, writeContext({}), 'FROM busybox\nARG T=nosuch\nRUN --mount=type=$T,target=/m true\n').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/unsupported mount type "nosuch"/);
+  });
+});
