@@ -6,6 +6,7 @@ import path from 'node:path';
 import { StepFailedError } from '../errors.js';
 import { ownerToken } from '../fs/owner.js';
 import type { ExecOp, Step } from '../planner/types.js';
+import { setEnv } from '../planner/stage-state.js';
 import { resolveUser } from '../runtime-shim/user.js';
 import { privateResolvConf } from '../runtime-shim/network.js';
 import type { NetworkMode, Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
@@ -76,7 +77,10 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
   const network = runNetwork(session, op);
-  const env = [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv];
+  // The proxy variables replace what the step's env has under their names (containerd's WithEnv in BuildKit).
+  let env = [...op.env];
+  for (const entry of session.plan?.proxyEnv ?? []) env = setEnv(env, entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1));
+  env.push(...extraEnv);
   // runc (so BuildKit) sets HOME from the user's passwd entry when the env has none.
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
   return {

@@ -60,3 +60,21 @@ describe('RUN --mount with build args', () => {
     expect((error as Error).message).toMatch(/unsupported mount type "nosuch"/);
   });
 });
+
+describe('proxy build args', () => {
+  it('are in every RUN environment, both cases, but not in the image config or history', async () => {
+    const buildArgs = { http_proxy: 'value-h', HTTPS_PROXY: 'value-s', no_proxy: 'value-n', FTP_PROXY: 'value-f', all_proxy: 'value-a' };
+    const { result } = await buildImage(root, writeContext({}), 'FROM busybox\nRUN env | grep -i _proxy= | sort > /proxies\n', { buildArgs });
+    const rootfs = unpackImage(root, result.digest);
+    const expected = Object.entries(buildArgs).flatMap(([name, value]) => [`${name.toUpperCase()}=${value}`, `${name.toLowerCase()}=${value}`]);
+    expect(read(rootfs, 'proxies')).toBe(expected.sort().join('\n') + '\n');
+    const config = JSON.stringify(result.config);
+    expect(config).not.toContain('value-');
+  });
+
+  it('given as build args replace a declared ARG of either case in RUN', async () => {
+    const dockerfile = 'FROM busybox\nARG http_proxy\nARG NO_PROXY=default-no\nRUN env | grep -i _proxy= | sort > /proxies\n';
+    const { result } = await buildImage(root, writeContext({}), dockerfile, { buildArgs: { http_proxy: 'http://p:3128' } });
+    expect(read(unpackImage(root, result.digest), 'proxies')).toBe('HTTP_PROXY=http://p:3128\nNO_PROXY=default-no\nhttp_proxy=http://p:3128\n');
+  });
+});
