@@ -16,6 +16,8 @@ export type CopySource =
       root: string;
       /** Path relative to `root` as selected (`src/a.txt`, `.`); kept under dest with --parents. */
       relPath: string;
+      /** With --parents: leading components of relPath not kept (those before a `/./` pivot). */
+      pivotDepth?: number;
     }
   | { kind: 'inline'; name: string; content: string | Uint8Array };
 
@@ -60,6 +62,8 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
   const destIsDir = options.dest.endsWith('/') || options.sources.length > 1 || options.destIsDir === true;
   const parentOwner = options.chown ?? { uid: 0, gid: 0 };
   let written = 0;
+  // BuildKit creates the destination of --parents even when its wildcards matched nothing.
+  if (options.parents) ensureDirectory(options.rootfs, destRel, parentOwner);
   for (const source of options.sources) {
     if (source.kind === 'inline') {
       const target = targetFor(options.rootfs, destRel, source.name, destIsDir, parentOwner);
@@ -72,8 +76,9 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
     const hostSource = resolveInRoot(source.root, relPath, true);
     const stats = lstatOrUndefined(hostSource);
     if (!stats) throw new TsbuildError('NOT_FOUND', `COPY source ${source.relPath} not found`);
-    if (options.parents && relPath !== '') {
-      const target = ensureParents(options.rootfs, posix.join(destRel, relPath), parentOwner);
+    const kept = relPath.split('/').slice(source.pivotDepth ?? 0).join('/');
+    if (options.parents && kept !== '') {
+      const target = ensureParents(options.rootfs, posix.join(destRel, kept), parentOwner);
       copier.copy(hostSource, target, relPath, stats.isDirectory());
     } else if (stats.isDirectory()) {
       const target = ensureDirectory(options.rootfs, destRel, parentOwner);

@@ -105,3 +105,36 @@ describe('COPY --link into the working directory', () => {
     expect(text(rootfs, 'third/a.txt')).toBe('a\n');
   });
 });
+
+describe('COPY --parents', () => {
+  // BuildKit's testCopyRelativeParents and testCopyParentsMissingDirectory, on busybox.
+  it('keeps the path after a /./ pivot, from a stage and from the context', async () => {
+    const dockerfile = [
+      'FROM busybox AS base',
+      'WORKDIR /test',
+      'RUN mkdir -p a/b/c/d/e a/b2/c/d/e && touch a/b/c/d/foo a/b/c/d/e/bay a/b2/c/d/e/bar',
+      'FROM busybox',
+      'COPY --from=base --parents /test/a/b/./c/d /middle/',
+      'COPY --from=base --parents /test/a/b/c/d/. /end/',
+      'COPY --from=base --parents /test/a/./b/./c /double/',
+      'COPY --from=base --parents /test/a/./*/c /wildcard/',
+      'COPY --parents x/./y/z.txt /ctx/',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({ 'x/y/z.txt': 'z\n' }), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    const isFile = (p: string) => lstatSync(join(rootfs, p)).isFile();
+    const isDir = (p: string) => lstatSync(join(rootfs, p)).isDirectory();
+    expect(isDir('middle/c/d/e') && isFile('middle/c/d/foo')).toBe(true);
+    expect(existsSync(join(rootfs, 'middle/a'))).toBe(false);
+    expect(isDir('end/test/a/b/c/d/e') && isFile('end/test/a/b/c/d/foo')).toBe(true);
+    expect(isDir('double/b/c/d/e') && isFile('double/b/c/d/foo')).toBe(true);
+    expect(isDir('wildcard/b/c/d/e') && isFile('wildcard/b2/c/d/e/bar')).toBe(true);
+    expect(text(rootfs, 'ctx/y/z.txt')).toBe('z\n');
+  });
+
+  it('creates the destination when a wildcard matches nothing', async () => {
+    const dockerfile = ['FROM busybox', 'COPY --parents nothing*/ /made/', 'RUN test -d /made'].join('\n');
+    const { result } = await buildImage(root, writeContext({ 'a.txt': 'a\n' }), dockerfile);
+    expect(lstatSync(join(unpackImage(root, result.digest), 'made')).isDirectory()).toBe(true);
+  });
+});
