@@ -81,7 +81,7 @@ function copySource(
  * `# escape=` directive, quotes kept as text (SkipProcessQuotes).
  */
 function heredocContent(ctx: PlanContext, state: StageState, heredoc: Heredoc, ins: CopyInstruction | AddInstruction): string {
-  if (!heredoc.expand || !heredoc.content.includes('$')) return heredoc.content;
+  if (!heredoc.expand || !/[$\\]/.test(heredoc.content)) return heredoc.content;
   const protectedText = heredoc.content.replace(/["']/g, (q) => `\\${q}`);
   return expandInStage(ctx, state, protectedText, ins.range, '\\');
 }

@@ -138,3 +138,28 @@ describe('COPY --parents', () => {
     expect(lstatSync(join(unpackImage(root, result.digest), 'made')).isDirectory()).toBe(true);
   });
 });
+
+describe('COPY heredocs', () => {
+  // BuildKit's testCopyHeredocSpecialSymbols.
+  it('processes backslash escapes in unquoted bodies only', async () => {
+    const dockerfile = [
+      'FROM busybox',
+      'COPY <<EOF quotefile', '"quotes in file"', 'EOF',
+      'COPY <<EOF slashfile1', '\\', 'EOF',
+      'COPY <<EOF slashfile2', '\\\\', 'EOF',
+      'COPY <<EOF slashfile3', '\\$', 'EOF',
+      'COPY <<"EOF" rawslashfile1', '\\', 'EOF',
+      'COPY <<"EOF" rawslashfile2', '\\\\', 'EOF',
+      'COPY <<"EOF" rawslashfile3', '\\$', 'EOF',
+    ].join('\n');
+    const { result } = await buildImage(root, writeContext({}), dockerfile);
+    const rootfs = unpackImage(root, result.digest);
+    expect(text(rootfs, 'quotefile')).toBe('"quotes in file"\n');
+    expect(text(rootfs, 'slashfile1')).toBe('\n');
+    expect(text(rootfs, 'slashfile2')).toBe('\\\n');
+    expect(text(rootfs, 'slashfile3')).toBe('$\n');
+    expect(text(rootfs, 'rawslashfile1')).toBe('\\\n');
+    expect(text(rootfs, 'rawslashfile2')).toBe('\\\\\n');
+    expect(text(rootfs, 'rawslashfile3')).toBe('\\$\n');
+  });
+});
