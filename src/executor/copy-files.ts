@@ -60,7 +60,9 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
   const copier = new TreeCopier({ owner, chmod, exclude, include: options.include });
   const destRel = cleanEntryName(options.dest);
   const destIsDir = options.dest.endsWith('/') || options.sources.length > 1 || options.destIsDir === true;
-  const parentOwner = options.chown ?? { uid: 0, gid: 0 };
+  // BuildKit (testCopyChmod) creates missing parents with an octal --chmod's mode, 0755 otherwise.
+  const octalChmod = options.chmod !== undefined && /^[0-7]+$/.test(options.chmod) ? parseInt(options.chmod, 8) : undefined;
+  const parentOwner: ParentDirs = { ...(options.chown ?? { uid: 0, gid: 0 }), mode: octalChmod };
   let written = 0;
   // BuildKit creates the destination of --parents even when its wildcards matched nothing.
   if (options.parents) ensureDirectory(options.rootfs, destRel, parentOwner);
@@ -90,15 +92,18 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
   return { copied: copier.copied + written };
 }
 
+/** Owner (and mode, 0755 unless set) of the directories a copy creates. */
+type ParentDirs = Owner & { mode?: number };
+
 /** Where a non-directory source lands: into dest when dest is (or must be) a directory, else at dest. */
-function targetFor(rootfs: string, destRel: string, name: string, destIsDir: boolean, owner: Owner): string {
+function targetFor(rootfs: string, destRel: string, name: string, destIsDir: boolean, owner: ParentDirs): string {
   const existing = lstatOrUndefined(resolveInRoot(rootfs, destRel, true));
   if (destIsDir || existing?.isDirectory()) return posix.join(ensureDirectory(rootfs, destRel, owner), name);
   return ensureParents(rootfs, destRel, owner);
 }
 
 /** Creates `rel`'s missing parents; returns the host path of `rel`, a symlink there followed like BuildKit does. */
-function ensureParents(rootfs: string, rel: string, owner: Owner): string {
+function ensureParents(rootfs: string, rel: string, owner: ParentDirs): string {
   const parent = posix.dirname(rel);
   const parentHost = parent === '.' ? rootfs : ensureDirectory(rootfs, parent, owner);
   return resolveInRoot(rootfs, posix.join(parentHost.slice(rootfs.length), posix.basename(rel)), true);
@@ -110,7 +115,7 @@ export function ensureDestinationDir(rootfs: string, dest: string, owner: Owner 
 }
 
 /** mkdir -p inside the rootfs: each missing component is created 0755 and given `owner`. */
-function ensureDirectory(rootfs: string, rel: string, owner: Owner): string {
+function ensureDirectory(rootfs: string, rel: string, owner: ParentDirs): string {
   if (rel === '' || rel === '.') return rootfs;
   const parentHost = ensureDirectory(rootfs, posix.dirname(rel), owner);
   const host = resolveInRoot(rootfs, posix.join(parentHost.slice(rootfs.length), posix.basename(rel)), true);
@@ -121,7 +126,7 @@ function ensureDirectory(rootfs: string, rel: string, owner: Owner): string {
   const hostParent = posix.dirname(host);
   if (hostParent !== parentHost) ensureDirectory(rootfs, hostParent.slice(rootfs.length + 1), owner);
   mkdirSync(host, { mode: 0o755 });
-  chmodSync(host, 0o755);
+  chmodSync(host, owner.mode ?? 0o755);
   chownSync(host, owner.uid, owner.gid);
   return host;
 }

@@ -17,6 +17,7 @@ import type { BuildOptions } from './options.js';
 import { SnapshotStore } from '../snapshots/store.js';
 import { sweepLeftovers } from './sweep.js';
 import type { StepResult } from './step-result.js';
+import { defaultDockerfilePath } from '../planner/dockerfile-path.js';
 
 export interface BuildSession {
   options: BuildOptions;
@@ -61,7 +62,7 @@ export async function openSession(options: BuildOptions, created: string): Promi
   const names = new ImageNames(layout);
   const emit: EventSink = (event: BuildEvent) => options.onEvent?.(event);
   const contextDir = path.resolve(options.context);
-  const dockerfilePath = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
+  const dockerfilePath = path.resolve(options.dockerfile ?? defaultDockerfilePath(contextDir));
   const snapshots = new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) });
   // What a killed build left (mounted views, scratch dirs, half-unpacked layers, temp blobs) goes first.
   await sweepLeftovers(layout, snapshots, store);

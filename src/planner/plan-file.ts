@@ -1,10 +1,10 @@
 // `plan(options)` of the Node API: read and parse a Dockerfile, then plan it for the platforms.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseDockerfile } from '../parser/index.js';
 import { planBuild } from './plan.js';
 import { hostPlatform, parsePlatformList } from './platform.js';
 import type { PlanResult } from './types.js';
+import { defaultDockerfilePath } from './dockerfile-path.js';
 
 export interface PlanFileOptions {
   context: string;
@@ -18,7 +18,7 @@ export interface PlanFileOptions {
 }
 
 export async function plan(options: PlanFileOptions): Promise<PlanResult> {
-  const file = options.dockerfile ?? path.join(options.context, 'Dockerfile');
+  const file = options.dockerfile ?? defaultDockerfilePath(options.context);
   const text = options.dockerfileContents ?? (await readFile(file, 'utf8'));
   const host = hostPlatform();
   return planBuild(parseDockerfile(text, { file }), {

@@ -4,10 +4,10 @@ import { parseKeyValueFlags } from '../build-flags.js';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { TsbuildError } from '../../errors.js';
 import type { Dockerfile } from '../../parser/types.js';
 import type { ImageConfig, Platform } from '../../oci/types.js';
+import { defaultDockerfilePath } from '../../planner/dockerfile-path.js';
 
 const FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
 type PlanFormat = (typeof FORMATS)[number];
@@ -74,7 +74,7 @@ export async function readDockerfile(context: string, file: string | undefined):
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new TsbuildError('NOT_FOUND', `unable to prepare context: path "${context}" not found`);
   }
-  const path = file ?? join(context, 'Dockerfile');
+  const path = file ?? defaultDockerfilePath(context);
   let text: string;
   try {
     text = readFileSync(path === '-' ? 0 : path, 'utf8');
