@@ -11,7 +11,7 @@ import { resolveUser } from '../runtime-shim/user.js';
 import { privateResolvConf } from '../runtime-shim/network.js';
 import type { NetworkMode, Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
 import { assertCanRun } from '../runtime-shim/emulation.js';
-import { contextMountDigests, prepareMounts } from './exec-mounts.js';
+import { contextMountDigests, prepareMounts, subpathOnlyInputs } from './exec-mounts.js';
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
 import { runLimits } from './run-limits.js';
 import { runNetwork } from './run-network.js';
@@ -22,11 +22,19 @@ const HOSTNAME = 'buildkitsandbox';
 const OUTPUT_TAIL_LINES = 10;
 
 export async function runExecStep(session: BuildSession, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
+  const byContent = new Set([...subpathOnlyInputs(op)].filter((id) => id !== step.inputs[0]));
   return runLayerStep(session, step, {
     contents: await contextMountDigests(session, step, op),
+    ...(byContent.size > 0 ? { byContent: { inputs: byContent, definition: withoutStepIds(op, byContent) } } : {}),
     target: 'overlay',
     apply: (target, stepSignal) => execute(session, step, op, target, stepSignal),
   }, signal);
+}
+
+/** The op with the ids of steps read by content blanked out of its mounts (their ids change with them). */
+function withoutStepIds(op: ExecOp, ids: ReadonlySet<string>): ExecOp {
+  const mounts = op.mounts.map((m) => ('from' in m && m.from?.kind === 'step' && ids.has(m.from.step) ? { ...m, from: { kind: 'step' as const, step: '' } } : m));
+  return { ...op, mounts };
 }
 
 async function execute(session: BuildSession, step: Step, op: ExecOp, target: RootfsTarget, signal: AbortSignal): Promise<void> {

@@ -78,3 +78,24 @@ describe('proxy build args', () => {
     expect(read(unpackImage(root, result.digest), 'proxies')).toBe('HTTP_PROXY=http://p:3128\nNO_PROXY=default-no\nhttp_proxy=http://p:3128\n');
   });
 });
+
+describe('RUN --mount=type=bind,from=stage,source=sub', () => {
+  it('keys the cache on the mounted subdirectory only', async () => {
+    const dockerfile = (outside: string, inside: string) => [
+      'FROM busybox AS src',
+      `RUN mkdir /sub && echo ${inside} > /sub/in && echo ${outside} > /out`,
+      'FROM busybox',
+      'RUN --mount=type=bind,from=src,source=sub,target=/m cat /m/in > /seen && date +%s%N > /ran',
+    ].join('\n');
+    const context = writeContext({});
+    const first = await buildImage(root, context, dockerfile('outside-1', 'inside-1'));
+    const changedOutside = await buildImage(root, context, dockerfile('outside-2', 'inside-1'));
+    const changedInside = await buildImage(root, context, dockerfile('outside-2', 'inside-2'));
+    const cachedRuns = (events: typeof first.events) => events.filter((e) => e.type === 'step.cached' && e.name.includes('--mount')).length;
+    expect(cachedRuns(changedOutside.events)).toBe(1);
+    const ran = (run: typeof first) => read(unpackImage(root, run.result.digest), 'ran');
+    expect(ran(changedOutside)).toBe(ran(first)); // the same layer: the RUN did not run again
+    expect(cachedRuns(changedInside.events)).toBe(0);
+    expect(read(unpackImage(root, changedInside.result.digest), 'seen')).toBe('inside-2\n');
+  });
+});
