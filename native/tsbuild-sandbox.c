@@ -38,6 +38,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <poll.h>
 #include <unistd.h>
 
 #define SETUP_FAILED 125
@@ -872,6 +873,86 @@ static void cloexec_inherited_fds(void) {
   for (long fd = 3; fd < (max > 0 ? max : 65536); fd++) fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 }
 
+
+/* Node's stdio "pipes" are socketpairs, and a socket cannot be reopened through /proc/self/fd, so
+ * `echo x > /dev/stderr` would fail (ENXIO); BuildKit's and runc's processes get pipes. Each socket
+ * among fds 0-2 is replaced by a pipe, with a relay process (outside the sandbox, holding nothing
+ * else) copying between the two until the command side is done. */
+struct relay { int from, to, input, open; size_t len, off; char data[65536]; };
+
+/* Copies until the command's outputs are closed; writes are non-blocking with one buffer per
+ * stream, so a command that does not read its input never stalls its output. */
+static void relay_loop(struct relay *r, int n) {
+  for (int i = 0; i < n; i++) fcntl(r[i].to, F_SETFL, fcntl(r[i].to, F_GETFL) | O_NONBLOCK);
+  for (;;) {
+    struct pollfd p[3];
+    int outputs = 0;
+    for (int i = 0; i < n; i++) {
+      int pending = r[i].off < r[i].len;
+      p[i].fd = !r[i].open ? -1 : pending ? r[i].to : r[i].from;
+      p[i].events = pending ? POLLOUT : POLLIN;
+      if (r[i].open && !r[i].input) outputs++;
+    }
+    if (outputs == 0) _exit(0); /* the command's outputs are closed: its input no longer matters */
+    if (poll(p, (nfds_t)n, -1) < 0) {
+      if (errno == EINTR) continue;
+      _exit(1);
+    }
+    for (int i = 0; i < n; i++) {
+      if (!r[i].open || !p[i].revents) continue;
+      int failed = 0;
+      if (r[i].off < r[i].len) {
+        ssize_t w = write(r[i].to, r[i].data + r[i].off, r[i].len - r[i].off);
+        if (w > 0) r[i].off += (size_t)w;
+        else failed = errno != EINTR && errno != EAGAIN;
+      } else {
+        ssize_t got = read(r[i].from, r[i].data, sizeof r[i].data);
+        if (got > 0) r[i].len = (size_t)got, r[i].off = 0;
+        else failed = got == 0 || (errno != EINTR && errno != EAGAIN);
+      }
+      if (failed) { /* EOF, or the other side is gone: stdin's pipe then reads EOF */
+        r[i].open = 0;
+        close(r[i].from);
+        close(r[i].to);
+      }
+    }
+  }
+}
+
+static void pipe_socket_stdio(void) {
+  static struct relay r[3];
+  int n = 0;
+  for (int fd = 0; fd <= 2; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) continue;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) fail("pipe");
+    int socket_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (socket_fd < 0) fail("stdio pipe");
+    int input = fd == 0;
+    if (dup2(input ? p[0] : p[1], fd) < 0) fail("stdio pipe");
+    close(input ? p[0] : p[1]);
+    r[n].from = input ? socket_fd : p[0];
+    r[n].to = input ? p[1] : socket_fd;
+    r[n].input = input;
+    r[n++].open = 1;
+  }
+  if (n == 0) return;
+  pid_t pid = fork();
+  if (pid < 0) fail("fork");
+  if (pid > 0) {
+    for (int i = 0; i < n; i++) close(r[i].from), close(r[i].to);
+    return;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  for (long fd = 0; fd < 65536; fd++) {
+    int used = 0;
+    for (int i = 0; i < n; i++) used |= r[i].from == fd || r[i].to == fd;
+    if (!used) close((int)fd);
+  }
+  relay_loop(r, n);
+}
+
 int main(int argc, char **argv) {
   cloexec_inherited_fds();
   if (fcntl(3, F_GETFD) >= 0) status_fd = 3;
@@ -884,6 +965,7 @@ int main(int argc, char **argv) {
   spec.env[spec.nenv] = NULL;
   spec.args[spec.nargs] = NULL;
   if (spec.netns_sync_fd) private_netns();
+  pipe_socket_stdio();
   if (unshare(CLONE_NEWPID) < 0) fail("unshare pid namespace");
   pid_t init = fork_forwarding();
   if (init == 0) init_main();

@@ -1,6 +1,7 @@
 // Parsers of the values users write (sizes, entitlements, references), shared by the API's
 // callers (the CLI's flags) so that a value means the same everywhere.
 export { parseEntitlements } from '../executor/entitlements.js';
+export { defaultDockerfilePath } from '../planner/dockerfile-path.js';
 export { bool } from '../executor/exporters/attributes.js';
 export { outputTypes, parseOutput, saveFormats } from '../executor/exporters/index.js';
 export { parseCacheLocation } from '../cache/backends/index.js';

@@ -33,7 +33,7 @@ export interface WalkOptions {
   followSymlinks?: false;
 }
 
-/** Every entry of `contextDir` not excluded by `matcher`. Sockets, FIFOs and devices are skipped. */
+/** Every entry of `contextDir` not excluded by `matcher`. Sockets are empty files; FIFOs and devices are skipped. */
 export function walkContext(contextDir: string, matcher: IgnoreMatcher, options: WalkOptions = {}): ContextEntry[] {
   if ((options.followSymlinks as boolean | undefined) === true)
     throw new TsbuildError('USAGE', 'walkContext: following symlinks in the build context is not supported');
@@ -73,8 +73,11 @@ function walkDir(state: WalkState, dirRel: string, parentMatches: ParentMatches 
   }
 }
 
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 function toEntry(rel: string, st: BigIntStats, root: string): ContextEntry | undefined {
-  const type: ContextEntryType | undefined = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : undefined;
+  // A socket is sent as an empty regular file, as BuildKit's fsutil does (testCopySocket).
+  const type: ContextEntryType | undefined = st.isFile() || st.isSocket() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : undefined;
   if (type === undefined) return undefined;
   const entry: ContextEntry = {
     path: rel,
@@ -89,6 +92,7 @@ function toEntry(rel: string, st: BigIntStats, root: string): ContextEntry | und
     ino: st.ino,
   };
   if (type === 'symlink') entry.linkTarget = readlinkSync(path.join(root, rel));
+  if (st.isSocket()) Object.assign(entry, { size: 0, sha256: EMPTY_SHA256 });
   return entry;
 }
 

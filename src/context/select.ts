@@ -38,7 +38,7 @@ function matchPattern(entries: readonly ContextEntry[], byPath: Map<string, Cont
   const rel = contextRelative(pattern);
   if (rel === '.') return [{ pattern, matchedPath: '.', entry: contextRoot() }];
   if (!hasGlobMeta(rel)) {
-    const entry = byPath.get(rel);
+    const entry = byPath.get(rel) ?? byPath.get(resolveParents(byPath, rel, pattern));
     if (entry === undefined) throw notFound(rel);
     return [{ pattern, matchedPath: rel, entry: followLinks(byPath, entry, pattern) }];
   }
@@ -86,6 +86,36 @@ function followLinks(byPath: Map<string, ContextEntry>, start: ContextEntry, pat
     entry = next;
   }
   return entry;
+}
+
+/**
+ * The context path `rel` names once symlinked directories on the way are followed inside the
+ * context (BuildKit's FollowSymlinks; `..` and absolute targets stop at the context root).
+ */
+function resolveParents(byPath: Map<string, ContextEntry>, rel: string, pattern: string): string {
+  const pending = rel.split('/');
+  const resolved: string[] = [];
+  let hops = 0;
+  while (pending.length > 1) {
+    const part = pending.shift() as string;
+    if (part === '..') {
+      resolved.pop();
+      continue;
+    }
+    if (part === '' || part === '.') continue;
+    const entry = byPath.get([...resolved, part].join('/'));
+    if (entry?.type !== 'symlink') {
+      resolved.push(part);
+      continue;
+    }
+    if (++hops > MAX_LINK_HOPS) throw new TsbuildError('NOT_FOUND', `COPY source ${JSON.stringify(pattern)}: too many levels of symbolic links`);
+    if (entry.linkTarget!.startsWith('/')) resolved.length = 0;
+    pending.unshift(...entry.linkTarget!.split('/'));
+  }
+  const last = pending[0] ?? '';
+  if (last === '..') resolved.pop();
+  else if (last !== '' && last !== '.') resolved.push(last);
+  return resolved.join('/');
 }
 
 function parentOf(relPath: string): string {

@@ -16,6 +16,7 @@ import type { BuildEvent, EventSink } from './events.js';
 import type { BuildOptions } from './options.js';
 import { SnapshotStore } from '../snapshots/store.js';
 import { sweepLeftovers } from './sweep.js';
+import { defaultDockerfilePath } from '../planner/dockerfile-path.js';
 
 export interface BuildContext {
   readonly options: BuildOptions;
@@ -51,7 +52,7 @@ export async function openBuildContext(options: BuildOptions, created: string): 
   const emit: EventSink = (event: BuildEvent) => options.onEvent?.(event);
   const registry = options.registry ?? {};
   const contextDir = path.resolve(options.context);
-  const dockerfilePath = path.resolve(options.dockerfile ?? path.join(contextDir, 'Dockerfile'));
+  const dockerfilePath = path.resolve(options.dockerfile ?? defaultDockerfilePath(contextDir));
   const snapshots = new SnapshotStore(layout.root, { onWarning: (message) => emit({ type: 'warning', message }) });
   // What a killed build left (mounted views, scratch dirs, half-unpacked layers, temp blobs) goes first.
   await sweepLeftovers(layout, snapshots, store);

@@ -73,6 +73,7 @@ export class TreeCopier {
       const [major, minor] = deviceNumbers(stats.rdev);
       makeNode(target, stats.isCharacterDevice() ? 'char' : 'block', major, minor);
     } else if (stats.isFIFO()) makeNode(target, 'fifo');
+    else if (stats.isSocket()) writeFileSync(target, ''); // an empty regular file, as in BuildKit
     else throw new TsbuildError('STORE', `cannot copy ${source}: sockets and unknown file types are not supported`);
     this.applyMetadata(target, stats, false);
   }

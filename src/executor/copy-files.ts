@@ -16,6 +16,8 @@ export type CopySource =
       root: string;
       /** Path relative to `root` as selected (`src/a.txt`, `.`); kept under dest with --parents. */
       relPath: string;
+      /** With --parents: leading components of relPath not kept (those before a `/./` pivot). */
+      pivotDepth?: number;
     }
   | { kind: 'inline'; name: string; content: string | Uint8Array };
 
@@ -58,8 +60,12 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
   const copier = new TreeCopier({ owner, chmod, exclude, include: options.include });
   const destRel = cleanEntryName(options.dest);
   const destIsDir = options.dest.endsWith('/') || options.sources.length > 1 || options.destIsDir === true;
-  const parentOwner = options.chown ?? { uid: 0, gid: 0 };
+  // BuildKit (testCopyChmod) creates missing parents with an octal --chmod's mode, 0755 otherwise.
+  const octalChmod = options.chmod !== undefined && /^[0-7]+$/.test(options.chmod) ? parseInt(options.chmod, 8) : undefined;
+  const parentOwner: ParentDirs = { ...(options.chown ?? { uid: 0, gid: 0 }), mode: octalChmod };
   let written = 0;
+  // BuildKit creates the destination of --parents even when its wildcards matched nothing.
+  if (options.parents) ensureDirectory(options.rootfs, destRel, parentOwner);
   for (const source of options.sources) {
     if (source.kind === 'inline') {
       const target = targetFor(options.rootfs, destRel, source.name, destIsDir, parentOwner);
@@ -72,8 +78,9 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
     const hostSource = resolveInRoot(source.root, relPath, true);
     const stats = lstatOrUndefined(hostSource);
     if (!stats) throw new TsbuildError('NOT_FOUND', `COPY source ${source.relPath} not found`);
-    if (options.parents && relPath !== '') {
-      const target = ensureParents(options.rootfs, posix.join(destRel, relPath), parentOwner);
+    const kept = relPath.split('/').slice(source.pivotDepth ?? 0).join('/');
+    if (options.parents && kept !== '') {
+      const target = ensureParents(options.rootfs, posix.join(destRel, kept), parentOwner);
       copier.copy(hostSource, target, relPath, stats.isDirectory());
     } else if (stats.isDirectory()) {
       const target = ensureDirectory(options.rootfs, destRel, parentOwner);
@@ -85,15 +92,18 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
   return { copied: copier.copied + written };
 }
 
+/** Owner (and mode, 0755 unless set) of the directories a copy creates. */
+type ParentDirs = Owner & { mode?: number };
+
 /** Where a non-directory source lands: into dest when dest is (or must be) a directory, else at dest. */
-function targetFor(rootfs: string, destRel: string, name: string, destIsDir: boolean, owner: Owner): string {
+function targetFor(rootfs: string, destRel: string, name: string, destIsDir: boolean, owner: ParentDirs): string {
   const existing = lstatOrUndefined(resolveInRoot(rootfs, destRel, true));
   if (destIsDir || existing?.isDirectory()) return posix.join(ensureDirectory(rootfs, destRel, owner), name);
   return ensureParents(rootfs, destRel, owner);
 }
 
 /** Creates `rel`'s missing parents; returns the host path of `rel`, a symlink there followed like BuildKit does. */
-function ensureParents(rootfs: string, rel: string, owner: Owner): string {
+function ensureParents(rootfs: string, rel: string, owner: ParentDirs): string {
   const parent = posix.dirname(rel);
   const parentHost = parent === '.' ? rootfs : ensureDirectory(rootfs, parent, owner);
   return resolveInRoot(rootfs, posix.join(parentHost.slice(rootfs.length), posix.basename(rel)), true);
@@ -105,15 +115,18 @@ export function ensureDestinationDir(rootfs: string, dest: string, owner: Owner 
 }
 
 /** mkdir -p inside the rootfs: each missing component is created 0755 and given `owner`. */
-function ensureDirectory(rootfs: string, rel: string, owner: Owner): string {
+function ensureDirectory(rootfs: string, rel: string, owner: ParentDirs): string {
   if (rel === '' || rel === '.') return rootfs;
   const parentHost = ensureDirectory(rootfs, posix.dirname(rel), owner);
   const host = resolveInRoot(rootfs, posix.join(parentHost.slice(rootfs.length), posix.basename(rel)), true);
   const existing = lstatOrUndefined(host);
   if (existing?.isDirectory()) return host;
   if (existing) throw new TsbuildError('STORE', `cannot create directory /${rel}: a file is in the way`);
+  // A dangling symlink on the way: its target (inside the rootfs) is created, parents included.
+  const hostParent = posix.dirname(host);
+  if (hostParent !== parentHost) ensureDirectory(rootfs, hostParent.slice(rootfs.length + 1), owner);
   mkdirSync(host, { mode: 0o755 });
-  chmodSync(host, 0o755);
+  chmodSync(host, owner.mode ?? 0o755);
   chownSync(host, owner.uid, owner.gid);
   return host;
 }

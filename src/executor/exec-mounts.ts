@@ -6,7 +6,10 @@ import {
   chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { walkContext } from '../context/context.js';
 import { contentDigest } from '../context/digest.js';
+import { IgnoreMatcher } from '../context/dockerignore.js';
+import { hashContextFiles } from '../context/hash.js';
 import { selectSources } from '../context/select.js';
 import { TsbuildError } from '../errors.js';
 import { acquireFileLock, type FileLock } from '../fs/locks.js';
@@ -26,17 +29,52 @@ export interface PreparedMounts {
   release(): void;
 }
 
-/** Context content read through `--mount=type=bind` (no `from`), for the cache key. */
-export async function contextMountDigests(ctx: BuildContext, step: Step, op: ExecOp): Promise<Record<string, string>> {
+/**
+ * Content read through `--mount=type=bind`, for the cache key: the context's, and a stage's
+ * subdirectory (`from=stage,source=sub`) whose content stands in for the stage's key, so a change
+ * elsewhere in the stage keeps the RUN cached (BuildKit keys such a mount on its selector's content).
+ */
+export async function contextMountDigests(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp): Promise<Record<string, string>> {
   const digests: Record<string, string> = {};
   for (const mount of op.mounts) {
-    if (mount.type !== 'bind' || mount.from.kind !== 'context') continue;
+    if (mount.type !== 'bind') continue;
+    if (mount.from.kind === 'step') {
+      if (subpathOnlyInputs(op).has(mount.from.step) && mount.from.step !== step.inputs[0]) digests[`step:${mount.target}`] = await stageSubtreeDigest(ctx, state, step, mount.from.step, mount.source);
+      continue;
+    }
     const entries = await ctx.contextEntries();
     const selection = withLocation(step, () => selectSources(entries, [mount.source]));
     await hashSelected(ctx, selection.entries);
     digests[`context:${mount.target}`] = contentDigest(selection);
   }
   return digests;
+}
+
+/** Steps this RUN reads only through bind mounts of a subdirectory: their content, not their key, counts. */
+export function subpathOnlyInputs(op: ExecOp): Set<string> {
+  const whole = new Set<string>();
+  const subpath = new Set<string>();
+  for (const mount of op.mounts) {
+    if (!('from' in mount) || !mount.from || mount.from.kind !== 'step') continue;
+    const isSubpath = mount.type === 'bind' && path.posix.join('/', mount.source) !== '/';
+    (isSubpath ? subpath : whole).add(mount.from.step);
+  }
+  return new Set([...subpath].filter((id) => !whole.has(id)));
+}
+
+/** A digest of what `source` holds in a step's rootfs: names, types, modes, owners, contents, link targets. */
+async function stageSubtreeDigest(ctx: BuildContext, state: BuildState, step: Step, stepId: string, source: string): Promise<string> {
+  const view = ctx.snapshots.prepareRootfs(await ensureSnapshots(ctx, state.resultOf(stepId).layers), { writable: false });
+  try {
+    const dir = withLocation(step, () => existingInRoot(view.rootfs, source, 'in the mounted stage'));
+    const hash = createHash('sha256');
+    if (!statSync(dir).isDirectory()) return `sha256:${hash.update(readFileSync(dir)).digest('hex')}`;
+    const entries = hashContextFiles(dir, walkContext(dir, new IgnoreMatcher([])));
+    for (const e of entries) hash.update(`${JSON.stringify([e.path, e.type, e.mode, e.uid, e.gid, e.sha256 ?? e.linkTarget ?? ''])}\n`);
+    return `sha256:${hash.digest('hex')}`;
+  } finally {
+    view.cleanup();
+  }
 }
 
 export async function prepareMounts(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, scratch: string): Promise<PreparedMounts> {
@@ -160,7 +198,11 @@ async function cacheMount(
   if (mount.from) {
     throw new TsbuildError('DOCKERFILE_UNSUPPORTED', `${step.file}:${step.range?.start.line ?? 0}: RUN --mount=type=cache,from= is not supported by tsbuild yet`);
   }
-  const dirName = createHash('sha256').update(mount.id).digest('hex');
+  // As in BuildKit, an owner or mode other than root's 0755 makes another instance of the cache
+  // (its key names the base that created the directory), so each instance has the owner it asks for.
+  const owned = mount.uid !== 0 || mount.gid !== 0 || mount.mode !== 0o755;
+  const instance = owned ? `${mount.id}\0${mount.uid}:${mount.gid}:${mount.mode.toString(8)}` : mount.id;
+  const dirName = createHash('sha256').update(instance).digest('hex');
   const dir = path.join(ctx.layout.cache, 'mounts', dirName);
   await ctx.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
   if (!existsSync(dir)) {

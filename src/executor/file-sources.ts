@@ -66,11 +66,11 @@ export function copySourcesFor(
     case 'context':
       return (resolved.contextSelection?.roots ?? [])
         .filter((root) => root.pattern === source.path)
-        .map((root) => ({ kind: 'path', root: ctx.contextDir, relPath: root.matchedPath || '.' }));
+        .map((root) => ({ kind: 'path', root: ctx.contextDir, relPath: root.matchedPath || '.', pivotDepth: pivotDepth(source.path) }));
     case 'step': {
       const root = stepRoots.get(source.step);
       if (!root) throw new TsbuildError('INTERNAL', `no rootfs mounted for step ${source.step}`);
-      return withLocation(step, () => selectInRootfs(root, source.path)).map((relPath) => ({ kind: 'path', root, relPath }));
+      return withLocation(step, () => selectInRootfs(root, source.path)).map((relPath) => ({ kind: 'path', root, relPath, pivotDepth: pivotDepth(source.path) }));
     }
     case 'url':
       return [{ kind: 'path', root: path.dirname(resolved.downloads.get(source.url) ?? ''), relPath: path.basename(resolved.downloads.get(source.url) ?? '') }];
@@ -83,6 +83,13 @@ export function copySourcesFor(
       throw new TsbuildError('INTERNAL', `unknown source ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** How many leading components of a source's matches COPY --parents drops: those before its first `/./`. */
+function pivotDepth(pattern: string): number {
+  const pivot = pattern.indexOf('/./');
+  if (pivot < 0) return 0;
+  return pattern.slice(0, pivot).split('/').filter((part) => part !== '' && part !== '.').length;
 }
 
 /** Paths a COPY --from pattern selects in a rootfs: wildcards expanded, plain paths must exist. */

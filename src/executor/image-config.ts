@@ -19,9 +19,13 @@ export function scratchConfig(platform: Platform): ImageConfig {
   };
 }
 
-/** The base image's config as the build starts from it: a PATH is always set (BuildKit). */
+/**
+ * The base image's config as the build starts from it: a PATH is always set, and the ONBUILD
+ * triggers are dropped, as the planner runs them first in the stage (BuildKit clears them too).
+ */
 export function baseConfig(config: ImageConfig): ImageConfig {
-  return { ...config, history: config.history ?? [], config: withDefaultPath(config.config ?? {}) };
+  const { OnBuild: _triggers, ...container } = config.config ?? {};
+  return { ...config, history: config.history ?? [], config: withDefaultPath(container) };
 }
 
 /**

@@ -39,6 +39,11 @@ export interface LayerChange {
    * layer is reused whatever it is stacked on (a rebuilt base keeps the cache).
    */
   independentOfParent?: boolean;
+  /**
+   * Inputs whose key is left out because `contents` covers what the step reads of them, with
+   * the definition to key on instead of the op (which names them).
+   */
+  byContent?: { inputs: ReadonlySet<string>; definition: unknown };
 }
 
 export type RootfsTarget =
@@ -54,8 +59,10 @@ export async function runLayerStep(
 ): Promise<StepResult> {
   const parent = parentResult(state, step);
   const parts: CacheKeyParts = {
-    definition: definitionOf(step),
-    inputKeys: (change.independentOfParent ? step.inputs.slice(1) : step.inputs).map((id) => state.resultOf(id).key),
+    definition: change.byContent ? change.byContent.definition : definitionOf(step),
+    inputKeys: (change.independentOfParent ? step.inputs.slice(1) : step.inputs)
+      .filter((id) => !change.byContent?.inputs.has(id))
+      .map((id) => state.resultOf(id).key),
     contents: change.contents,
   };
   const key = cacheKey(parts);

@@ -6,11 +6,12 @@ import path from 'node:path';
 import { StepFailedError } from '../errors.js';
 import { ownerToken } from '../fs/owner.js';
 import type { ExecOp, Step } from '../planner/types.js';
+import { setEnv } from '../planner/stage-state.js';
 import { resolveUser } from '../runtime-shim/user.js';
 import { privateResolvConf } from '../runtime-shim/network.js';
 import type { NetworkMode, Rootfs, SandboxSpec } from '../runtime-shim/spec.js';
 import { assertCanRun } from '../runtime-shim/emulation.js';
-import { contextMountDigests, prepareMounts } from './exec-mounts.js';
+import { contextMountDigests, prepareMounts, subpathOnlyInputs } from './exec-mounts.js';
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
 import { runLimits } from './run-limits.js';
 import { runNetwork } from './run-network.js';
@@ -22,11 +23,19 @@ const HOSTNAME = 'buildkitsandbox';
 const OUTPUT_TAIL_LINES = 10;
 
 export async function runExecStep(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
+  const byContent = new Set([...subpathOnlyInputs(op)].filter((id) => id !== step.inputs[0]));
   return runLayerStep(ctx, state, step, {
-    contents: await contextMountDigests(ctx, step, op),
+    contents: await contextMountDigests(ctx, state, step, op),
+    ...(byContent.size > 0 ? { byContent: { inputs: byContent, definition: withoutStepIds(op, byContent) } } : {}),
     target: 'overlay',
     apply: (target, stepSignal) => execute(ctx, state, step, op, target, stepSignal),
   }, signal);
+}
+
+/** The op with the ids of steps read by content blanked out of its mounts (their ids change with them). */
+function withoutStepIds(op: ExecOp, ids: ReadonlySet<string>): ExecOp {
+  const mounts = op.mounts.map((m) => ('from' in m && m.from?.kind === 'step' && ids.has(m.from.step) ? { ...m, from: { kind: 'step' as const, step: '' } } : m));
+  return { ...op, mounts };
 }
 
 async function execute(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, target: RootfsTarget, signal: AbortSignal): Promise<void> {
@@ -77,7 +86,10 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
   const network = runNetwork(ctx, op);
-  const env = [...op.env, ...state.plan.proxyEnv, ...extraEnv];
+  // The proxy variables replace what the step's env has under their names (containerd's WithEnv in BuildKit).
+  let env = [...op.env];
+  for (const entry of state.plan.proxyEnv) env = setEnv(env, entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1));
+  env.push(...extraEnv);
   // runc (so BuildKit) sets HOME from the user's passwd entry when the env has none.
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
   return {

@@ -1,7 +1,7 @@
 // `RUN --mount=...`: BuildKit's CSV option syntax, option names and aliases, defaults and
-// validation, into the typed MountSpec union. Values stay unexpanded; numeric options
-// (mode/uid/gid/size) must be literal because their type is a number. An empty target means
-// the working directory, as in BuildKit (relative targets are resolved against WORKDIR).
+// validation, into the typed MountSpec union. As in BuildKit, a mount whose values use variables
+// is parsed only once the planner expands them (every field, `type` included; `from` never takes
+// variables). An empty target means the working directory (relative targets resolve against WORKDIR).
 
 import type { MountSpec } from './types.js';
 import { closestMatch } from './suggest.js';
@@ -56,7 +56,7 @@ function parseBool(key: string, value: string): boolean {
   throw new MountError(`invalid value for ${key}: ${value}`);
 }
 
-function readOptions(value: string): MountOptions {
+function readOptions(value: string, expand: (text: string) => string): MountOptions {
   const options: MountOptions = { type: 'bind', values: new Map(), required: false };
   for (const field of splitCsv(value)) {
     const eq = field.indexOf('=');
@@ -65,7 +65,7 @@ function readOptions(value: string): MountOptions {
     if (eq < 0 && (key === 'readonly' || key === 'readwrite')) options.readonly = key === 'readonly';
     else if (eq < 0 && key === 'required') options.required = requiredAllowed(options.type, key);
     else if (eq < 0) throw new MountError(`invalid field '${field}' must be a key=value pair`);
-    else applyOption(options, key, rawKey, field.slice(eq + 1), field);
+    else applyOption(options, key, rawKey, expand(field.slice(eq + 1)), field);
   }
   return options;
 }
@@ -131,9 +131,27 @@ function checkSecret(values: Map<string, string>): void {
   if (values.get('source') && values.get('id')) throw new MountError("both source and id can't be set");
 }
 
-/** Parses one `--mount` value. */
-export function parseMount(value: string): MountSpec {
-  const options = readOptions(value);
+/** Whether a value (other than `from`, which may not) uses variables; `from=$X` is an error here. */
+function usesVariables(value: string): boolean {
+  let uses = false;
+  for (const field of splitCsv(value)) {
+    const eq = field.indexOf('=');
+    if (eq < 0) continue;
+    const key = field.slice(0, eq).toLowerCase();
+    const fieldValue = field.slice(eq + 1);
+    if (key === 'from' && /\$./.test(fieldValue)) throw new MountError(`'from' doesn't support variable expansion, define alias stage instead`);
+    if (key !== 'from' && fieldValue.includes('$')) uses = true;
+  }
+  return uses;
+}
+
+/**
+ * Parses one `--mount` value. Without `expand` (parse time) a value using variables is kept
+ * as written (`deferred`); the planner parses it again with its stage's expansion.
+ */
+export function parseMount(value: string, expand?: (text: string) => string): MountSpec {
+  if (!expand && usesVariables(value)) return { type: 'deferred', raw: value };
+  const options = readOptions(value, expand ?? ((text) => text));
   checkAllowed(options);
   const v = options.values;
   const fileInfo = { mode: unsignedOption(options, 'mode', 8), uid: unsignedOption(options, 'uid', 10), gid: unsignedOption(options, 'gid', 10) };

@@ -46,6 +46,8 @@ export interface KeyValue {
 
 /** `RUN --mount=...`, one variant per mount type; option values unexpanded. */
 export type MountSpec =
+  /** Options that use variables: parsed once they are expanded in the stage (BuildKit). */
+  | { type: 'deferred'; raw: string }
   | { type: 'bind'; target: string; source?: string; from?: string; readwrite: boolean }
   | {
       type: 'cache';

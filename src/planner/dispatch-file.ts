@@ -28,7 +28,8 @@ export async function dispatchCopy(
   const dest = posix.resolve('/', workdirOf(state), rawDest) + (rawDest.endsWith('/') && rawDest !== '/' ? '/' : '');
   const op: CopyFileOp = {
     kind: 'file', action: 'copy', command: ins.kind, sources, dest,
-    destIsDir: rawDest.endsWith('/') || rawDest.endsWith('/.') || sources.length > 1,
+    // BuildKit's NormalizePath keeps `.` and `` as "the working directory", a directory even when absent (a --link layer).
+    destIsDir: rawDest.endsWith('/') || rawDest.endsWith('/.') || rawDest === '.' || rawDest === '' || sources.length > 1,
     ...(ins.chown !== undefined ? { chown: word(ins.chown) } : {}),
     ...(ins.chmod !== undefined ? { chmod: word(ins.chmod) } : {}),
     link: ins.link, parents: ins.parents, exclude: ins.exclude.map(word),
@@ -80,7 +81,7 @@ function copySource(
  * `# escape=` directive, quotes kept as text (SkipProcessQuotes).
  */
 function heredocContent(ctx: PlanContext, state: StageState, heredoc: Heredoc, ins: CopyInstruction | AddInstruction): string {
-  if (!heredoc.expand || !heredoc.content.includes('$')) return heredoc.content;
+  if (!heredoc.expand || !/[$\\]/.test(heredoc.content)) return heredoc.content;
   const protectedText = heredoc.content.replace(/["']/g, (q) => `\\${q}`);
   return expandInStage(ctx, state, protectedText, ins.range, '\\');
 }

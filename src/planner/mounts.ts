@@ -1,6 +1,7 @@
 // RUN --mount: options expanded in the stage scope, BuildKit's defaults filled in, `from=`
 // resolved to a stage or image step, targets made absolute against the working directory.
 import { posix } from 'node:path';
+import { MountError, parseMount } from '../parser/mounts.js';
 import type { MountSpec, RunInstruction } from '../parser/types.js';
 import type { PlanContext } from './context.js';
 import { expandInStage } from './scope.js';
@@ -16,8 +17,11 @@ export async function planMounts(
   const mounts: PlannedMount[] = [];
   const inputs: StepId[] = [];
   let sshCount = 0;
-  for (const spec of ins.mounts) {
-    const word = (text: string) => expandInStage(ctx, state, text, ins.range);
+  for (const written of ins.mounts) {
+    const expand = (text: string) => expandInStage(ctx, state, text, ins.range);
+    // A deferred mount is parsed with its values expanded once; its fields are then taken as they are.
+    const spec = written.type === 'deferred' ? parseExpanded(ctx, ins, written.raw, expand) : written;
+    const word = written.type === 'deferred' ? (text: string) => text : expand;
     const target = (text: string | undefined) => (text === undefined ? undefined : absolute(state, word(text)));
     const from = async (text: string | undefined): Promise<MountFrom | undefined> => {
       if (text === undefined) return undefined;
@@ -30,6 +34,17 @@ export async function planMounts(
   return { mounts, inputs: [...new Set(inputs)] };
 }
 
+function parseExpanded(ctx: PlanContext, ins: RunInstruction, raw: string, expand: (text: string) => string): ParsedMount {
+  try {
+    return parseMount(raw, expand) as ParsedMount;
+  } catch (error) {
+    if (error instanceof MountError) throw ctx.invalid(error.message, ins.range);
+    throw error;
+  }
+}
+
+type ParsedMount = Exclude<MountSpec, { type: 'deferred' }>;
+
 interface MountHelpers {
   word: (text: string) => string;
   target: (text: string | undefined) => string | undefined;
@@ -39,7 +54,7 @@ interface MountHelpers {
   ins: RunInstruction;
 }
 
-async function planMount(spec: MountSpec, h: MountHelpers): Promise<PlannedMount> {
+async function planMount(spec: ParsedMount, h: MountHelpers): Promise<PlannedMount> {
   switch (spec.type) {
     case 'bind': {
       const target = requireTarget(h, spec.target);

@@ -1,13 +1,13 @@
 // The one way a Dockerfile is read, parsed and planned: by `build`, `plan` and `check`, from the
 // CLI and from the Node API alike.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { parseDockerfile } from '../parser/index.js';
 import type { Dockerfile } from '../parser/types.js';
 import { planBuild } from './plan.js';
 import { hostPlatform, parsePlatformList } from './platform.js';
 import type { PlanOptions, PlanResult } from './types.js';
+import { defaultDockerfilePath } from './dockerfile-path.js';
 
 export interface DockerfileSource {
   /** The build context directory; it must exist. */
@@ -34,7 +34,7 @@ export function readDockerfile(source: DockerfileSource): Dockerfile {
   if (!existsSync(source.context) || !statSync(source.context).isDirectory()) {
     throw new TsbuildError('NOT_FOUND', `unable to prepare context: path "${source.context}" not found`);
   }
-  const file = source.dockerfile ?? path.join(source.context, 'Dockerfile');
+  const file = source.dockerfile ?? defaultDockerfilePath(source.context);
   const name = source.displayName ?? (file === '-' ? '<stdin>' : file);
   if (source.dockerfileContents !== undefined) return parseDockerfile(source.dockerfileContents, { file: name });
   let text: string;

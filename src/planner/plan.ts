@@ -77,12 +77,19 @@ function findTarget(planner: StagePlanner, dockerfile: Dockerfile, target: strin
   return index;
 }
 
+/**
+ * BuildKit's ProxyEnv: each proxy build arg, whatever its case, sets both spellings in RUN
+ * (`HTTP_PROXY` and `http_proxy`); with both given, the one sorting last wins; empty ones are unset.
+ */
 function proxyEnv(buildArgs: Record<string, string>): string[] {
-  const names: readonly string[] = PROXY_ARG_NAMES;
-  return Object.keys(buildArgs)
-    .filter((name) => names.includes(name))
-    .sort()
-    .map((name) => `${name}=${buildArgs[name]}`);
+  const values = new Map<string, string>();
+  for (const name of Object.keys(buildArgs).sort()) {
+    if ((PROXY_ARG_NAMES as readonly string[]).includes(name)) values.set(name.toUpperCase(), buildArgs[name] ?? '');
+  }
+  return ['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((name) => {
+    const value = values.get(name);
+    return value ? [`${name}=${value}`, `${name.toLowerCase()}=${value}`] : [];
+  });
 }
 
 function warnUnusedBuildArgs(options: PlanOptions, tables: PlanTables): void {

@@ -14,7 +14,8 @@ interface GroupEntry { name: string; gid: number; members: string[] }
 
 /**
  * Docker's rules (libcontainer user.GetExecUser): a numeric user need not exist (gid 0, home /);
- * a named user or group must; supplementary groups come from /etc/group only when no group is given.
+ * a named user or group must; supplementary groups come from /etc/group only when no group is given,
+ * and always include the primary group.
  */
 export function resolveUser(user: string, rootfs: Rootfs): ResolvedUser {
   const [userPart = '', groupPart] = user.split(':', 2);
@@ -25,9 +26,17 @@ export function resolveUser(user: string, rootfs: Rootfs): ResolvedUser {
     : passwd.find((p) => p.name === userPart);
   if (!entry || userPart === '') throw new TsbuildError('STEP_FAILED', `unable to find user ${userPart}: no matching entries in passwd file`);
   const groups = parseGroup(readImageFile(layers, 'etc/group'));
-  if (groupPart !== undefined) return { uid: entry.uid, gid: groupId(groupPart, groups), additionalGids: [], home: entry.home };
-  const additionalGids = entry.name === '' ? [] : groups.filter((g) => g.members.includes(entry.name) && g.gid !== entry.gid).map((g) => g.gid);
-  return { uid: entry.uid, gid: entry.gid, additionalGids: [...new Set(additionalGids)], home: entry.home };
+  if (groupPart !== undefined) {
+    const gid = groupId(groupPart, groups);
+    return { uid: entry.uid, gid, additionalGids: withPrimary(gid, []), home: entry.home };
+  }
+  const memberOf = entry.name === '' ? [] : groups.filter((g) => g.members.includes(entry.name)).map((g) => g.gid);
+  return { uid: entry.uid, gid: entry.gid, additionalGids: withPrimary(entry.gid, [...new Set(memberOf)]), home: entry.home };
+}
+
+/** The primary group first among the supplementary ones unless listed (BuildKit's fix for CVE-2023-25173). */
+function withPrimary(gid: number, additional: number[]): number[] {
+  return additional.includes(gid) ? additional : [gid, ...additional];
 }
 
 function groupId(group: string, groups: GroupEntry[]): number {

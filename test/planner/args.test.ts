@@ -106,7 +106,7 @@ describe('ARG scoping and expansion', () => {
       buildArgs: { USED: '1', UNUSED: '2', HTTP_PROXY: 'http://proxy:3128' },
     });
     expect(warnings.map((w) => w.message)).toEqual(['One or more build-args [UNUSED] were not consumed']);
-    expect(p.proxyEnv).toEqual(['HTTP_PROXY=http://proxy:3128']);
+    expect(p.proxyEnv).toEqual(['HTTP_PROXY=http://proxy:3128', 'http_proxy=http://proxy:3128']); // both spellings, as BuildKit
     expect(envOf(execAt(p, 3)).HTTP_PROXY).toBeUndefined();
   });
 });

@@ -24,12 +24,13 @@ const rootfs: Rootfs = { kind: 'overlay', lowerdirs: [lower], upperdir: join(bas
 
 describe('resolveUser', () => {
   it.each([
-    ['app', { uid: 1000, gid: 1000, additionalGids: [10, 29], home: '/home/app' }],
-    ['1000', { uid: 1000, gid: 1000, additionalGids: [10, 29], home: '/home/app' }],
-    ['app:wheel', { uid: 1000, gid: 10, additionalGids: [], home: '/home/app' }],
-    ['1234', { uid: 1234, gid: 0, additionalGids: [], home: '/' }],
-    ['1234:55', { uid: 1234, gid: 55, additionalGids: [], home: '/' }],
-    ['root', { uid: 0, gid: 0, additionalGids: [], home: '/root' }],
+    // The primary group is always a supplementary one too (BuildKit, CVE-2023-25173).
+    ['app', { uid: 1000, gid: 1000, additionalGids: [1000, 10, 29], home: '/home/app' }],
+    ['1000', { uid: 1000, gid: 1000, additionalGids: [1000, 10, 29], home: '/home/app' }],
+    ['app:wheel', { uid: 1000, gid: 10, additionalGids: [10], home: '/home/app' }],
+    ['1234', { uid: 1234, gid: 0, additionalGids: [0], home: '/' }],
+    ['1234:55', { uid: 1234, gid: 55, additionalGids: [55], home: '/' }],
+    ['root', { uid: 0, gid: 0, additionalGids: [0], home: '/root' }],
   ])('%s', (user, expected) => {
     expect(resolveUser(user, rootfs)).toEqual(expected);
   });

@@ -1,12 +1,11 @@
 // `tsbuild build`: docker buildx build's flags turned into BuildOptions for the API.
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import path from 'node:path';
 import {
   parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
-import { outputTypes, parseEntitlements } from '../../api/parsers.js';
+import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/parsers.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
 import type { BuildOptions, OutputSpec, RuntimeName } from '../../api/build.js';
 
@@ -103,7 +102,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
   if (flags.push) outputs.push({ type: 'image', push: true });
   return {
     context,
-    dockerfile: flags.file ?? path.join(context, 'Dockerfile'),
+    dockerfile: flags.file ?? defaultDockerfilePath(context),
     tags: flags.tag,
     buildArgs: parseKeyValueFlags(flags.buildArg),
     labels: parseKeyValueFlags(flags.label, process.env, '--label'),
