@@ -8,7 +8,7 @@ import type { FileSpec } from '../../build/helpers.js';
 /** The flags a case may pass (context, root, outputs and runtime are the harness's). */
 export type CaseOptions = Pick<BuildOptions,
   'buildArgs' | 'target' | 'platforms' | 'labels' | 'noCache' | 'secrets' | 'ssh' | 'network' | 'allow' |
-  'sourceDateEpoch' | 'dockerfile'>;
+  'sourceDateEpoch' | 'dockerfile' | 'tags'>;
 
 export interface BuildSpec {
   /** Context files; `Dockerfile` is written from `dockerfile` unless this sets it. */
@@ -16,8 +16,6 @@ export interface BuildSpec {
   /** Dockerfile text; omitted when `files` holds the Dockerfile (e.g. under another name). */
   dockerfile?: string;
   options?: CaseOptions;
-  /** Environment of the build (secrets from `env=`); restored afterwards. */
-  env?: Record<string, string>;
 }
 
 /** What a build produced, handed to the assertions. */
@@ -42,6 +40,13 @@ export interface FrontendCase extends BuildSpec {
   error?: (string | RegExp)[];
   /** Further assertions (node:assert); gets every build's outcome, first build first. */
   verify?: (outcome: BuildOutcome, later: BuildOutcome[]) => void | Promise<void>;
+  /** Starts what the test's session provides (an echo server, an ssh agent); its options are merged in. */
+  prepare?: () => Promise<Prepared>;
   /** Builds run after the first in the same root (cache behaviour). */
   then?: BuildSpec[];
+}
+
+export interface Prepared {
+  options: CaseOptions;
+  dispose(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // Runs the ported BuildKit frontend cases against the real engine (the executor in-process, the
 // builtin sandbox runtime), each in a fresh root copied from one prepared busybox seed root.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { build } from '../../../src/executor/build.js';
@@ -37,6 +37,8 @@ async function seedRoot(architectures: ('amd64' | 'arm64')[]): Promise<string> {
   for (const architecture of architectures) {
     const rootfs = tempDir(`tsbuild-bkfe-busybox-${architecture}-`);
     await makeBusyboxRootfs(rootfs, architecture);
+    // The busybox image has /usr/bin/env (scripts of the tests start `#!/usr/bin/env sh`).
+    symlinkSync('/bin/busybox', join(rootfs, 'usr/bin/env'));
     manifests.push(await importRootfs(store, rootfs, { platform: { os: 'linux', architecture }, layer: { sourceDateEpoch: EPOCH } }));
   }
   const descriptor = manifests.length === 1 ? manifests[0]! : await writeIndex(store, manifests);
@@ -50,8 +52,6 @@ async function runBuild(root: string, spec: BuildSpec): Promise<BuildOutcome> {
   if (spec.dockerfile !== undefined) writeFileSync(join(context, 'Dockerfile'), spec.dockerfile);
   const dest = tempDir('tsbuild-bkfe-out-');
   const events: BuildEvent[] = [];
-  const saved = Object.fromEntries(Object.keys(spec.env ?? {}).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, spec.env);
   try {
     const options = spec.options ?? {};
     const result = await build({
@@ -60,17 +60,13 @@ async function runBuild(root: string, spec: BuildSpec): Promise<BuildOutcome> {
       runtime: 'builtin',
       ...options,
       dockerfile: options.dockerfile === undefined ? undefined : join(context, options.dockerfile),
-      outputs: [{ type: 'local', dest }],
+      // Tagged builds also go to the root's image store, for a later build to start FROM.
+      outputs: options.tags ? [{ type: 'local', dest }, { type: 'image', push: false, names: options.tags }] : [{ type: 'local', dest }],
       onEvent: (event) => events.push(event),
     });
     return { dest, config: result.config, events };
   } catch (error) {
     return { dest, error: error instanceof Error ? error : new Error(String(error)), events };
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
   }
 }
 
@@ -100,9 +96,16 @@ function isSymlink(path: string): boolean {
 async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
   const root = tempDir('tsbuild-bkfe-root-');
   cpSync(await seeds.root(testCase.multiPlatform ?? false), root, { recursive: true, verbatimSymlinks: true });
-  const first = await runBuild(root, testCase);
+  const prepared = await testCase.prepare?.();
+  const withPrepared = (spec: BuildSpec): BuildSpec => ({ ...spec, options: { ...spec.options, ...prepared?.options } });
   const later: BuildOutcome[] = [];
-  for (const spec of testCase.then ?? []) later.push(await runBuild(root, spec));
+  let first: BuildOutcome;
+  try {
+    first = await runBuild(root, withPrepared(testCase));
+    for (const spec of testCase.then ?? []) later.push(await runBuild(root, withPrepared(spec)));
+  } finally {
+    await prepared?.dispose();
+  }
   if (testCase.error) {
     assert.ok(first.error, 'the build succeeded; BuildKit fails it');
     const text = errorText(first);

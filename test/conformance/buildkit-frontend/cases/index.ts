@@ -1,7 +1,25 @@
 // Every ported BuildKit frontend case, one table per Go test file.
 import type { FrontendCase } from '../case.js';
+import { addChecksumCases } from './add-checksum.js';
+import { argsCases } from './args.js';
+import { coreCases } from './core.js';
+import { excludeCases } from './exclude.js';
+import { heredocCases } from './heredoc.js';
 import { mountCases } from './mount.js';
+import { parentsCases } from './parents.js';
+import { platformCases } from './platform.js';
+import { secretsSshNetworkCases } from './secrets-ssh-network.js';
+import { sourceDateEpochCases } from './source-date-epoch.js';
 
 export const allCases: FrontendCase[] = [
   ...mountCases,
+  ...heredocCases,
+  ...secretsSshNetworkCases,
+  ...parentsCases,
+  ...excludeCases,
+  ...platformCases,
+  ...argsCases,
+  ...sourceDateEpochCases,
+  ...addChecksumCases,
+  ...coreCases,
 ];
