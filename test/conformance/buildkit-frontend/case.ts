@@ -15,6 +15,8 @@ export interface BuildSpec {
   files?: Record<string, FileSpec>;
   /** Dockerfile text; omitted when `files` holds the Dockerfile (e.g. under another name). */
   dockerfile?: string;
+  /** Context paths where a listening unix socket is made for the build (fstest.CreateSocket). */
+  sockets?: string[];
   options?: CaseOptions;
 }
 

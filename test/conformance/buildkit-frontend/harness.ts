@@ -2,6 +2,7 @@
 // builtin sandbox runtime), each in a fresh root copied from one prepared busybox seed root.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { build } from '../../../src/executor/build.js';
@@ -37,8 +38,11 @@ async function seedRoot(architectures: ('amd64' | 'arm64')[]): Promise<string> {
   for (const architecture of architectures) {
     const rootfs = tempDir(`tsbuild-bkfe-busybox-${architecture}-`);
     await makeBusyboxRootfs(rootfs, architecture);
-    // The busybox image has /usr/bin/env (scripts of the tests start `#!/usr/bin/env sh`).
+    // What the busybox image has beyond test/helpers/busybox.ts: /usr/bin/env (the tests' scripts
+    // start `#!/usr/bin/env sh`), group 65534 named `nobody`, and `wheel` (root's supplementary group).
     symlinkSync('/bin/busybox', join(rootfs, 'usr/bin/env'));
+    const group = join(rootfs, 'etc/group');
+    writeFileSync(group, `${readFileSync(group, 'utf8').replace('nogroup:x:65534:', 'nobody:x:65534:')}wheel:x:10:root\n`);
     manifests.push(await importRootfs(store, rootfs, { platform: { os: 'linux', architecture }, layer: { sourceDateEpoch: EPOCH } }));
   }
   const descriptor = manifests.length === 1 ? manifests[0]! : await writeIndex(store, manifests);
@@ -50,6 +54,7 @@ async function seedRoot(architectures: ('amd64' | 'arm64')[]): Promise<string> {
 async function runBuild(root: string, spec: BuildSpec): Promise<BuildOutcome> {
   const context = writeContext(spec.files ?? {});
   if (spec.dockerfile !== undefined) writeFileSync(join(context, 'Dockerfile'), spec.dockerfile);
+  const sockets = await Promise.all((spec.sockets ?? []).map((path) => listenOn(join(context, path))));
   const dest = tempDir('tsbuild-bkfe-out-');
   const events: BuildEvent[] = [];
   try {
@@ -67,7 +72,17 @@ async function runBuild(root: string, spec: BuildSpec): Promise<BuildOutcome> {
     return { dest, config: result.config, events };
   } catch (error) {
     return { dest, error: error instanceof Error ? error : new Error(String(error)), events };
+  } finally {
+    for (const server of sockets) server.close();
   }
+}
+
+function listenOn(path: string): Promise<Server> {
+  const server = createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve(server));
+  });
 }
 
 /** The text a user sees for a failed build: the message, and the failed step's output. */

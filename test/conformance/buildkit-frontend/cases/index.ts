@@ -2,10 +2,12 @@
 import type { FrontendCase } from '../case.js';
 import { addChecksumCases } from './add-checksum.js';
 import { argsCases } from './args.js';
+import { copyCases } from './copy.js';
 import { coreCases } from './core.js';
 import { excludeCases } from './exclude.js';
 import { heredocCases } from './heredoc.js';
 import { mountCases } from './mount.js';
+import { onbuildDockerignoreCases } from './onbuild-dockerignore.js';
 import { parentsCases } from './parents.js';
 import { platformCases } from './platform.js';
 import { secretsSshNetworkCases } from './secrets-ssh-network.js';
@@ -22,4 +24,6 @@ export const allCases: FrontendCase[] = [
   ...sourceDateEpochCases,
   ...addChecksumCases,
   ...coreCases,
+  ...copyCases,
+  ...onbuildDockerignoreCases,
 ];
