@@ -112,7 +112,10 @@ async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
   const root = tempDir('tsbuild-bkfe-root-');
   cpSync(await seeds.root(testCase.multiPlatform ?? false), root, { recursive: true, verbatimSymlinks: true });
   const prepared = await testCase.prepare?.();
-  const withPrepared = (spec: BuildSpec): BuildSpec => ({ ...spec, options: { ...spec.options, ...prepared?.options } });
+  const withPrepared = (spec: BuildSpec): BuildSpec => ({
+    ...spec,
+    options: { ...spec.options, ...prepared?.options, buildArgs: { ...spec.options?.buildArgs, ...prepared?.options.buildArgs } },
+  });
   const later: BuildOutcome[] = [];
   let first: BuildOutcome;
   try {

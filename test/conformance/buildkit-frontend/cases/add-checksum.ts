@@ -1,5 +1,6 @@
-// Ported from moby/buildkit frontend/dockerfile/dockerfile_add_test.go (testAddChecksum). The URL
-// of the test server is passed as build arg PORT instead of being formatted into the Dockerfile.
+// Ported from moby/buildkit frontend/dockerfile/dockerfile_add_test.go (testAddChecksum and the
+// tests without tar archives). The URL of the test server is passed as build arg PORT instead of
+// being formatted into the Dockerfile.
 import { createHash } from 'node:crypto';
 import type { FrontendCase } from '../case.js';
 import { httpFiles } from '../session.js';
@@ -20,6 +21,48 @@ function checksumCase(variant: string, dockerfile: string, error?: (string | Reg
 }
 
 export const addChecksumCases: FrontendCase[] = [
+  {
+    name: 'testAddURLChmod',
+    source,
+    prepare: () => httpFiles({ '/foo': content }),
+    options: { buildArgs: { mode: '400' } },
+    dockerfile: `
+FROM busybox AS build
+ARG PORT
+ADD --chmod=644 http://127.0.0.1:$PORT/foo /tmp/foo1
+ADD --chmod=755 http://127.0.0.1:$PORT/foo /tmp/foo2
+ADD --chmod=0413 http://127.0.0.1:$PORT/foo /tmp/foo3
+ARG mode
+ADD --chmod=\${mode} http://127.0.0.1:$PORT/foo /tmp/foo4
+RUN stat -c "%04a" /tmp/foo1 >> /dest && \\
+	stat -c "%04a" /tmp/foo2 >> /dest && \\
+	stat -c "%04a" /tmp/foo3 >> /dest && \\
+	stat -c "%04a" /tmp/foo4 >> /dest
+FROM scratch
+COPY --from=build /dest /dest
+`,
+    exported: { dest: '0644\n0755\n0413\n0400\n' },
+  },
+  ...['64a', '10000'].map((mode): FrontendCase => ({
+    name: `testAddInvalidChmod/${mode}`,
+    source,
+    files: { foo: 'foo-contents' },
+    dockerfile: `\nFROM scratch\nADD --chmod=${mode} foo /\n`,
+    error: [`invalid chmod parameter: '${mode}'. it should be octal string and between 0 and 07777`],
+  })),
+  {
+    name: 'testDockerfileAddChownExpand',
+    source,
+    files: { foo: 'foo-contents' },
+    options: { buildArgs: { group: 'nobody' } },
+    dockerfile: `
+FROM busybox
+ARG group
+ENV owner 1000
+ADD --chown=\${owner}:\${group} foo /
+RUN [ "$(stat -c "%u %G" /foo)" == "1000 nobody" ]
+`,
+  },
   checksumCase('Valid', `
 FROM scratch
 ARG PORT
