@@ -25,14 +25,23 @@ import { assertEntitled } from './entitlements.js';
 /** Steps running at once: enough to overlap independent stages without thrashing 2 cores. */
 const STEP_CONCURRENCY = 4;
 
-export async function build(options: BuildOptions): Promise<BuildResult> {
+export async function build(requested: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
+  const options = withBuildArgEpoch(requested);
   const ctx = await openBuildContext(options, buildTimestamp(options.sourceDateEpoch));
   try {
     return await buildIn(ctx, started);
   } finally {
     await ctx.lease.release(); // GC may take what this build used from now on
   }
+}
+
+/** `--build-arg SOURCE_DATE_EPOCH=<seconds>` sets the build's epoch as in BuildKit, unless one is given. */
+function withBuildArgEpoch(options: BuildOptions): BuildOptions {
+  const text = options.buildArgs?.SOURCE_DATE_EPOCH;
+  if (options.sourceDateEpoch !== undefined || text === undefined || text === '') return options;
+  if (!/^\d+$/.test(text)) throw new TsbuildError('USAGE', `invalid SOURCE_DATE_EPOCH: ${text}`);
+  return { ...options, sourceDateEpoch: Number(text) };
 }
 
 async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult> {

@@ -74,7 +74,11 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
       continue;
     }
     const relPath = cleanEntryName(source.relPath);
-    if (relPath !== '' && exclude.excludes(relPath)) continue;
+    if (relPath !== '' && exclude.excludes(relPath)) {
+      // BuildKit still creates a directory destination when --exclude leaves nothing to copy.
+      if (destIsDir) ensureDirectory(options.rootfs, destRel, parentOwner);
+      continue;
+    }
     const hostSource = resolveInRoot(source.root, relPath, true);
     const stats = lstatOrUndefined(hostSource);
     if (!stats) throw new TsbuildError('NOT_FOUND', `COPY source ${source.relPath} not found`);

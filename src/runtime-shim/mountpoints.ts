@@ -5,6 +5,7 @@
 // nothing is ever created in the upper dir. Directory rootfs: created mount points are removed after.
 import { chownSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { resolveInRoot } from '../fs/root-path.js';
 import type { SandboxSpec } from './spec.js';
 
 interface MountPoint {
@@ -17,10 +18,16 @@ const ETC_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/hostname'];
 function mountPoints(spec: SandboxSpec): MountPoint[] {
   const dirs = ['/proc', '/dev', '/sys'].map((path): MountPoint => ({ path, kind: 'dir' }));
   const extra = (spec.mounts ?? []).map((m): MountPoint => {
-    const isFile = m.type === 'bind' && m.source !== undefined && statOrUndefined(m.source, true)?.isFile() === true;
-    return { path: normalise(m.target), kind: isFile ? 'file' : 'dir' };
+    // A file, a socket (the ssh agent) or a device is bound onto a file.
+    const source = m.type === 'bind' && m.source !== undefined ? statOrUndefined(bindSourcePath(m.source, m.sourceRoot), true) : undefined;
+    return { path: normalise(m.target), kind: source !== undefined && !source.isDirectory() ? 'file' : 'dir' };
   });
   return [...ETC_FILES.map((path): MountPoint => ({ path, kind: 'file' })), ...dirs, ...extra];
+}
+
+/** The host path of a bind source: inside its `sourceRoot` (a stage, the context, a cache dir) when it has one. */
+function bindSourcePath(source: string, sourceRoot: string | undefined): string {
+  return sourceRoot === undefined ? source : resolveInRoot(sourceRoot, source, true);
 }
 
 /** Layer directories, top-most first. */

@@ -115,6 +115,13 @@ describe('COPY', () => {
     expect(text(rootfs, 'parents/dir/sub/file.txt')).toBe('nested\n');
     expect(text(rootfs, 'heredoc.txt')).toBe('hello heredoc\n');
   });
+
+  it('creates a directory destination even when --exclude leaves nothing to copy (BuildKit testExcludedFilesOnCopy)', async () => {
+    const { result } = await buildImage(root, writeContext(CONTEXT), 'FROM busybox\nCOPY --exclude=* a.txt b.txt /none/\n');
+    const rootfs = unpackImage(root, result.digest);
+    expect(lstatSync(join(rootfs, 'none')).isDirectory()).toBe(true);
+    expect(readdirSync(join(rootfs, 'none'))).toEqual([]);
+  });
 });
 
 describe('ADD', () => {

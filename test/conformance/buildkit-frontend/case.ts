@@ -1,0 +1,54 @@
+// The shape of one ported BuildKit frontend test: a context, a Dockerfile, the build flags, and the
+// Go test's assertions on the exported filesystem (`-o type=local`), the image config or the error.
+import type { BuildEvent } from '../../../src/executor/events.js';
+import type { BuildOptions } from '../../../src/executor/options.js';
+import type { ImageConfig } from '../../../src/oci/types.js';
+import type { FileSpec } from '../../build/helpers.js';
+
+/** The flags a case may pass (context, root, outputs and runtime are the harness's). */
+export type CaseOptions = Pick<BuildOptions,
+  'buildArgs' | 'target' | 'platforms' | 'labels' | 'noCache' | 'secrets' | 'ssh' | 'network' | 'allow' |
+  'sourceDateEpoch' | 'dockerfile' | 'tags'>;
+
+export interface BuildSpec {
+  /** Context files; `Dockerfile` is written from `dockerfile` unless this sets it. */
+  files?: Record<string, FileSpec>;
+  /** Dockerfile text; omitted when `files` holds the Dockerfile (e.g. under another name). */
+  dockerfile?: string;
+  /** Context paths where a listening unix socket is made for the build (fstest.CreateSocket). */
+  sockets?: string[];
+  options?: CaseOptions;
+}
+
+/** What a build produced, handed to the assertions. */
+export interface BuildOutcome {
+  /** The `-o type=local` export directory (empty when the build failed). */
+  dest: string;
+  config?: ImageConfig;
+  error?: Error;
+  events: BuildEvent[];
+}
+
+export interface FrontendCase extends BuildSpec {
+  /** Unique name: the Go test's name, with `/variant` when one Go test gives several cases. */
+  name: string;
+  /** The Go source file of moby/buildkit `frontend/dockerfile/` the test comes from. */
+  source: string;
+  /** Use the two-platform busybox index (linux/amd64 + linux/arm64) as `busybox:latest`. */
+  multiPlatform?: boolean;
+  /** Exported files: exact content, a pattern, or `null` for must-not-exist. */
+  exported?: Record<string, string | RegExp | null>;
+  /** The build must fail, and the error text contain each of these. */
+  error?: (string | RegExp)[];
+  /** Further assertions (node:assert); gets every build's outcome, first build first. */
+  verify?: (outcome: BuildOutcome, later: BuildOutcome[]) => void | Promise<void>;
+  /** Starts what the test's session provides (an echo server, an ssh agent); its options are merged in. */
+  prepare?: () => Promise<Prepared>;
+  /** Builds run after the first in the same root (cache behaviour). */
+  then?: BuildSpec[];
+}
+
+export interface Prepared {
+  options: CaseOptions;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+// Every ported BuildKit frontend case, one table per Go test file.
+import type { FrontendCase } from '../case.js';
+import { addChecksumCases } from './add-checksum.js';
+import { argsCases } from './args.js';
+import { copyCases } from './copy.js';
+import { coreCases } from './core.js';
+import { excludeCases } from './exclude.js';
+import { heredocCases } from './heredoc.js';
+import { mountCases } from './mount.js';
+import { onbuildDockerignoreCases } from './onbuild-dockerignore.js';
+import { parentsCases } from './parents.js';
+import { platformCases } from './platform.js';
+import { secretsSshNetworkCases } from './secrets-ssh-network.js';
+import { sourceDateEpochCases } from './source-date-epoch.js';
+
+export const allCases: FrontendCase[] = [
+  ...mountCases,
+  ...heredocCases,
+  ...secretsSshNetworkCases,
+  ...parentsCases,
+  ...excludeCases,
+  ...platformCases,
+  ...argsCases,
+  ...sourceDateEpochCases,
+  ...addChecksumCases,
+  ...coreCases,
+  ...copyCases,
+  ...onbuildDockerignoreCases,
+];

@@ -1,0 +1,71 @@
+// What BuildKit's test sessions provide, made real for the ported cases: a TCP echo server on the
+// host's loopback, an HTTP server of fixed files, and a listening unix socket standing in for an
+// ssh agent.
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../build/helpers.js';
+import type { Prepared } from './case.js';
+
+function listen(server: Server, address: string | number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    if (typeof address === 'number') server.listen(address, '127.0.0.1', resolve);
+    else server.listen(address, resolve);
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** BuildKit's echoserver: every connection gets `text`; the port is build arg `PORT`. */
+export async function echoServer(text: string, options: Prepared['options'] = {}): Promise<Prepared> {
+  const server = createServer((socket) => socket.end(text));
+  await listen(server, 0);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    options: { ...options, buildArgs: { ...options.buildArgs, PORT: String(port) } },
+    dispose: () => close(server),
+  };
+}
+
+/** A unix socket forwarded as `--ssh default=<socket>`. */
+export async function sshAgentSocket(): Promise<Prepared> {
+  const socket = join(tempDir('tsbuild-bkfe-ssh-'), 'agent.sock');
+  const server = createServer((connection) => connection.end());
+  await listen(server, socket);
+  return { options: { ssh: [{ id: 'default', socket }] }, dispose: () => close(server) };
+}
+
+/** BuildKit's httpserver: `files` served at their paths (with an ETag); the port is build arg `PORT`. */
+export async function httpFiles(files: Record<string, string>): Promise<Prepared> {
+  const server = createHttpServer((request, response) => {
+    const content = files[request.url ?? ''];
+    if (content === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Length': Buffer.byteLength(content), ETag: '"bkfe"' }).end(content);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    options: { buildArgs: { PORT: String(port) } },
+    dispose: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** BuildKit's `secretsprovider.FromMap`: each secret in a file passed as `--secret id=,src=`. */
+export function secretFiles(secrets: Record<string, string>): Promise<Prepared> {
+  const dir = tempDir('tsbuild-bkfe-secrets-');
+  const sources = Object.entries(secrets).map(([id, value]) => {
+    const src = join(dir, id);
+    writeFileSync(src, value, { mode: 0o600 });
+    return { id, src };
+  });
+  return Promise.resolve({ options: { secrets: sources }, dispose: () => Promise.resolve() });
+}
