@@ -21,8 +21,8 @@ export type { PullPolicy } from './container/image-source.js';
 export { pullImage as pull } from './registry/pull.js';
 export { pushImage as push } from './registry/push.js';
 export { RegistryError } from './registry/errors.js';
-export { parseReference, formatReference } from './oci/reference.js';
-export { parsePlatform, formatPlatform } from './oci/platform.js';
+export { parseReference, formatReference } from './spec/reference.js';
+export { parsePlatform, formatPlatform } from './spec/platform.js';
 
 export { parseDockerfile } from './parser/index.js';
 export type * from './parser/types.js';

@@ -3,7 +3,7 @@
 // accepted by every registry; BuildKit's cache manifests work the same way.
 import { TsbuildError } from '../errors.js';
 import { parseDigest } from '../oci/digest.js';
-import { parseDescriptor } from '../oci/documents.js';
+import { parseDescriptor } from '../spec/documents.js';
 import type { Descriptor, Digest, ImageManifest } from '../oci/types.js';
 import { MediaType } from '../oci/types.js';
 import type { StepResultRecord } from './records.js';

@@ -5,8 +5,8 @@ import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import type { Lease } from '../oci/leases.js';
 import { platformOf, resolveImage, type ResolvedImage } from '../oci/image.js';
-import { formatPlatform, platformRank } from '../oci/platform.js';
-import { formatReference, parseReference } from '../oci/reference.js';
+import { formatPlatform, platformRank } from '../spec/platform.js';
+import { formatReference, parseReference } from '../spec/reference.js';
 import type { Platform } from '../oci/types.js';
 import type { EventSink } from './events.js';
 

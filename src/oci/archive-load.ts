@@ -11,7 +11,7 @@ import { CONTAINERD_NAME, REF_NAME } from './archive-oci.js';
 import type { DockerArchiveManifest } from './archive-docker.js';
 import type { BlobInfo, ContentStore } from './content-store.js';
 import { isDigest } from './digest.js';
-import { parseIndex } from './documents.js';
+import { parseIndex } from '../spec/documents.js';
 import { putJson, readConfig } from './image.js';
 import { reachableBlobs } from './image-walk.js';
 import { layerMediaType } from './layer.js';

@@ -10,7 +10,7 @@ import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { distributableImage } from './distribution.js';
 import { reachableBlobs } from './image-walk.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../spec/reference.js';
 import { writeAtomically } from '../fs/temp-path.js';
 import { MediaType, type Descriptor, type ImageIndex } from './types.js';
 

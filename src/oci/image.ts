@@ -2,8 +2,8 @@
 // default, Docker's on request) and reading them back whichever of the two types they use.
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
-import { parseConfig, parseIndex, parseManifest } from './documents.js';
-import { hostPlatform, selectManifest } from './platform.js';
+import { parseConfig, parseIndex, parseManifest } from '../spec/documents.js';
+import { hostPlatform, selectManifest } from '../spec/platform.js';
 import { MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from './types.js';
 
 export type MediaTypeFamily = 'oci' | 'docker';

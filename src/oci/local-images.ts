@@ -7,7 +7,7 @@ import { resolveImage, isIndexType, readIndex, type ResolvedImage } from './imag
 import { reachableBlobs } from './image-walk.js';
 import { ImageNames, type NamedImage } from './image-names.js';
 import { withCollectorLock } from './leases.js';
-import { familiarName, parseReference } from './reference.js';
+import { familiarName, parseReference } from '../spec/reference.js';
 import type { Descriptor, Platform } from './types.js';
 
 export interface ImageSummary {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDockerfile } from '../parser/index.js';
 import { planBuild } from './plan.js';
-import { hostPlatform, parsePlatformList } from './platform.js';
+import { hostPlatform, parsePlatformList } from '../spec/platform.js';
 import type { PlanResult } from './types.js';
 
 export interface PlanFileOptions {

@@ -1,7 +1,7 @@
 // The immutable per-stage state (BuildKit's dispatchState without the mutation): the current
 // head step, ARGs in scope, and the image config so far. Every instruction returns a new one.
-import type { ContainerConfig } from '../oci/types.js';
-import type { Platform } from '../oci/types.js';
+import type { ContainerConfig } from '../spec/types.js';
+import type { Platform } from '../spec/types.js';
 import type { StageRef, StepId } from './types.js';
 
 export interface StageState {

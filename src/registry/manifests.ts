@@ -1,7 +1,7 @@
 // Manifest endpoints (`/v2/<name>/manifests/<reference>`): HEAD, GET with the OCI and Docker
 // Accept list and digest checks, PUT with the manifest's own Content-Type.
 import { DigestMismatchError, parseDigest, sha256Digest } from '../oci/digest.js';
-import { parseSize } from '../oci/documents.js';
+import { parseSize } from '../spec/documents.js';
 import { MediaType, type Descriptor, type Digest } from '../oci/types.js';
 import { repositoryScope } from './auth.js';
 import { BodyLimit } from './bodies.js';

@@ -1,6 +1,7 @@
-// The dependency direction of DESIGN.md, checked on every source file: `parser`, `oci` and
-// `runtime-shim` import nothing else of the project; `planner` only the parser (and OCI types);
-// `cache` and `registry` only `oci`; only `cli` and the API may reach everything.
+// The dependency direction of DESIGN.md, checked on every source file: `spec` (the pure rules:
+// digests, references, platforms, documents, canonical JSON...) imports nothing and every module
+// may import it; `parser` nothing else of the project; `planner` only the parser; `cache` and
+// `registry` only `oci`; only `cli` and the API may reach everything.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,19 +11,20 @@ const src = fileURLToPath(new URL('../../src', import.meta.url));
 
 /** Which top-level modules each module may import (errors.ts is shared by all). */
 const allowed: Record<string, string[]> = {
-  fs: [],
-  parser: [],
-  oci: ['fs'],
-  'runtime-shim': ['fs', 'oci', 'planner:types'],
-  planner: ['parser', 'oci:types'],
-  context: ['oci:types'],
-  snapshots: ['oci', 'fs', 'runtime-shim'],
-  cache: ['oci', 'context', 'fs'],
-  registry: ['oci', 'fs'],
-  executor: ['parser', 'planner', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim'],
-  container: ['oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'executor'],
-  action: ['cli'],
-  cli: ['executor', 'planner', 'parser', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'container'],
+  spec: [],
+  fs: ['spec'],
+  parser: ['spec'],
+  oci: ['spec', 'fs'],
+  'runtime-shim': ['spec', 'fs', 'oci'],
+  planner: ['spec', 'parser'],
+  context: ['spec'],
+  snapshots: ['spec', 'oci', 'fs', 'runtime-shim'],
+  cache: ['spec', 'oci', 'context', 'fs'],
+  registry: ['spec', 'oci', 'fs'],
+  executor: ['spec', 'parser', 'planner', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim'],
+  container: ['spec', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'executor'],
+  action: ['spec', 'cli'],
+  cli: ['spec', 'executor', 'planner', 'parser', 'cache', 'context', 'oci', 'fs', 'snapshots', 'registry', 'runtime-shim', 'container'],
 };
 
 function filesUnder(dir: string): string[] {

@@ -16,7 +16,7 @@ export function register(program: Command): Command {
     .action(async (reference: string, flags: HistoryFlags) => {
       const [{ LocalImages }, { parsePlatform }] = await Promise.all([
         import('../../oci/local-images.js'),
-        import('../../oci/platform.js'),
+        import('../../spec/platform.js'),
       ]);
       const images = await LocalImages.open();
       const { manifest, config } = await images.resolve(reference, flags.platform ? parsePlatform(flags.platform) : undefined);

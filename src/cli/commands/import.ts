@@ -22,7 +22,7 @@ export function register(program: Command): Command {
       const [{ LocalImages }, { importRootfs }, { parsePlatform }, { TsbuildError }, { applyConfigChange }] = await Promise.all([
         import('../../oci/local-images.js'),
         import('../../oci/image-import.js'),
-        import('../../oci/platform.js'),
+        import('../../spec/platform.js'),
         import('../../errors.js'),
         import('../../oci/config-changes.js'),
       ]);

@@ -14,7 +14,7 @@ export function register(program: Command): Command {
     .action(async (reference: string, flags: InspectFlags) => {
       const [{ LocalImages }, { parsePlatform }] = await Promise.all([
         import('../../oci/local-images.js'),
-        import('../../oci/platform.js'),
+        import('../../spec/platform.js'),
       ]);
       const images = await LocalImages.open();
       const resolved = await images.resolve(reference, flags.platform ? parsePlatform(flags.platform) : undefined);

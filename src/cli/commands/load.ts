@@ -14,7 +14,7 @@ export function register(program: Command): Command {
       const [{ LocalImages }, { loadArchive }, { familiarString, parseReference }] = await Promise.all([
         import('../../oci/local-images.js'),
         import('../../oci/archive-load.js'),
-        import('../../oci/reference.js'),
+        import('../../spec/reference.js'),
       ]);
       const images = await LocalImages.open();
       for (const loaded of await loadArchive(images.store, flags.input)) {

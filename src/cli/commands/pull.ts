@@ -22,10 +22,10 @@ export function register(program: Command): Command {
       const [{ pullImage }, { parsePlatform }, { DiskContentStore }, { ImageNames }, { familiarString, parseReference }] =
         await Promise.all([
           import('../../registry/pull.js'),
-          import('../../oci/platform.js'),
+          import('../../spec/platform.js'),
           import('../../oci/disk-store.js'),
           import('../../oci/image-names.js'),
-          import('../../oci/reference.js'),
+          import('../../spec/reference.js'),
         ]);
       const ref = parseReference(reference);
       const platform = flags.platform ? parsePlatform(flags.platform) : undefined;

@@ -17,7 +17,7 @@ export function register(program: Command): Command {
         import('../../registry/push.js'),
         import('../../oci/disk-store.js'),
         import('../../oci/image-names.js'),
-        import('../../oci/reference.js'),
+        import('../../spec/reference.js'),
       ]);
       const ref = parseReference(reference);
       const store = await DiskContentStore.open();

@@ -9,7 +9,7 @@ export function register(program: Command): Command {
     .action(async (references: string[]) => {
       const [{ LocalImages }, { familiarString, parseReference }, { recordLayerBlobs }] = await Promise.all([
         import('../../oci/local-images.js'),
-        import('../../oci/reference.js'),
+        import('../../spec/reference.js'),
         import('../../cache/records.js'),
       ]);
       const images = await LocalImages.open();

@@ -21,7 +21,7 @@ export function register(program: Command): Command {
         import('../../oci/local-images.js'),
         import('../../oci/archive-oci.js'),
         import('../../oci/archive-docker.js'),
-        import('../../oci/platform.js'),
+        import('../../spec/platform.js'),
         import('../../errors.js'),
         import('../../oci/available-image.js'),
       ]);
