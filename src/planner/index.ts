@@ -12,4 +12,4 @@ export { platformArgs } from './platform.js';
 export { runChecks, formatFinding, parseCheckDirective, CHECK_RULES } from './checks/index.js';
 export type { CheckFinding, CheckResult, CheckConfig } from './checks/index.js';
 export { filesystemInputs, historyChain, topologicalOrder } from './graph.js';
-export { DEFAULT_PATH, withDefaultPath } from './stage-state.js';
+export { DEFAULT_PATH_ENV, withDefaultPath } from './stage-state.js';

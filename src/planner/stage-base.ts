@@ -9,7 +9,7 @@ import { normalizeReference } from '../spec/reference.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
-import { DEFAULT_PATH, withDefaultPath } from './stage-state.js';
+import { DEFAULT_PATH_ENV, withDefaultPath } from './stage-state.js';
 import { suggestName } from './suggest.js';
 import type { StageRef } from './types.js';
 
@@ -48,7 +48,7 @@ export async function imageBase(
   const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
   if (image.toLowerCase() === 'scratch') {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
-    return { ...base, head, config: { Env: [DEFAULT_PATH], WorkingDir: '/' }, baseResolved: true };
+    return { ...base, head, config: { Env: [DEFAULT_PATH_ENV], WorkingDir: '/' }, baseResolved: true };
   }
   const normalized = sourceImageRef(ctx, image, stage.from.range);
   const head = ctx.addStep({ kind: 'source', image: normalized, platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
