@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { isIndexType, isManifestType, readManifest } from '../oci/image.js';
-import { ownerInName, ownerState } from '../fs/owner.js';
+import { ownerInName, ownerState, processAlive } from '../fs/owner.js';
 import type { RootLayout } from '../oci/root.js';
 import type { Descriptor, Digest } from '../oci/types.js';
 import { mountsUnder } from '../snapshots/overlay.js';
@@ -116,7 +116,7 @@ export function checkProcesses(layout: RootLayout): StoreProblem[] {
       continue;
     }
     const runcOwner = args.map((arg) => /^tsbuild-(\d+)-[0-9a-f]{8}$/.exec(arg)?.[1]).find(Boolean);
-    if (runcOwner && !safe(() => statSync(`/proc/${runcOwner}`)) && usesRoot(args, layout.root)) {
+    if (runcOwner && !processAlive(Number(runcOwner)) && usesRoot(args, layout.root)) {
       problems.push({ kind: 'process', subject: pid, detail: `runc container of tsbuild pid ${runcOwner}, which is gone` });
     }
   }
