@@ -91,7 +91,7 @@ export async function exportCaches(session: BuildSession, specs: CacheExportSpec
 async function withCompressedLayer(session: BuildSession, result: StepResultRecord): Promise<StepResultRecord> {
   const layer = result.layer;
   if (!layer) return result;
-  const compressed = await compressedLayer(session.store, { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+  const compressed = await compressedLayer(session.store, { mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
   return { ...result, layer: { ...compressed, diffId: layer.diffId } };
 }
 
@@ -146,8 +146,8 @@ async function readLocalManifest(dir: string): Promise<ImageManifest> {
   return parseManifest(await readFile(blobPath(dir, descriptor.digest)), { where: `${dir}: manifest ${descriptor.digest}` });
 }
 
-function blobPath(dir: string, digest: Digest | string): string {
-  return path.join(dir, 'blobs', 'sha256', digestHex(digest as Digest));
+function blobPath(dir: string, digest: Digest): string {
+  return path.join(dir, 'blobs', 'sha256', digestHex(digest));
 }
 
 function describe(location: CacheLocation): string {

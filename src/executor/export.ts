@@ -13,6 +13,7 @@ import { formatReference, parseReference } from '../spec/reference.js';
 import { parsePlatform } from '../spec/platform.js';
 import { tempPathBeside, writeAtomically } from '../fs/temp-path.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
+import { parseManifest } from '../spec/documents.js';
 import type { Compression, OutputSpec } from './options.js';
 import { ensureSnapshots } from './layer-step.js';
 import type { BuildSession } from './session.js';
@@ -35,7 +36,7 @@ export async function writeBuiltImages(
   for (const { platform, result } of results) {
     const config = { ...withLabels(withPlatform(result.config, platform), session.options.labels), created: session.created };
     const descriptor = await writeImage(session.store, { config, layers: result.layers.map((l) => l.descriptor) });
-    const manifest = JSON.parse((await session.store.read(descriptor.digest)).toString('utf8')) as ImageManifest;
+    const manifest = parseManifest(await session.store.read(descriptor.digest), { where: `built manifest ${descriptor.digest}` });
     images.push({ platform, result, descriptor, manifest, config });
   }
   const top = images.length === 1 ? images[0].descriptor : await writeIndex(session.store, images.map((i) => i.descriptor));

@@ -184,8 +184,8 @@ function resultFrom(parent: StepResult, key: string, result: StepResultRecord, h
   const layer = result.layer;
   if (!layer) return { key, config: applyLayer(parent.config, undefined, history), layers: parent.layers };
   const ref: LayerRef = {
-    descriptor: { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size },
-    diffId: layer.diffId as Digest,
+    descriptor: { mediaType: layer.mediaType, digest: layer.digest, size: layer.size },
+    diffId: layer.diffId,
   };
   return { key, config: applyLayer(parent.config, ref.diffId, history), layers: [...parent.layers, ref] };
 }
@@ -202,13 +202,13 @@ async function reusable(
     // Leased before checking its blob: GC cannot take either from now on.
     const blob = record.result.layer?.digest;
     await session.lease.add([{ kind: 'record', id: key }, ...(blob ? [{ kind: 'blob' as const, id: blob }] : [])]);
-    if (!blob || (await session.store.has(blob as Digest))) return record;
+    if (!blob || (await session.store.has(blob))) return record;
   }
   const imported = session.importedRecords.get(key);
   if (!imported) return undefined;
   const layer = imported.result.layer;
-  if (layer && !(await session.store.has(layer.digest as Digest))) {
-    await imported.fetchLayer({ mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+  if (layer && !(await session.store.has(layer.digest))) {
+    await imported.fetchLayer({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
   }
   const local: CacheRecord = { key, ...meta, result: imported.result, createdAt: new Date().toISOString() };
   await session.records.put(local);

@@ -3,8 +3,9 @@
 // processes of dead builds, secrets left on disk.
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { readCacheRecord } from '../cache/records.js';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { isIndexType, isManifestType, readManifest } from '../oci/image.js';
@@ -55,14 +56,14 @@ export async function checkRecords(layout: RootLayout, store: DiskContentStore):
   const problems: StoreProblem[] = [];
   for (const name of files) {
     const file = path.join(dir, name);
-    let layer: string | undefined;
+    let layer: Digest | undefined;
     try {
-      layer = (JSON.parse(await readFile(file, 'utf8')) as { result: { layer?: { digest: string } } }).result.layer?.digest;
+      layer = (await readCacheRecord(file)).result.layer?.digest;
     } catch {
       problems.push({ kind: 'record', subject: file, detail: 'unreadable cache record' });
       continue;
     }
-    if (layer && !(await store.has(layer as Digest))) problems.push({ kind: 'record', subject: file, detail: `its layer ${layer} is missing` });
+    if (layer && !(await store.has(layer))) problems.push({ kind: 'record', subject: file, detail: `its layer ${layer} is missing` });
   }
   return { count: files.length, problems };
 }
