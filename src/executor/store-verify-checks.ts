@@ -3,9 +3,8 @@
 // processes of dead builds, secrets left on disk.
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readCacheRecord } from '../cache/records.js';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { isIndexType, isManifestType, readManifest } from '../oci/image.js';
@@ -13,6 +12,8 @@ import { ownerInName, ownerState, processAlive } from '../fs/owner.js';
 import type { RootLayout } from '../oci/root.js';
 import type { Descriptor, Digest } from '../oci/types.js';
 import { mountsUnder } from '../snapshots/overlay.js';
+import { parseDigest } from '../spec/digest.js';
+import { isObject, parseJsonObject } from '../spec/documents.js';
 
 export type ProblemKind = 'blob' | 'record' | 'name' | 'mount' | 'process' | 'secrets';
 
@@ -58,7 +59,7 @@ export async function checkRecords(layout: RootLayout, store: DiskContentStore):
     const file = path.join(dir, name);
     let layer: Digest | undefined;
     try {
-      layer = (await readCacheRecord(file)).result.layer?.digest;
+      layer = recordLayer(parseJsonObject(await readFile(file), { where: file }, 'cache record'), file);
     } catch {
       problems.push({ kind: 'record', subject: file, detail: 'unreadable cache record' });
       continue;
@@ -66,6 +67,13 @@ export async function checkRecords(layout: RootLayout, store: DiskContentStore):
     if (layer && !(await store.has(layer))) problems.push({ kind: 'record', subject: file, detail: `its layer ${layer} is missing` });
   }
   return { count: files.length, problems };
+}
+
+/** The layer blob a record names, parsed (it becomes a path); undefined for a metadata-only step. */
+function recordLayer(record: Record<string, unknown>, file: string): Digest | undefined {
+  const result = record['result'];
+  const layer = isObject(result) ? result['layer'] : undefined;
+  return isObject(layer) ? parseDigest(layer['digest'], `${file}: layer`, 'STORE') : undefined;
 }
 
 /** Every name points at a stored manifest or index; a stored manifest has its config and layers. */
