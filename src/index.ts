@@ -8,6 +8,8 @@ export type { BuildPlan, Step, Op, PlanResult, PlanWarning } from './planner/typ
 export type { CheckFinding } from './planner/index.js';
 
 export { RegistryError } from './registry/errors.js';
+export { parseReference, formatReference } from './spec/reference.js';
+export { parsePlatform, formatPlatform } from './spec/platform.js';
 
 export { parseDockerfile } from './parser/index.js';
 export type * from './parser/types.js';

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { DEFAULT_PATH } from '../spec/default-path.js';
 
 export type Elevation = { kind: 'direct' } | { kind: 'sudo' };
 
@@ -60,7 +61,7 @@ export function cliCommand(
       return { command: run.node, args: direct };
     case 'sudo': {
       const pinned = {
-        PATH: run.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        PATH: run.env.PATH ?? DEFAULT_PATH,
         TSBUILD_ROOT: run.env.TSBUILD_ROOT || ROOT_DEFAULT_STORE,
         DOCKER_CONFIG: run.env.DOCKER_CONFIG || join(run.env.HOME || homedir(), '.docker'),
       };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TsbuildError } from '../errors.js';
 import { ExitStatus, exitStatusFor } from '../cli/exit-status.js';
+import { isObject } from '../spec/documents.js';
 import { buildArgv, type RunFiles } from './argv.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { chooseElevation, cliCommand, sudoWorks } from './privileges.js';
@@ -62,9 +63,8 @@ interface BuildOutcome {
 }
 
 function readResult(files: RunFiles): BuildOutcome {
-  const metadata = existsSync(files.metadataFile)
-    ? (JSON.parse(readFileSync(files.metadataFile, 'utf8')) as Record<string, unknown>)
-    : undefined;
+  const parsed: unknown = existsSync(files.metadataFile) ? JSON.parse(readFileSync(files.metadataFile, 'utf8')) : undefined;
+  const metadata = isObject(parsed) ? parsed : undefined;
   const iid = existsSync(files.iidFile) ? readFileSync(files.iidFile, 'utf8').trim() : '';
   const text = (key: string) => (typeof metadata?.[key] === 'string' ? (metadata[key] as string) : undefined);
   return { metadata, digest: text('containerimage.digest'), imageId: iid || text('containerimage.config.digest') };

@@ -7,6 +7,7 @@ export { outputTypes, parseOutput, saveFormats } from '../executor/exporters/ind
 export { parseCacheLocation } from '../cache/backends/index.js';
 export { parseMemorySize, parsePidsLimit } from '../container/sizes.js';
 export { parseSize } from '../cache/size.js';
-export { familiarString, formatReference, parseReference } from '../oci/reference.js';
-export type { ImageReference } from '../oci/reference.js';
-export { formatPlatform, parsePlatform } from '../oci/platform.js';
+export { familiarString, formatReference, parseReference } from '../spec/reference.js';
+export type { ImageReference } from '../spec/reference.js';
+export { formatPlatform, parsePlatform } from '../spec/platform.js';
+export { parseGoDuration } from '../spec/duration.js';

@@ -2,7 +2,7 @@
 import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
 import { LocalImages } from '../oci/local-images.js';
-import { parsePlatform } from '../oci/platform.js';
+import { parsePlatform } from '../spec/platform.js';
 import type { Platform } from '../oci/types.js';
 import type { PlatformInput, RootOptions } from './options.js';
 

@@ -2,11 +2,10 @@
 // records (key -> layer) and whose layers are those records' layer blobs. A plain manifest is
 // accepted by every registry; BuildKit's cache manifests work the same way.
 import { TsbuildError } from '../errors.js';
-import { parseDigest } from '../oci/digest.js';
-import { parseDescriptor } from '../oci/documents.js';
-import type { Descriptor, Digest, ImageManifest } from '../oci/types.js';
+import { parseDescriptor, parseJsonObject } from '../spec/documents.js';
+import type { Descriptor, ImageManifest } from '../oci/types.js';
 import { MediaType } from '../oci/types.js';
-import type { StepResultRecord } from './records.js';
+import { parseCacheRecord, type StepResultRecord } from './records.js';
 
 export const CACHE_CONFIG_MEDIA_TYPE = 'application/vnd.tsbuild.cache.config.v1+json';
 export const CACHE_ARTIFACT_TYPE = 'application/vnd.tsbuild.cache.v1';
@@ -40,7 +39,7 @@ export function cacheLayers(config: CacheConfig): Descriptor[] {
   const layers = new Map<string, Descriptor>();
   for (const { result } of config.records) {
     const layer = result.layer;
-    if (layer) layers.set(layer.digest, { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+    if (layer) layers.set(layer.digest, { mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
   }
   for (const mount of config.mounts ?? []) layers.set(mount.layer.digest, mount.layer);
   return [...layers.values()].sort((a, b) => a.digest.localeCompare(b.digest));
@@ -51,32 +50,22 @@ export function cacheManifest(config: Descriptor, layers: Descriptor[]): ImageMa
 }
 
 export function parseCacheConfig(bytes: Buffer, where: string): CacheConfig {
-  let parsed: CacheConfig | undefined;
+  let parsed: Record<string, unknown> | undefined;
   try {
-    parsed = JSON.parse(bytes.toString('utf8')) as CacheConfig;
+    parsed = parseJsonObject(bytes, { where }, 'build cache config');
   } catch {
     // reported below
   }
-  if (parsed?.version !== 1 || !Array.isArray(parsed.records)) {
+  if (parsed?.['version'] !== 1 || !Array.isArray(parsed['records']) || (parsed['mounts'] !== undefined && !Array.isArray(parsed['mounts']))) {
     throw new TsbuildError('STORE', `${where} is not a tsbuild build cache (unknown config format)`);
   }
-  checkCacheDigests(parsed, where);
-  return parsed;
+  const config = parsed as unknown as CacheConfig;
+  checkCacheDigests(config, where);
+  return config;
 }
 
 /** An imported cache's digests become blob and snapshot paths: every one must parse. */
 function checkCacheDigests(config: CacheConfig, where: string): void {
-  for (const [i, record] of config.records.entries()) {
-    const at = `${where}: cache record ${i}`;
-    if (typeof record?.key !== 'string' || !Array.isArray(record.result?.diffIds)) {
-      throw new TsbuildError('STORE', `${at} is not a cache record`);
-    }
-    for (const id of record.result.diffIds) parseDigest(id, `${at}: diff ID`, 'STORE');
-    const layer = record.result.layer;
-    if (layer) {
-      parseDescriptor(layer, { where: `${at}: layer` });
-      parseDigest(layer.diffId, `${at}: layer diff ID`, 'STORE');
-    }
-  }
+  for (const [i, record] of config.records.entries()) parseCacheRecord(record, `${where}: cache record ${i}`);
   for (const mount of config.mounts ?? []) parseDescriptor(mount?.layer, { where: `${where}: cache mount ${String(mount?.id)}` });
 }

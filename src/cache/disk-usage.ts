@@ -1,13 +1,13 @@
 // `tsbuild cache du`: what the root holds, split into what named images need, what only the
 // build cache needs, and what nothing references (freed by the next prune).
 import { lstatSync, readdirSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { reachableBlobs } from '../oci/image-walk.js';
 import type { RootLayout } from '../oci/root.js';
-import type { CacheRecord } from './records.js';
+import { readCacheRecord } from './records.js';
 
 export interface DiskUsage {
   images: { blobs: number; bytes: number };
@@ -24,8 +24,8 @@ export async function diskUsage(layout: RootLayout, store: DiskContentStore, nam
   const recordsDir = path.join(layout.cache, 'records');
   const recordFiles = (await readdir(recordsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
   for (const file of recordFiles) {
-    const record = JSON.parse(await readFile(path.join(recordsDir, file), 'utf8').catch(() => '{}')) as Partial<CacheRecord>;
-    const layer = record.result?.layer?.digest;
+    const record = await readCacheRecord(path.join(recordsDir, file)).catch(() => undefined);
+    const layer = record?.result.layer?.digest;
     if (layer && !image.has(layer)) cacheOnly.add(layer);
   }
   const usage: DiskUsage = {

@@ -4,7 +4,6 @@ import { putJson } from '../oci/image.js';
 import { compressedLayer } from '../oci/distribution.js';
 import { writeLayer } from '../oci/layer.js';
 import type { ContentStore } from '../oci/content-store.js';
-import type { Digest } from '../oci/types.js';
 import type { CacheBackend } from './backend.js';
 import {
   cacheConfig, cacheLayers, cacheManifest, CACHE_CONFIG_MEDIA_TYPE, type ExportedCacheMount, type ExportedRecord,
@@ -29,7 +28,7 @@ export async function exportCache(
 async function withCompressedLayer(store: ContentStore, result: StepResultRecord): Promise<StepResultRecord> {
   const layer = result.layer;
   if (!layer) return result;
-  const compressed = await compressedLayer(store, { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+  const compressed = await compressedLayer(store, { mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
   return { ...result, layer: { ...compressed, diffId: layer.diffId } };
 }
 

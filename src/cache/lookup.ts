@@ -6,7 +6,7 @@ import { tempPathBeside } from '../fs/temp-path.js';
 import type { ContentStore } from '../oci/content-store.js';
 import { applyLayer } from '../oci/layer-apply.js';
 import type { Lease } from '../oci/leases.js';
-import type { Descriptor, Digest } from '../oci/types.js';
+import type { Descriptor } from '../oci/types.js';
 import type { CacheBackend } from './backend.js';
 import type { CacheKeyParts } from './keys.js';
 import type { CacheRecord, CacheRecordStore, StepResultRecord } from './records.js';
@@ -62,13 +62,13 @@ export class CacheLookup {
       // Leased before checking its blob: GC cannot take either from now on.
       const blob = record.result.layer?.digest;
       await lease?.add([{ kind: 'record', id: key }, ...(blob ? [{ kind: 'blob' as const, id: blob }] : [])]);
-      if (!blob || (await store.has(blob as Digest))) return record;
+      if (!blob || (await store.has(blob))) return record;
     }
     const imported = this.imported.get(key);
     if (!imported) return undefined;
     const layer = imported.result.layer;
-    if (layer && !(await store.has(layer.digest as Digest))) {
-      await imported.fetchBlob({ mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size });
+    if (layer && !(await store.has(layer.digest))) {
+      await imported.fetchBlob({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
     }
     const local: CacheRecord = { key, ...meta, result: imported.result, createdAt: new Date().toISOString() };
     await records.put(local);

@@ -2,7 +2,7 @@
 // beyond a size), then every blob and snapshot that no named image and no remaining record
 // needs. What running builds lease (src/oci/leases.ts) is never removed; recent files are
 // spared too, so a build keeps what it wrote before it could lease it.
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { chainIds } from '../oci/chain-id.js';
 import type { DiskContentStore } from '../oci/disk-store.js';
@@ -12,7 +12,8 @@ import { withCollectorLock, type LeasedItems } from '../oci/leases.js';
 import { reachableBlobs } from '../oci/image-walk.js';
 import type { RootLayout } from '../oci/root.js';
 import type { Digest } from '../oci/types.js';
-import type { CacheRecord } from './records.js';
+import { parseConfig } from '../spec/documents.js';
+import { readCacheRecord, type CacheRecord } from './records.js';
 
 export interface PruneOptions {
   /** Remove every cache record and the RUN --mount=type=cache directories. */
@@ -65,7 +66,7 @@ async function collect(
   const liveChains = new Set<string>(leased.snapshot);
   for (const item of kept) {
     if (item.record.result.layer) liveBlobs.add(item.record.result.layer.digest);
-    for (const id of chainIds(item.record.result.diffIds as Digest[])) liveChains.add(digestHex(id));
+    for (const id of chainIds(item.record.result.diffIds)) liveChains.add(digestHex(id));
   }
   await addImageChains(store, imageBlobs, liveChains);
   await removeBlobs(layout, liveBlobs, now, grace, report);
@@ -105,7 +106,7 @@ async function readRecords(layout: RootLayout): Promise<RecordFile[]> {
     const file = path.join(dir, name);
     try {
       const info = await stat(file);
-      const record = JSON.parse(await readFile(file, 'utf8')) as CacheRecord;
+      const record = await readCacheRecord(file);
       out.push({ file, record, lastUsed: info.mtimeMs, bytes: record.result.layer?.size ?? 0 });
     } catch {
       await rm(file, { force: true }); // unreadable records are never used again
@@ -127,7 +128,7 @@ async function addImageChains(store: DiskContentStore, blobs: { digest: Digest; 
   for (const blob of blobs) {
     if (!/config|container\.image/.test(blob.mediaType)) continue;
     try {
-      const config = JSON.parse((await store.read(blob.digest)).toString('utf8')) as { rootfs?: { diff_ids?: Digest[] } };
+      const config = parseConfig(await store.read(blob.digest), { where: `blob ${blob.digest}` });
       for (const id of chainIds(config.rootfs?.diff_ids ?? [])) chains.add(digestHex(id));
     } catch {
       // a blob that is not a config names no snapshots

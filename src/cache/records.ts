@@ -3,7 +3,10 @@
 // never see a partial record; a record is only written after the content it names is stored.
 import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { TsbuildError } from '../errors.js';
 import { tempPathBeside } from '../fs/temp-path.js';
+import { parseDigest, parseDigests, type Digest } from '../spec/digest.js';
+import { parseDescriptor } from '../spec/documents.js';
 import type { CacheKeyParts } from './keys.js';
 
 /** What a step produced. Layer steps carry a layer; metadata-only steps only a config. */
@@ -20,9 +23,39 @@ export interface CacheRecord {
 
 export interface StepResultRecord {
   /** Diff IDs of the rootfs after this step, bottom first. */
-  diffIds: string[];
+  diffIds: Digest[];
   /** Compressed blob of the layer this step added, if it added one. */
-  layer?: { mediaType: string; digest: string; size: number; diffId: string };
+  layer?: { mediaType: string; digest: Digest; size: number; diffId: Digest };
+}
+
+/**
+ * A cache record from disk or from an imported cache, checked: its digests become blob and
+ * snapshot paths, so every one must parse. Throws a STORE error naming `where` otherwise.
+ */
+export function parseCacheRecord(value: unknown, where: string): CacheRecord {
+  const record = value as { key?: unknown; result?: { diffIds?: unknown; layer?: { diffId?: unknown } } } | null;
+  if (typeof record !== 'object' || record === null || typeof record.key !== 'string' || typeof record.result !== 'object' || record.result === null) {
+    throw new TsbuildError('STORE', `${where} is not a cache record`);
+  }
+  parseDigests(record.result.diffIds, `${where}: diff IDs`, 'STORE');
+  const layer = record.result.layer;
+  if (layer) {
+    parseDescriptor(layer, { where: `${where}: layer` });
+    parseDigest(layer.diffId, `${where}: layer diff ID`, 'STORE');
+  }
+  return value as CacheRecord;
+}
+
+/** Reads and checks one record file (see parseCacheRecord). */
+export async function readCacheRecord(file: string): Promise<CacheRecord> {
+  const text = await readFile(file, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TsbuildError('STORE', `cache record ${file} is not valid JSON`, { cause: error });
+  }
+  return parseCacheRecord(value, `cache record ${file}`);
 }
 
 export class CacheRecordStore {
@@ -35,13 +68,13 @@ export class CacheRecordStore {
   async get(key: string): Promise<CacheRecord | undefined> {
     const file = this.fileOf(key);
     try {
-      const record = JSON.parse(await readFile(file, 'utf8')) as CacheRecord;
+      const record = await readCacheRecord(file);
       if (record.key !== key) return undefined;
       const now = new Date();
       await utimes(file, now, now).catch(() => undefined); // LRU: last use = mtime
       return record;
     } catch (error) {
-      if (isMissing(error) || error instanceof SyntaxError) return undefined;
+      if (isMissing(error) || (error instanceof TsbuildError && error.code === 'STORE')) return undefined; // unreadable: a miss
       throw error;
     }
   }
@@ -89,7 +122,7 @@ export async function recordLayerBlobs(root: string): Promise<Set<string>> {
   const blobs = new Set<string>();
   for (const name of (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
     try {
-      const digest = (JSON.parse(await readFile(path.join(dir, name), 'utf8')) as CacheRecord).result.layer?.digest;
+      const digest = (await readCacheRecord(path.join(dir, name))).result.layer?.digest;
       if (digest) blobs.add(digest);
     } catch {
       // an unreadable record names nothing

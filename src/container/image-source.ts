@@ -3,7 +3,7 @@ import { TsbuildError } from '../errors.js';
 import { isDigest } from '../oci/digest.js';
 import { platformOf, type ResolvedImage } from '../oci/image.js';
 import type { LocalImages } from '../oci/local-images.js';
-import { formatPlatform, hostPlatform, platformRank } from '../oci/platform.js';
+import { formatPlatform, hostPlatform, platformRank } from '../spec/platform.js';
 import type { Platform } from '../oci/types.js';
 import type { RegistryClientOptions } from '../registry/client.js';
 import type { RunEventSink } from '../container/events.js';
@@ -38,7 +38,7 @@ export async function findImage(images: LocalImages, reference: string, options:
 }
 
 async function pull(images: LocalImages, reference: string, options: ImageSourceOptions, reason: 'missing' | 'always' | 'platform'): Promise<ResolvedImage> {
-  const [{ pullImage }, { parseReference }] = await Promise.all([import('../registry/pull.js'), import('../oci/reference.js')]);
+  const [{ pullImage }, { parseReference }] = await Promise.all([import('../registry/pull.js'), import('../spec/reference.js')]);
   if (isDigest(reference)) throw new TsbuildError('NOT_FOUND', `image ${reference} is not in the local store (an image ID cannot be pulled)`);
   const ref = parseReference(reference);
   options.onEvent({ kind: 'pull.start', reference, reason });

@@ -6,7 +6,7 @@ import { SnapshotStore } from '../snapshots/store.js';
 import { sweepDeadContainers } from '../executor/sweep.js';
 import { platformOf, type ResolvedImage } from '../oci/image.js';
 import { LocalImages } from '../oci/local-images.js';
-import { formatPlatform, hostPlatform, platformRank } from '../oci/platform.js';
+import { formatPlatform, hostPlatform, platformRank } from '../spec/platform.js';
 import { ownerToken } from '../fs/owner.js';
 import { resolveRoot } from '../oci/root.js';
 import type { RunResult, SandboxBackend } from '../runtime-shim/backend.js';

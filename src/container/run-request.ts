@@ -1,7 +1,7 @@
 // Turns RunContainerOptions into a validated request: every flag value parsed before any work starts.
 import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import { parsePlatform } from '../oci/platform.js';
+import { parsePlatform } from '../spec/platform.js';
 import type { Platform } from '../oci/types.js';
 import type { NetworkMode, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/spec.js';
 import type { CommandOverrides } from '../container/command-line.js';

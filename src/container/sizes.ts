@@ -1,21 +1,15 @@
 // Docker's resource-limit flag values: `--memory 512m`, `--cpus 1.5`, `--pids-limit 100`.
 import { availableParallelism } from 'node:os';
 import { TsbuildError } from '../errors.js';
-
-const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+import { parseRamInBytes } from '../spec/size.js';
 
 /** Docker refuses smaller memory limits (the kernel needs some room to even start a process). */
 export const MINIMUM_MEMORY_BYTES = 6 * 1024 * 1024;
 
-/**
- * Bytes of a size like go-units' RAMInBytes: a decimal number, an optional binary unit letter
- * (k, m, g, t, p; any case), optionally followed by `i` and/or `b` (`512m`, `1.5g`, `64MiB`, `1024`).
- */
+/** Bytes of a `--memory` size (go-units RAMInBytes, src/spec/size.ts), at least Docker's minimum. */
 export function parseMemorySize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(text.trim());
-  if (!match) throw usage(`invalid memory size "${text}": expected a number with an optional unit (b, k, m, g), e.g. 512m`);
-  const unit = UNITS[(match[2] ?? '').toLowerCase()] ?? 1;
-  const bytes = Math.floor(Number(match[1]) * unit);
+  const bytes = parseRamInBytes(text.trim());
+  if (bytes === undefined) throw usage(`invalid memory size "${text}": expected a number with an optional unit (b, k, m, g), e.g. 512m`);
   if (bytes < MINIMUM_MEMORY_BYTES) throw usage(`memory limit "${text}" is too small: the minimum is 6m`);
   return bytes;
 }

@@ -3,7 +3,7 @@
 // Docker), symlink targets and which names matched. Timestamps are deliberately left out.
 import { createHash } from 'node:crypto';
 import { TsbuildError } from '../errors.js';
-import type { Digest } from '../oci/types.js';
+import { digestOfHash, type Digest } from '../spec/digest.js';
 import type { ContextEntry } from '../context/context.js';
 import type { SourceSelection } from '../context/select.js';
 
@@ -25,7 +25,7 @@ export function contentDigest(selected: SourceSelection | readonly ContextEntry[
     for (const root of selected.roots) hash.update(`${JSON.stringify(['root', root.pattern, root.matchedPath, root.entry.path])}\n`);
   }
   for (const entry of entries) hash.update(`${JSON.stringify(describe(entry, options))}\n`);
-  return `sha256:${hash.digest('hex')}` as Digest;
+  return digestOfHash(hash);
 }
 
 function describe(entry: ContextEntry, { chown, chmod }: CopyOwnership): (string | number)[] {

@@ -113,13 +113,14 @@ function statString(s: StatKey): string {
 
 function readEntries(file: string): Map<string, CachedDigest> {
   const entries = new Map<string, CachedDigest>();
-  let stored: StoredFile;
+  let value: unknown;
   try {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as StoredFile;
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return entries;
   }
-  if (stored?.version !== 2 || typeof stored.entries !== 'object') return entries;
+  const stored = value as Partial<StoredFile> | null;
+  if (typeof stored !== 'object' || stored === null || stored.version !== 2 || typeof stored.entries !== 'object' || stored.entries === null) return entries;
   for (const absPath in stored.entries) {
     const e = stored.entries[absPath];
     if (!Array.isArray(e) || e.length !== 3 || !/^\d+$/.test(e[2])) continue;

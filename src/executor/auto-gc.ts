@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { prune } from '../cache/prune.js';
 import { parseSize } from '../cache/size.js';
+import { isObject, parseJsonObject } from '../spec/documents.js';
 import type { BuildContext } from './context.js';
 
 export async function collectGarbageIfOverLimit(ctx: BuildContext): Promise<void> {
@@ -23,8 +24,9 @@ async function configuredLimit(root: string): Promise<number | undefined> {
   const fromEnv = process.env.TSBUILD_GC_KEEP_STORAGE;
   if (fromEnv) return parseSize(fromEnv);
   try {
-    const config = JSON.parse(await readFile(path.join(root, 'config.json'), 'utf8')) as { gc?: { keepStorage?: string } };
-    return config.gc?.keepStorage ? parseSize(config.gc.keepStorage) : undefined;
+    const gc = parseJsonObject(await readFile(path.join(root, 'config.json')), { where: `${root}/config.json` }, 'configuration')['gc'];
+    const keepStorage = isObject(gc) ? gc['keepStorage'] : undefined;
+    return typeof keepStorage === 'string' && keepStorage !== '' ? parseSize(keepStorage) : undefined;
   } catch {
     return undefined;
   }

@@ -1,12 +1,13 @@
 // Writes a built image (config + manifest per platform, an index over several) and hands it to
 // the exporters of the build's outputs (exporters/index.ts).
 import { writeImage, writeIndex } from '../oci/image.js';
-import { formatReference, parseReference } from '../oci/reference.js';
-import { parsePlatform } from '../oci/platform.js';
-import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
+import { formatReference, parseReference } from '../spec/reference.js';
+import { parsePlatform } from '../spec/platform.js';
+import type { Descriptor, ImageConfig } from '../oci/types.js';
 import type { BuildContext } from './context.js';
 import type { BuiltOutput, BuiltPlatformImage } from './exporters/exporter.js';
 import { exporterFor, type OutputSpec } from './exporters/index.js';
+import { parseManifest } from '../spec/documents.js';
 import { ensureSnapshots } from './layer-step.js';
 import type { StepResult } from './step-result.js';
 
@@ -20,7 +21,7 @@ export async function writeBuiltImages(
   for (const { platform, result } of results) {
     const config = { ...withLabels(withPlatform(result.config, platform), ctx.options.labels), created: ctx.created };
     const descriptor = await writeImage(ctx.store, { config, layers: result.layers.map((l) => l.descriptor) });
-    const manifest = JSON.parse((await ctx.store.read(descriptor.digest)).toString('utf8')) as ImageManifest;
+    const manifest = parseManifest(await ctx.store.read(descriptor.digest), { where: `built manifest ${descriptor.digest}` });
     images.push({ platform, result, descriptor, manifest, config });
   }
   const top = images.length === 1 ? images[0].descriptor : await writeIndex(ctx.store, images.map((i) => i.descriptor));

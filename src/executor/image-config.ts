@@ -1,6 +1,6 @@
 // Builds image configs step by step the way BuildKit does: config instructions change the
 // container config, every instruction adds a history entry (empty_layer for metadata-only).
-import { DEFAULT_PATH, withDefaultPath } from '../planner/stage-state.js';
+import { DEFAULT_PATH_ENV, withDefaultPath } from '../planner/stage-state.js';
 import type { ContainerConfig, ImageConfig, HistoryEntry, Platform, Digest } from '../oci/types.js';
 import type { ConfigChange, Step } from '../planner/types.js';
 
@@ -13,7 +13,7 @@ export function scratchConfig(platform: Platform): ImageConfig {
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant ? { variant: platform.variant } : {}),
-    config: { Env: [DEFAULT_PATH], WorkingDir: '/' },
+    config: { Env: [DEFAULT_PATH_ENV], WorkingDir: '/' },
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],
   };

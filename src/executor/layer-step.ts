@@ -193,8 +193,8 @@ function resultFrom(parent: StepResult, key: string, result: StepResultRecord, h
   const layer = result.layer;
   if (!layer) return { key, config: applyLayer(parent.config, undefined, history), layers: parent.layers };
   const ref: LayerRef = {
-    descriptor: { mediaType: layer.mediaType, digest: layer.digest as Digest, size: layer.size },
-    diffId: layer.diffId as Digest,
+    descriptor: { mediaType: layer.mediaType, digest: layer.digest, size: layer.size },
+    diffId: layer.diffId,
   };
   return { key, config: applyLayer(parent.config, ref.diffId, history), layers: [...parent.layers, ref] };
 }

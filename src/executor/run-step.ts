@@ -1,7 +1,7 @@
 // Dispatches one plan step to the runner of its op kind.
 import { cacheKey } from '../cache/keys.js';
 import { TsbuildError } from '../errors.js';
-import { parsePlatform } from '../oci/platform.js';
+import { parsePlatform } from '../spec/platform.js';
 import type { Digest } from '../oci/types.js';
 import type { ConfigOp, SourceOp, Step } from '../planner/types.js';
 import { applyConfigChange, baseConfig, historyFor, scratchConfig } from './image-config.js';

@@ -8,10 +8,12 @@ import path from 'node:path';
 import type { DiskContentStore } from '../oci/disk-store.js';
 import type { ImageNames } from '../oci/image-names.js';
 import { isIndexType, isManifestType, readManifest } from '../oci/image.js';
-import { ownerInName, ownerState } from '../fs/owner.js';
+import { ownerInName, ownerState, processAlive } from '../fs/owner.js';
 import type { RootLayout } from '../oci/root.js';
 import type { Descriptor, Digest } from '../oci/types.js';
 import { mountsUnder } from '../snapshots/overlay.js';
+import { parseDigest } from '../spec/digest.js';
+import { isObject, parseJsonObject } from '../spec/documents.js';
 
 export type ProblemKind = 'blob' | 'record' | 'name' | 'mount' | 'process' | 'secrets';
 
@@ -55,16 +57,23 @@ export async function checkRecords(layout: RootLayout, store: DiskContentStore):
   const problems: StoreProblem[] = [];
   for (const name of files) {
     const file = path.join(dir, name);
-    let layer: string | undefined;
+    let layer: Digest | undefined;
     try {
-      layer = (JSON.parse(await readFile(file, 'utf8')) as { result: { layer?: { digest: string } } }).result.layer?.digest;
+      layer = recordLayer(parseJsonObject(await readFile(file), { where: file }, 'cache record'), file);
     } catch {
       problems.push({ kind: 'record', subject: file, detail: 'unreadable cache record' });
       continue;
     }
-    if (layer && !(await store.has(layer as Digest))) problems.push({ kind: 'record', subject: file, detail: `its layer ${layer} is missing` });
+    if (layer && !(await store.has(layer))) problems.push({ kind: 'record', subject: file, detail: `its layer ${layer} is missing` });
   }
   return { count: files.length, problems };
+}
+
+/** The layer blob a record names, parsed (it becomes a path); undefined for a metadata-only step. */
+function recordLayer(record: Record<string, unknown>, file: string): Digest | undefined {
+  const result = record['result'];
+  const layer = isObject(result) ? result['layer'] : undefined;
+  return isObject(layer) ? parseDigest(layer['digest'], `${file}: layer`, 'STORE') : undefined;
 }
 
 /** Every name points at a stored manifest or index; a stored manifest has its config and layers. */
@@ -116,7 +125,7 @@ export function checkProcesses(layout: RootLayout): StoreProblem[] {
       continue;
     }
     const runcOwner = args.map((arg) => /^tsbuild-(\d+)-[0-9a-f]{8}$/.exec(arg)?.[1]).find(Boolean);
-    if (runcOwner && !safe(() => statSync(`/proc/${runcOwner}`)) && usesRoot(args, layout.root)) {
+    if (runcOwner && !processAlive(Number(runcOwner)) && usesRoot(args, layout.root)) {
       problems.push({ kind: 'process', subject: pid, detail: `runc container of tsbuild pid ${runcOwner}, which is gone` });
     }
   }

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { DiskContentStore } from '../oci/disk-store.js';
 import { ImageNames } from '../oci/image-names.js';
 import { openRoot, resolveRoot } from '../oci/root.js';
-import type { Digest } from '../oci/types.js';
+import { isDigest } from '../spec/digest.js';
 import { unmount } from '../snapshots/overlay.js';
 import { SnapshotStore } from '../snapshots/store.js';
 import {
@@ -56,7 +56,7 @@ export async function verifyStore(options: VerifyStoreOptions = {}): Promise<Ver
 async function repair(problem: StoreProblem, store: DiskContentStore, names: ImageNames): Promise<boolean> {
   switch (problem.kind) {
     case 'blob':
-      if (problem.subject.startsWith('sha256:')) await store.delete(problem.subject as Digest);
+      if (isDigest(problem.subject)) await store.delete(problem.subject);
       else await rm(problem.subject, { force: true });
       return true;
     case 'record':

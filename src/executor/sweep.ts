@@ -11,6 +11,7 @@ import { isLeftover, ownerState } from '../fs/owner.js';
 import type { RootLayout } from '../oci/root.js';
 import { ageMs, type SnapshotStore } from '../snapshots/store.js';
 import { removeView } from '../snapshots/prepare-overlay.js';
+import { parseJsonObject } from '../spec/documents.js';
 
 /** Directories that hold temp files written beside their target (`.<name>.<owner>.<random>.tmp`). */
 function besideTempDirs(layout: RootLayout): string[] {
@@ -48,16 +49,18 @@ export function sweepDeadContainers(root: string): string[] {
   const swept: string[] = [];
   for (const id of list(base).filter((name) => name !== 'names')) {
     const stateFile = path.join(base, id, 'state.json');
-    let state: { status?: string; owner?: string; rm?: boolean; name?: string };
+    let state: Record<string, unknown>;
     try {
-      state = JSON.parse(readFileSync(stateFile, 'utf8')) as typeof state;
+      state = parseJsonObject(readFileSync(stateFile), { where: stateFile }, 'container state');
     } catch {
       continue;
     }
-    if (state.status !== 'running' || !state.owner || ownerState(state.owner) !== 'dead') continue;
-    if (state.rm) {
+    const owner = state['owner'];
+    if (state['status'] !== 'running' || typeof owner !== 'string' || !owner || ownerState(owner) !== 'dead') continue;
+    if (state['rm'] === true) {
       rmSync(path.join(base, id), { recursive: true, force: true });
-      const nameLink = state.name ? path.join(base, 'names', state.name) : undefined;
+      const name = state['name'];
+      const nameLink = typeof name === 'string' && name ? path.join(base, 'names', name) : undefined;
       if (nameLink && readLink(nameLink) === id) rmSync(nameLink, { force: true });
     } else {
       writeFileSync(stateFile, `${JSON.stringify({ ...state, status: 'dead' }, null, 2)}\n`);

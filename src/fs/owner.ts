@@ -15,7 +15,7 @@ let own: string | undefined;
 
 /** This process's token. */
 export function ownerToken(): string {
-  own ??= `${process.pid}_${startTime(process.pid) ?? 0}_${pidNamespace()}`;
+  own ??= `${process.pid}_${processStartTime(process.pid) ?? 0}_${pidNamespace()}`;
   return own;
 }
 
@@ -30,7 +30,7 @@ export function ownerState(token: string): OwnerState {
   if (!match) return 'unknown';
   const [, pid, start, namespace] = match;
   if (namespace !== pidNamespace()) return 'unknown';
-  const current = startTime(Number(pid));
+  const current = processStartTime(Number(pid));
   return current !== undefined && String(current) === start ? 'alive' : 'dead';
 }
 
@@ -41,7 +41,18 @@ export function isLeftover(name: string, ageMs: number, unknownAfterMs = UNKNOWN
   return state === 'dead' || (state === 'unknown' && ageMs > unknownAfterMs);
 }
 
-function startTime(pid: number): number | undefined {
+/** Whether a process with this pid exists (in this pid namespace), ours to signal or not. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined when it is gone. */
+export function processStartTime(pid: number): number | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -6,7 +6,7 @@ import type { ImageToSave } from './archive-oci.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { resolveImage } from './image.js';
-import { familiarName, parseReference } from './reference.js';
+import { familiarName, parseReference } from '../spec/reference.js';
 import type { Descriptor, Platform } from './types.js';
 
 /** One element of `manifest.json`. */

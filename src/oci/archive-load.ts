@@ -10,8 +10,8 @@ import { TsbuildError } from '../errors.js';
 import { CONTAINERD_NAME, REF_NAME } from './archive-oci.js';
 import type { DockerArchiveManifest } from './archive-docker.js';
 import type { BlobInfo, ContentStore } from './content-store.js';
-import { isDigest } from './digest.js';
-import { parseIndex } from './documents.js';
+import { isDigest, parseDigest } from './digest.js';
+import { parseIndex } from '../spec/documents.js';
 import { putJson, readConfig } from './image.js';
 import { reachableBlobs } from './image-walk.js';
 import { layerMediaType } from './layer.js';
@@ -71,7 +71,7 @@ async function storeEntry(store: ContentStore, contents: ArchiveContents, name: 
     return;
   }
   const blobDigest = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1];
-  const expected = blobDigest ? (`sha256:${blobDigest}` as Digest) : undefined;
+  const expected = blobDigest ? parseDigest(`sha256:${blobDigest}`, name) : undefined;
   contents.files.set(name, await store.put(body, expected));
 }
 

@@ -11,9 +11,9 @@ import { writeTarArchive } from './archive-tar.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { distributableImage } from './distribution.js';
-import { parseIndex } from './documents.js';
+import { parseIndex } from '../spec/documents.js';
 import { reachableBlobs } from './image-walk.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../spec/reference.js';
 import { writeAtomically } from '../fs/temp-path.js';
 import { MediaType, type Descriptor, type Digest, type ImageIndex } from './types.js';
 

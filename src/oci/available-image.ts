@@ -5,7 +5,7 @@
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
 import { isIndexType, isManifestType, putJson, readIndex, readManifest } from './image.js';
-import { formatPlatform } from './platform.js';
+import { formatPlatform } from '../spec/platform.js';
 import type { Descriptor } from './types.js';
 
 export interface AvailableImage {

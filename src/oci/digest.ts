@@ -1,46 +1,11 @@
-// Content digests: parsing `sha256:<hex>` (and `sha512:<hex>`), hashing buffers, and hashing
-// streams as they flow. A digest becomes a file name and a URL path, so every digest from outside
-// goes through `parseDigest` first: `sha256:../../x` must never reach a path.
+// Hashing streams as they flow, and the mismatch error. Parsing digests and hashing buffers
+// live in src/spec/digest.ts (re-exported here for the store's users).
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { TsbuildError, type ErrorCode } from '../errors.js';
-import type { Digest } from './types.js';
+import { TsbuildError } from '../errors.js';
+import { digestOfHash, type Digest } from '../spec/digest.js';
 
-const DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-const SHA256_PATTERN = /^sha256:[a-f0-9]{64}$/;
-
-/**
- * Validates `sha256:<64 lowercase hex>` or `sha512:<128 lowercase hex>` and brands it; throws
- * with `code` (USAGE for command-line input) naming `where` the digest came from otherwise.
- */
-export function parseDigest(text: unknown, where = 'digest', code: ErrorCode = 'USAGE'): Digest {
-  if (typeof text !== 'string' || !DIGEST_PATTERN.test(text)) {
-    const shown = typeof text === 'string' ? JSON.stringify(text.slice(0, 200)) : String(text);
-    throw new TsbuildError(code, `${where}: invalid digest ${shown}: expected sha256:<64 hex digits> or sha512:<128 hex digits>`);
-  }
-  return text as Digest;
-}
-
-export function isDigest(text: unknown): text is Digest {
-  return typeof text === 'string' && DIGEST_PATTERN.test(text);
-}
-
-/**
- * The hex part of a sha256 digest, used as a file name. Throws for anything else, so no digest
- * that skipped parsing (or uses an algorithm the store does not keep) ever becomes a path.
- */
-export function digestHex(digest: Digest): string {
-  if (!SHA256_PATTERN.test(digest)) {
-    const shown = JSON.stringify(String(digest).slice(0, 200));
-    const why = isDigest(digest) ? 'only sha256 content is stored' : 'not a valid digest';
-    throw new TsbuildError('STORE', `refusing blob ${shown} as a file name: ${why}`);
-  }
-  return digest.slice('sha256:'.length);
-}
-
-export function sha256Digest(bytes: Uint8Array | string): Digest {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}` as Digest;
-}
+export { digestHex, isDigest, parseDigest, sha256Digest } from '../spec/digest.js';
 
 export class DigestMismatchError extends TsbuildError {
   readonly expected: Digest;
@@ -64,7 +29,7 @@ export class DigestCounter {
   }
 
   digest(): Digest {
-    return `sha256:${this.hash.digest('hex')}` as Digest;
+    return digestOfHash(this.hash);
   }
 }
 

@@ -10,6 +10,7 @@ import { DiskContentStore } from './disk-store.js';
 import { isIndexType, isManifestType, putJson, readIndex, readManifest } from './image.js';
 import { DEFAULT_GZIP_LEVEL, gzipStream } from './layer-compress.js';
 import { tempPathBeside } from '../fs/temp-path.js';
+import { parseDescriptor } from '../spec/documents.js';
 import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from './types.js';
 
 const GZIP_OF: Record<string, string> = {
@@ -79,7 +80,13 @@ function memoFile(store: ContentStore, layer: Descriptor): string | undefined {
 async function recall(store: ContentStore, layer: Descriptor): Promise<Descriptor | undefined> {
   const file = memoFile(store, layer);
   if (!file) return undefined;
-  return JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as Descriptor | undefined ?? undefined;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return parseDescriptor(JSON.parse(text), { where: file });
+  } catch {
+    return undefined; // a torn or foreign memo is as good as none: the layer is compressed again
+  }
 }
 
 async function remember(store: ContentStore, layer: Descriptor, compressed: Descriptor): Promise<void> {

@@ -6,9 +6,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { syncDirectory } from './disk-store.js';
-import { parseDescriptor } from './documents.js';
+import { isObject, parseDescriptor, parseJsonObject } from '../spec/documents.js';
 import { withFileLock } from '../fs/locks.js';
-import { formatReference, parseReference } from './reference.js';
+import { formatReference, parseReference } from '../spec/reference.js';
 import { ownerToken } from '../fs/owner.js';
 import type { RootLayout } from './root.js';
 import type { Descriptor } from './types.js';
@@ -122,12 +122,16 @@ export class ImageNames {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, images: {} };
       throw error;
     }
-    let index: IndexFile;
+    let value: Record<string, unknown>;
     try {
-      index = JSON.parse(text) as IndexFile;
+      value = parseJsonObject(text, { where: this.indexPath }, 'image index');
     } catch (error) {
       throw new TsbuildError('STORE', `corrupt image index ${this.indexPath}`, { cause: error });
     }
+    if ((value['images'] !== undefined && !isObject(value['images'])) || (value['untagged'] !== undefined && !Array.isArray(value['untagged']))) {
+      throw new TsbuildError('STORE', `corrupt image index ${this.indexPath}`);
+    }
+    const index = value as unknown as IndexFile;
     // Its digests become blob paths: a hand-edited or planted entry must not reach outside the store.
     for (const [name, entry] of Object.entries(index.images ?? {})) parseDescriptor(entry?.descriptor, { where: `image index ${this.indexPath}: ${name}` });
     for (const entry of index.untagged ?? []) parseDescriptor(entry?.descriptor, { where: `image index ${this.indexPath}: untagged image` });

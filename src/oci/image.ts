@@ -1,9 +1,8 @@
 // Image configs, manifests and indexes in a content store: writing them (OCI media types by
 // default, Docker's on request) and reading them back whichever of the two types they use.
-import { TsbuildError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
-import { parseConfig, parseIndex, parseManifest } from './documents.js';
-import { hostPlatform, selectManifest } from './platform.js';
+import { declaredMediaType, parseConfig, parseIndex, parseManifest } from '../spec/documents.js';
+import { hostPlatform, selectManifest } from '../spec/platform.js';
 import { MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from './types.js';
 
 export type MediaTypeFamily = 'oci' | 'docker';
@@ -59,15 +58,6 @@ export function platformOf(config: ImageConfig): Platform {
   return { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) };
 }
 
-export async function readJson<T>(store: ContentStore, descriptor: Descriptor): Promise<T> {
-  const bytes = await store.read(descriptor.digest);
-  try {
-    return JSON.parse(bytes.toString('utf8')) as T;
-  } catch (error) {
-    throw new TsbuildError('STORE', `blob ${descriptor.digest} is not valid JSON`, { cause: error });
-  }
-}
-
 export async function readManifest(store: ContentStore, descriptor: Descriptor): Promise<ImageManifest> {
   return parseManifest(await store.read(descriptor.digest), { where: `blob ${descriptor.digest}` });
 }
@@ -103,6 +93,5 @@ export async function resolveImage(store: ContentStore, descriptor: Descriptor, 
 }
 
 async function sniffMediaType(store: ContentStore, descriptor: Descriptor): Promise<string> {
-  const value = await readJson<{ mediaType?: string; manifests?: unknown }>(store, descriptor);
-  return value.mediaType ?? (value.manifests ? MediaType.OciIndex : MediaType.OciManifest);
+  return declaredMediaType(await store.read(descriptor.digest), { where: `blob ${descriptor.digest}` }) ?? MediaType.OciManifest;
 }

@@ -8,6 +8,7 @@ import type { Header } from 'tar-stream';
 import { TsbuildError } from '../errors.js';
 import { cleanEntryName, resolveInRoot, resolveParentInRoot } from '../oci/layer-apply-rootpath.js';
 import { makeNode, setXattr } from '../oci/layer-apply-special.js';
+import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../spec/whiteout.js';
 
 /**
  * How whiteouts are treated. `overlay`: the directory becomes an overlayfs lowerdir, so whiteouts
@@ -32,8 +33,6 @@ export interface TarEntry extends AsyncIterable<Buffer> {
   resume(): unknown;
 }
 
-const WHITEOUT_PREFIX = '.wh.';
-const OPAQUE_MARKER = '.wh..wh..opq';
 
 export class EntryWriter {
   /** Paths written by this layer and their ancestors, so an opaque marker spares them. */
@@ -143,7 +142,7 @@ export class EntryWriter {
   private whiteout(rel: string, base: string): void {
     const parentRel = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
     const parent = parentRel === '' ? this.root : resolveInRoot(this.root, parentRel, true);
-    if (base === OPAQUE_MARKER) return this.opaque(parent, parentRel);
+    if (base === OPAQUE_WHITEOUT) return this.opaque(parent, parentRel);
     if (base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) return; // other aufs metadata
     const hiddenName = base.slice(WHITEOUT_PREFIX.length);
     // `.wh.`, `.wh..`, `.wh...` would hide the directory itself or its parent (containerd refuses them too).

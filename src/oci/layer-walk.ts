@@ -3,10 +3,9 @@
 // Sync fs calls on purpose: per-file async calls cost ~25x more on Node 20 (see DESIGN.md).
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../spec/whiteout.js';
 import type { TarEntryType, TarHeader } from './tar-header.js';
 
-export const WHITEOUT_PREFIX = '.wh.';
-export const OPAQUE_WHITEOUT = '.wh..wh..opq';
 
 export interface LayerEntry {
   header: TarHeader;

@@ -7,7 +7,8 @@ import { resolveImage, isIndexType, readIndex, type ResolvedImage } from './imag
 import { reachableBlobs } from './image-walk.js';
 import { ImageNames, type NamedImage } from './image-names.js';
 import { withCollectorLock } from './leases.js';
-import { familiarName, parseReference } from './reference.js';
+import { familiarName, parseReference } from '../spec/reference.js';
+import { declaredMediaType } from '../spec/documents.js';
 import type { Descriptor, Platform } from './types.js';
 
 export interface ImageSummary {
@@ -120,7 +121,7 @@ export class LocalImages {
     if (named) return { descriptor: named.descriptor };
     const info = await this.store.stat(digest);
     if (!info) throw new TsbuildError('NOT_FOUND', `image ${digest} not found in ${this.store.layout.root}`);
-    const mediaType = (JSON.parse((await this.store.read(digest)).toString()) as { mediaType?: string }).mediaType ?? '';
+    const mediaType = declaredMediaType(await this.store.read(digest), { where: `image ${digest}` }) ?? '';
     return { descriptor: { mediaType, digest, size: info.size } };
   }
 

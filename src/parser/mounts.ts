@@ -4,6 +4,7 @@
 // variables). An empty target means the working directory (relative targets resolve against WORKDIR).
 
 import type { MountSpec } from './types.js';
+import { parseRamInBytes } from '../spec/size.js';
 import { closestMatch } from './suggest.js';
 
 export class MountError extends Error {
@@ -102,13 +103,10 @@ function unsignedOption(options: MountOptions, key: 'mode' | 'uid' | 'gid', radi
   return parsed;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
-/** go-units RAMInBytes: `64m`, `1g`, `512kb`, plain bytes. */
 function parseSize(value: string): number {
-  const match = /^(\d+(?:\.\d+)?) ?([kmgtp]?)(i?b)?$/i.exec(value);
-  if (!match) throw new MountError(`invalid size: '${value}'`);
-  return Math.floor(Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()]);
+  const bytes = parseRamInBytes(value);
+  if (bytes === undefined) throw new MountError(`invalid size: '${value}'`);
+  return bytes;
 }
 
 function checkAllowed(options: MountOptions): void {

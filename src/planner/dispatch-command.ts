@@ -4,10 +4,10 @@ import type {
   CmdInstruction, Command, EntrypointInstruction, HealthcheckInstruction, MaintainerInstruction,
   OnbuildInstruction, ShellInstruction, StopsignalInstruction, UserInstruction, VolumeInstruction,
 } from '../parser/types.js';
-import type { HealthConfig } from '../oci/types.js';
+import type { HealthConfig } from '../spec/types.js';
 import type { PlanContext } from './context.js';
 import { configStep } from './dispatch-config.js';
-import { parseDuration } from './duration.js';
+import { parseGoDuration } from '../spec/duration.js';
 import { expandInStage } from './scope.js';
 import { DEFAULT_SHELL } from './stage-state.js';
 import type { StageState } from './stage-state.js';
@@ -35,7 +35,14 @@ export function dispatchHealthcheck(ctx: PlanContext, state: StageState, ins: He
   const Test = command.form === 'exec' ? ['CMD', ...command.args] : ['CMD-SHELL', command.script];
   const health: HealthConfig = { Test };
   const { interval, timeout, startPeriod, startInterval, retries } = ins.options;
-  const nanos = (text: string | undefined) => (text === undefined ? undefined : parseDuration(ctx, text, ins.range));
+  const nanos = (text: string | undefined) => {
+    if (text === undefined) return undefined;
+    try {
+      return parseGoDuration(text);
+    } catch (error) {
+      throw ctx.invalid((error as Error).message, ins.range);
+    }
+  };
   if (interval !== undefined) health.Interval = nanos(interval);
   if (timeout !== undefined) health.Timeout = nanos(timeout);
   if (startPeriod !== undefined) health.StartPeriod = nanos(startPeriod);

@@ -4,7 +4,7 @@ import type { PlanContext } from './context.js';
 import { commandArgs } from './dispatch-command.js';
 import { planMounts } from './mounts.js';
 import { envToMap } from './scope.js';
-import { DEFAULT_PATH, DEFAULT_SHELL, workdirOf } from './stage-state.js';
+import { DEFAULT_PATH_ENV, DEFAULT_SHELL, workdirOf } from './stage-state.js';
 import type { StageState } from './stage-state.js';
 import type { ExecOp, HeredocFile } from './types.js';
 
@@ -65,6 +65,6 @@ function processEnv(state: StageState): string[] {
   for (const [name, value] of state.args) {
     if (value !== undefined && !defined.has(name)) env.push(`${name}=${value}`);
   }
-  if (!defined.has('PATH')) env.push(DEFAULT_PATH);
+  if (!defined.has('PATH')) env.push(DEFAULT_PATH_ENV);
   return env;
 }

@@ -5,7 +5,7 @@ import { TsbuildError } from '../errors.js';
 import { parseDockerfile } from '../parser/index.js';
 import type { Dockerfile } from '../parser/types.js';
 import { planBuild } from './plan.js';
-import { hostPlatform, parsePlatformList } from './platform.js';
+import { hostPlatform, parsePlatformList } from '../spec/platform.js';
 import type { PlanOptions, PlanResult } from './types.js';
 import { defaultDockerfilePath } from './dockerfile-path.js';
 

@@ -1,14 +1,15 @@
 // The start of a stage: its FROM expanded in the global scope, then either another stage's
 // final state, `scratch`, or a base image (a source step plus its resolved config, if any).
-import type { ContainerConfig } from '../oci/types.js';
-import type { Platform } from '../oci/types.js';
+import type { ContainerConfig } from '../spec/types.js';
+import type { Platform } from '../spec/types.js';
 import type { Stage } from '../parser/types.js';
 import type { PlanContext } from './context.js';
-import { normalizeImageRef } from './image-ref.js';
-import { parsePlatform, PLATFORM_ARG_NAMES } from './platform.js';
+import { parsePlatform } from '../spec/platform.js';
+import { normalizeReference } from '../spec/reference.js';
+import { PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
-import { DEFAULT_PATH, withDefaultPath } from './stage-state.js';
+import { DEFAULT_PATH_ENV, withDefaultPath } from './stage-state.js';
 import { suggestName } from './suggest.js';
 import type { StageRef } from './types.js';
 
@@ -47,7 +48,7 @@ export async function imageBase(
   const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
   if (image.toLowerCase() === 'scratch') {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
-    return { ...base, head, config: { Env: [DEFAULT_PATH], WorkingDir: '/' }, baseResolved: true };
+    return { ...base, head, config: { Env: [DEFAULT_PATH_ENV], WorkingDir: '/' }, baseResolved: true };
   }
   const normalized = sourceImageRef(ctx, image, stage.from.range);
   const head = ctx.addStep({ kind: 'source', image: normalized, platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
@@ -58,7 +59,10 @@ export async function imageBase(
 
 /** Validates and normalises an image reference; errors name the line. */
 export function sourceImageRef(ctx: PlanContext, image: string, range: Stage['from']['range']): string {
-  const normalized = normalizeImageRef(image) ?? (ctx.options.lint ? image : undefined);
-  if (!normalized) throw ctx.invalid(`failed to parse stage name "${image}": invalid reference format`, range);
-  return normalized;
+  try {
+    return normalizeReference(image);
+  } catch {
+    if (ctx.options.lint) return image;
+    throw ctx.invalid(`failed to parse stage name "${image}": invalid reference format`, range);
+  }
 }

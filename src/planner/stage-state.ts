@@ -1,7 +1,8 @@
 // The immutable per-stage state (BuildKit's dispatchState without the mutation): the current
 // head step, ARGs in scope, and the image config so far. Every instruction returns a new one.
-import type { ContainerConfig } from '../oci/types.js';
-import type { Platform } from '../oci/types.js';
+import { DEFAULT_PATH } from '../spec/default-path.js';
+import type { ContainerConfig } from '../spec/types.js';
+import type { Platform } from '../spec/types.js';
 import type { StageRef, StepId } from './types.js';
 
 export interface StageState {
@@ -24,12 +25,12 @@ export interface StageState {
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
 /** BuildKit gives images without PATH this default for RUN. */
-export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const DEFAULT_PATH_ENV = `PATH=${DEFAULT_PATH}`;
 
 /** BuildKit gives every Linux image a PATH: the default one when the base image has none. */
 export function withDefaultPath(config: ContainerConfig): ContainerConfig {
   const env = config.Env ?? [];
-  return env.some((e) => e.startsWith('PATH=')) ? config : { ...config, Env: [DEFAULT_PATH, ...env] };
+  return env.some((e) => e.startsWith('PATH=')) ? config : { ...config, Env: [DEFAULT_PATH_ENV, ...env] };
 }
 
 export function withConfig(state: StageState, change: Partial<ContainerConfig>): StageState {

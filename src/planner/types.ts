@@ -1,7 +1,7 @@
 // The BuildPlan: a content-addressed DAG of build steps, pure JSON-serialisable data.
 // The executor walks it; the cache keys are derived from step ids plus input content.
 import type { SourceLocation } from '../errors.js';
-import type { ContainerConfig, ImageConfig, Platform } from '../oci/types.js';
+import type { ContainerConfig, ImageConfig, Platform } from '../spec/types.js';
 import type { SourceRange } from '../parser/types.js';
 
 /**

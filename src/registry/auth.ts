@@ -3,6 +3,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { Credentials } from './credentials.js';
 import { BodyLimit, readErrorText, readLimited } from './bodies.js';
+import { parseJsonObject } from '../spec/documents.js';
 import { registryStatusError, RegistryError } from './errors.js';
 
 export interface Challenge {
@@ -119,16 +120,17 @@ export class Authorizer {
     )).catch((error: unknown) => {
       throw error instanceof RegistryError ? error : failed(error);
     });
-    let parsed: { token?: string; access_token?: string; expires_in?: number };
+    let parsed: Record<string, unknown>;
     try {
-      parsed = JSON.parse(text.toString('utf8')) as typeof parsed;
+      parsed = parseJsonObject(text, { where: `${this.registry}: token`, code: 'REGISTRY' }, 'token answer');
     } catch {
       throw new RegistryError(`${this.registry}: the token server's answer is not JSON`, { registry: this.registry });
     }
-    const token = parsed.token ?? parsed.access_token;
+    const token = [parsed['token'], parsed['access_token']].find((value): value is string => typeof value === 'string' && value !== '');
     if (!token) throw new RegistryError(`${this.registry}: token server returned no token`, { registry: this.registry });
+    const lifetime = typeof parsed['expires_in'] === 'number' && Number.isFinite(parsed['expires_in']) ? parsed['expires_in'] : 60;
     // Renew a little early; the spec's default lifetime is 60 s.
-    return { token, expiresAt: Date.now() + Math.max((parsed.expires_in ?? 60) - 10, 5) * 1000 };
+    return { token, expiresAt: Date.now() + Math.max(lifetime - 10, 5) * 1000 };
   }
 }
 

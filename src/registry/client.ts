@@ -13,6 +13,7 @@ import { getManifest, headManifest, putManifest, type FetchedManifest } from './
 import { BodyLimit } from './bodies.js';
 import { RegistryError } from './errors.js';
 import { Transport, type RetryOptions, type TimeoutOptions } from './transport.js';
+import { parseJsonObject } from '../spec/documents.js';
 import { uploadBlob, type UploadOptions, type UploadOutcome } from './uploads.js';
 
 export interface RegistryClientOptions extends EndpointOptions, RetryOptions, TimeoutOptions {
@@ -124,8 +125,9 @@ export class RegistryClient {
 
 function parseTagsPage(bytes: Buffer, registry: string, what: string): { tags?: string[] | null } {
   try {
-    const page = JSON.parse(bytes.toString('utf8')) as { tags?: unknown };
-    if (page.tags == null || (Array.isArray(page.tags) && page.tags.every((tag) => typeof tag === 'string'))) return page as { tags?: string[] | null };
+    const tags = parseJsonObject(bytes, { where: what, code: 'REGISTRY' }, 'tag list')['tags'];
+    if (tags === undefined || tags === null) return { tags };
+    if (Array.isArray(tags) && tags.every((tag): tag is string => typeof tag === 'string')) return { tags };
   } catch {
     // reported below
   }

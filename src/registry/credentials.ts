@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { tempPathBeside } from '../fs/temp-path.js';
+import { isObject, parseJsonObject } from '../spec/documents.js';
 
 export type Credentials =
   | { kind: 'basic'; username: string; password: string }
@@ -53,11 +54,24 @@ async function readDockerConfig(path: string): Promise<DockerConfig> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as DockerConfig;
+    value = JSON.parse(text);
   } catch (error) {
     throw new TsbuildError('USAGE', `${path}: not valid JSON`, { cause: error });
   }
+  return checkDockerConfig(value, path);
+}
+
+/** The fields tsbuild reads must have Docker's types; other fields are kept as they are. */
+function checkDockerConfig(value: unknown, path: string): DockerConfig {
+  const invalid = (field: string) => new TsbuildError('USAGE', `${path}: "${field}" has the wrong type`);
+  if (!isObject(value)) throw new TsbuildError('USAGE', `${path}: not a JSON object`);
+  const { auths, credsStore, credHelpers } = value;
+  if (auths !== undefined && !(isObject(auths) && Object.values(auths).every(isObject))) throw invalid('auths');
+  if (credsStore !== undefined && typeof credsStore !== 'string') throw invalid('credsStore');
+  if (credHelpers !== undefined && !(isObject(credHelpers) && Object.values(credHelpers).every((h) => typeof h === 'string'))) throw invalid('credHelpers');
+  return value as DockerConfig;
 }
 
 /** Looks credentials up for `host` (e.g. `localhost:5000`, `docker.io`); undefined = anonymous. */
@@ -95,7 +109,9 @@ async function helperGet(helper: string, serverUrl: string): Promise<Credentials
     if (/credentials not found/i.test(result.stdout + result.stderr)) return undefined;
     throw new TsbuildError('REGISTRY', `docker-credential-${helper} get failed: ${result.stderr.trim() || result.stdout.trim()}`);
   }
-  const { Username = '', Secret = '' } = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
+  const answer = parseJsonObject(result.stdout, { where: `docker-credential-${helper} get`, code: 'REGISTRY' }, 'credentials answer');
+  const Username = typeof answer['Username'] === 'string' ? answer['Username'] : '';
+  const Secret = typeof answer['Secret'] === 'string' ? answer['Secret'] : '';
   if (Username === '<token>') return { kind: 'identity-token', username: '', token: Secret };
   return { kind: 'basic', username: Username, password: Secret };
 }

@@ -1,6 +1,7 @@
 // RegistryError: a failed registry exchange with the registry's own diagnostics, the host, and
 // whether retrying may help (like go-containerregistry's transport.Error).
 import { TsbuildError } from '../errors.js';
+import { parseJsonObject } from '../spec/documents.js';
 
 /** One entry of the distribution spec's `{"errors": [...]}` body. */
 export interface RegistryDiagnostic {
@@ -43,9 +44,9 @@ export function isTemporaryStatus(status: number): boolean {
 /** Parses a distribution error body; tolerates anything else (HTML from proxies, empty bodies). */
 export function parseDiagnostics(body: string): RegistryDiagnostic[] {
   try {
-    const parsed = JSON.parse(body) as { errors?: unknown };
-    if (!Array.isArray(parsed.errors)) return [];
-    return parsed.errors.flatMap((entry: unknown) => {
+    const errors = parseJsonObject(body, { where: 'registry error body', code: 'REGISTRY' }, 'error body')['errors'];
+    if (!Array.isArray(errors)) return [];
+    return errors.flatMap((entry: unknown) => {
       if (typeof entry !== 'object' || entry === null) return [];
       const { code, message, detail } = entry as Record<string, unknown>;
       return [{ code: String(code ?? 'UNKNOWN'), message: String(message ?? ''), detail }];

@@ -1,8 +1,8 @@
 // Manifest endpoints (`/v2/<name>/manifests/<reference>`): HEAD, GET with the OCI and Docker
 // Accept list and digest checks, PUT with the manifest's own Content-Type.
 import { DigestMismatchError, parseDigest, sha256Digest } from '../oci/digest.js';
-import { parseSize } from '../oci/documents.js';
-import { MediaType, type Descriptor, type Digest } from '../oci/types.js';
+import { declaredMediaType, parseSize } from '../spec/documents.js';
+import { MediaType, type Descriptor } from '../oci/types.js';
 import { repositoryScope } from './auth.js';
 import { BodyLimit } from './bodies.js';
 import type { RegistryResponse, Transport } from './transport.js';
@@ -58,7 +58,7 @@ export async function getManifest(t: Transport, repo: string, reference: string)
   const digest = sha256Digest(bytes);
   const claimed = header(response, 'docker-content-digest');
   const expected = reference.includes(':') ? reference : claimed?.startsWith('sha256:') ? claimed : undefined;
-  if (expected && expected !== digest) throw new DigestMismatchError(expected as Digest, digest, `${t.registry}: ${what}`);
+  if (expected && expected !== digest) throw new DigestMismatchError(parseDigest(expected, `${t.registry}: ${what}`, 'REGISTRY'), digest, `${t.registry}: ${what}`);
   const mediaType = manifestMediaType(bytes, header(response, 'content-type'));
   return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
 }
@@ -66,9 +66,8 @@ export async function getManifest(t: Transport, repo: string, reference: string)
 /** The manifest's own `mediaType` field wins over Content-Type (registries vary in what they send). */
 function manifestMediaType(bytes: Buffer, contentType: string | undefined): string {
   try {
-    const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; manifests?: unknown };
-    if (parsed.mediaType) return parsed.mediaType;
-    if (Array.isArray(parsed.manifests)) return MediaType.OciIndex;
+    const declared = declaredMediaType(bytes, { where: 'manifest', code: 'REGISTRY' });
+    if (declared) return declared;
   } catch {
     // fall through to the header
   }
@@ -92,6 +91,6 @@ export async function putManifest(t: Transport, repo: string, reference: string,
   await response.body.dump();
   const stored = header(response, 'docker-content-digest');
   if (stored && stored !== descriptor.digest) {
-    throw new DigestMismatchError(descriptor.digest, stored as Digest, `${t.registry}: pushed ${what}`);
+    throw new DigestMismatchError(descriptor.digest, parseDigest(stored, `${t.registry}: pushed ${what}`, 'REGISTRY'), `${t.registry}: pushed ${what}`);
   }
 }

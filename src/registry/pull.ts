@@ -3,9 +3,9 @@
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from '../oci/content-store.js';
 import type { ImageNames } from '../oci/image-names.js';
-import { hostPlatform, selectManifest } from '../oci/platform.js';
-import { formatReference, manifestReference, parseReference, type ImageReference } from '../oci/reference.js';
-import { parseConfig, parseIndex, parseManifest } from '../oci/documents.js';
+import { hostPlatform, selectManifest } from '../spec/platform.js';
+import { formatReference, manifestReference, parseReference, type ImageReference } from '../spec/reference.js';
+import { parseConfig, parseIndex, parseManifest } from '../spec/documents.js';
 import { MediaType, type Descriptor, type Platform } from '../oci/types.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';

@@ -2,6 +2,7 @@
 import { readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { processAlive } from '../fs/owner.js';
 import type { SandboxLimits } from './spec.js';
 import { createV1Cgroup } from './cgroups-v1.js';
 import { createV2Cgroup } from './cgroups-v2.js';
@@ -49,14 +50,6 @@ function listDirs(dir: string): string[] {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function removeEmptyDir(dir: string): void {
   try {

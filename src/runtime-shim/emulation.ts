@@ -2,8 +2,7 @@
 // enabled handler (qemu-user-static) whose ELF magic matches that architecture's executables.
 import { readdirSync, readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import { hostPlatform, parsePlatform } from '../oci/platform.js';
-import type { Step } from '../planner/types.js';
+import { hostPlatform, parsePlatform } from '../spec/platform.js';
 
 export const BINFMT_MISC_DIR = '/proc/sys/fs/binfmt_misc';
 
@@ -53,6 +52,13 @@ type Verdict = { ok: true; handler?: BinfmtHandler } | { ok: false; reason: stri
 
 const verdicts = new Map<string, Verdict>();
 
+/** Where a step comes from, for the message (a planner Step fits). */
+export interface StepOrigin {
+  file: string;
+  range?: { start: { line: number } };
+  instruction: string;
+}
+
 /**
  * Throws a `SANDBOX` error naming the Dockerfile line when `platform`'s executables cannot run
  * here: a foreign architecture with no enabled, fix-binary binfmt_misc handler. Cached per
@@ -60,7 +66,7 @@ const verdicts = new Map<string, Verdict>();
  */
 export async function assertCanRun(
   platform: string,
-  step?: Pick<Step, 'file' | 'range' | 'instruction'>,
+  step?: StepOrigin,
   dir: string = process.env.TSBUILD_BINFMT_DIR ?? BINFMT_MISC_DIR,
 ): Promise<void> {
   const architecture = parsePlatform(platform).architecture;

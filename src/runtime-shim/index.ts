@@ -4,7 +4,7 @@ export type {
   DirectoryRootfs, EtcFiles, IdMapping, Mount, MountType, OverlayRootfs, Rootfs, SandboxLimits, SandboxSpec,
   SandboxUser, SeccompMode, StdioMode,
 } from './spec.js';
-export { DEFAULT_CAPABILITIES, DEFAULT_PATH } from './spec.js';
+export { DEFAULT_CAPABILITIES } from './spec.js';
 export { BuiltinBackend } from './builtin.js';
 export { OciRuntimeBackend } from './oci-runtime.js';
 export { selectBackend, type BackendChoice } from './select.js';

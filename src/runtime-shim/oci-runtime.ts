@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TsbuildError } from '../errors.js';
+import { isObject } from '../spec/documents.js';
 import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
 import { stageMountSources } from './mount-sources.js';
@@ -119,8 +120,8 @@ function lastLoggedError(log: string): string | undefined {
   if (!existsSync(log)) return undefined;
   const errors = readFileSync(log, 'utf8').split('\n').flatMap((line) => {
     try {
-      const entry = JSON.parse(line) as { level?: string; msg?: string };
-      return entry.level === 'error' && entry.msg ? [entry.msg] : [];
+      const entry: unknown = JSON.parse(line);
+      return isObject(entry) && entry['level'] === 'error' && typeof entry['msg'] === 'string' && entry['msg'] ? [entry['msg']] : [];
     } catch {
       return [];
     }

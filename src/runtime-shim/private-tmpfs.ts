@@ -3,9 +3,10 @@
 // each is named `tsbuild-<pid>-<start time>-<random>` so that the next tsbuild removes those of
 // processes that died without cleaning up (a SIGKILL), and never those of a live one.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { processStartTime } from '../fs/owner.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const RAMFS_MAGIC = 0x858458f6;
@@ -65,13 +66,7 @@ function isTmpfs(dir: string): boolean {
   }
 }
 
-/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), '' if it is gone. */
+/** A process's start time in clock ticks since boot, '' if it is gone. */
 function startTimeOf(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may itself hold spaces and parentheses.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
-  } catch {
-    return '';
-  }
+  return String(processStartTime(pid) ?? '');
 }

@@ -8,6 +8,7 @@ import { chainIds } from '../oci/chain-id.js';
 import { digestHex } from '../oci/digest.js';
 import { isLeftover, ownerToken } from '../fs/owner.js';
 import type { Digest } from '../oci/types.js';
+import { parseJsonObject } from '../spec/documents.js';
 import { applyLayer } from '../oci/layer-apply.js';
 import { prepareCopiedRootfs, diffCopiedRootfs } from '../snapshots/prepare-copy.js';
 import { prepareOverlayRootfs } from '../snapshots/prepare-overlay.js';
@@ -62,13 +63,13 @@ export class SnapshotStore {
     const dir = join(this.dir, digestHex(chainId));
     // Every step checks every layer below it: read each snapshot's meta.json once per process.
     if (this.current.has(dir)) return existsSync(dir);
-    let meta: { bootId?: string };
+    let meta: Record<string, unknown>;
     try {
-      meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { bootId?: string };
+      meta = parseJsonObject(readFileSync(join(dir, 'meta.json')), { where: `snapshot ${dir}` }, 'snapshot meta');
     } catch {
       return false;
     }
-    if (meta.bootId === undefined || meta.bootId === bootId()) {
+    if (meta['bootId'] === undefined || meta['bootId'] === bootId()) {
       this.current.add(dir);
       return true;
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerConfig } from '../../src/oci/types.js';
 import { containerCommand, type CommandOverrides } from '../../src/container/command-line.js';
 import { containerEnv, parseEnvFile, parseEnvFlag } from '../../src/container/env.js';
-import { DEFAULT_PATH } from '../../src/runtime-shim/spec.js';
+import { DEFAULT_PATH } from '../../src/spec/default-path.js';
 
 const both: ContainerConfig = { Entrypoint: ['/ep', 'a'], Cmd: ['c1', 'c2'] };
 const cmdOnly: ContainerConfig = { Cmd: ['sh'] };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRootfs } from '../../src/oci/image-import.js';
 import { LocalImages } from '../../src/oci/local-images.js';
-import { hostPlatform } from '../../src/oci/platform.js';
+import { hostPlatform } from '../../src/spec/platform.js';
 import type { RunEvent } from '../../src/container/events.js';
 import { findImage, type ImageSourceOptions } from '../../src/container/image-source.js';
 

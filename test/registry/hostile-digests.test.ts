@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../../src/oci/digest.js';
-import { parseConfig, parseIndex, parseManifest } from '../../src/oci/documents.js';
+import { parseConfig, parseIndex, parseManifest } from '../../src/spec/documents.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { MediaType, type Digest } from '../../src/oci/types.js';

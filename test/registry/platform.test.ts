@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   compatiblePlatforms, formatPlatform, hostPlatform, parsePlatform, platformRank, selectManifest,
-} from '../../src/oci/platform.js';
+} from '../../src/spec/platform.js';
 import { MediaType, type Descriptor, type Digest, type ImageIndex, type Platform } from '../../src/oci/types.js';
 
 describe('parsePlatform normalises like containerd', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familiarName, familiarString, formatReference, manifestReference, parseReference } from '../../src/oci/reference.js';
+import { familiarName, familiarString, formatReference, manifestReference, parseReference } from '../../src/spec/reference.js';
 
 const hex64 = 'a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4';
 const digest = `sha256:${hex64}`;

@@ -25,7 +25,7 @@ export const localCache: CacheBackendFactory<LocalCacheLocation> = {
       async import(store) {
         // Loaded on use: the CLI parses cache flags without loading the layout code.
         const [{ layoutBlobPath, readLayoutIndex }, { parseManifest }, { parseCacheConfig }] = await Promise.all([
-          import('../../oci/archive-oci.js'), import('../../oci/documents.js'), import('../cache-manifest.js'),
+          import('../../oci/archive-oci.js'), import('../../spec/documents.js'), import('../cache-manifest.js'),
         ]);
         const descriptor = (await readLayoutIndex(dir)).manifests[0];
         if (!descriptor) throw new TsbuildError('NOT_FOUND', `${dir}: empty cache layout`);

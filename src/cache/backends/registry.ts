@@ -18,7 +18,7 @@ export const registryCache: CacheBackendFactory<RegistryCacheLocation> = {
     // Loaded on use: the CLI parses cache flags without loading the HTTP client.
     const connect = async () => {
       const [{ RegistryClient }, { manifestReference, parseReference }, { parseManifest }, { parseCacheConfig }] = await Promise.all([
-        import('../../registry/client.js'), import('../../oci/reference.js'), import('../../oci/documents.js'), import('../cache-manifest.js'),
+        import('../../registry/client.js'), import('../../spec/reference.js'), import('../../spec/documents.js'), import('../cache-manifest.js'),
       ]);
       const ref = parseReference(location.ref);
       return { client: new RegistryClient(ref.domain, env.registry), ref, manifestReference, parseManifest, parseCacheConfig };

@@ -2,7 +2,7 @@
 import { formatSize } from '../format-size.js';
 import type { Command } from 'commander';
 import { TsbuildError } from '../../errors.js';
-import { parseSize } from '../../api/parsers.js';
+import { parseGoDuration, parseSize } from '../../api/parsers.js';
 
 export { parseSize };
 
@@ -61,9 +61,11 @@ export function untilFilter(filters: string[]): number | undefined {
   for (const filter of filters) {
     const [key, value = ''] = filter.split('=', 2);
     if (key !== 'until') throw new TsbuildError('USAGE', `unknown prune filter "${key}" (until=DURATION)`);
-    const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
-    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw new TsbuildError('USAGE', `invalid duration "${value}" (e.g. 24h, 90m)`);
-    result = parts.reduce((ms, p) => ms + Number(p[1]) * { h: 3_600_000, m: 60_000, s: 1000 }[p[2] as 'h' | 'm' | 's'], 0);
+    try {
+      result = parseGoDuration(value) / 1e6;
+    } catch (error) {
+      throw new TsbuildError('USAGE', `invalid prune filter until=${value}: ${(error as Error).message} (e.g. 24h, 90m)`);
+    }
   }
   return result;
 }

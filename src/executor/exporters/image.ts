@@ -10,7 +10,7 @@ export const imageExporter: Exporter<ImageOutput> = {
   parse: (fields) => ({ type: 'image', push: bool(fields.push, false), names: fields.name?.split(','), ...compressionOptions(fields) }),
 
   async exportBuild(output, { store, names: imageNames, registry, emit, top, tags }) {
-    const { formatReference, parseReference } = await import('../../oci/reference.js');
+    const { formatReference, parseReference } = await import('../../spec/reference.js');
     const names = output.names?.map((n) => formatReference(parseReference(n))) ?? tags;
     for (const name of names) await imageNames.set(name, top);
     // Like docker, an image built without a name stays reachable by its ID (`<none>` in images).

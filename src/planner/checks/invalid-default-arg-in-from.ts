@@ -2,7 +2,7 @@
 // name an empty or invalid image.
 import { expandWord } from '../../parser/shell-words.js';
 import type { Dockerfile } from '../../parser/types.js';
-import { normalizeImageRef } from '../image-ref.js';
+import { isReference } from '../../spec/reference.js';
 import { PLATFORM_ARG_NAMES } from '../platform.js';
 import { finding } from './types.js';
 import type { CheckRule } from './types.js';
@@ -24,7 +24,7 @@ export const invalidDefaultArgInFrom: CheckRule = {
       } catch {
         return [];
       }
-      if (value !== '' && (stageNames.has(value.toLowerCase()) || value.toLowerCase() === 'scratch' || normalizeImageRef(value))) return [];
+      if (value !== '' && (stageNames.has(value.toLowerCase()) || value.toLowerCase() === 'scratch' || isReference(value))) return [];
       return [finding(input, this.name, `Default value for ARG ${image} results in empty or invalid base image name`, stage.from.range)];
     });
   },

@@ -1,7 +1,7 @@
 // Image references (`busybox`, `host:5000/a/b:tag@sha256:...`) parsed and normalised exactly like
 // Docker's distribution/reference (ParseNormalizedNamed + TagNameOnly).
 import { TsbuildError } from '../errors.js';
-import type { Digest } from './types.js';
+import { parseDigest, type Digest } from './digest.js';
 
 /** A fully qualified reference: `domain/path[:tag][@digest]`; a tag or a digest is always set. */
 export interface ImageReference {
@@ -91,7 +91,22 @@ function checkDigest(text: string, digest: string): Digest {
   if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
     throw new InvalidReferenceError(text, `invalid ${algorithm} digest "${digest}"`);
   }
-  return digest as Digest;
+  return parseDigest(digest, `reference "${text}"`);
+}
+
+/** The canonical string of a reference, e.g. `docker.io/library/busybox:latest`; throws InvalidReferenceError. */
+export function normalizeReference(text: string): string {
+  return formatReference(parseReference(text));
+}
+
+/** Whether `text` is a valid reference. */
+export function isReference(text: string): boolean {
+  try {
+    parseReference(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `domain/path`, e.g. `docker.io/library/busybox`. */

@@ -5,6 +5,7 @@
 // non-negative safe integers, media types must be strings. Unknown fields are kept as they are.
 import { TsbuildError, type ErrorCode } from '../errors.js';
 import { parseDigest } from './digest.js';
+import { MediaType } from './media-types.js';
 import type { Descriptor, ImageConfig, ImageIndex, ImageManifest } from './types.js';
 
 /** Where a document came from (for messages) and which error code a bad one is reported with. */
@@ -14,7 +15,7 @@ export interface DocumentSource {
 }
 
 export function parseManifest(bytes: Buffer | string, source: DocumentSource): ImageManifest {
-  const value = parseObject(bytes, source, 'image manifest');
+  const value = parseJsonObject(bytes, source, 'image manifest');
   if (!Array.isArray(value['layers']) || value['config'] === undefined) invalid(source, 'is not an image manifest (no config or layers)');
   checkMediaType(value['mediaType'], source, true);
   value['config'] = parseDescriptor(value['config'], { ...source, where: `${source.where}: config` });
@@ -24,7 +25,7 @@ export function parseManifest(bytes: Buffer | string, source: DocumentSource): I
 }
 
 export function parseIndex(bytes: Buffer | string, source: DocumentSource): ImageIndex {
-  const value = parseObject(bytes, source, 'image index');
+  const value = parseJsonObject(bytes, source, 'image index');
   if (!Array.isArray(value['manifests'])) invalid(source, 'is not an image index (no manifests)');
   checkMediaType(value['mediaType'], source, true);
   value['manifests'] = (value['manifests'] as unknown[]).map((entry, i) => parseDescriptor(entry, { ...source, where: `${source.where}: manifest ${i}` }));
@@ -32,7 +33,7 @@ export function parseIndex(bytes: Buffer | string, source: DocumentSource): Imag
 }
 
 export function parseConfig(bytes: Buffer | string, source: DocumentSource): ImageConfig {
-  const value = parseObject(bytes, source, 'image config');
+  const value = parseJsonObject(bytes, source, 'image config');
   const rootfs = value['rootfs'];
   if (rootfs !== undefined) {
     const diffIds = isObject(rootfs) ? rootfs['diff_ids'] : undefined;
@@ -42,6 +43,17 @@ export function parseConfig(bytes: Buffer | string, source: DocumentSource): Ima
     }
   }
   return value as unknown as ImageConfig;
+}
+
+/**
+ * What a manifest or index says it is: its `mediaType`, else the OCI index type when it has a
+ * `manifests` list, else undefined (an OCI manifest need not name its type).
+ */
+export function declaredMediaType(bytes: Buffer | string, source: DocumentSource): string | undefined {
+  const value = parseJsonObject(bytes, source, 'image manifest or index');
+  checkMediaType(value['mediaType'], source, true);
+  if (value['mediaType']) return value['mediaType'] as string;
+  return Array.isArray(value['manifests']) ? MediaType.OciIndex : undefined;
 }
 
 /** A descriptor with a parsed digest, a sane size and a string media type. */
@@ -61,7 +73,8 @@ export function parseSize(value: unknown, source: DocumentSource): number {
   return value;
 }
 
-function parseObject(bytes: Buffer | string, source: DocumentSource, what: string): Record<string, unknown> {
+/** A JSON object (not an array, not null) read from outside; what it holds is for the caller to check. */
+export function parseJsonObject(bytes: Buffer | string, source: DocumentSource, what: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
@@ -77,7 +90,7 @@ function checkMediaType(value: unknown, source: DocumentSource, optional: boolea
   if (typeof value !== 'string') invalid(source, `has an invalid mediaType ${JSON.stringify(value)}`);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

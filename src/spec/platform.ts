@@ -1,5 +1,7 @@
 // Platforms (`os/arch[/variant]`): parsing, containerd's normalisation, matching with ordered
 // fallbacks (arm v7 -> v6 -> v5, arm64 -> arm v8.., amd64 -> 386), and manifest selection.
+// Unlike containerd's Parse, an unknown OS or architecture is refused here, at parse time, with
+// the same usage error on every command (tsbuild could neither pull nor run it).
 import { TsbuildError } from '../errors.js';
 import type { Descriptor, ImageIndex, Platform } from './types.js';
 
@@ -16,11 +18,21 @@ const ARCH_ALIASES: Record<string, string> = {
   i386: '386', x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm',
 };
 
+/** Parses a `--platform a,b` list; duplicates removed. */
+export function parsePlatformList(text: string): Platform[] {
+  const seen = new Map<string, Platform>();
+  for (const item of text.split(',').filter((s) => s.trim() !== '')) {
+    const p = parsePlatform(item.trim());
+    seen.set(formatPlatform(p), p);
+  }
+  return [...seen.values()];
+}
+
 /** Parses `linux/arm64`, `linux/arm/v7`, `arm64` (host OS) or `linux` (host arch); normalised. */
 export function parsePlatform(text: string): Platform {
   const parts = text.toLowerCase().split('/');
   const invalid = (why: string) => new TsbuildError('USAGE', `invalid platform "${text}": ${why}`);
-  if (parts.some((part) => part === '') || parts.length > 3) throw invalid('expected os/arch[/variant]');
+  if (parts.length > 3 || parts.some((part) => !/^[a-z0-9_.-]+$/.test(part))) throw invalid('expected os/arch[/variant]');
   if (parts.length === 1) {
     const [only = ''] = parts;
     if (KNOWN_OS.has(only)) return { ...hostPlatform(), os: only };
