@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { TsbuildError } from '../errors.js';
 import { sweepPrivateDirs } from '../runtime-shim/private-tmpfs.js';
+import { rootlessWanted, runInUserNamespace } from '../runtime-shim/userns-enter.js';
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
 
@@ -36,6 +37,8 @@ function configure(command: Command): void {
 /** Runs the CLI and resolves to the process exit status; never throws. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    // Not root: the command runs again as root of a user namespace (rootless mode).
+    if (rootlessWanted(argv)) return await runInUserNamespace(argv);
     // Secrets a killed tsbuild left on the tmpfs go first, whatever the command.
     sweepPrivateDirs();
     await createProgram().parseAsync(argv);
