@@ -13,6 +13,9 @@ export const cliPath = join(repo, 'dist/cli.js');
 /** Subordinate id ranges are this long, like useradd's default (SUB_UID_COUNT). */
 const SUBORDINATE_COUNT = 65536;
 
+/** By path: tests may hand the user a PATH without it. */
+const SETPRIV = '/usr/bin/setpriv';
+
 export interface UnprivilegedUser {
   name: string;
   uid: number;
@@ -95,7 +98,7 @@ export function userSession(user: UnprivilegedUser, label: string): UserSession 
   };
   const asUser = ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--'];
   const exec: UserSession['exec'] = (command, args, options = {}) =>
-    spawnSync('setpriv', [...asUser, command, ...args], {
+    spawnSync(SETPRIV, [...asUser, command, ...args], {
       encoding: 'utf8',
       env: { ...env, ...options.env },
       cwd: home,
@@ -108,7 +111,7 @@ export function userSession(user: UnprivilegedUser, label: string): UserSession 
     env,
     exec,
     tsbuild: (args, options = {}) =>
-      spawnSync('setpriv', [...asUser, process.execPath, '--', cliPath, ...args], {
+      spawnSync(SETPRIV, [...asUser, process.execPath, '--', cliPath, ...args], {
         encoding: 'utf8',
         env: { ...env, ...options.env },
         cwd: home,
@@ -117,7 +120,7 @@ export function userSession(user: UnprivilegedUser, label: string): UserSession 
       }),
     tsbuildAsync: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn('setpriv', [...asUser, process.execPath, '--', cliPath, ...args], {
+        const child = spawn(SETPRIV, [...asUser, process.execPath, '--', cliPath, ...args], {
           env: { ...env, ...options.env },
           cwd: home,
           stdio: ['ignore', 'pipe', 'pipe'],
