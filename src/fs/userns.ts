@@ -4,6 +4,7 @@
 // instead of `trusted.overlay.*` (which needs root of the initial namespace), and with a single-id
 // mapping every owner but root collapses to it.
 import { lchownSync, readFileSync } from 'node:fs';
+import { TsbuildError } from '../errors.js';
 
 export interface IdMapRange {
   inside: number;
@@ -69,13 +70,20 @@ export function overlayDiffOptions(): string {
 }
 
 /**
- * lchown that tolerates owners the namespace cannot represent: with a single-id mapping only root
- * exists, so the file keeps root (the limit the rootless warning states). Elsewhere errors stand.
+ * lchown for owners the namespace may not have: with a single-id mapping only root exists, so the
+ * file keeps root (the limit the rootless warning states); with subordinate ids, an id beyond the
+ * range is a ROOTLESS error naming the fix. Elsewhere errors stand.
  */
 export function lchownInNamespace(path: string, uid: number, gid: number): void {
   try {
     lchownSync(path, uid, gid);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EINVAL' || userNamespaceKind() !== 'single-id') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+    const kind = userNamespaceKind();
+    if (kind === 'single-id') return;
+    if (kind === 'subordinate') {
+      throw new TsbuildError('ROOTLESS', `cannot give ${path} owner ${uid}:${gid}: rootless tsbuild has only the ids of its user namespace (0 and the user's subordinate range, see /proc/self/uid_map); give the user a larger range in /etc/subuid and /etc/subgid, or build as root`);
+    }
+    throw error;
   }
 }

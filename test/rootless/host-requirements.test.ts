@@ -37,6 +37,21 @@ describe('single-id fallback (no subordinate ids)', () => {
   });
 });
 
+describe('limits of subordinate-id mode are ROOTLESS errors naming the fix', () => {
+  it('an owner beyond the subordinate range, and resource limits without cgroups', () => {
+    const session = userSession(withIds, 'limits');
+    expect(session.tsbuild(['load', '-i', base]).status).toBe(0);
+    const big = userContext(session, 'ctx-big', { Dockerfile: 'FROM base:1\nCOPY --chown=200000:200000 data.txt /data.txt\n', 'data.txt': 'x\n' });
+    const chowned = session.tsbuild(['build', '--progress', 'plain', big]);
+    expect(chowned.status, describeResult(chowned)).toBe(1);
+    expect(chowned.stderr).toMatch(/owner 200000:200000: rootless tsbuild has only the ids of its user namespace.*larger range in \/etc\/subuid/);
+    const small = userContext(session, 'ctx-limits', { Dockerfile: 'FROM base:1\nRUN true\n' });
+    const limited = session.tsbuild(['build', '--progress', 'plain', '--memory', '64m', small]);
+    expect(limited.status, describeResult(limited)).toBe(1);
+    expect(limited.stderr).toMatch(/resource limits .* need cgroups, which rootless tsbuild cannot write/);
+  });
+});
+
 describe('missing host pieces are ROOTLESS errors naming the fix', () => {
   it('subordinate ids without newuidmap: names the uidmap package', () => {
     const session = userSession(withIds, 'nouidmap');
