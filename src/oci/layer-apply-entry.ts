@@ -6,7 +6,7 @@ import {
 import { posix } from 'node:path';
 import type { Header } from 'tar-stream';
 import { TsbuildError } from '../errors.js';
-import { lchownInNamespace, opaqueXattr } from '../fs/userns.js';
+import { inUserNamespace, lchownInNamespace, opaqueXattr } from '../fs/userns.js';
 import { cleanEntryName, resolveInRoot, resolveParentInRoot } from '../oci/layer-apply-rootpath.js';
 import { makeNode, setXattr } from '../oci/layer-apply-special.js';
 
@@ -57,12 +57,28 @@ export class EntryWriter {
       this.whiteout(rel, base);
       return;
     }
+    if (this.skipsDevice(header, rel)) {
+      entry.resume();
+      return;
+    }
     const target = rel === '' ? this.root : resolveParentInRoot(this.root, rel);
     if (rel !== '') mkdirSync(posix.dirname(target), { recursive: true, mode: 0o755 });
     await this.create(target, header, entry);
     this.markWritten(rel);
     if (header.type !== 'directory' && header.type !== 'file' && header.type !== 'contiguous-file') entry.resume();
     this.applyMetadata(target, header);
+  }
+
+  /**
+   * A user namespace may create no device node but overlay's 0/0 whiteout: rootless, a layer's
+   * devices are left out with a warning (as BuildKit rootless and Podman do), not a failed build.
+   */
+  private skipsDevice(header: PaxHeaders, rel: string): boolean {
+    if (header.type !== 'character-device' && header.type !== 'block-device') return false;
+    const whiteoutLike = header.type === 'character-device' && !header.devmajor && !header.devminor;
+    if (whiteoutLike || !inUserNamespace()) return false;
+    this.options.onWarning?.(`device node /${rel} (${header.devmajor ?? 0}:${header.devminor ?? 0}) left out: rootless tsbuild cannot create device nodes`);
+    return true;
   }
 
   /** Sets directory mtimes last: writing their children changed them. */

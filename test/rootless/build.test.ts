@@ -1,5 +1,6 @@
 // `tsbuild build` as an ordinary user with subordinate ids: rootless mode is chosen by itself,
 // the store is ~/.local/share/tsbuild, and owners inside the image are the ones the Dockerfile says.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,5 +27,15 @@ describe('rootless build', () => {
     expect(built.status, describeResult(built)).toBe(0);
     expect(built.stderr).not.toMatch(/EPERM/);
     expect(existsSync(join(session.home, '.local/share/tsbuild/images'))).toBe(true);
+  });
+
+  it('leaves out device nodes of a layer with a warning (a user namespace cannot create them)', async () => {
+    const session = userSession(user, 'devices');
+    const withDevice = await saveBusyboxBase({ extra: (rootfs) => execFileSync('mknod', [join(rootfs, 'dev/null-copy'), 'c', '1', '3']) });
+    expect(session.tsbuild(['load', '-i', withDevice]).status).toBe(0);
+    const context = userContext(session, 'ctx', { Dockerfile: 'FROM base:1\nRUN echo built > /built\n' });
+    const built = session.tsbuild(['build', '--progress', 'plain', context]);
+    expect(built.status, describeResult(built)).toBe(0);
+    expect(built.stderr).toMatch(/device node \/dev\/null-copy \(1:3\) left out: rootless tsbuild cannot create device nodes/);
   });
 });

@@ -8,12 +8,13 @@ import { makeBusyboxRootfs } from '../helpers/busybox.js';
 import { cliPath, giveToUser, type UnprivilegedUser, type UserSession } from '../helpers/unprivileged-user.js';
 
 /** An OCI archive of `base:1` (busybox, owned by root), readable by everybody. */
-export async function saveBusyboxBase(): Promise<string> {
+export async function saveBusyboxBase(options: { extra?: (rootfs: string) => void } = {}): Promise<string> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
   const work = mkdtempSync(join(tmpdir(), 'tsbuild-rootless-base-'));
   chmodSync(work, 0o755);
   const rootfs = join(work, 'rootfs');
   await makeBusyboxRootfs(rootfs);
+  options.extra?.(rootfs);
   const env = { ...process.env, TSBUILD_ROOT: join(work, 'store'), TMPDIR: work };
   execFileSync(process.execPath, [cliPath, 'import', rootfs, 'base:1'], { env, stdio: 'ignore' });
   const archive = join(work, 'base.tar');
