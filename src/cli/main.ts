@@ -88,7 +88,7 @@ const SYSTEM_ERRORS: Record<string, string> = {
   EDQUOT: 'disk quota exceeded',
   EROFS: 'read-only file system',
   EACCES: 'permission denied',
-  EPERM: 'operation not permitted (tsbuild build and run need root)',
+  EPERM: 'operation not permitted',
   ENOENT: 'no such file or directory',
   ENOTDIR: 'not a directory',
   EISDIR: 'is a directory',
