@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { TsbuildError } from '../errors.js';
 import { sweepPrivateDirs } from '../runtime-shim/private-tmpfs.js';
-import { rootlessWanted, runInUserNamespace } from '../runtime-shim/userns-enter.js';
+import { rootlessWanted, runInUserNamespace, watchRootlessParent } from '../runtime-shim/userns-enter.js';
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
 
@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Not root: the command runs again as root of a user namespace (rootless mode).
     if (rootlessWanted(argv)) return await runInUserNamespace(argv);
+    watchRootlessParent();
     // Secrets a killed tsbuild left on the tmpfs go first, whatever the command.
     sweepPrivateDirs();
     await createProgram().parseAsync(argv);

@@ -32,12 +32,29 @@ function commandOf(argv: readonly string[]): string | undefined {
   return argv.slice(2).find((arg) => !arg.startsWith('-'));
 }
 
+/** The outer tsbuild's pid, handed to the one inside (its direct child: unshare and sh exec). */
+const PARENT_ENV = 'TSBUILD_ROOTLESS_PARENT';
+const PARENT_POLL_MS = 500;
+
+/**
+ * Inside the namespace: if the outer tsbuild dies (SIGKILL, so it could not pass a signal on), this
+ * one gets SIGTERM and cancels like after Ctrl-C, instead of building on unseen.
+ */
+export function watchRootlessParent(env: NodeJS.ProcessEnv = process.env): void {
+  const parent = Number(env[PARENT_ENV]);
+  delete env[PARENT_ENV]; // not for RUN steps or anything tsbuild starts
+  if (!parent || process.ppid !== parent) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, PARENT_POLL_MS).unref();
+}
+
 /** Runs this same command line inside the namespace; resolves to its exit status. */
 export async function runInUserNamespace(argv: readonly string[]): Promise<number> {
   const plan = planUserNamespace();
   if (SANDBOX_COMMANDS.has(commandOf(argv) ?? '')) process.stderr.write(NO_CGROUPS_WARNING);
   // The store is the user's (~/.local/share/tsbuild): decided here, where the real uid is visible.
-  const env = { ...process.env, TSBUILD_ROOT: process.env['TSBUILD_ROOT'] || resolveRoot() };
+  const env = { ...process.env, TSBUILD_ROOT: process.env['TSBUILD_ROOT'] || resolveRoot(), [PARENT_ENV]: String(process.pid) };
   const tsbuild = [process.execPath, ...process.execArgv, '--', ...argv.slice(1)];
   const namespaces = ['--user', '--mount', '--propagation', 'private'];
   let child: ChildProcess;

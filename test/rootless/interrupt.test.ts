@@ -32,4 +32,29 @@ describe('rootless interruption', () => {
     const snapshots = join(session.home, '.local/share/tsbuild/snapshots');
     expect(readdirSync(snapshots).filter((name) => name.startsWith('tmp-'))).toEqual([]);
   });
+
+  it('SIGKILL of the outer tsbuild stops the one in the namespace too', async () => {
+    const user = ensureUnprivilegedUser('tsbuild-rootless', { subordinateIds: true });
+    const session = userSession(user, 'killed');
+    expect(session.tsbuild(['load', '-i', await saveBusyboxBase()]).status).toBe(0);
+    const sleep = `sleep ${uniqueSleepSeconds(60)}`;
+    const context = userContext(session, 'ctx', { Dockerfile: `FROM base:1\nRUN echo started && ${sleep}\n` });
+    const child = spawn('/usr/bin/setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--',
+      process.execPath, '--', cliPath, 'build', '--progress', 'plain', context], { env: session.env, cwd: session.home, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/#\d+ \d+\.\d started/.test(output)) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    let left = processesMatching(sleep);
+    for (let i = 0; i < 50 && left.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = processesMatching(sleep);
+    }
+    expect(left, output).toEqual([]);
+  });
 });
