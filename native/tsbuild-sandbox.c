@@ -318,6 +318,27 @@ static void mount_rootfs(void) {
   if (rootfd < 0) fail("open root %s", spec.root);
 }
 
+/* gid=5 (tty) as Docker; a rootless single-id namespace has no gid 5 (EINVAL), so none there. */
+static void mount_devpts(void) {
+  int fd = ensure_in_root("/dev/pts", 1);
+  if (fd < 0) fail("create mount point /dev/pts");
+  unsigned long flags = MS_NOSUID | MS_NOEXEC;
+  if (mount("devpts", fd_path(fd), "devpts", flags, "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
+      (errno != EINVAL || mount("devpts", fd_path(fd), "devpts", flags, "newinstance,ptmxmode=0666,mode=0620") < 0))
+    fail("mount devpts on /dev/pts");
+  close(fd);
+}
+
+/* In a user namespace whose gid map was written without newgidmap, setgroups is denied for good. */
+static int setgroups_denied(void) {
+  char buf[8] = "";
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n >= 4 && strncmp(buf, "deny", 4) == 0;
+}
+
 static void mount_dev(void) {
   static const char *nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
   mount_in_root("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", 1);
@@ -327,8 +348,7 @@ static void mount_dev(void) {
     snprintf(inside, sizeof inside, "/dev/%s", nodes[i]);
     mount_in_root(host, inside, NULL, MS_BIND, NULL, 0);
   }
-  mount_in_root("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                "newinstance,ptmxmode=0666,mode=0620,gid=5", 1);
+  mount_devpts();
   mount_in_root("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", 1);
   mount_in_root("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 1);
   int dev = open_in_root("/dev", O_PATH | O_DIRECTORY);
@@ -449,7 +469,7 @@ static void set_capabilities(void) {
 
 static void switch_user(void) {
   if (spec.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs");
-  if (setgroups(spec.ngroups, spec.groups) < 0) fail("setgroups");
+  if (setgroups(spec.ngroups, spec.groups) < 0 && !(errno == EPERM && setgroups_denied())) fail("setgroups");
   if (setresgid(spec.gid, spec.gid, spec.gid) < 0) fail("setgid %u", (unsigned)spec.gid);
   // Leaving uid 0 clears the permitted and effective sets, as Docker does for a non-root USER.
   if (setresuid(spec.uid, spec.uid, spec.uid) < 0) fail("setuid %u", (unsigned)spec.uid);

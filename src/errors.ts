@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'DIGEST_MISMATCH'
   | 'STORE'
   | 'SANDBOX'
+  | 'ROOTLESS'
   | 'STEP_FAILED'
   | 'CANCELLED'
   | 'INTERNAL';

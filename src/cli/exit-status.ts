@@ -33,6 +33,7 @@ export function exitStatusFor(code: ErrorCode): number {
     case 'DIGEST_MISMATCH':
     case 'STORE':
     case 'SANDBOX':
+    case 'ROOTLESS':
     case 'STEP_FAILED':
       return ExitStatus.Failure;
     default: {

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { TsbuildError } from '../errors.js';
 import { sweepLeftoverSecrets } from '../api/leftovers.js';
 import { version } from '../api/version.js';
+import { rootlessWanted, runInUserNamespace, watchRootlessParent } from '../api/rootless.js';
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
 
@@ -33,6 +34,9 @@ function configure(command: Command): void {
 /** Runs the CLI and resolves to the process exit status; never throws. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    // Not root: the command runs again as root of a user namespace (rootless mode).
+    if (rootlessWanted(argv)) return await runInUserNamespace(argv);
+    watchRootlessParent();
     // Secrets a killed tsbuild left on the tmpfs go first, whatever the command.
     sweepLeftoverSecrets();
     await createProgram().parseAsync(argv);
@@ -82,7 +86,7 @@ const SYSTEM_ERRORS: Record<string, string> = {
   EDQUOT: 'disk quota exceeded',
   EROFS: 'read-only file system',
   EACCES: 'permission denied',
-  EPERM: 'operation not permitted (tsbuild build and run need root)',
+  EPERM: 'operation not permitted',
   ENOENT: 'no such file or directory',
   ENOTDIR: 'not a directory',
   EISDIR: 'is a directory',

@@ -11,7 +11,7 @@ import { ownerToken } from '../fs/owner.js';
 import { resolveRoot } from '../oci/root.js';
 import type { RunResult, SandboxBackend } from '../runtime-shim/backend.js';
 import { selectBackend } from '../runtime-shim/select.js';
-import { privateNetworkAvailable, SLIRP4NETNS_MISSING } from '../runtime-shim/network.js';
+import { privateNetworkProblem } from '../runtime-shim/network.js';
 import type { NetworkMode, SandboxSpec } from '../runtime-shim/spec.js';
 import { createContainerDir, type ContainerDir } from '../container/container-dir.js';
 import { containerSpec } from '../container/container-spec.js';
@@ -143,8 +143,9 @@ function warnForeignPlatform(image: ResolvedImage, request: RunRequest, onEvent:
 
 /** Without slirp4netns the default network is loopback only, with a warning; an explicit bridge then fails. */
 function availableNetwork(request: RunRequest, onEvent: RunEventSink): NetworkMode {
-  if (request.network !== 'private' || !request.defaultNetwork || privateNetworkAvailable()) return request.network;
-  onEvent({ kind: 'warning', message: `${SLIRP4NETNS_MISSING}, so the container has no outbound network: it runs with loopback only` });
+  const problem = request.network === 'private' && request.defaultNetwork ? privateNetworkProblem() : undefined;
+  if (problem === undefined) return request.network;
+  onEvent({ kind: 'warning', message: `${problem}, so the container has no outbound network: it runs with loopback only` });
   return 'none';
 }
 

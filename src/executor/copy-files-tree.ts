@@ -1,10 +1,11 @@
 // Copies one source entry (file, symlink, device or whole directory) into a rootfs with COPY's metadata rules.
 import {
-  chmodSync, constants, copyFileSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync,
+  chmodSync, constants, copyFileSync, linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync,
   readFileSync, rmSync, symlinkSync, writeFileSync, type Stats,
 } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { lchownInNamespace } from '../fs/userns.js';
 import type { Owner } from './chown-lookup.js';
 import type { ModeChange } from './copy-files-chmod.js';
 import type { ExcludeMatcher } from './copy-files-exclude.js';
@@ -80,7 +81,7 @@ export class TreeCopier {
 
   private applyMetadata(target: string, stats: Stats, isDirectory: boolean): void {
     const owner = this.rules.owner ?? { uid: stats.uid, gid: stats.gid };
-    lchownSync(target, owner.uid, owner.gid);
+    lchownInNamespace(target, owner.uid, owner.gid);
     if (!stats.isSymbolicLink()) {
       const mode = this.rules.chmod ? this.rules.chmod(stats.mode & 0o7777, isDirectory) : stats.mode & 0o7777;
       chmodSync(target, mode);

@@ -1,7 +1,8 @@
 // COPY/ADD into a rootfs: Docker's destination rules, parent creation, --chown/--chmod/--exclude/--parents.
-import { chmodSync, chownSync, lchownSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { lchownInNamespace } from '../fs/userns.js';
 import type { Owner } from './chown-lookup.js';
 import { parseChmod } from './copy-files-chmod.js';
 import { ExcludeMatcher } from './copy-files-exclude.js';
@@ -131,7 +132,7 @@ function ensureDirectory(rootfs: string, rel: string, owner: ParentDirs): string
   if (hostParent !== parentHost) ensureDirectory(rootfs, hostParent.slice(rootfs.length + 1), owner);
   mkdirSync(host, { mode: 0o755 });
   chmodSync(host, owner.mode ?? 0o755);
-  chownSync(host, owner.uid, owner.gid);
+  lchownInNamespace(host, owner.uid, owner.gid);
   return host;
 }
 
@@ -140,7 +141,7 @@ function writeInline(target: string, content: string | Uint8Array, owner: Owner,
   if (existing?.isDirectory()) throw new TsbuildError('STORE', `cannot replace directory ${target} with a file`);
   if (existing) rmSync(target); // never write through a symlink that might point out of the rootfs
   writeFileSync(target, content, { mode: 0o644 });
-  lchownSync(target, owner.uid, owner.gid);
+  lchownInNamespace(target, owner.uid, owner.gid);
   chmodSync(target, options.chmod === undefined ? 0o644 : parseChmod(options.chmod)(0o644, false));
   const mtime = options.inlineMtime ?? new Date();
   utimesSync(target, mtime, mtime);

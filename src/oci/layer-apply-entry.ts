@@ -1,11 +1,12 @@
 // Writes one tar entry of a layer into a directory: files, links, devices, metadata and whiteouts.
 import {
-  chmodSync, closeSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, rmSync,
+  chmodSync, closeSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, rmSync,
   symlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { posix } from 'node:path';
 import type { Header } from 'tar-stream';
 import { TsbuildError } from '../errors.js';
+import { inUserNamespace, lchownInNamespace, opaqueXattr } from '../fs/userns.js';
 import { cleanEntryName, resolveInRoot, resolveParentInRoot } from '../oci/layer-apply-rootpath.js';
 import { makeNode, setXattr } from '../oci/layer-apply-special.js';
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../spec/whiteout.js';
@@ -55,12 +56,28 @@ export class EntryWriter {
       this.whiteout(rel, base);
       return;
     }
+    if (this.skipsDevice(header, rel)) {
+      entry.resume();
+      return;
+    }
     const target = rel === '' ? this.root : resolveParentInRoot(this.root, rel);
     if (rel !== '') mkdirSync(posix.dirname(target), { recursive: true, mode: 0o755 });
     await this.create(target, header, entry);
     this.markWritten(rel);
     if (header.type !== 'directory' && header.type !== 'file' && header.type !== 'contiguous-file') entry.resume();
     this.applyMetadata(target, header);
+  }
+
+  /**
+   * A user namespace may create no device node but overlay's 0/0 whiteout: rootless, a layer's
+   * devices are left out with a warning (as BuildKit rootless and Podman do), not a failed build.
+   */
+  private skipsDevice(header: PaxHeaders, rel: string): boolean {
+    if (header.type !== 'character-device' && header.type !== 'block-device') return false;
+    const whiteoutLike = header.type === 'character-device' && !header.devmajor && !header.devminor;
+    if (whiteoutLike || !inUserNamespace()) return false;
+    this.options.onWarning?.(`device node /${rel} (${header.devmajor ?? 0}:${header.devminor ?? 0}) left out: rootless tsbuild cannot create device nodes`);
+    return true;
   }
 
   /** Sets directory mtimes last: writing their children changed them. */
@@ -111,7 +128,7 @@ export class EntryWriter {
     if (header.type === 'link') return; // shares the inode, and so the metadata, of its target
     const uid = this.options.owner?.uid ?? header.uid ?? 0;
     const gid = this.options.owner?.gid ?? header.gid ?? 0;
-    lchownSync(target, uid, gid);
+    lchownInNamespace(target, uid, gid);
     if (header.type !== 'symlink') chmodSync(target, (header.mode ?? 0o644) & 0o7777);
     for (const [key, value] of Object.entries(header.pax ?? {})) {
       if (key.startsWith('SCHILY.xattr.')) this.setEntryXattr(target, key.slice('SCHILY.xattr.'.length), value);
@@ -127,6 +144,11 @@ export class EntryWriter {
    * refuses are skipped the same way, as containerd does.
    */
   private setEntryXattr(target: string, name: string, value: string): void {
+    if (/^(trusted|user)\.overlay\./.test(name)) {
+      // overlayfs's own metadata (opaque, redirect, origin) would reshape the mounted tree.
+      this.options.onWarning?.(`xattr ${name} of ${target} is overlayfs metadata; skipped`);
+      return;
+    }
     if (value.includes('\uFFFD')) {
       this.options.onWarning?.(`xattr ${name} of ${target} has a binary value that cannot be restored; skipped`);
       return;
@@ -160,7 +182,7 @@ export class EntryWriter {
   private opaque(dir: string, dirRel: string): void {
     if (this.options.mode === 'overlay') {
       mkdirSync(dir, { recursive: true });
-      setXattr(dir, 'trusted.overlay.opaque', Buffer.from('y'));
+      setXattr(dir, opaqueXattr(), Buffer.from('y'));
       return;
     }
     if (!exists(dir)) return;

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { TsbuildError } from '../errors.js';
+import { inUserNamespace } from '../fs/userns.js';
 import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
 import { encodeHelperSpec, NETNS_SYNC_FD } from './builtin-spec.js';
 import { createRunCgroup, detectCgroupLayout, removeStaleCgroups, type RunCgroup } from './cgroups.js';
@@ -108,6 +109,11 @@ function checkSupported(spec: SandboxSpec): void {
 function runCgroup(spec: SandboxSpec): RunCgroup | undefined {
   const limits = spec.limits ?? {};
   const wantsLimits = Object.values(limits).some((v) => v !== undefined);
+  if (inUserNamespace()) {
+    // Rootless: the host's cgroups belong to root (the one warning is printed on entering the namespace).
+    if (wantsLimits) throw new TsbuildError('ROOTLESS', 'resource limits (--memory, --cpu-quota, --pids-limit) need cgroups, which rootless tsbuild cannot write; drop them or run as root');
+    return undefined;
+  }
   const layout = detectCgroupLayout();
   if (!layout) {
     if (wantsLimits) throw new TsbuildError('SANDBOX', 'resource limits need cgroups, and none are mounted');

@@ -2,6 +2,7 @@
 // saw the kernel's OOM killer (so a step's exit 137 can be explained).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inUserNamespace } from '../fs/userns.js';
 import { detectCgroupLayout, type CgroupLayout } from './cgroup-layout.js';
 
 /** True where tsbuild (as root) can write `pids.max` for its runs: a pids controller is there. */
@@ -10,7 +11,7 @@ export function canLimitPids(): boolean {
 }
 
 export function pidsLimitable(layout: CgroupLayout | undefined, uid: number | undefined): boolean {
-  if (!layout || uid !== 0) return false;
+  if (!layout || uid !== 0 || inUserNamespace()) return false;
   if (layout.version === 1) return existsSync(join(layout.root, 'pids', 'cgroup.procs'));
   try {
     return readFileSync(join(layout.root, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('pids');

@@ -3,10 +3,11 @@
 // firewall rules or bridges, works without root (what rootless podman, buildah and BuildKit use),
 // and `--disable-host-loopback` keeps the host's 127.0.0.1 out of reach.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
+import { inUserNamespace } from '../fs/userns.js';
 
 /** slirp4netns's DNS forwarder: it relays queries to the host's resolvers (even loopback ones). */
 export const SLIRP_DNS = '10.0.2.3';
@@ -29,8 +30,27 @@ export function slirp4netnsPath(env: NodeJS.ProcessEnv = process.env): string | 
 }
 
 export function privateNetworkAvailable(): boolean {
-  return slirp4netnsPath() !== undefined;
+  return privateNetworkProblem() === undefined;
 }
+
+/** Why a private network cannot be had here (the start of a warning), or undefined. */
+export function privateNetworkProblem(): string | undefined {
+  if (slirp4netnsPath() === undefined) return SLIRP4NETNS_MISSING;
+  // Rootless, slirp4netns opens /dev/net/tun as the user: hosts without udev leave it 0600 root.
+  if (inUserNamespace() && !openable('/dev/net/tun')) return TUN_UNUSABLE;
+  return undefined;
+}
+
+function openable(path: string): boolean {
+  try {
+    closeSync(openSync(path, 'r+'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const TUN_UNUSABLE = '/dev/net/tun cannot be opened by this user, which slirp4netns needs in rootless mode (as root: chmod 0666 /dev/net/tun, its usual mode)';
 
 export const SLIRP4NETNS_MISSING = 'slirp4netns is not installed (Debian/Ubuntu: apt-get install slirp4netns)';
 

@@ -3,6 +3,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { overlayDiffOptions } from '../fs/userns.js';
 import type { OverlayRootfs } from './spec.js';
 
 /**
@@ -23,7 +24,7 @@ export function overlayMountData(rootfs: OverlayRootfs, linkDir: string): string
     return link;
   });
   const data = `lowerdir=${lowers.join(':')},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}`;
-  const full = `${data},redirect_dir=off,metacopy=off,index=off${volatileOption()}`;
+  const full = `${data},${overlayDiffOptions()}${volatileOption()}`;
   if (Buffer.byteLength(full) >= 4096) {
     throw new TsbuildError('SANDBOX', `too many layers for one overlay mount (${rootfs.lowerdirs.length})`);
   }

@@ -10,8 +10,8 @@ import { OciRuntimeBackend } from './oci-runtime.js';
 export type BackendChoice = 'builtin' | 'runc' | 'crun' | 'auto';
 
 /**
- * `auto`: builtin when the helper is built and we are root (it needs real privileges today),
- * else runc, else crun. An explicit choice fails with SANDBOX when that backend is unavailable.
+ * `auto`: builtin when the helper is built and we are root (real root, or root of the user
+ * namespace a rootless tsbuild re-executes in), else runc, else crun. An explicit choice fails with SANDBOX when that backend is unavailable.
  */
 export function selectBackend(choice: BackendChoice = 'auto'): SandboxBackend {
   switch (choice) {

@@ -3,9 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
+import { opaqueXattr } from '../fs/userns.js';
 import { findXattr, removeXattr } from '../oci/layer-apply-special.js';
-
-const OPAQUE_XATTR = 'trusted.overlay.opaque';
 
 /** Copies a tree with `cp -a`, cloning file extents where the file system can (reflink). */
 export function copyTree(source: string, target: string): void {
@@ -28,12 +27,12 @@ export function mergeSnapshots(layerDirs: readonly string[], target: string): vo
   for (const layer of layerDirs) {
     const whiteouts: string[] = [];
     walkLayer(layer, '', target, whiteouts);
-    const opaque = [...findXattr(layer, OPAQUE_XATTR).keys()].map((path) => path.slice(layer.length + 1));
+    const opaque = [...findXattr(layer, opaqueXattr()).keys()].map((path) => path.slice(layer.length + 1));
     for (const rel of opaque) clearChildren(join(target, rel));
     for (const rel of whiteouts) rmSync(join(target, rel), { recursive: true, force: true });
     copyTree(layer, target);
     for (const rel of whiteouts) rmSync(join(target, rel), { force: true });
-    for (const rel of opaque) removeXattr(join(target, rel), OPAQUE_XATTR);
+    for (const rel of opaque) removeXattr(join(target, rel), opaqueXattr());
   }
 }
 

@@ -4,6 +4,7 @@ import { volatileOption } from '../runtime-shim/overlay-options.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownerToken } from '../fs/owner.js';
+import { overlayDiffOptions } from '../fs/userns.js';
 
 export interface OverlayLayout {
   /** Directory holding the short lowerdir links (`l/<n>`), `upper`, `work` and `merged`. */
@@ -40,7 +41,7 @@ export function mountOverlay(layout: OverlayLayout): string {
     mkdirSync(join(layout.base, 'work'), { recursive: true });
     // The upper dir must be a self-contained diff: no redirects for renamed dirs, no metadata-only
     // copy-ups, whatever the host's module defaults are.
-    options += `,upperdir=upper,workdir=work,redirect_dir=off,metacopy=off,index=off${volatileOption()}`;
+    options += `,upperdir=upper,workdir=work,${overlayDiffOptions()}${volatileOption()}`;
   }
   mountOverlayFs(merged, options, !layout.writable, layout.base);
   return merged;

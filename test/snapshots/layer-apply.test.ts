@@ -75,6 +75,19 @@ describe('applyLayer', () => {
     expect(readFileSync(join(target, 'b/new'), 'utf8')).toBe('n');
   });
 
+  it('never applies overlayfs metadata xattrs a layer carries (they would reshape the mounted tree)', async () => {
+    const bytes = await buildTar([
+      { name: 'd/', type: 'directory', xattrs: { 'trusted.overlay.opaque': 'y', 'user.overlay.redirect': '/etc', 'user.note': 'kept' } },
+    ]);
+    const target = join(dir, 'fs');
+    const warnings: string[] = [];
+    await applyLayer(target, streamOf(bytes), { mode: 'overlay', onWarning: (message) => warnings.push(message) });
+    expect(xattr(join(target, 'd'), 'trusted.overlay.opaque')).toBeUndefined();
+    expect(xattr(join(target, 'd'), 'user.overlay.redirect')).toBeUndefined();
+    expect(xattr(join(target, 'd'), 'user.note')).toBe('kept');
+    expect(warnings.filter((w) => /overlayfs metadata; skipped/.test(w))).toHaveLength(2);
+  });
+
   it('flat mode deletes whited-out files and clears opaque dirs but keeps this layer\'s entries', async () => {
     const target = join(dir, 'fs');
     mkdirSync(join(target, 'a'), { recursive: true });
