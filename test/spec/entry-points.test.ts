@@ -1,5 +1,5 @@
 // The same platform, reference and duration probes fed to every entry point of the CLI (`plan`,
-// `build`, `pull`, `run`, `prune`): each rule lives once in src/spec, so every command must give
+// `build`, `pull`, `run`, `prune`) and of the Node API (`import … from 'tsbuild'`): each rule lives once in src/spec, so every command must give
 // the same verdict, the same normalised value and the same exit status for the same text.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitStatus } from '../../src/cli/exit-status.js';
+import { plan as apiPlan, pull as apiPull, TsbuildError } from 'tsbuild';
+import { ExitStatus, exitStatusFor } from '../../src/cli/exit-status.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const HEX = 'a'.repeat(64);
@@ -164,5 +165,45 @@ describe('duration probes give one answer on every entry point', () => {
     const prune = tsbuild(['prune', '--filter', `until=${probe}`]);
     expect(prune.status, prune.stderr).toBe(ExitStatus.Usage);
     expect(errorLine(prune)).toMatch(/duration/);
+  });
+});
+
+/** What the API rejects with, as the CLI would print and exit for it. */
+async function apiOutcome(call: () => Promise<unknown>): Promise<{ line: string; status: number }> {
+  try {
+    await call();
+  } catch (error) {
+    if (!(error instanceof TsbuildError)) throw error;
+    return { line: `error: ${error.message}`, status: exitStatusFor(error.code) };
+  }
+  return { line: '(no error)', status: 0 };
+}
+
+describe('the Node API gives the CLI\'s answer for the same probes', () => {
+  it.each(['linux/foo', 'foo/amd64', 'linux/amd64/v1/x'])('platform %s: plan and pull reject it as the CLI does', async (probe) => {
+    const cliPlan = planOf('FROM scratch\n', ['--platform', probe]);
+    const cliPull = tsbuild(['pull', '--platform', probe, '127.0.0.1:1/probe:1']);
+    const plan = await apiOutcome(() => apiPlan({ context: work, dockerfileContents: 'FROM scratch\n', platforms: [probe] }));
+    const pull = await apiOutcome(() => apiPull('127.0.0.1:1/probe:1', { root, platform: probe }));
+    expect(plan).toEqual({ line: errorLine(cliPlan), status: cliPlan.status });
+    expect(pull).toEqual({ line: errorLine(cliPull), status: cliPull.status });
+  });
+
+  it('platform linux/armel: the API plans it as arm/v6, like the CLI', async () => {
+    const result = await apiPlan({ context: work, dockerfileContents: 'FROM scratch\n', platforms: ['linux/armel'] });
+    expect(result.plan.platforms).toEqual(planOf('FROM scratch\n', ['--platform', 'linux/armel']).plan?.platforms);
+  });
+
+  it.each(['Foo/Bar:tag', `localhost:5000/a@sha256:${'a'.repeat(12)}`])('reference %s: pull rejects it as the CLI does', async (probe) => {
+    const cliPull = tsbuild(['pull', probe]);
+    expect(await apiOutcome(() => apiPull(probe, { root }))).toEqual({ line: errorLine(cliPull), status: cliPull.status });
+  });
+
+  it.each(['.5s', '5x'])('HEALTHCHECK --interval=%s: the API plan gives the CLI plan\'s verdict', async (probe) => {
+    const dockerfile = `FROM scratch\nHEALTHCHECK --interval=${probe} CMD ["true"]\n`;
+    const cli = planOf(dockerfile);
+    const api = await apiOutcome(() => apiPlan({ context: work, dockerfileContents: dockerfile, dockerfile: join(work, 'Dockerfile') }));
+    expect(api.status).toBe(cli.status);
+    if (cli.status !== 0) expect(api.line.replace(/^error: [^:]*:/, '')).toBe(errorLine(cli).replace(/^error: [^:]*:/, ''));
   });
 });
