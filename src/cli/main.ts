@@ -7,8 +7,9 @@ import { sweepPrivateDirs } from '../runtime-shim/private-tmpfs.js';
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
+/** Set by the CLI bundle (scripts/bundle-cli.mjs) so that start-up reads no package.json. */
+declare const TSBUILD_VERSION: string | undefined;
+const version = typeof TSBUILD_VERSION === 'string' ? TSBUILD_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export function createProgram(): Command {
   const program = new Command('tsbuild')
