@@ -23,6 +23,8 @@ export interface StepResultRecord {
   diffIds: string[];
   /** Compressed blob of the layer this step added, if it added one. */
   layer?: { mediaType: string; digest: string; size: number; diffId: string };
+  /** When the step ran: the `created` of its history entry whenever it is reused (absent in old records). */
+  created?: string;
 }
 
 export class CacheRecordStore {

@@ -14,6 +14,7 @@ import { parsePlatform } from '../oci/platform.js';
 import { tempPathBeside, writeAtomically } from '../fs/temp-path.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import type { Compression, OutputSpec } from './options.js';
+import { withCreatedTimes } from './image-config.js';
 import { ensureSnapshots } from './layer-step.js';
 import type { BuildSession } from './session.js';
 import type { StepResult } from './step-result.js';
@@ -33,7 +34,8 @@ export async function writeBuiltImages(
 ): Promise<{ top: Descriptor; images: BuiltPlatformImage[] }> {
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
-    const config = { ...withLabels(withPlatform(result.config, platform), session.options.labels), created: session.created };
+    const dated = withCreatedTimes(withLabels(withPlatform(result.config, platform), session.options.labels), session.created);
+    const config = session.options.sourceDateEpoch === undefined ? dated : { ...dated, created: session.created };
     const descriptor = await writeImage(session.store, { config, layers: result.layers.map((l) => l.descriptor) });
     const manifest = JSON.parse((await session.store.read(descriptor.digest)).toString('utf8')) as ImageManifest;
     images.push({ platform, result, descriptor, manifest, config });

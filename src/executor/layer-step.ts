@@ -13,7 +13,7 @@ import { writeLayer } from '../oci/layer.js';
 import type { LeaseItem } from '../oci/leases.js';
 import type { Digest } from '../oci/types.js';
 import type { Step } from '../planner/types.js';
-import { applyLayer, historyFor } from './image-config.js';
+import { applyLayer, buildTimestamp, historyFor } from './image-config.js';
 import type { BuildSession } from './session.js';
 import { unmount } from '../snapshots/overlay.js';
 import { chainIds } from '../snapshots/store.js';
@@ -62,7 +62,6 @@ export async function runLayerStep(
   const stackKey = change.independentOfParent ? cacheKey({ definition: 'stacked', inputKeys: [parent.key, key], contents: {} }) : key;
   const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
   const identity = identityOf(session, step);
-  const history = historyFor(step, session.created);
 
   const hit = useCache(session, step) ? await reusable(session, key, { identity, parts }) : undefined;
   if (hit) {
@@ -71,7 +70,7 @@ export async function runLayerStep(
       await session.records.remember(identity, key);
     }
     session.emit({ type: 'step.cached', ...label });
-    return { ...resultFrom(parent, stackKey, hit.result, history), recordKey: key };
+    return { ...resultFrom(parent, stackKey, hit.result, historyFor(step, createdOf(session, hit))), recordKey: key };
   }
   if (session.options.explainCache) {
     const previousKey = await session.records.lastKeyFor(identity);
@@ -86,13 +85,14 @@ export async function runLayerStep(
     const result: StepResultRecord = {
       diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])],
       ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}),
+      created: session.created,
     };
     const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
     await session.records.put(record);
     await leaseNewLayer(session, key, parent, layer);
     session.usedRecords.set(key, result);
     session.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
-    return { ...resultFrom(parent, stackKey, result, history), recordKey: key };
+    return { ...resultFrom(parent, stackKey, result, historyFor(step, session.created)), recordKey: key };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     session.emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: message });
@@ -213,6 +213,17 @@ async function reusable(
   const local: CacheRecord = { key, ...meta, result: imported.result, createdAt: new Date().toISOString() };
   await session.records.put(local);
   return local;
+}
+
+/**
+ * A reused step is dated when it ran (BuildKit dates a layer by its creation), unless
+ * SOURCE_DATE_EPOCH fixes every date; records older than `result.created` by when they were written.
+ */
+function createdOf(session: BuildSession, record: CacheRecord): string {
+  if (session.options.sourceDateEpoch !== undefined) return session.created;
+  if (record.result.created) return record.result.created;
+  const written = Date.parse(record.createdAt);
+  return Number.isFinite(written) ? buildTimestamp(Math.floor(written / 1000)) : session.created;
 }
 
 function useCache(session: BuildSession, step: Step): boolean {

@@ -60,7 +60,8 @@ function runConfigStep(session: BuildSession, step: Step, op: ConfigOp): StepRes
   const parent = resultOf(session, step.inputs[0] ?? '');
   return {
     key: parent.key,
-    config: applyConfigChange(parent.config, op.set, historyFor(step, session.created)),
+    // Undated unless SOURCE_DATE_EPOCH is set: the export dates it after the step it follows.
+    config: applyConfigChange(parent.config, op.set, historyFor(step, session.options.sourceDateEpoch === undefined ? undefined : session.created)),
     layers: parent.layers,
   };
 }
