@@ -25,6 +25,11 @@ export interface StepResultRecord {
   layer?: { mediaType: string; digest: string; size: number; diffId: string };
   /** When the step ran: the `created` of its history entry whenever it is reused (absent in old records). */
   created?: string;
+  /**
+   * The key later steps build on, when not the record's own: a COPY --from recorded under its
+   * definition key names the key of the files it copied (early cut-off).
+   */
+  key?: string;
 }
 
 export class CacheRecordStore {

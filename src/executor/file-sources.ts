@@ -86,7 +86,7 @@ export function copySourcesFor(
 }
 
 /** Paths a COPY --from pattern selects in a rootfs: wildcards expanded, plain paths must exist. */
-function selectInRootfs(root: string, pattern: string): string[] {
+export function selectInRootfs(root: string, pattern: string): string[] {
   const relative = path.posix.normalize(`/${pattern}`).slice(1) || '.';
   if (!/[*?[\]]/.test(relative)) {
     // Parents resolve inside the stage (an absolute symlink there never reaches the host); the last

@@ -38,6 +38,11 @@ export interface LayerChange {
    * layer is reused whatever it is stacked on (a rebuilt base keeps the cache).
    */
   independentOfParent?: boolean;
+  /**
+   * COPY --from: digests of the files the step copies from other steps' results, named `from:<i>`
+   * for `step.inputs[i]`; asked only when the key by definition misses (it reads the files).
+   */
+  sourceDigests?: () => Promise<Record<string, string>>;
 }
 
 export type RootfsTarget =
@@ -57,17 +62,36 @@ export async function runLayerStep(
     contents: change.contents,
   };
   const key = cacheKey(parts);
-  // What later steps build on is this layer *on its parent*: for --link that differs from the
-  // record's own key, which leaves the parent out.
-  const stackKey = change.independentOfParent ? cacheKey({ definition: 'stacked', inputKeys: [parent.key, key], contents: {} }) : key;
   const label = { stepId: step.id, name: session.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
   const identity = identityOf(session, step);
+  const cacheable = useCache(session, step);
 
-  const hit = useCache(session, step) ? await reusable(session, key, { identity, parts }) : undefined;
+  let hit = cacheable ? await reusable(session, key, { identity, parts }) : undefined;
+  // The key later steps build on: the definition key, or the key of the files a COPY --from copied.
+  let outKey = hit?.result.key ?? key;
+  let own = { key, parts };
+  if (!hit && change.sourceDigests) {
+    // Early cut-off, as BuildKit's content-based keys: the definition key names the source
+    // stage's key, which changes whenever that stage reruns; this one names only the files copied.
+    const contentParts: CacheKeyParts = {
+      definition: parts.definition,
+      inputKeys: change.independentOfParent ? [] : [parent.key],
+      contents: { ...change.contents, ...(await change.sourceDigests()) },
+    };
+    own = { key: cacheKey(contentParts), parts: contentParts };
+    outKey = own.key;
+    hit = cacheable ? await reusable(session, own.key, { identity, parts: contentParts }) : undefined;
+    if (hit) await recordAlias(session, { key, identity, parts }, hit.result, own.key);
+  }
+  // What later steps build on is this layer *on its parent*: for --link that differs from the
+  // record's own key, which leaves the parent out.
+  const stackKey = change.independentOfParent ? cacheKey({ definition: 'stacked', inputKeys: [parent.key, outKey], contents: {} }) : outKey;
+
   if (hit) {
-    session.usedRecords.set(key, hit.result);
-    if ((await session.records.lastKeyFor(identity)) !== key) {
-      await session.records.remember(identity, key);
+    session.usedRecords.set(outKey, withoutOutKey(hit.result));
+    if (outKey !== key) session.usedRecords.set(key, { ...withoutOutKey(hit.result), key: outKey });
+    if ((await session.records.lastKeyFor(identity)) !== outKey) {
+      await session.records.remember(identity, outKey);
     }
     session.emit({ type: 'step.cached', ...label });
     return { ...resultFrom(parent, stackKey, hit.result, historyFor(step, createdOf(session, hit))), recordKey: key };
@@ -76,7 +100,7 @@ export async function runLayerStep(
     const previousKey = await session.records.lastKeyFor(identity);
     const previous = previousKey ? await session.records.get(previousKey) : undefined;
     const inputNames = step.inputs.map((id) => session.stepNames.get(id) ?? id);
-    session.emit({ type: 'cache.miss', ...label, reasons: explainMiss({ parts, fileDigests: change.fileDigests, inputNames }, previous) });
+    session.emit({ type: 'cache.miss', ...label, reasons: explainMiss({ parts: own.parts, fileDigests: change.fileDigests, inputNames }, previous) });
   }
   session.emit({ type: 'step.started', ...label });
   const started = Date.now();
@@ -87,10 +111,12 @@ export async function runLayerStep(
       ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}),
       created: session.created,
     };
-    const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
+    if (own.key !== key) await recordAlias(session, { key, identity, parts }, result, own.key);
+    // Written last, so that the step identity remembers this record for the next explanation.
+    const record: CacheRecord = { key: own.key, identity, parts: own.parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
     await session.records.put(record);
-    await leaseNewLayer(session, key, parent, layer);
-    session.usedRecords.set(key, result);
+    await leaseNewLayer(session, own.key, parent, layer);
+    session.usedRecords.set(own.key, result);
     session.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
     return { ...resultFrom(parent, stackKey, result, historyFor(step, session.created)), recordKey: key };
   } catch (error) {
@@ -188,6 +214,24 @@ function resultFrom(parent: StepResult, key: string, result: StepResultRecord, h
     diffId: layer.diffId as Digest,
   };
   return { key, config: applyLayer(parent.config, ref.diffId, history), layers: [...parent.layers, ref] };
+}
+
+/**
+ * Records the step under its definition key too, naming the content key later steps build on: the
+ * next build with the same source stage key finds it without hashing the source files.
+ */
+async function recordAlias(
+  session: BuildSession, meta: { key: string; identity: string; parts: CacheKeyParts }, result: StepResultRecord, outKey: string,
+): Promise<void> {
+  const alias: StepResultRecord = { ...withoutOutKey(result), key: outKey };
+  await session.records.put({ ...meta, result: alias, createdAt: new Date().toISOString() });
+  await session.lease.add([{ kind: 'record', id: meta.key }]);
+  session.usedRecords.set(meta.key, alias);
+}
+
+function withoutOutKey(result: StepResultRecord): StepResultRecord {
+  const { key: _outKey, ...rest } = result;
+  return rest;
 }
 
 /**
