@@ -2,7 +2,7 @@
 // from a handful of bundled files and none of the code only some commands need (the HTTP client,
 // tar, globbing, the build engine): which files Node loads is recorded by a module resolve hook.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,14 +33,30 @@ function loadedFiles(args: string[]): string[] {
   return [...new Set([...result.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!))];
 }
 
+/** The text of the files loaded: marks of undici, tar-stream (its header magic) and the build engine's parts. */
+function textOf(files: string[]): string {
+  return files.map((url) => readFileSync(fileURLToPath(url), 'utf8')).join('\n');
+}
+
 describe('CLI start-up', () => {
   it.each([[['--version']], [['build', '--help']], [['images']]])('tsbuild %j reads a few bundled files, no HTTP client or tar', (args) => {
     const files = loadedFiles(args);
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((url) => url.includes('/node_modules/'))).toEqual([]);
     expect(files.length).toBeLessThanOrEqual(args[0] === 'images' ? 30 : 10);
-    const text = files.map((url) => spawnSync('cat', [fileURLToPath(url)], { encoding: 'utf8' }).stdout).join('\n');
-    // Marks of undici, tar-stream (its header magic), the executor's build and the base images.
+    const text = textOf(files);
     for (const absent of ['undici', 'ustar', 'failed to read Dockerfile', 'failed to resolve base image']) expect(text).not.toContain(absent);
+  });
+
+  it('a build that downloads nothing loads no HTTP client', () => {
+    const context = join(work, 'context');
+    mkdirSync(context, { recursive: true });
+    writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+    writeFileSync(join(context, 'hello.txt'), 'hello\n');
+    const args = ['build', '--progress', 'plain', '-t', 'startup-test', context];
+    loadedFiles(args);
+    const text = textOf(loadedFiles(args));
+    expect(text).toContain('failed to read Dockerfile');
+    expect(text).not.toContain('undici');
   });
 });
