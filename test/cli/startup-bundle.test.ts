@@ -48,7 +48,7 @@ describe('CLI start-up', () => {
     for (const absent of ['undici', 'ustar', 'failed to read Dockerfile', 'failed to resolve base image']) expect(text).not.toContain(absent);
   });
 
-  it('a build that downloads nothing loads no HTTP client', () => {
+  it('a build that downloads nothing and copies no wildcard --from loads no HTTP client or glob library', () => {
     const context = join(work, 'context');
     mkdirSync(context, { recursive: true });
     writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
@@ -58,5 +58,6 @@ describe('CLI start-up', () => {
     const text = textOf(loadedFiles(args));
     expect(text).toContain('failed to read Dockerfile');
     expect(text).not.toContain('undici');
+    expect(text).not.toContain('micromatch'); // fast-glob, for wildcard COPY --from only
   });
 });
