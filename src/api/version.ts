@@ -1,7 +1,8 @@
 // `version()`: the versions of tsbuild and of the Node runtime.
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+/** Set by the CLI bundle (scripts/bundle-cli.mjs) so that start-up reads no package.json. */
+declare const TSBUILD_VERSION: string | undefined;
 
 export interface VersionInfo {
   tsbuild: string;
@@ -9,6 +10,8 @@ export interface VersionInfo {
 }
 
 export function version(): VersionInfo {
-  const { version: tsbuild } = require('../../package.json') as { version: string };
+  const tsbuild = typeof TSBUILD_VERSION === 'string'
+    ? TSBUILD_VERSION
+    : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
   return { tsbuild, node: process.version };
 }

@@ -59,7 +59,9 @@ function contentChanges(current: MissExplanationInput, previous: CacheRecord): s
     const before = previous.parts.contents[name];
     if (before === digest) continue;
     const files = changedFiles(current.fileDigests, previous.fileDigests);
-    if (files.length > 0 && name.startsWith('context')) reasons.push(...files);
+    const from = /^from:(\d+)$/.exec(name);
+    if (from) reasons.push(`files copied from ${current.inputNames?.[Number(from[1])] ?? `step #${Number(from[1]) + 1}`} changed`);
+    else if (files.length > 0 && name.startsWith('context')) reasons.push(...files);
     else reasons.push(`${name} changed: ${before ?? 'none'} -> ${digest}`);
   }
   return reasons;

@@ -26,6 +26,13 @@ export interface StepResultRecord {
   diffIds: Digest[];
   /** Compressed blob of the layer this step added, if it added one. */
   layer?: { mediaType: string; digest: Digest; size: number; diffId: Digest };
+  /** When the step ran: the `created` of its history entry whenever it is reused (absent in old records). */
+  created?: string;
+  /**
+   * The key later steps build on, when not the record's own: a COPY --from recorded under its
+   * definition key names the key of the files it copied (early cut-off).
+   */
+  key?: string;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { BuildContext } from './context.js';
 import type { BuiltOutput, BuiltPlatformImage } from './exporters/exporter.js';
 import { exporterFor, type OutputSpec } from './exporters/index.js';
 import { parseManifest } from '../spec/documents.js';
+import { withCreatedTimes } from './image-config.js';
 import { ensureSnapshots } from './layer-step.js';
 import type { StepResult } from './step-result.js';
 
@@ -19,7 +20,8 @@ export async function writeBuiltImages(
 ): Promise<{ top: Descriptor; images: BuiltPlatformImage[] }> {
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
-    const config = { ...withLabels(withPlatform(result.config, platform), ctx.options.labels), created: ctx.created };
+    const dated = withCreatedTimes(withLabels(withPlatform(result.config, platform), ctx.options.labels), ctx.created);
+    const config = ctx.options.sourceDateEpoch === undefined ? dated : { ...dated, created: ctx.created };
     const descriptor = await writeImage(ctx.store, { config, layers: result.layers.map((l) => l.descriptor) });
     const manifest = parseManifest(await ctx.store.read(descriptor.digest), { where: `built manifest ${descriptor.digest}` });
     images.push({ platform, result, descriptor, manifest, config });

@@ -4,7 +4,7 @@
 import { locationOf, withLocation } from './step-location.js';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { contentDigest } from '../context/digest.js';
 import { selectSources, type SourceSelection } from '../context/select.js';
 import { TsbuildError } from '../errors.js';
@@ -24,9 +24,13 @@ export interface ResolvedSources {
   downloads: Map<string, string>;
 }
 
+/** fast-glob (micromatch and all under it) is loaded by the first wildcard COPY --from, not at start-up. */
+let fastGlob: typeof FastGlob | undefined;
+
 export async function resolveSources(
   ctx: BuildContext, step: Step, op: CopyFileOp, scratch: string, signal: AbortSignal,
 ): Promise<ResolvedSources> {
+  if (op.sources.some((s) => s.kind === 'step' && hasWildcard(s.path))) fastGlob ??= (await import('fast-glob')).default;
   const resolved: ResolvedSources = { contents: {}, downloads: new Map() };
   const contextPatterns = op.sources.filter((s) => s.kind === 'context').map((s) => s.path);
   const contextEntries = contextPatterns.length > 0 ? await ctx.contextEntries() : [];
@@ -93,9 +97,9 @@ function pivotDepth(pattern: string): number {
 }
 
 /** Paths a COPY --from pattern selects in a rootfs: wildcards expanded, plain paths must exist. */
-function selectInRootfs(root: string, pattern: string): string[] {
+export function selectInRootfs(root: string, pattern: string): string[] {
   const relative = path.posix.normalize(`/${pattern}`).slice(1) || '.';
-  if (!/[*?[\]]/.test(relative)) {
+  if (!hasWildcard(relative)) {
     // Parents resolve inside the stage (an absolute symlink there never reaches the host); the last
     // name is lstat'ed: a dangling symlink is still a source (BuildKit follows it only inside the copy).
     if (!existsOrLink(resolveParentInRoot(root, relative))) throw new TsbuildError('NOT_FOUND', `failed to compute cache key: "/${relative}": not found`);
@@ -107,8 +111,13 @@ function selectInRootfs(root: string, pattern: string): string[] {
   const firstGlob = parts.findIndex((part) => /[*?[\]]/.test(part));
   const prefix = parts.slice(0, firstGlob).join('/');
   const base = prefix === '' ? root : resolveInRoot(root, prefix, true);
-  const matches = fg.sync(parts.slice(firstGlob).join('/'), { cwd: base, dot: true, onlyFiles: false, followSymbolicLinks: false });
+  if (!fastGlob) throw new TsbuildError('INTERNAL', `fast-glob not loaded for ${pattern}`);
+  const matches = fastGlob.sync(parts.slice(firstGlob).join('/'), { cwd: base, dot: true, onlyFiles: false, followSymbolicLinks: false });
   return matches.map((match) => (prefix === '' ? match : `${prefix}/${match}`)).sort();
+}
+
+function hasWildcard(pattern: string): boolean {
+  return /[*?[\]]/.test(pattern);
 }
 
 function existsOrLink(file: string): boolean {

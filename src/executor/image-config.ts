@@ -124,8 +124,38 @@ export function applyLayer(config: ImageConfig, diffId: Digest | undefined, hist
 }
 
 /** The history entry of a step: `created_by` like BuildKit's (`RUN /bin/sh -c make # buildkit`). */
-export function historyFor(step: Step, created: string): HistoryEntry {
-  return { created, created_by: createdBy(step), comment: HISTORY_COMMENT };
+export function historyFor(step: Step, created: string | undefined): HistoryEntry {
+  return { ...(created === undefined ? {} : { created }), created_by: createdBy(step), comment: HISTORY_COMMENT };
+}
+
+/**
+ * Dates the undated history entries (metadata steps) and the image as BuildKit's exporter does:
+ * an undated entry takes the time of the first dated entry after the first undated one (the build's
+ * first new layer), or of the last dated entry, and later ones the time of the entry before them;
+ * the image's `created` is its last entry's. A rebuild from cache so keeps the image ID.
+ */
+export function withCreatedTimes(config: ImageConfig, now: string): ImageConfig {
+  const history = config.history ?? [];
+  let created: string | undefined;
+  let sawUndated = false;
+  for (const entry of history) {
+    if (entry.created === undefined) sawUndated = true;
+    else {
+      created = entry.created;
+      if (sawUndated) break;
+    }
+  }
+  created ??= now;
+  sawUndated = false;
+  const dated = history.map((entry) => {
+    if (entry.created === undefined) {
+      sawUndated = true;
+      return { ...entry, created };
+    }
+    if (sawUndated) created = entry.created;
+    return entry;
+  });
+  return { ...config, created: dated.at(-1)?.created ?? now, history: dated };
 }
 
 function createdBy(step: Step): string {

@@ -13,7 +13,7 @@ import { writeLayer } from '../oci/layer.js';
 import type { LeaseItem } from '../oci/leases.js';
 import type { Digest } from '../oci/types.js';
 import type { Step } from '../planner/types.js';
-import { applyLayer, historyFor } from './image-config.js';
+import { applyLayer, buildTimestamp, historyFor } from './image-config.js';
 import type { BuildContext } from './context.js';
 import type { BuildState } from './state.js';
 import { unmount } from '../snapshots/overlay.js';
@@ -44,6 +44,11 @@ export interface LayerChange {
    * the definition to key on instead of the op (which names them).
    */
   byContent?: { inputs: ReadonlySet<string>; definition: unknown };
+  /**
+   * COPY --from: digests of the files the step copies from other steps' results, named `from:<i>`
+   * for `step.inputs[i]`; asked only when the key by definition misses (it reads the files).
+   */
+  sourceDigests?: () => Promise<Record<string, string>>;
 }
 
 export type RootfsTarget =
@@ -66,27 +71,45 @@ export async function runLayerStep(
     contents: change.contents,
   };
   const key = cacheKey(parts);
-  // What later steps build on is this layer *on its parent*: for --link that differs from the
-  // record's own key, which leaves the parent out.
-  const stackKey = change.independentOfParent ? cacheKey({ definition: 'stacked', inputKeys: [parent.key, key], contents: {} }) : key;
   const label = { stepId: step.id, name: state.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
   const identity = identityOf(ctx, step);
-  const history = historyFor(step, ctx.created);
+  const cacheable = useCache(ctx, step);
 
-  const hit = useCache(ctx, step) ? await state.cache.find(key, { identity, parts }) : undefined;
+  let hit = cacheable ? await state.cache.find(key, { identity, parts }) : undefined;
+  // The key later steps build on: the definition key, or the key of the files a COPY --from copied.
+  let outKey = hit?.result.key ?? key;
+  let own = { key, parts };
+  if (!hit && change.sourceDigests) {
+    // Early cut-off, as BuildKit's content-based keys: the definition key names the source
+    // stage's key, which changes whenever that stage reruns; this one names only the files copied.
+    const contentParts: CacheKeyParts = {
+      definition: parts.definition,
+      inputKeys: change.independentOfParent ? [] : [parent.key],
+      contents: { ...change.contents, ...(await change.sourceDigests()) },
+    };
+    own = { key: cacheKey(contentParts), parts: contentParts };
+    outKey = own.key;
+    hit = cacheable ? await state.cache.find(own.key, { identity, parts: contentParts }) : undefined;
+    if (hit) await recordAlias(ctx, state, { key, identity, parts }, hit.result, own.key);
+  }
+  // What later steps build on is this layer *on its parent*: for --link that differs from the
+  // record's own key, which leaves the parent out.
+  const stackKey = change.independentOfParent ? cacheKey({ definition: 'stacked', inputKeys: [parent.key, outKey], contents: {} }) : outKey;
+
   if (hit) {
-    state.usedRecords.set(key, hit.result);
-    if ((await ctx.records.lastKeyFor(identity)) !== key) {
-      await ctx.records.remember(identity, key);
+    state.usedRecords.set(outKey, withoutOutKey(hit.result));
+    if (outKey !== key) state.usedRecords.set(key, { ...withoutOutKey(hit.result), key: outKey });
+    if ((await ctx.records.lastKeyFor(identity)) !== outKey) {
+      await ctx.records.remember(identity, outKey);
     }
     ctx.emit({ type: 'step.cached', ...label });
-    return { ...resultFrom(parent, stackKey, hit.result, history), recordKey: key };
+    return { ...resultFrom(parent, stackKey, hit.result, historyFor(step, createdOf(ctx, hit))), recordKey: key };
   }
   if (ctx.options.explainCache) {
     const previousKey = await ctx.records.lastKeyFor(identity);
     const previous = previousKey ? await ctx.records.get(previousKey) : undefined;
     const inputNames = step.inputs.map((id) => state.stepNames.get(id) ?? id);
-    ctx.emit({ type: 'cache.miss', ...label, reasons: explainMiss({ parts, fileDigests: change.fileDigests, inputNames }, previous) });
+    ctx.emit({ type: 'cache.miss', ...label, reasons: explainMiss({ parts: own.parts, fileDigests: change.fileDigests, inputNames }, previous) });
   }
   ctx.emit({ type: 'step.started', ...label });
   const started = Date.now();
@@ -95,13 +118,16 @@ export async function runLayerStep(
     const result: StepResultRecord = {
       diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])],
       ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}),
+      created: ctx.created,
     };
-    const record: CacheRecord = { key, identity, parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
+    if (own.key !== key) await recordAlias(ctx, state, { key, identity, parts }, result, own.key);
+    // Written last, so that the step identity remembers this record for the next explanation.
+    const record: CacheRecord = { key: own.key, identity, parts: own.parts, fileDigests: change.fileDigests, result, createdAt: new Date().toISOString() };
     await ctx.records.put(record);
-    await leaseNewLayer(ctx, key, parent, layer);
-    state.usedRecords.set(key, result);
+    await leaseNewLayer(ctx, own.key, parent, layer);
+    state.usedRecords.set(own.key, result);
     ctx.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
-    return { ...resultFrom(parent, stackKey, result, history), recordKey: key };
+    return { ...resultFrom(parent, stackKey, result, historyFor(step, ctx.created)), recordKey: key };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     ctx.emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: message });
@@ -197,6 +223,35 @@ function resultFrom(parent: StepResult, key: string, result: StepResultRecord, h
     diffId: layer.diffId,
   };
   return { key, config: applyLayer(parent.config, ref.diffId, history), layers: [...parent.layers, ref] };
+}
+
+/**
+ * Records the step under its definition key too, naming the content key later steps build on: the
+ * next build with the same source stage key finds it without hashing the source files.
+ */
+async function recordAlias(
+  ctx: BuildContext, state: BuildState, meta: { key: string; identity: string; parts: CacheKeyParts }, result: StepResultRecord, outKey: string,
+): Promise<void> {
+  const alias: StepResultRecord = { ...withoutOutKey(result), key: outKey };
+  await ctx.records.put({ ...meta, result: alias, createdAt: new Date().toISOString() });
+  await ctx.lease.add([{ kind: 'record', id: meta.key }]);
+  state.usedRecords.set(meta.key, alias);
+}
+
+function withoutOutKey(result: StepResultRecord): StepResultRecord {
+  const { key: _outKey, ...rest } = result;
+  return rest;
+}
+
+/**
+ * A reused step is dated when it ran (BuildKit dates a layer by its creation), unless
+ * SOURCE_DATE_EPOCH fixes every date; records older than `result.created` by when they were written.
+ */
+function createdOf(ctx: BuildContext, record: CacheRecord): string {
+  if (ctx.options.sourceDateEpoch !== undefined) return ctx.created;
+  if (record.result.created) return record.result.created;
+  const written = Date.parse(record.createdAt);
+  return Number.isFinite(written) ? buildTimestamp(Math.floor(written / 1000)) : ctx.created;
 }
 
 function useCache(ctx: BuildContext, step: Step): boolean {

@@ -3,13 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ownerToken } from '../fs/owner.js';
-import type { CopyFileOp, MkdirFileOp, Step } from '../planner/types.js';
+import type { CopyFileOp, FileSource, MkdirFileOp, Step } from '../planner/types.js';
 import { resolveChown } from './chown-lookup.js';
 import { addFiles } from './copy-files-add.js';
 import { copyFiles, ensureDestinationDir } from './copy-files.js';
-import { contextIncludeFilter, copySourcesFor, resolveSources, type ResolvedSources } from './file-sources.js';
+import { copiedFilesDigest } from './copy-from-digest.js';
+import { contextIncludeFilter, copySourcesFor, resolveSources, selectInRootfs, type ResolvedSources } from './file-sources.js';
 import { ensureSnapshots, runLayerStep, type RootfsTarget } from './layer-step.js';
 import { TsbuildError } from '../errors.js';
+import { withLocation } from './step-location.js';
 import type { BuildContext } from './context.js';
 import type { BuildState } from './state.js';
 import type { PreparedRootfs } from '../snapshots/prepared.js';
@@ -24,11 +26,30 @@ export async function runCopyStep(ctx: BuildContext, state: BuildState, step: St
       fileDigests: resolved.fileDigests,
       target: 'mounted',
       independentOfParent: op.link,
+      sourceDigests: op.sources.some((s) => s.kind === 'step') ? () => digestStepSources(ctx, state, step, op) : undefined,
       apply: (target) => copyInto(ctx, state, step, op, resolved, mountedRootfs(target)),
     }, signal);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** What the copy takes from each source stage, by input (`from:<i>`), read from its snapshot. */
+async function digestStepSources(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp): Promise<Record<string, string>> {
+  const stepSources = op.sources.filter((s): s is Extract<FileSource, { kind: 'step' }> => s.kind === 'step');
+  const digests: Record<string, string> = {};
+  for (const id of new Set(stepSources.map((s) => s.step))) {
+    const view = ctx.snapshots.prepareRootfs(await ensureSnapshots(ctx, state.resultOf(id).layers), { writable: false });
+    try {
+      const selections = stepSources
+        .filter((s) => s.step === id)
+        .map((s) => ({ pattern: s.path, paths: withLocation(step, () => selectInRootfs(view.rootfs, s.path)) }));
+      digests[`from:${step.inputs.indexOf(id)}`] = copiedFilesDigest(view.rootfs, selections);
+    } finally {
+      view.cleanup();
+    }
+  }
+  return digests;
 }
 
 async function copyInto(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp, resolved: ResolvedSources, rootfs: PreparedRootfs): Promise<void> {

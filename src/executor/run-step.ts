@@ -60,7 +60,8 @@ function runConfigStep(ctx: BuildContext, state: BuildState, step: Step, op: Con
   const parent = state.resultOf(step.inputs[0] ?? '');
   return {
     key: parent.key,
-    config: applyConfigChange(parent.config, op.set, historyFor(step, ctx.created)),
+    // Undated unless SOURCE_DATE_EPOCH is set: the export dates it after the step it follows.
+    config: applyConfigChange(parent.config, op.set, historyFor(step, ctx.options.sourceDateEpoch === undefined ? undefined : ctx.created)),
     layers: parent.layers,
   };
 }

@@ -5,7 +5,7 @@ import { mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Agent, fetch } from 'undici';
+import type { Agent } from 'undici';
 import { TsbuildError } from '../errors.js';
 import { HashingStream } from '../oci/digest.js';
 
@@ -24,6 +24,8 @@ export interface DownloadedFile {
  * `where` prefixes errors (`Dockerfile:3`); an `expected` checksum that does not match fails.
  */
 export async function downloadUrl(url: string, dir: string, where: string, expected: string | undefined, signal: AbortSignal): Promise<DownloadedFile> {
+  // undici is loaded by the builds that download something, not by every COPY.
+  const { Agent, fetch } = await import('undici');
   agent ??= new Agent({ headersTimeout: IDLE_TIMEOUT_MS, bodyTimeout: IDLE_TIMEOUT_MS });
   const failed = (error: unknown): unknown => {
     if (signal.aborted) return signal.reason;

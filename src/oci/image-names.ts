@@ -66,6 +66,8 @@ export class ImageNames {
   /** Points `name` at `descriptor`; returns the normalised name. */
   async set(name: string, descriptor: Descriptor): Promise<string> {
     const key = ImageNames.normalise(name);
+    // A rebuild to the same image takes no lock and writes nothing (the common no-op build).
+    if (sameDescriptor((await this.load()).images[key]?.descriptor, descriptor)) return key;
     await this.update((index) => {
       index.images[key] = { descriptor, updated: new Date().toISOString() };
     });
@@ -137,4 +139,8 @@ export class ImageNames {
     for (const entry of index.untagged ?? []) parseDescriptor(entry?.descriptor, { where: `image index ${this.indexPath}: untagged image` });
     return index;
   }
+}
+
+function sameDescriptor(a: Descriptor | undefined, b: Descriptor): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }

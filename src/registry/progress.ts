@@ -11,6 +11,8 @@ export interface TransferProgress {
   status: TransferStatus;
   done: number;
   total: number;
+  /** `mounted`: the repository of the same registry the blob was mounted from. */
+  from?: string;
 }
 
 export type ProgressCallback = (event: TransferProgress) => void;

@@ -7,6 +7,7 @@ import { hostPlatform, selectManifest } from '../spec/platform.js';
 import { formatReference, manifestReference, parseReference, type ImageReference } from '../spec/reference.js';
 import { parseConfig, parseIndex, parseManifest } from '../spec/documents.js';
 import { MediaType, type Descriptor, type Platform } from '../oci/types.js';
+import { BlobSources } from './blob-sources.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';
 
@@ -20,6 +21,8 @@ export interface PullOptions extends RegistryClientOptions {
   /** Layers downloaded at once (default 3, like Docker). */
   concurrency?: number;
   client?: RegistryClient;
+  /** Where to note that this repository holds the pulled blobs (for mounts on push); default: the store's root's. */
+  blobSources?: BlobSources;
 }
 
 export interface PullResult {
@@ -52,6 +55,7 @@ export async function pullImage(reference: string | ImageReference, options: Pul
   }
   const image = parseManifest(manifest.bytes, { where: `${ref.domain}: manifest ${manifest.descriptor.digest} of ${formatReference(ref)}`, code: 'REGISTRY' });
   await fetchBlobs(client, ref.path, [image.config, ...image.layers], options);
+  await (options.blobSources ?? BlobSources.forStore(store))?.record(ref.domain, ref.path, [image.config, ...image.layers].map((b) => b.digest));
   // Its diff IDs become snapshot paths: a config that does not parse must not get a name.
   parseConfig(await store.read(image.config.digest), { where: `${ref.domain}: config ${image.config.digest} of ${formatReference(ref)}`, code: 'REGISTRY' });
   const name = formatReference(ref);

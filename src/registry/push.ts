@@ -8,6 +8,7 @@ import type { ImageNames } from '../oci/image-names.js';
 import { formatReference, parseReference, type ImageReference } from '../spec/reference.js';
 import { parseIndex, parseManifest } from '../spec/documents.js';
 import { MediaType, type Descriptor } from '../oci/types.js';
+import { BlobSources } from './blob-sources.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';
 
@@ -16,8 +17,13 @@ export interface PushOptions extends RegistryClientOptions {
   names: Pick<ImageNames, 'get'>;
   /** Local name to push when it differs from the destination (default: the destination). */
   source?: string;
-  /** Repositories on the same registry to mount shared blobs from. */
+  /** Repositories on the same registry to mount shared blobs from (tried before the known ones). */
   mountFrom?: string[];
+  /**
+   * Which repositories hold which blobs (noted by pulls and pushes): a blob one of them holds on
+   * this registry is mounted from it. Default: the record of the store's root, for a disk store.
+   */
+  blobSources?: BlobSources;
   onProgress?: ProgressCallback;
   /** Told when only part of a multi-platform image can be pushed. */
   onWarning?: (message: string) => void;
@@ -57,11 +63,13 @@ export async function pushImage(reference: string | ImageReference, options: Pus
     const manifest = parseManifest(bytes, { where: `blob ${descriptor.digest}` });
     return [manifest.config, ...manifest.layers];
   });
-  await uploadBlobs(client, ref.path, blobs, options);
+  const sources = options.blobSources ?? BlobSources.forStore(options.store);
+  await uploadBlobs(client, ref, blobs, options, sources);
   if (children[0] !== top) {
     await Promise.all(children.map((c) => client.putManifest(ref.path, c.descriptor.digest, c.descriptor, c.bytes)));
   }
   await client.putManifest(ref.path, ref.tag ?? top.descriptor.digest, top.descriptor, top.bytes);
+  await sources?.record(ref.domain, ref.path, blobs.map((b) => b.digest));
   return { name, descriptor: top.descriptor };
 }
 
@@ -78,16 +86,22 @@ async function readChildren(top: PlannedManifest, store: ContentStore, name: str
   );
 }
 
-async function uploadBlobs(client: RegistryClient, repo: string, blobs: Descriptor[], options: PushOptions): Promise<void> {
+async function uploadBlobs(
+  client: RegistryClient, ref: ImageReference, blobs: Descriptor[], options: PushOptions, sources: BlobSources | undefined,
+): Promise<void> {
+  const repo = ref.path;
   const report = options.onProgress ?? (() => {});
   await transferEach(blobs, options.concurrency ?? 4, report, async (blob, event) => {
     if (!(await options.store.has(blob.digest))) {
       throw new TsbuildError('NOT_FOUND', `cannot push to ${repo}: blob ${blob.digest} is not in the local store`);
     }
+    const known = (await sources?.repositoriesHolding(ref.domain, blob.digest, repo)) ?? [];
+    let from: string | undefined;
     const outcome = await client.uploadBlob(repo, blob, () => options.store.open(blob.digest), {
-      mountFrom: options.mountFrom,
+      mountFrom: [...new Set([...(options.mountFrom ?? []), ...known])],
       onBytes: (done) => report({ ...event, status: 'uploading', done }),
+      onMounted: (repository) => (from = repository),
     });
-    report({ ...event, status: outcome === 'uploaded' ? 'done' : outcome, done: blob.size });
+    report({ ...event, status: outcome === 'uploaded' ? 'done' : outcome, done: blob.size, ...(from ? { from } : {}) });
   });
 }

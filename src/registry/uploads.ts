@@ -16,6 +16,8 @@ export interface UploadOptions {
   /** Blobs larger than this go up in PATCH chunks of this size (default 128 MiB). */
   chunkSize?: number;
   onBytes?: (done: number) => void;
+  /** Told which repository the blob was mounted from. */
+  onMounted?: (from: string) => void;
 }
 
 const DEFAULT_CHUNK_SIZE = 128 * 1024 * 1024;
@@ -59,7 +61,11 @@ async function uploadOnce(
   for (const from of options.mountFrom ?? []) {
     if (from === repo) continue;
     const mount = await startUpload(t, repo, descriptor, from);
-    if (mount.statusCode === 201) return 'mounted';
+    if (mount.statusCode === 201) {
+      void mount.body.dump();
+      options.onMounted?.(from);
+      return 'mounted';
+    }
     location = uploadLocation(t, mount, repo);
     break;
   }

@@ -24,7 +24,7 @@ export function register(program: Command): Command {
           const short = event.digest.slice(7, 19);
           if (event.status === 'done') say(`${short}: Pushed`);
           if (event.status === 'exists') say(`${short}: Layer already exists`);
-          if (event.status === 'mounted') say(`${short}: Mounted`);
+          if (event.status === 'mounted') say(`${short}: Mounted${event.from ? ` from ${event.from}` : ''}`);
         },
       }));
       say(`${ref.tag ?? ''}: digest: ${result.descriptor.digest} size: ${result.descriptor.size}`);
