@@ -75,6 +75,7 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 /** Prefixes a TsbuildError from `action` (e.g. an unknown USER) with the step's `file:line`. */
 function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
+  const hostname = op.hostname ?? HOSTNAME;
   const network = runNetwork(session, op);
   const env = [...op.env, ...(session.plan?.proxyEnv ?? []), ...extraEnv];
   // runc (so BuildKit) sets HOME from the user's passwd entry when the env has none.
@@ -88,12 +89,12 @@ function sandboxSpec(session: BuildSession, op: ExecOp, rootfs: Rootfs, mounts: 
     mounts,
     network,
     limits: runLimits(session.options.runLimits),
-    hostname: HOSTNAME,
+    hostname,
     noNewPrivileges: false,
     stdio: 'pipe',
     etcFiles: {
-      hostname: `${HOSTNAME}\n`,
-      hosts: `127.0.0.1\tlocalhost ${HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+      hostname: `${hostname}\n`,
+      hosts: `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
       resolvConf: resolvConfFor(network),
     },
   };

@@ -8,7 +8,7 @@ import { normalizeImageRef } from './image-ref.js';
 import { parsePlatform, PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
-import { DEFAULT_PATH, withDefaultPath } from './stage-state.js';
+import { scratchContainerConfig, withDefaultPath } from './stage-state.js';
 import { suggestName } from './suggest.js';
 import type { StageRef } from './types.js';
 
@@ -47,12 +47,12 @@ export async function imageBase(
   const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
   if (image.toLowerCase() === 'scratch') {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
-    return { ...base, head, config: { Env: [DEFAULT_PATH], WorkingDir: '/' }, baseResolved: true };
+    return { ...base, head, config: scratchContainerConfig(platform.os), baseResolved: true };
   }
   const normalized = sourceImageRef(ctx, image, stage.from.range);
   const head = ctx.addStep({ kind: 'source', image: normalized, platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
   const resolved = await ctx.options.resolveImageConfig?.(normalized, platform);
-  const config: ContainerConfig = resolved ? withDefaultPath(structuredClone(resolved.config ?? {})) : {};
+  const config: ContainerConfig = resolved ? withDefaultPath(structuredClone(resolved.config ?? {}), platform.os) : {};
   return { ...base, head, config, baseResolved: resolved !== undefined };
 }
 

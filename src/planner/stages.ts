@@ -15,7 +15,7 @@ export class StagePlanner {
 
   constructor(private readonly ctx: PlanContext) {
     this.stages = ctx.dockerfile.stages;
-    ctx.resolveFrom = (from, state, range) => this.resolveFrom(from, state, range);
+    ctx.resolveFrom = (from, state, range, laterStage) => this.resolveFrom(from, state, range, laterStage);
   }
 
   /** The final state of stage `index`, planning it (and what it reads) first. */
@@ -77,11 +77,19 @@ export class StagePlanner {
     };
   }
 
-  /** `--from` / `from=`: a stage index, a stage name, or else an image reference. */
-  private async resolveFrom(from: string, state: StageState, range: SourceRange): Promise<StepId> {
-    if (/^\d+$/.test(from)) return (await this.stage(Number(from), range)).head;
-    const index = this.findByName(from);
-    if (index !== undefined) return (await this.stage(index, range)).head;
+  /**
+   * `--from` / `from=`: a stage index, a stage name, or else an image reference. With
+   * `laterStage`, a stage defined after the current one is refused with that message.
+   */
+  private async resolveFrom(from: string, state: StageState, range: SourceRange, laterStage?: (name: string) => string): Promise<StepId> {
+    const index = /^\d+$/.test(from) ? Number(from) : this.findByName(from);
+    if (index === undefined) return this.imageSource(from, state, range);
+    const { head } = await this.stage(index, range); // a cycle or a bad index is reported first, as in BuildKit
+    if (laterStage && index > state.stage.index) throw this.ctx.invalid(laterStage(from), range);
+    return head;
+  }
+
+  private imageSource(from: string, state: StageState, range: SourceRange): StepId {
     const image = sourceImageRef(this.ctx, from, range);
     const op = { kind: 'source' as const, image, platform: this.ctx.platformString };
     return this.ctx.addStep(op, [], state.stage, `FROM ${from}`);
