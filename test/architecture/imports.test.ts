@@ -15,7 +15,7 @@ const allowed: Record<string, string[]> = {
   oci: ['fs'],
   'runtime-shim': ['fs', 'oci', 'planner:types'],
   planner: ['parser', 'oci:types'],
-  context: ['oci:types'],
+  context: ['oci', 'fs'],
   snapshots: ['oci', 'fs', 'runtime-shim'],
   cache: ['oci', 'context', 'fs'],
   registry: ['oci', 'fs'],

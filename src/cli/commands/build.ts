@@ -43,8 +43,8 @@ export function register(program: Command): Command {
   return program
     .command('build')
     .description('Build an image from a Dockerfile')
-    .argument('<context>', 'build context directory')
-    .option('-f, --file <file>', 'Dockerfile path (default: CONTEXT/Dockerfile)')
+    .argument('<context>', 'build context: a directory, - (a tar or a Dockerfile on stdin), a git URL or an http(s) tarball URL')
+    .option('-f, --file <file>', 'Dockerfile path, - for stdin (default: CONTEXT/Dockerfile)')
     .option('-t, --tag <name>', 'name and optionally a tag (repeatable)', collect, [])
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
     .option('--label <key=value>', 'set a label on the image (repeatable)', collect, [])
@@ -86,7 +86,11 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const { build } = await import('../../executor/build.js');
-    const result = await build({ ...toOptions(context, flags), signal: controller.signal, onEvent: renderer.onEvent });
+    const { openBuildInput } = await import('../../context/build-input.js');
+    const input = await openBuildInput({ context, file: flags.file, stdin: process.stdin, signal: controller.signal });
+    const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents };
+    const result = await build({ ...toOptions(input.context, flags), ...fromInput, signal: controller.signal, onEvent: renderer.onEvent })
+      .finally(input.cleanup);
     renderer.close();
     if (flags.quiet) process.stdout.write(`${result.imageId}\n`);
   } catch (error) {
