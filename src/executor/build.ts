@@ -102,6 +102,7 @@ async function planWithBaseImages(session: BuildSession, dockerfile: ReturnType<
   const { plan, warnings } = await planBuild(dockerfile, {
     buildArgs: session.options.buildArgs ?? {},
     target: session.options.target,
+    namedImages: Object.fromEntries(Object.entries(session.options.buildContexts ?? {}).map(([name, c]) => [name, c.image])),
     platforms,
     buildPlatform: host,
     resolveImageConfig: async (ref, platform) => (await session.baseImages.resolve(ref, platform)).config,

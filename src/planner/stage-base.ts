@@ -56,9 +56,25 @@ export async function imageBase(
   return { ...base, head, config, baseResolved: resolved !== undefined };
 }
 
-/** Validates and normalises an image reference; errors name the line. */
-export function sourceImageRef(ctx: PlanContext, image: string, range: Stage['from']['range']): string {
+/**
+ * Validates and normalises an image reference (a `--build-context` image named like it replaces
+ * it); errors name the line.
+ */
+export function sourceImageRef(ctx: PlanContext, written: string, range: Stage['from']['range']): string {
+  const image = namedImage(ctx, written) ?? written;
   const normalized = normalizeImageRef(image) ?? (ctx.options.lint ? image : undefined);
   if (!normalized) throw ctx.invalid(`failed to parse stage name "${image}": invalid reference format`, range);
   return normalized;
+}
+
+/**
+ * The `--build-context` image for `name`: named as written, or naming the same reference
+ * (`alpine` and `docker.io/library/alpine:latest` are one), as BuildKit matches them.
+ */
+export function namedImage(ctx: PlanContext, name: string): string | undefined {
+  const named = ctx.options.namedImages ?? {};
+  if (named[name] !== undefined) return named[name];
+  const ref = normalizeImageRef(name);
+  if (!ref) return undefined;
+  return Object.entries(named).find(([key]) => normalizeImageRef(key) === ref)?.[1];
 }

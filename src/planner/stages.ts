@@ -4,7 +4,7 @@ import type { SourceRange, Stage } from '../parser/types.js';
 import type { PlanContext } from './context.js';
 import { dispatchInstruction } from './dispatch.js';
 import { parseOnbuildTriggers } from './onbuild.js';
-import { expandGlobal, imageBase, sourceImageRef, stagePlatform } from './stage-base.js';
+import { expandGlobal, imageBase, namedImage, sourceImageRef, stagePlatform } from './stage-base.js';
 import type { StageState } from './stage-state.js';
 import type { StageRef, StepId } from './types.js';
 
@@ -58,11 +58,15 @@ export class StagePlanner {
       ...stage.instructions,
     ];
     if (triggers.length > 0) state = { ...state, config: { ...state.config, OnBuild: null } };
-    for (const ins of instructions) state = await dispatchInstruction(this.ctx, state, ins);
+    // A stage replaced by a `--build-context` image is that image: its instructions are not run.
+    const replaced = stage.from.stageName !== undefined && namedImage(this.ctx, stage.from.stageName) !== undefined;
+    for (const ins of replaced ? [] : instructions) state = await dispatchInstruction(this.ctx, state, ins);
     return state;
   }
 
   private async baseState(stage: Stage, ref: StageRef): Promise<StageState> {
+    const replacement = stage.from.stageName === undefined ? undefined : namedImage(this.ctx, stage.from.stageName);
+    if (replacement !== undefined) return imageBase(this.ctx, stage, ref, replacement, stagePlatform(this.ctx, stage) ?? this.ctx.platform);
     const expanded = expandGlobal(this.ctx, stage.from.image, stage);
     // Build checks go on past an empty base name (InvalidDefaultArgInFrom reports it).
     const image = expanded === '' && this.ctx.options.lint ? 'scratch' : expanded;

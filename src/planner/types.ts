@@ -215,6 +215,8 @@ export interface PlanOptions {
    * InvalidDefaultArgInFrom check reports it) instead of failing the plan.
    */
   lint?: boolean;
+  /** `--build-context name=docker-image://ref`: image references that replace a stage, FROM or `--from` named `name`. */
+  namedImages?: Record<string, string>;
 }
 
 /** A non-fatal finding while planning (unused build args, undefined variables ...). */

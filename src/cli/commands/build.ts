@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import path from 'node:path';
 import {
-  parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
+  parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
 import { parseEntitlements } from '../../executor/entitlements.js';
@@ -16,6 +16,7 @@ interface BuildFlags extends LimitFlags {
   buildArg: string[];
   label: string[];
   target?: string;
+  buildContext?: string[];
   platform?: string;
   output: string[];
   push?: boolean;
@@ -49,6 +50,7 @@ export function register(program: Command): Command {
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
     .option('--label <key=value>', 'set a label on the image (repeatable)', collect, [])
     .option('--target <stage>', 'build this stage')
+    .option('--build-context <name=value>', 'named context: name=docker-image://ref replaces FROM/--from name (repeatable)', collect, [])
     .option('--platform <platforms>', 'target platforms, comma-separated')
     .option('-o, --output <spec>', 'output: type=image|registry|oci|docker|local|tar,... (repeatable)', collect, [])
     .option('--push', 'shorthand for --output=type=registry')
@@ -112,6 +114,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     buildArgs: parseKeyValueFlags(flags.buildArg),
     labels: parseKeyValueFlags(flags.label, process.env, '--label'),
     target: flags.target,
+    buildContexts: parseBuildContextFlags(flags.buildContext ?? []),
     platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
     outputs: outputs.length > 0 ? outputs : undefined,
     noCache: !flags.cache,
