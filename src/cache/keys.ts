@@ -14,7 +14,7 @@ export interface CacheKeyParts {
 }
 
 /** Bumped whenever the meaning of a record changes, so old records are never misread. */
-const KEY_VERSION = 'tsbuild-cache-v1';
+const KEY_VERSION = 'tsbuild-cache-v2';
 
 export function cacheKey(parts: CacheKeyParts): string {
   const hash = createHash('sha256');

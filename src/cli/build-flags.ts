@@ -1,7 +1,7 @@
 // Parses docker's comma-separated build flags (`--output`, `--secret`, `--ssh`, `--build-arg`)
 // into typed build options.
 import { TsbuildError } from '../errors.js';
-import type { CacheExportSpec, CacheLocation, OutputSpec, RunLimits, SecretSource, SshForward } from '../api/build.js';
+import type { CacheExportSpec, CacheLocation, NamedContext, OutputSpec, RunLimits, SecretSource, SshForward } from '../api/build.js';
 import { bool, parseCacheLocation, parseMemorySize, parseOutput, parsePidsLimit } from '../api/parsers.js';
 
 /** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
@@ -135,4 +135,22 @@ function microseconds(value: string, flag: string): number {
   const us = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!(us >= 1000 && us <= 1_000_000)) throw usage(`invalid ${flag} "${value}": expected microseconds from 1000 to 1000000`);
   return us;
+}
+
+/**
+ * `--build-context name=docker-image://ref` (repeatable). Directory, URL and oci-layout:// contexts
+ * are refused rather than ignored.
+ */
+export function parseBuildContextFlags(values: string[]): Record<string, NamedContext> {
+  const out: Record<string, NamedContext> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw usage(`invalid --build-context "${value}": expected NAME=VALUE`);
+    const [name, source] = [value.slice(0, eq), value.slice(eq + 1)];
+    if (!source.startsWith('docker-image://')) {
+      throw usage(`--build-context ${name}=${source}: only docker-image:// contexts are supported by tsbuild yet`);
+    }
+    out[name] = { image: source.slice('docker-image://'.length) };
+  }
+  return out;
 }

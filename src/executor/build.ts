@@ -128,6 +128,7 @@ async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Pr
   const { plan, warnings } = await planDockerfile(dockerfile, {
     buildArgs: ctx.options.buildArgs,
     target: ctx.options.target,
+    namedImages: Object.fromEntries(Object.entries(ctx.options.buildContexts ?? {}).map(([name, c]) => [name, c.image])),
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
   });

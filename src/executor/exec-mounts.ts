@@ -230,7 +230,7 @@ function secretMount(
 ): void {
   const source = ctx.options.secrets?.find((s) => s.id === mount.id);
   if (!source) {
-    if (mount.required) throw new TsbuildError('USAGE', `secret ${mount.id} is required: pass --secret id=${mount.id},src=FILE`);
+    if (mount.required) throw new TsbuildError('USAGE', `secret ${mount.id}: not found (required: pass --secret id=${mount.id},src=FILE)`);
     return;
   }
   const value = 'src' in source ? readFileSync(source.src) : Buffer.from(process.env[source.env] ?? '');

@@ -10,10 +10,10 @@ import { selectSources, type SourceSelection } from '../context/select.js';
 import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/types.js';
 import type { CopySource } from './copy-files.js';
-import { checkoutGit } from './git-source.js';
+import { checkoutGit } from '../context/git-source.js';
 import { resolveInRoot, resolveParentInRoot } from '../oci/layer-apply-rootpath.js';
 import { hashSelected, type BuildContext } from './context.js';
-import { downloadUrl } from './url-source.js';
+import { downloadUrl } from '../context/url-source.js';
 
 /** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
 export interface ResolvedSources {

@@ -1,6 +1,6 @@
 // Builds image configs step by step the way BuildKit does: config instructions change the
 // container config, every instruction adds a history entry (empty_layer for metadata-only).
-import { DEFAULT_PATH_ENV, withDefaultPath } from '../planner/stage-state.js';
+import { scratchContainerConfig, withDefaultPath } from '../planner/stage-state.js';
 import type { ContainerConfig, ImageConfig, HistoryEntry, Platform, Digest } from '../oci/types.js';
 import type { ConfigChange, Step } from '../planner/types.js';
 
@@ -13,7 +13,7 @@ export function scratchConfig(platform: Platform): ImageConfig {
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant ? { variant: platform.variant } : {}),
-    config: { Env: [DEFAULT_PATH_ENV], WorkingDir: '/' },
+    config: scratchContainerConfig(platform.os),
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],
   };
@@ -25,7 +25,7 @@ export function scratchConfig(platform: Platform): ImageConfig {
  */
 export function baseConfig(config: ImageConfig): ImageConfig {
   const { OnBuild: _triggers, ...container } = config.config ?? {};
-  return { ...config, history: config.history ?? [], config: withDefaultPath(container) };
+  return { ...config, history: config.history ?? [], config: withDefaultPath(container, config.os) };
 }
 
 /**
@@ -66,8 +66,6 @@ function buildkitCreatedBy(written: string, before: ContainerConfig, set: Config
       const labels = Object.entries(set.Labels ?? {}).filter(([k, v]) => before.Labels?.[k] !== v).map(([k, v]) => `${k}=${v}`);
       return orWritten(labels, (l) => `LABEL ${l.join(' ')}`);
     }
-    case 'EXPOSE':
-      return orWritten(newKeys(before.ExposedPorts, set.ExposedPorts).sort(), (p) => `EXPOSE map[${p.map((k) => `${k}:{}`).join(' ')}]`);
     case 'VOLUME':
       return orWritten(newKeys(before.Volumes, set.Volumes), (v) => `VOLUME [${v.join(' ')}]`);
     case 'USER':

@@ -2,7 +2,7 @@
 // and on a miss applies the change in a writable rootfs over the parent's snapshots and stores
 // the difference as a new layer.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { explainMiss } from '../cache/explain.js';
 import { cacheKey, type CacheKeyParts } from '../cache/keys.js';
@@ -116,8 +116,8 @@ export async function runLayerStep(
   try {
     const layer = await buildLayer(ctx, parent, change, signal);
     const result: StepResultRecord = {
-      diffIds: [...parent.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])],
-      ...(layer ? { layer: { ...layer.descriptor, diffId: layer.diffId } } : {}),
+      diffIds: [...parent.config.rootfs.diff_ids, layer.diffId],
+      layer: { ...layer.descriptor, diffId: layer.diffId },
       created: ctx.created,
     };
     if (own.key !== key) await recordAlias(ctx, state, { key, identity, parts }, result, own.key);
@@ -140,7 +140,7 @@ async function buildLayer(
   parent: StepResult,
   change: LayerChange,
   signal: AbortSignal,
-): Promise<LayerRef | undefined> {
+): Promise<LayerRef> {
   const chains = change.independentOfParent ? [] : await ensureSnapshots(ctx, parent.layers);
   if (change.target === 'overlay') {
     // Named like the snapshot store's temp dirs so its sweep removes them after a crash.
@@ -154,7 +154,7 @@ async function buildLayer(
       const lowerdirs = chains.map((id) => ctx.snapshots.layerPath(id)).reverse();
       await change.apply({ kind: 'overlay', lowerdirs, upperdir, workdir }, signal);
       const layer = await storeDiff(ctx, upperdir);
-      if (layer) adoptSnapshot(ctx, parent, layer, upperdir);
+      adoptSnapshot(ctx, parent, layer, upperdir);
       return layer;
     } finally {
       rmSync(base, { recursive: true, force: true });
@@ -164,7 +164,7 @@ async function buildLayer(
   try {
     await change.apply({ kind: 'mounted', rootfs }, signal);
     const layer = await storeDiff(ctx, ctx.snapshots.diffRootfs(rootfs));
-    if (layer && rootfs.kind === 'overlay' && rootfs.upperdir) {
+    if (rootfs.kind === 'overlay' && rootfs.upperdir) {
       unmount(rootfs.rootfs);
       adoptSnapshot(ctx, parent, layer, rootfs.upperdir);
     }
@@ -175,12 +175,12 @@ async function buildLayer(
 }
 
 /** What a step just wrote (a young file, spared by GC's grace period until now) is leased too. */
-async function leaseNewLayer(ctx: BuildContext, key: string, parent: StepResult, layer: LayerRef | undefined): Promise<void> {
-  const items: LeaseItem[] = [{ kind: 'record', id: key }];
-  if (layer) {
-    items.push({ kind: 'blob', id: layer.descriptor.digest });
-    items.push({ kind: 'snapshot', id: digestHex(chainIds([...parent.layers.map((l) => l.diffId), layer.diffId]).at(-1)!) });
-  }
+async function leaseNewLayer(ctx: BuildContext, key: string, parent: StepResult, layer: LayerRef): Promise<void> {
+  const items: LeaseItem[] = [
+    { kind: 'record', id: key },
+    { kind: 'blob', id: layer.descriptor.digest },
+    { kind: 'snapshot', id: digestHex(chainIds([...parent.layers.map((l) => l.diffId), layer.diffId]).at(-1)!) },
+  ];
   await ctx.lease.add(items);
 }
 
@@ -190,9 +190,11 @@ function adoptSnapshot(ctx: BuildContext, parent: StepResult, layer: LayerRef, u
   ctx.snapshots.adoptUpperDir(chain, layer.diffId, upperdir);
 }
 
-/** Stores an upper-style diff dir as a layer; undefined when nothing changed. */
-async function storeDiff(ctx: BuildContext, diffDir: string): Promise<LayerRef | undefined> {
-  if (readdirSync(diffDir).length === 0) return undefined;
+/**
+ * Stores an upper-style diff dir as a layer. A step that changed nothing still gets its (empty)
+ * layer, as BuildKit gives every RUN, COPY, ADD and WORKDIR one.
+ */
+async function storeDiff(ctx: BuildContext, diffDir: string): Promise<LayerRef> {
   // Uncompressed: only the local store needs it yet; push and export gzip it (oci/distribution.ts).
   return writeLayer(ctx.store, { dir: diffDir, mode: 'overlay' }, {
     compression: 'uncompressed', sourceDateEpoch: ctx.options.sourceDateEpoch,

@@ -41,6 +41,11 @@ export interface RunLimits {
 /** `--allow` (buildx): privileges the Dockerfile may use. */
 export type Entitlement = 'network.host';
 
+/** `--build-context name=docker-image://ref`: the image replaces FROM/`--from` of that name. */
+export interface NamedContext {
+  image: string;
+}
+
 export interface BuildOptions {
   /** The build context directory. */
   context: string;
@@ -52,6 +57,8 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
   target?: string;
+  /** `--build-context`: named contexts by name. */
+  buildContexts?: Record<string, NamedContext>;
   /** e.g. `['linux/amd64', 'linux/arm64']`; default: the host platform. */
   platforms?: string[];
   /** Default: the local image store under every tag. */

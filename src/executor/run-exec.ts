@@ -85,6 +85,7 @@ function toSandboxRootfs(target: RootfsTarget): Rootfs {
 /** Prefixes a TsbuildError from `action` (e.g. an unknown USER) with the step's `file:line`. */
 function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: Rootfs, mounts: SandboxSpec['mounts'], extraEnv: string[]): SandboxSpec {
   const user = resolveUser(op.user || '0', rootfs);
+  const hostname = op.hostname ?? HOSTNAME;
   const network = runNetwork(ctx, op);
   // The proxy variables replace what the step's env has under their names (containerd's WithEnv in BuildKit).
   let env = [...op.env];
@@ -101,12 +102,12 @@ function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: R
     mounts,
     network,
     limits: runLimits(ctx.options.runLimits),
-    hostname: HOSTNAME,
+    hostname,
     noNewPrivileges: false,
     stdio: 'pipe',
     etcFiles: {
-      hostname: `${HOSTNAME}\n`,
-      hosts: `127.0.0.1\tlocalhost ${HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+      hostname: `${hostname}\n`,
+      hosts: `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
       resolvConf: resolvConfFor(network),
     },
   };

@@ -7,8 +7,9 @@ export function stepNames(plan: BuildPlan): Map<StepId, string> {
   const positionOf = positionLookup(plan);
   const multiStage = new Set(Object.values(plan.steps).map((s) => s.stage.index)).size > 1;
   const groupOf = (step: Step) => `${plan.platforms.length > 1 ? platformOf(step) : ''}|${step.stage.index}`;
-  // A stage's total counts its whole chain, FROM included, even where the first steps are shared
-  // with another stage (equal definitions are one step): `FROM x AS a` + `FROM x AS b` + `RUN` in b is `[b 2/2]`.
+  // A stage's total counts its own steps and an image FROM, even where the first steps are shared
+  // with another stage (equal definitions are one step): `FROM x AS a` + `FROM x AS b` + `RUN` in b
+  // is `[b 2/2]`; `FROM a AS c` + `RUN` is `[c 1/1]` (BuildKit's cmdTotal).
   const totals = new Map<string, number>();
   for (const step of Object.values(plan.steps)) totals.set(groupOf(step), Math.max(totals.get(groupOf(step)) ?? 0, positionOf(step)));
   const names = new Map<StepId, string>();
@@ -25,18 +26,22 @@ export function stepNames(plan: BuildPlan): Map<StepId, string> {
   return names;
 }
 
-/** 1-based position of a step in its stage's chain (FROM is 1); metadata steps are not counted. */
+/**
+ * 1-based position of a step in its stage's chain; metadata steps are not counted, nor is FROM
+ * unless it names an image (BuildKit counts neither `FROM scratch` nor `FROM <stage>`).
+ */
 function positionLookup(plan: BuildPlan): (step: Step) => number {
   const memo = new Map<StepId, number>();
   const lookup = (step: Step): number => {
     const known = memo.get(step.id);
     if (known !== undefined) return known;
     const parent = step.inputs[0] ? plan.steps[step.inputs[0]] : undefined;
-    const counted = step.range !== undefined && step.op.kind !== 'config' ? 1 : 0;
+    const scratch = step.op.kind === 'source' && step.op.image === 'scratch';
+    const counted = step.range !== undefined && step.op.kind !== 'config' && !scratch ? 1 : 0;
     let before = 0;
     if (parent && step.op.kind !== 'source') {
-      // A parent of another stage is that stage's FROM (shared) or, for `FROM stage`, counts as the FROM.
-      before = parent.op.kind === 'source' || parent.stage.index === step.stage.index ? lookup(parent) : 1;
+      // A parent of another stage is that stage's FROM (shared), or the end of a `FROM stage` base.
+      before = parent.op.kind === 'source' || parent.stage.index === step.stage.index ? lookup(parent) : 0;
     }
     const position = before + counted;
     memo.set(step.id, position);

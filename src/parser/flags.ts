@@ -37,7 +37,7 @@ export function parseFlags(words: string[], spec: FlagSpec): ParsedFlags {
     const kind = spec[name];
     if (kind === undefined) {
       const hint = closestMatch(name, Object.keys(spec));
-      throw new FlagError(`unknown flag: --${name}`, hint === undefined ? undefined : `--${hint}`);
+      throw new FlagError(`unknown flag: --${name}`, hint);
     }
     applyFlag(parsed, name, kind, value);
   }

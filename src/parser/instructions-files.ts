@@ -11,6 +11,9 @@ const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 function checkChmod(chmod: string | undefined): string | undefined {
   if (chmod === undefined || hasVariable(chmod) || OCTAL_MODE.test(chmod) || SYMBOLIC_MODE.test(chmod)) return chmod;
+  if (/^\d/.test(chmod)) {
+    throw new InstructionError(`invalid chmod parameter: '${chmod}'. it should be octal string and between 0 and 07777`);
+  }
   throw new InstructionError(`invalid chmod parameter: ${chmod}; use an octal mode (0755) or a symbolic one (u+x,g-w)`);
 }
 

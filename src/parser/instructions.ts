@@ -71,7 +71,7 @@ export function parseInstruction(node: AstNode, file = 'Dockerfile'): Instructio
   if (!isKeyword(kind)) {
     throw new DockerfileSyntaxError(`unknown instruction: ${node.keyword}`, location, {
       text: node.original,
-      suggestion: closestMatch(kind, KEYWORDS),
+      suggestion: closestMatch(node.keyword, KEYWORDS),
     });
   }
   try {

@@ -26,6 +26,9 @@ export function closestMatch(value: string, candidates: readonly string[]): stri
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.min(2, Math.floor(lower.length / 3)));
-  return bestDistance <= limit ? best : undefined;
+  // BuildKit's suggest.Search: within two edits, no hint when the value matches exactly, and in
+  // the value's case when that is all lower or all upper.
+  if (best === undefined || bestDistance === 0 || bestDistance > 2) return undefined;
+  if (value === value.toLowerCase()) return best.toLowerCase();
+  return value === value.toUpperCase() ? best.toUpperCase() : best;
 }

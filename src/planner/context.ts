@@ -47,6 +47,11 @@ export class PlanContext {
     this.platformString = formatPlatform(platform);
   }
 
+  /** `--build-arg BUILDKIT_SANDBOX_HOSTNAME`: the hostname of RUN steps. */
+  get sandboxHostname(): string | undefined {
+    return this.options.buildArgs.BUILDKIT_SANDBOX_HOSTNAME || undefined;
+  }
+
   at(range: SourceRange | undefined): SourceLocation {
     const start = range?.start ?? { line: 0, column: 0 };
     return { file: this.file, line: start.line, column: start.column, ...(range ? { endLine: range.end.line } : {}) };
@@ -63,7 +68,7 @@ export class PlanContext {
    * Resolves a `--from` / `from=` value (stage name, stage index or image reference) to the
    * step it reads, planning that stage first. Set by the stage planner.
    */
-  resolveFrom: (from: string, state: StageState, range: SourceRange) => Promise<StepId> = () => {
+  resolveFrom: (from: string, state: StageState, range: SourceRange, laterStage?: (name: string) => string) => Promise<StepId> = () => {
     throw new Error('resolveFrom used before the stage planner set it');
   };
 

@@ -9,13 +9,13 @@ import type { PlanContext } from './context.js';
 import { configStep } from './dispatch-config.js';
 import { parseGoDuration } from '../spec/duration.js';
 import { expandInStage } from './scope.js';
-import { DEFAULT_SHELL } from './stage-state.js';
+import { defaultShell } from './stage-state.js';
 import type { StageState } from './stage-state.js';
 
 /** Shell form becomes `[...SHELL, script]`; exec form is taken as is. */
 export function commandArgs(state: StageState, command: Command): string[] {
   if (command.form === 'exec') return [...command.args];
-  return [...(state.config.Shell ?? DEFAULT_SHELL), command.script];
+  return [...(state.config.Shell ?? defaultShell(state)), command.script];
 }
 
 export function dispatchCmd(ctx: PlanContext, state: StageState, ins: CmdInstruction): StageState {

@@ -10,8 +10,10 @@ import type { StageState } from './stage-state.js';
 import type { ConfigChange } from './types.js';
 
 /** Adds a config step on top of the stage head and applies the change to the state. */
-export function configStep(ctx: PlanContext, state: StageState, ins: Instruction, set: ConfigChange): StageState {
-  const createdBy = ins.original.replace(/\\?\r?\n\s*/g, ' ').trim();
+export function configStep(
+  ctx: PlanContext, state: StageState, ins: Instruction, set: ConfigChange,
+  createdBy = ins.original.replace(/\\?\r?\n\s*/g, ' ').trim(),
+): StageState {
   const head = ctx.addStep({ kind: 'config', set, createdBy }, [state.head], state.stage, ins.original, ins.range);
   const { author, ...config } = set;
   return { ...state, head, config: { ...state.config, ...config }, ...(author !== undefined ? { author } : {}) };
@@ -38,12 +40,13 @@ export function dispatchLabel(ctx: PlanContext, state: StageState, ins: LabelIns
 
 export function dispatchExpose(ctx: PlanContext, state: StageState, ins: ExposeInstruction): StageState {
   const ports: Record<string, object> = { ...(state.config.ExposedPorts ?? {}) };
-  for (const word of ins.ports) {
-    for (const spec of expandWordsInStage(ctx, state, word, ins.range)) {
-      for (const port of exposedPorts(ctx, spec, ins)) ports[port] = {};
-    }
+  const listed: string[] = [];
+  // BuildKit's parser sorts the words as written; its history line lists every port of them.
+  for (const word of [...ins.ports].sort()) {
+    for (const spec of expandWordsInStage(ctx, state, word, ins.range)) listed.push(...exposedPorts(ctx, spec, ins));
   }
-  return configStep(ctx, state, ins, { ExposedPorts: ports });
+  for (const port of listed) ports[port] = {};
+  return configStep(ctx, state, ins, { ExposedPorts: ports }, `EXPOSE [${listed.join(' ')}]`);
 }
 
 /** `80` -> `80/tcp`, `8000-8002/udp` -> each port; the protocol lower-cased. */

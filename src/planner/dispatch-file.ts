@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import type { AddInstruction, CopyInstruction, Heredoc, WorkdirInstruction } from '../parser/types.js';
 import type { PlanContext } from './context.js';
 import { configStep } from './dispatch-config.js';
-import { expandInStage } from './scope.js';
+import { expandAt, expandInStage } from './scope.js';
 import { workdirOf } from './stage-state.js';
 import type { StageState } from './stage-state.js';
 import type { CopyFileOp, FileSource, StepId } from './types.js';
@@ -15,7 +15,9 @@ export async function dispatchCopy(
   ins: CopyInstruction | AddInstruction,
 ): Promise<StageState> {
   const word = (text: string) => expandInStage(ctx, state, text, ins.range);
-  const fromStep = ins.from !== undefined ? await ctx.resolveFrom(word(ins.from), state, ins.range) : undefined;
+  const stageName = state.stage.name ?? `stage-${state.stage.index}`;
+  const laterStage = (name: string) => `cannot copy from stage "${name}", it needs to be defined before current stage "${stageName}"`;
+  const fromStep = ins.from !== undefined ? await ctx.resolveFrom(fromWord(ctx, ins), state, ins.range, laterStage) : undefined;
   // Heredoc words are not in `sources`: the parser moves them to `heredocs` (BuildKit's SourceContents).
   const sources: FileSource[] = [
     ...ins.sources.map((src) => copySource(ctx, state, ins, src, fromStep)),
@@ -91,6 +93,15 @@ export function isGitSource(path: string): boolean {
   if (/^(git@|git:\/\/|ssh:\/\/)/.test(path)) return true;
   const [url = ''] = path.split('#');
   return /^https?:\/\//i.test(url) && /\.git\/?$/.test(url);
+}
+
+/** `--from` is taken as written: BuildKit refuses anything an expansion would change. */
+function fromWord(ctx: PlanContext, ins: CopyInstruction | AddInstruction): string {
+  const from = ins.from ?? '';
+  if (expandAt(ctx, from, () => undefined, ins.range).value !== from) {
+    throw ctx.invalid('variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround', ins.range);
+  }
+  return from;
 }
 
 export function dispatchWorkdir(ctx: PlanContext, state: StageState, ins: WorkdirInstruction): StageState {

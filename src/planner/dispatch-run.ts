@@ -4,7 +4,7 @@ import type { PlanContext } from './context.js';
 import { commandArgs } from './dispatch-command.js';
 import { planMounts } from './mounts.js';
 import { envToMap } from './scope.js';
-import { DEFAULT_PATH_ENV, DEFAULT_SHELL, workdirOf } from './stage-state.js';
+import { DEFAULT_PATH_ENV, defaultShell, workdirOf } from './stage-state.js';
 import type { StageState } from './stage-state.js';
 import type { ExecOp, HeredocFile } from './types.js';
 
@@ -23,6 +23,7 @@ export async function dispatchRun(ctx: PlanContext, state: StageState, ins: RunI
     security: ins.security ?? 'sandbox',
     platform: ctx.platformOf(state),
     files,
+    ...(ctx.sandboxHostname ? { hostname: ctx.sandboxHostname } : {}),
   };
   const head = ctx.addStep(op, [state.head, ...mounts.inputs], state.stage, ins.original, ins.range);
   return { ...state, head };
@@ -35,7 +36,7 @@ export async function dispatchRun(ctx: PlanContext, state: StageState, ins: RunI
 function runArgs(state: StageState, ins: RunInstruction): { args: string[]; files: HeredocFile[] } {
   const command = ins.command;
   if (command.form === 'exec' || command.heredocs.length === 0) return { args: commandArgs(state, command), files: [] };
-  const shell = state.config.Shell ?? DEFAULT_SHELL;
+  const shell = state.config.Shell ?? defaultShell(state);
   const [first] = command.heredocs;
   if (first && command.heredocs.length === 1 && isLoneHeredoc(command.script, first)) {
     if (first.content.startsWith('#!')) {

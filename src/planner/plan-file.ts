@@ -27,6 +27,8 @@ export interface PlanFileOptions extends DockerfileSource {
   platforms?: string[];
   /** Base image configs (resolved from a store or registry); without it base images stay references. */
   resolveImageConfig?: PlanOptions['resolveImageConfig'];
+  /** `--build-context name=docker-image://ref`: images that replace a stage, FROM or --from of that name. */
+  namedImages?: PlanOptions['namedImages'];
 }
 
 /** Reads and parses the Dockerfile of `source`, with docker's messages for a missing context or file. */
@@ -52,6 +54,7 @@ export function planDockerfile(dockerfile: Dockerfile, options: Omit<PlanFileOpt
   return planBuild(dockerfile, {
     buildArgs: options.buildArgs ?? {},
     target: options.target,
+    ...(options.namedImages ? { namedImages: options.namedImages } : {}),
     platforms: options.platforms?.length ? parsePlatformList(options.platforms.join(',')) : [host],
     buildPlatform: host,
     ...(options.resolveImageConfig ? { resolveImageConfig: options.resolveImageConfig } : {}),

@@ -3,6 +3,7 @@
 import { TsbuildError } from '../errors.js';
 import type { Platform } from '../spec/types.js';
 import type { Dockerfile } from '../parser/types.js';
+import { closestMatch } from '../parser/suggest.js';
 import { PlanContext } from './context.js';
 import type { PlanTables } from './context.js';
 import { formatPlatform } from '../spec/platform.js';
@@ -36,7 +37,7 @@ async function planPlatform(
   tables: PlanTables,
   plan: BuildPlan,
 ): Promise<void> {
-  const autoArgs = platformArgs(options.buildPlatform, platform);
+  const autoArgs = { ...platformArgs(options.buildPlatform, platform), TARGETSTAGE: targetStageName(dockerfile, options.target) };
   const ctx = new PlanContext(dockerfile, options, platform, tables, new Map(), autoArgs);
   const globals = globalArgs(ctx, dockerfile);
   const scoped = new PlanContext(dockerfile, options, platform, tables, globals, autoArgs);
@@ -69,11 +70,18 @@ function globalArgs(ctx: PlanContext, dockerfile: Dockerfile): Map<string, strin
   return values;
 }
 
+/** BuildKit's built-in TARGETSTAGE: `--target`, else the last stage's name, else `default`. */
+function targetStageName(dockerfile: Dockerfile, target: string | undefined): string {
+  return target || dockerfile.stages.at(-1)?.from.stageName || 'default';
+}
+
 function findTarget(planner: StagePlanner, dockerfile: Dockerfile, target: string | undefined): number {
   if (target === undefined || target === '') return dockerfile.stages.length - 1;
   const index = planner.findByName(target);
   if (index === undefined) {
-    throw new TsbuildError('PLAN_INVALID', `target stage ${target} could not be found in ${dockerfile.file}`);
+    const names = dockerfile.stages.flatMap((s) => (s.from.stageName ? [s.from.stageName] : []));
+    const hint = closestMatch(target, names);
+    throw new TsbuildError('PLAN_INVALID', `target stage "${target}" could not be found${hint ? ` (did you mean ${hint}?)` : ''}`);
   }
   return index;
 }
@@ -93,8 +101,11 @@ function proxyEnv(buildArgs: Record<string, string>): string[] {
   });
 }
 
+/** Build args that switch frontend behaviour rather than feed ARGs. */
+const FRONTEND_ARG_NAMES = ['BUILDKIT_SANDBOX_HOSTNAME'];
+
 function warnUnusedBuildArgs(options: PlanOptions, tables: PlanTables): void {
-  const names: readonly string[] = PROXY_ARG_NAMES;
+  const names: readonly string[] = [...PROXY_ARG_NAMES, ...FRONTEND_ARG_NAMES];
   const unused = Object.keys(options.buildArgs)
     .filter((name) => !tables.consumedArgs.has(name) && !names.includes(name))
     .sort();

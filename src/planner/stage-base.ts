@@ -9,7 +9,7 @@ import { normalizeReference } from '../spec/reference.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
-import { DEFAULT_PATH_ENV, withDefaultPath } from './stage-state.js';
+import { scratchContainerConfig, withDefaultPath } from './stage-state.js';
 import { suggestName } from './suggest.js';
 import type { StageRef } from './types.js';
 
@@ -48,21 +48,45 @@ export async function imageBase(
   const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
   if (image.toLowerCase() === 'scratch') {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
-    return { ...base, head, config: { Env: [DEFAULT_PATH_ENV], WorkingDir: '/' }, baseResolved: true };
+    return { ...base, head, config: scratchContainerConfig(platform.os), baseResolved: true };
   }
   const normalized = sourceImageRef(ctx, image, stage.from.range);
   const head = ctx.addStep({ kind: 'source', image: normalized, platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
   const resolved = await ctx.options.resolveImageConfig?.(normalized, platform);
-  const config: ContainerConfig = resolved ? withDefaultPath(structuredClone(resolved.config ?? {})) : {};
+  const config: ContainerConfig = resolved ? withDefaultPath(structuredClone(resolved.config ?? {}), platform.os) : {};
   return { ...base, head, config, baseResolved: resolved !== undefined };
 }
 
-/** Validates and normalises an image reference; errors name the line. */
-export function sourceImageRef(ctx: PlanContext, image: string, range: Stage['from']['range']): string {
+/**
+ * Validates and normalises an image reference (a `--build-context` image named like it replaces
+ * it); errors name the line.
+ */
+export function sourceImageRef(ctx: PlanContext, written: string, range: Stage['from']['range']): string {
+  const image = namedImage(ctx, written) ?? written;
   try {
     return normalizeReference(image);
   } catch {
     if (ctx.options.lint) return image;
     throw ctx.invalid(`failed to parse stage name "${image}": invalid reference format`, range);
+  }
+}
+
+/**
+ * The `--build-context` image for `name`: named as written, or naming the same reference
+ * (`alpine` and `docker.io/library/alpine:latest` are one), as BuildKit matches them.
+ */
+export function namedImage(ctx: PlanContext, name: string): string | undefined {
+  const named = ctx.options.namedImages ?? {};
+  if (named[name] !== undefined) return named[name];
+  const ref = normalizedOrUndefined(name);
+  if (!ref) return undefined;
+  return Object.entries(named).find(([key]) => normalizedOrUndefined(key) === ref)?.[1];
+}
+
+function normalizedOrUndefined(name: string): string | undefined {
+  try {
+    return normalizeReference(name);
+  } catch {
+    return undefined;
   }
 }

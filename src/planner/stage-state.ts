@@ -24,11 +24,25 @@ export interface StageState {
 
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
+/** The shell of shell-form commands before any SHELL: BuildKit's default for the stage's OS. */
+export function defaultShell(state: StageState): string[] {
+  return state.platform.os === 'windows' ? ['cmd', '/S', '/C'] : DEFAULT_SHELL;
+}
+
 /** BuildKit gives images without PATH this default for RUN. */
 export const DEFAULT_PATH_ENV = `PATH=${DEFAULT_PATH}`;
 
-/** BuildKit gives every Linux image a PATH: the default one when the base image has none. */
-export function withDefaultPath(config: ContainerConfig): ContainerConfig {
+/** The container config of `FROM scratch` (BuildKit's emptyImage). */
+export function scratchContainerConfig(os: string): ContainerConfig {
+  return os === 'windows' ? { WorkingDir: '/' } : { Env: [DEFAULT_PATH], WorkingDir: '/' };
+}
+
+/**
+ * BuildKit gives every image a PATH, the default one when the base image has none; except a
+ * Windows image, whose PATH it leaves to the OS.
+ */
+export function withDefaultPath(config: ContainerConfig, os: string): ContainerConfig {
+  if (os === 'windows') return config;
   const env = config.Env ?? [];
   return env.some((e) => e.startsWith('PATH=')) ? config : { ...config, Env: [DEFAULT_PATH_ENV, ...env] };
 }

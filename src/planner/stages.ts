@@ -4,7 +4,7 @@ import type { SourceRange, Stage } from '../parser/types.js';
 import type { PlanContext } from './context.js';
 import { dispatchInstruction } from './dispatch.js';
 import { parseOnbuildTriggers } from './onbuild.js';
-import { expandGlobal, imageBase, sourceImageRef, stagePlatform } from './stage-base.js';
+import { expandGlobal, imageBase, namedImage, sourceImageRef, stagePlatform } from './stage-base.js';
 import type { StageState } from './stage-state.js';
 import type { StageRef, StepId } from './types.js';
 
@@ -15,7 +15,7 @@ export class StagePlanner {
 
   constructor(private readonly ctx: PlanContext) {
     this.stages = ctx.dockerfile.stages;
-    ctx.resolveFrom = (from, state, range) => this.resolveFrom(from, state, range);
+    ctx.resolveFrom = (from, state, range, laterStage) => this.resolveFrom(from, state, range, laterStage);
   }
 
   /** The final state of stage `index`, planning it (and what it reads) first. */
@@ -58,11 +58,15 @@ export class StagePlanner {
       ...stage.instructions,
     ];
     if (triggers.length > 0) state = { ...state, config: { ...state.config, OnBuild: null } };
-    for (const ins of instructions) state = await dispatchInstruction(this.ctx, state, ins);
+    // A stage replaced by a `--build-context` image is that image: its instructions are not run.
+    const replaced = stage.from.stageName !== undefined && namedImage(this.ctx, stage.from.stageName) !== undefined;
+    for (const ins of replaced ? [] : instructions) state = await dispatchInstruction(this.ctx, state, ins);
     return state;
   }
 
   private async baseState(stage: Stage, ref: StageRef): Promise<StageState> {
+    const replacement = stage.from.stageName === undefined ? undefined : namedImage(this.ctx, stage.from.stageName);
+    if (replacement !== undefined) return imageBase(this.ctx, stage, ref, replacement, stagePlatform(this.ctx, stage) ?? this.ctx.platform);
     const expanded = expandGlobal(this.ctx, stage.from.image, stage);
     // Build checks go on past an empty base name (InvalidDefaultArgInFrom reports it).
     const image = expanded === '' && this.ctx.options.lint ? 'scratch' : expanded;
@@ -77,11 +81,19 @@ export class StagePlanner {
     };
   }
 
-  /** `--from` / `from=`: a stage index, a stage name, or else an image reference. */
-  private async resolveFrom(from: string, state: StageState, range: SourceRange): Promise<StepId> {
-    if (/^\d+$/.test(from)) return (await this.stage(Number(from), range)).head;
-    const index = this.findByName(from);
-    if (index !== undefined) return (await this.stage(index, range)).head;
+  /**
+   * `--from` / `from=`: a stage index, a stage name, or else an image reference. With
+   * `laterStage`, a stage defined after the current one is refused with that message.
+   */
+  private async resolveFrom(from: string, state: StageState, range: SourceRange, laterStage?: (name: string) => string): Promise<StepId> {
+    const index = /^\d+$/.test(from) ? Number(from) : this.findByName(from);
+    if (index === undefined) return this.imageSource(from, state, range);
+    const { head } = await this.stage(index, range); // a cycle or a bad index is reported first, as in BuildKit
+    if (laterStage && index > state.stage.index) throw this.ctx.invalid(laterStage(from), range);
+    return head;
+  }
+
+  private imageSource(from: string, state: StageState, range: SourceRange): StepId {
     const image = sourceImageRef(this.ctx, from, range);
     const op = { kind: 'source' as const, image, platform: this.ctx.platformString };
     return this.ctx.addStep(op, [], state.stage, `FROM ${from}`);

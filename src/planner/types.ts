@@ -91,6 +91,8 @@ export interface ExecOp {
   platform: PlatformString;
   /** Files to place before the run, e.g. a heredoc script with a shebang at `/dev/pipes/EOF`. */
   files: HeredocFile[];
+  /** `--build-arg BUILDKIT_SANDBOX_HOSTNAME`; default `buildkitsandbox`. */
+  hostname?: string;
 }
 
 /** Where a `RUN --mount` or `COPY --from` reads from. Steps are also listed in `inputs`. */
@@ -213,6 +215,8 @@ export interface PlanOptions {
    * InvalidDefaultArgInFrom check reports it) instead of failing the plan.
    */
   lint?: boolean;
+  /** `--build-context name=docker-image://ref`: image references that replace a stage, FROM or `--from` named `name`. */
+  namedImages?: Record<string, string>;
 }
 
 /** A non-fatal finding while planning (unused build args, undefined variables ...). */

@@ -18,7 +18,7 @@ const allowed: Record<string, string[]> = {
   oci: ['spec', 'fs'],
   'runtime-shim': ['spec', 'fs', 'oci'],
   planner: ['spec', 'parser'],
-  context: ['spec'],
+  context: ['spec', 'oci', 'fs'],
   snapshots: ['spec', 'oci', 'fs', 'runtime-shim'],
   cache: ['spec', 'oci', 'context', 'fs', 'registry'],
   registry: ['spec', 'oci', 'fs'],

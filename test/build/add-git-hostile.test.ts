@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } 
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutGit } from '../../src/executor/git-source.js';
+import { checkoutGit } from '../../src/context/git-source.js';
 import { serveGitRepository } from '../helpers/git-http.js';
 import { buildError, newRoot, removeTempDirs, tempDir, writeContext } from './helpers.js';
 

@@ -54,7 +54,7 @@ describe('image config like BuildKit', () => {
       'LABEL com.example.a=x',
       'WORKDIR /app',
       'USER nobody',
-      'EXPOSE map[53/udp:{} 80/tcp:{}]',
+      'EXPOSE [53/udp 80/tcp]',
       'VOLUME [/data]',
       'STOPSIGNAL SIGINT',
       'SHELL [/bin/sh -ec]',

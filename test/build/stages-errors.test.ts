@@ -88,7 +88,7 @@ describe('errors', () => {
   it.each([
     ['an unknown USER', 'FROM busybox\nUSER nosuch\nRUN true\n', 'STEP_FAILED', 'unable to find user nosuch'],
     ['a missing bind mount source', 'FROM busybox\nRUN true\nRUN --mount=type=bind,source=nope,target=/x true\n', 'NOT_FOUND', '"/nope": not found'],
-    ['a missing required secret', 'FROM busybox\nRUN true\nRUN --mount=type=secret,id=x,required true\n', 'USAGE', 'secret x is required'],
+    ['a missing required secret', 'FROM busybox\nRUN true\nRUN --mount=type=secret,id=x,required true\n', 'USAGE', 'secret x: not found'],
   ])('%s fails naming the RUN line', async (_name, dockerfile, code, text) => {
     const error = await buildError(root, writeContext({}), dockerfile);
     expect(error.code).toBe(code);

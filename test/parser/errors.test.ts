@@ -24,7 +24,7 @@ describe('parser errors name the line', () => {
     ['nested JSON', 'FROM a\nCMD [["a"]]\n', 2, 'when using JSON array syntax, arrays must be comprised of strings only'],
     ['ENV without value', 'FROM a\n\nENV PATH\n', 3, 'ENV must have two arguments'],
     ['line too long', `FROM a\nLABEL a=${'x'.repeat(65536)}\n`, 2, 'dockerfile line greater than max allowed size of 65535'],
-    ['unknown instruction', 'FROM a\nFOO bar\n', 2, 'unknown instruction: FOO'],
+    ['unknown instruction', 'FROM a\nFOO bar\n', 2, 'unknown instruction: FOO (did you mean FROM?)'],
     ['argument count', 'FROM a\nWORKDIR\n', 2, 'WORKDIR requires exactly one argument'],
     ['STOPSIGNAL without a signal', 'FROM a\nSTOPSIGNAL\n', 2, 'STOPSIGNAL requires exactly one argument'],
     ['missing destination', 'FROM a\nCOPY \\\n  onlysource\n', 2, 'COPY requires at least two arguments, but only one was provided. Destination could not be determined'],
@@ -48,7 +48,8 @@ describe('parser errors name the line', () => {
     const error = errorOf('FROOM busybox\n');
     expect(error.message).toBe('Dockerfile:1: unknown instruction: FROOM (did you mean FROM?)');
     expect(error.suggestion).toBe('FROM');
-    expect(errorOf('FROM a\nfoo bar\n').message).toBe('Dockerfile:2: unknown instruction: foo');
+    expect(errorOf('FROM a\nfoo bar\n').message).toBe('Dockerfile:2: unknown instruction: foo (did you mean from?)');
+    expect(errorOf('FROM a\nbadcmd x\n').message).toBe('Dockerfile:2: unknown instruction: badcmd');
   });
 
   test('the file name and the offending text are carried', () => {

@@ -87,7 +87,7 @@ describe('COPY and ADD', () => {
   });
 
   test.each([
-    ['COPY --chmod=999 a /b', 'invalid chmod parameter: 999'],
+    ['COPY --chmod=999 a /b', "invalid chmod parameter: '999'. it should be octal string and between 0 and 07777"],
     ['COPY --chmod=u*x a /b', 'invalid chmod parameter: u*x'],
     ['ADD --checksum=md5 a /b', 'invalid checksum digest format: md5'],
     ['ADD --from=x a /b', 'unknown flag: --from'],
@@ -102,7 +102,7 @@ describe('COPY and ADD', () => {
   });
 
   test('a misspelt flag gets a suggestion', () => {
-    expect(() => onlyInstruction('COPY --chonw=a a /b')).toThrow('unknown flag: --chonw (did you mean --chown?)');
+    expect(() => onlyInstruction('COPY --chonw=a a /b')).toThrow('unknown flag: --chonw (did you mean chown?)');
   });
 
   test('heredoc sources mixed with paths', () => {

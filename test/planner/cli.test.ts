@@ -66,7 +66,7 @@ describe('tsbuild plan', () => {
   });
 
   it.each([
-    { name: 'unknown target', args: ['--target', 'nope'], text: 'FROM scratch\n', status: 3, stderr: /target stage nope could not be found/ },
+    { name: 'unknown target', args: ['--target', 'nope'], text: 'FROM scratch\n', status: 3, stderr: /target stage "nope" could not be found/ },
     { name: 'syntax error', args: [], text: 'FROM scratch\nFROOM x\n', status: 3, stderr: /Dockerfile:2: / },
     { name: 'cycle', args: [], text: 'FROM busybox AS s0\nCOPY --from=s0 /a /b\n', status: 3, stderr: /Dockerfile:2: circular dependency detected on stage: s0/ },
     { name: '--resolve of an unreachable base', args: ['--resolve'], text: 'FROM 127.0.0.1:9/nothing/here\n', status: 1, stderr: /failed to resolve base image 127\.0\.0\.1:9\/nothing\/here:latest/ },

@@ -72,7 +72,7 @@ describe('plan errors name the stage and the line', () => {
       name: 'unknown target',
       text: 'FROM scratch AS a',
       options: { target: 'nope' },
-      message: /target stage nope could not be found/,
+      message: /target stage "nope" could not be found/,
     },
     {
       name: 'self reference',

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import {
-  parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
+  parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
 import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/parsers.js';
@@ -15,6 +15,7 @@ interface BuildFlags extends LimitFlags {
   buildArg: string[];
   label: string[];
   target?: string;
+  buildContext?: string[];
   platform?: string;
   output: string[];
   push?: boolean;
@@ -42,12 +43,13 @@ export function register(program: Command): Command {
   return program
     .command('build')
     .description('Build an image from a Dockerfile')
-    .argument('<context>', 'build context directory')
-    .option('-f, --file <file>', 'Dockerfile path (default: CONTEXT/Dockerfile)')
+    .argument('<context>', 'build context: a directory, - (a tar or a Dockerfile on stdin), a git URL or an http(s) tarball URL')
+    .option('-f, --file <file>', 'Dockerfile path, - for stdin (default: CONTEXT/Dockerfile)')
     .option('-t, --tag <name>', 'name and optionally a tag (repeatable)', collect, [])
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
     .option('--label <key=value>', 'set a label on the image (repeatable)', collect, [])
     .option('--target <stage>', 'build this stage')
+    .option('--build-context <name=value>', 'named context: name=docker-image://ref replaces FROM/--from name (repeatable)', collect, [])
     .option('--platform <platforms>', 'target platforms, comma-separated')
     .option('-o, --output <spec>', `output: type=${outputTypes().join('|')},... (repeatable)`, collect, [])
     .option('--push', 'shorthand for --output=type=registry')
@@ -84,8 +86,11 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { build } = await import('../../api/build.js');
-    const result = await build({ ...toOptions(context, flags), signal: controller.signal, onEvent: renderer.onEvent });
+    const { build, openBuildInput } = await import('../../api/build.js');
+    const input = await openBuildInput({ context, file: flags.file, stdin: process.stdin, signal: controller.signal });
+    const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents };
+    const result = await build({ ...toOptions(input.context, flags), ...fromInput, signal: controller.signal, onEvent: renderer.onEvent })
+      .finally(input.cleanup);
     renderer.close();
     if (flags.quiet) process.stdout.write(`${result.imageId}\n`);
   } catch (error) {
@@ -107,6 +112,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     buildArgs: parseKeyValueFlags(flags.buildArg),
     labels: parseKeyValueFlags(flags.label, process.env, '--label'),
     target: flags.target,
+    buildContexts: parseBuildContextFlags(flags.buildContext ?? []),
     platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
     outputs: outputs.length > 0 ? outputs : undefined,
     noCache: !flags.cache,

@@ -25,7 +25,9 @@ export interface DownloadedFile {
  */
 export async function downloadUrl(url: string, dir: string, where: string, expected: string | undefined, signal: AbortSignal): Promise<DownloadedFile> {
   // undici is loaded by the builds that download something, not by every COPY.
-  const { Agent, fetch } = await import('undici');
+  // undici is CommonJS: where it is bundled, a dynamic import yields its exports as `default`.
+  const loaded = await import('undici');
+  const { Agent, fetch } = (typeof loaded.Agent === 'function' ? loaded : loaded.default) as typeof loaded;
   agent ??= new Agent({ headersTimeout: IDLE_TIMEOUT_MS, bodyTimeout: IDLE_TIMEOUT_MS });
   const failed = (error: unknown): unknown => {
     if (signal.aborted) return signal.reason;

@@ -1,4 +1,4 @@
-// `ADD <git URL>[#ref[:subdir]]`: a checkout with the host's git, shallow when the server allows,
+// `ADD <git URL>[#ref[:subdir]]` and a git URL as the build context: a checkout with the host's git, shallow when the server allows,
 // identified by its commit for the cache key. `.git` is removed unless --keep-git-dir.
 // The URL comes from the Dockerfile and the content from the server, so git runs without the
 // host's system/global config, with only network transports allowed (no `ext::`, no local paths),
@@ -45,14 +45,19 @@ export function invalidGitRef(ref: string): string | undefined {
   return bad === undefined ? undefined : 'a component is empty, starts with "." or ends with ".lock"';
 }
 
-export async function checkoutGit(url: string, dir: string, keepGitDir: boolean, where: SourceLocation): Promise<GitCheckout> {
+/**
+ * Checks `url` out into `dir`. `where` is the ADD's Dockerfile line, or a prefix such as
+ * `build context` for a URL given on the command line.
+ */
+export async function checkoutGit(url: string, dir: string, keepGitDir: boolean, where: SourceLocation | string): Promise<GitCheckout> {
   const { remote, ref, subdir } = parseGitUrl(url);
+  const invalid = (message: string) => (typeof where === 'string'
+    ? new TsbuildError('USAGE', `${where}: ${message}`)
+    : new DockerfileSyntaxError(message, where, { code: 'PLAN_INVALID' }));
   const badRef = ref === undefined ? undefined : invalidGitRef(ref);
-  if (badRef) throw new DockerfileSyntaxError(`invalid git ref "${ref}" in ${url}: ${badRef}`, where, { code: 'PLAN_INVALID' });
+  if (badRef) throw invalid(`invalid git ref "${ref}" in ${url}: ${badRef}`);
   const subdirPath = path.posix.normalize(subdir ?? '.').replace(/^\/+/, '');
-  if (subdirPath === '..' || subdirPath.startsWith('../')) {
-    throw new DockerfileSyntaxError(`invalid git subdirectory "${subdir}" in ${url}: it leaves the repository`, where, { code: 'PLAN_INVALID' });
-  }
+  if (subdirPath === '..' || subdirPath.startsWith('../')) throw invalid(`invalid git subdirectory "${subdir}" in ${url}: it leaves the repository`);
   mkdirSync(dir, { recursive: true });
   const git = async (...args: string[]) =>
     (await run('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 })).stdout.trim();
@@ -69,7 +74,8 @@ export async function checkoutGit(url: string, dir: string, keepGitDir: boolean,
     return { dir: source, commit };
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
-    throw new TsbuildError('NOT_FOUND', `${where.file}:${where.line}: cannot check out ${url}: ${detail}`);
+    const prefix = typeof where === 'string' ? where : `${where.file}:${where.line}`;
+    throw new TsbuildError('NOT_FOUND', `${prefix}: cannot check out ${url}: ${detail}`);
   }
 }
 
