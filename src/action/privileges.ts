@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { DEFAULT_PATH } from '../spec/default-path.js';
+import { DEFAULT_PATH } from '../spec/index.js';
 
 export type Elevation = { kind: 'direct' } | { kind: 'sudo' };
 

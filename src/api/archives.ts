@@ -1,11 +1,11 @@
 // Images in and out of files: save (OCI layout tar or directory, docker-archive), load, import.
 import { TsbuildError } from '../errors.js';
-import { saveFormats } from '../executor/exporters/index.js';
-import { loadArchive } from '../oci/archive-load.js';
-import { availableImage, describeMissing } from '../oci/available-image.js';
-import { applyConfigChange } from '../oci/config-changes.js';
-import { importRootfs } from '../oci/image-import.js';
-import type { Descriptor } from '../oci/types.js';
+import { saveFormats } from '../executor/index.js';
+import { loadArchive } from '../oci/index.js';
+import { availableImage, describeMissing } from '../oci/index.js';
+import { applyConfigChange } from '../oci/index.js';
+import { importRootfs } from '../oci/index.js';
+import type { Descriptor } from '../oci/index.js';
 import type { PlatformInput, RootOptions } from './options.js';
 import { openImages, platformOf } from './stores.js';
 

@@ -1,8 +1,8 @@
 // `build(options)`: parse, plan, run and export a Dockerfile build (the executor's entry point).
-export { build } from '../executor/build.js';
+export { build } from '../executor/index.js';
 export type {
   BuildOptions, BuildResult, OutputSpec, SecretSource, SshForward, CacheLocation, CacheExportSpec, RuntimeName, RunLimits, NamedContext,
-} from '../executor/options.js';
-export type { BuildEvent, BuildEventType, EventSink, StepLabel } from '../executor/events.js';
+} from '../executor/index.js';
+export type { BuildEvent, BuildEventType, EventSink, StepLabel } from '../executor/index.js';
 // docker's build inputs: a directory, `-` (a tar context or a Dockerfile on stdin), a git or http(s) URL.
-export { openBuildInput } from '../context/build-input.js';
+export { openBuildInput } from '../context/index.js';

@@ -13,3 +13,8 @@ export * from './leftovers.js';
 export * from './keychain.js';
 export * from './parsers.js';
 export type { PlatformInput, RegistryAccess, RegistryOptions, RootOptions } from './options.js';
+export type { BuildEvent, BuildOptions, CacheExportSpec, CacheLocation, EventSink, NamedContext, OutputSpec, RunLimits, RuntimeName, SecretSource, SshForward } from './build.js';
+export { sweepLeftoverSecrets } from './leftovers.js';
+export { bool, defaultDockerfilePath, outputTypes, parseCacheLocation, parseEntitlements, parseGoDuration, parseMemorySize, parseOutput, parsePidsLimit, parseSize } from './parsers.js';
+export { rootlessWanted, runInUserNamespace, watchRootlessParent } from './rootless.js';
+export type { RunEvent } from './run.js';

@@ -1,4 +1,4 @@
 // Pluggable registry credentials (see registry/keychain.ts).
-export { dockerKeychain, multiKeychain, staticKeychain } from '../registry/keychain.js';
-export type { Keychain } from '../registry/keychain.js';
-export type { Credentials } from '../registry/credentials.js';
+export { dockerKeychain, multiKeychain, staticKeychain } from '../registry/index.js';
+export type { Keychain } from '../registry/index.js';
+export type { Credentials } from '../registry/index.js';

@@ -1,13 +1,13 @@
 // The root's upkeep: prune, cache disk usage, store verify.
-import { diskUsage, type DiskUsage } from '../cache/disk-usage.js';
-import { prune as pruneRoot, type PruneReport } from '../cache/prune.js';
-import { parseSize } from '../cache/size.js';
-import { verifyStore as verify, type VerifyStoreOptions, type VerifyStoreReport } from '../executor/store-verify.js';
+import { diskUsage, type DiskUsage } from '../cache/index.js';
+import { prune as pruneRoot, type PruneReport } from '../cache/index.js';
+import { parseSize } from '../cache/index.js';
+import { verifyStore as verify, type VerifyStoreOptions, type VerifyStoreReport } from '../executor/index.js';
 import type { RootOptions } from './options.js';
 import { openStores } from './stores.js';
 
 export type { DiskUsage, PruneReport, VerifyStoreOptions, VerifyStoreReport };
-export type { ProblemKind, StoreProblem } from '../executor/store-verify.js';
+export type { ProblemKind, StoreProblem } from '../executor/index.js';
 
 export interface PruneOptions extends RootOptions {
   /** Remove every build cache record and cache mount. */

@@ -1,6 +1,6 @@
 // Options every API verb shares: where the tsbuild root is, and how registries are reached.
-import type { RegistryOptions } from '../registry/client.js';
-import type { Platform } from '../oci/types.js';
+import type { RegistryOptions } from '../registry/index.js';
+import type { Platform } from '../oci/index.js';
 
 export type { RegistryOptions };
 

@@ -1,11 +1,11 @@
 // `plan` and `check`: a Dockerfile read, parsed and planned without building.
 import { TsbuildError } from '../errors.js';
-import { BaseImages } from '../executor/base-images.js';
+import { BaseImages } from '../executor/index.js';
 import {
   formatFinding, planDockerfile, readDockerfile, renderDot, renderJson, renderMermaid, renderText, runChecks,
   type CheckFinding, type DockerfileSource, type PlanFileOptions, type PlanResult,
 } from '../planner/index.js';
-import type { ImageConfig, Platform } from '../oci/types.js';
+import type { ImageConfig, Platform } from '../oci/index.js';
 import type { RegistryAccess, RootOptions } from './options.js';
 import { openStores } from './stores.js';
 

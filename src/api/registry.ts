@@ -1,12 +1,12 @@
 // `pull` and `push`: images between a registry and the root's store.
-import { pullImage, type PullResult } from '../registry/pull.js';
-import { pushImage, type PushResult } from '../registry/push.js';
-import type { ProgressCallback } from '../registry/progress.js';
+import { pullImage, type PullResult } from '../registry/index.js';
+import { pushImage, type PushResult } from '../registry/index.js';
+import type { ProgressCallback } from '../registry/index.js';
 import type { PlatformInput, RegistryAccess, RootOptions } from './options.js';
 import { openStores, platformOf } from './stores.js';
 
 export type { PullResult, PushResult };
-export type { TransferProgress } from '../registry/progress.js';
+export type { TransferProgress } from '../registry/index.js';
 
 export interface PullOptions extends RootOptions, RegistryAccess {
   /** Platform to pick from a multi-platform image (default: this host). */

@@ -1,9 +1,9 @@
 // The contract of a build-cache backend (`--cache-to` / `--cache-from` `type=`): where an exported
 // cache (one manifest, its config and layer blobs, see cache-manifest.ts) is written to and read
 // back from. The backends are listed by name in backends/index.ts.
-import type { ContentStore } from '../oci/content-store.js';
-import type { Descriptor } from '../oci/types.js';
-import type { RegistryClientOptions } from '../registry/client.js';
+import type { ContentStore } from '../oci/index.js';
+import type { Descriptor } from '../oci/index.js';
+import type { RegistryClientOptions } from '../registry/index.js';
 import type { CacheConfig } from './cache-manifest.js';
 
 /** A cache as read from a backend: its config; its blobs are fetched into the store on demand. */

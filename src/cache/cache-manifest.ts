@@ -2,9 +2,9 @@
 // records (key -> layer) and whose layers are those records' layer blobs. A plain manifest is
 // accepted by every registry; BuildKit's cache manifests work the same way.
 import { TsbuildError } from '../errors.js';
-import { parseDescriptor, parseJsonObject } from '../spec/documents.js';
-import type { Descriptor, ImageManifest } from '../oci/types.js';
-import { MediaType } from '../oci/types.js';
+import { parseDescriptor, parseJsonObject } from '../spec/index.js';
+import type { Descriptor, ImageManifest } from '../oci/index.js';
+import { MediaType } from '../oci/index.js';
 import { parseCacheRecord, type StepResultRecord } from './records.js';
 
 export const CACHE_CONFIG_MEDIA_TYPE = 'application/vnd.tsbuild.cache.config.v1+json';

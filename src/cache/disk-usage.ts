@@ -3,10 +3,10 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DiskContentStore } from '../oci/disk-store.js';
-import type { ImageNames } from '../oci/image-names.js';
-import { reachableBlobs } from '../oci/image-walk.js';
-import type { RootLayout } from '../oci/root.js';
+import type { DiskContentStore } from '../oci/index.js';
+import type { ImageNames } from '../oci/index.js';
+import { reachableBlobs } from '../oci/index.js';
+import type { RootLayout } from '../oci/index.js';
 import { readCacheRecord } from './records.js';
 
 export interface DiskUsage {

@@ -1,6 +1,6 @@
 // --explain-cache: why did a step miss? Compares the new key parts with the record last
 // written for the same step identity and names what changed.
-import { canonicalJson } from '../spec/canonical-json.js';
+import { canonicalJson } from '../spec/index.js';
 import type { CacheKeyParts } from './keys.js';
 import type { CacheRecord } from './records.js';
 

@@ -1,9 +1,9 @@
 // Writes a build cache into the store as one artifact (see cache-manifest.ts) and hands it to a
 // backend: the records with gzipped layers, and optionally the contents of cache mounts.
-import { putJson } from '../oci/image.js';
-import { compressedLayer } from '../oci/distribution.js';
-import { writeLayer } from '../oci/layer.js';
-import type { ContentStore } from '../oci/content-store.js';
+import { putJson } from '../oci/index.js';
+import { compressedLayer } from '../oci/index.js';
+import { writeLayer } from '../oci/index.js';
+import type { ContentStore } from '../oci/index.js';
 import type { CacheBackend } from './backend.js';
 import {
   cacheConfig, cacheLayers, cacheManifest, CACHE_CONFIG_MEDIA_TYPE, type ExportedCacheMount, type ExportedRecord,

@@ -1,7 +1,7 @@
 // Cache keys: a step's key is the hash of its definition, its inputs' keys and the content
 // digests of exactly what it reads (see docs/design/cache.md).
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../spec/canonical-json.js';
+import { canonicalJson } from '../spec/index.js';
 
 /** Everything that decides a step's result; secrets never appear here. */
 export interface CacheKeyParts {

@@ -2,11 +2,11 @@
 // the caches imported with --cache-from (whose layer is fetched on the first hit, and the record
 // then kept locally, so the next build needs no import). Imported cache-mount contents too.
 import { rename, rm } from 'node:fs/promises';
-import { tempPathBeside } from '../fs/temp-path.js';
-import type { ContentStore } from '../oci/content-store.js';
-import { applyLayer } from '../oci/layer-apply.js';
-import type { Lease } from '../oci/leases.js';
-import type { Descriptor } from '../oci/types.js';
+import { tempPathBeside } from '../fs/index.js';
+import type { ContentStore } from '../oci/index.js';
+import { applyLayer } from '../oci/index.js';
+import type { Lease } from '../oci/index.js';
+import type { Descriptor } from '../oci/index.js';
 import type { CacheBackend } from './backend.js';
 import type { CacheKeyParts } from './keys.js';
 import type { CacheRecord, CacheRecordStore, StepResultRecord } from './records.js';

@@ -4,15 +4,15 @@
 // spared too, so a build keeps what it wrote before it could lease it.
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { chainIds } from '../oci/chain-id.js';
-import type { DiskContentStore } from '../oci/disk-store.js';
-import { digestHex } from '../oci/digest.js';
-import type { ImageNames } from '../oci/image-names.js';
-import { withCollectorLock, type LeasedItems } from '../oci/leases.js';
-import { reachableBlobs } from '../oci/image-walk.js';
-import type { RootLayout } from '../oci/root.js';
-import type { Digest } from '../oci/types.js';
-import { parseConfig } from '../spec/documents.js';
+import { chainIds } from '../oci/index.js';
+import type { DiskContentStore } from '../oci/index.js';
+import { digestHex } from '../oci/index.js';
+import type { ImageNames } from '../oci/index.js';
+import { withCollectorLock, type LeasedItems } from '../oci/index.js';
+import { reachableBlobs } from '../oci/index.js';
+import type { RootLayout } from '../oci/index.js';
+import type { Digest } from '../oci/index.js';
+import { parseConfig } from '../spec/index.js';
 import { readCacheRecord, type CacheRecord } from './records.js';
 
 export interface PruneOptions {

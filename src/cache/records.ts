@@ -4,9 +4,9 @@
 import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { tempPathBeside } from '../fs/temp-path.js';
-import { parseDigest, parseDigests, type Digest } from '../spec/digest.js';
-import { parseDescriptor } from '../spec/documents.js';
+import { tempPathBeside } from '../fs/index.js';
+import { parseDigest, parseDigests, type Digest } from '../spec/index.js';
+import { parseDescriptor } from '../spec/index.js';
 import type { CacheKeyParts } from './keys.js';
 
 /** What a step produced. Layer steps carry a layer; metadata-only steps only a config. */

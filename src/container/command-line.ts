@@ -1,7 +1,7 @@
 // The command a container runs: the image's ENTRYPOINT and CMD combined with `--entrypoint` and
 // the arguments after the image name, by Docker's rules.
 import { TsbuildError } from '../errors.js';
-import type { ContainerConfig } from '../oci/types.js';
+import type { ContainerConfig } from '../oci/index.js';
 
 export interface CommandOverrides {
   /** `--entrypoint`; `''` clears the image's ENTRYPOINT. Either way the image's CMD is dropped. */

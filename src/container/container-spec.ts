@@ -2,9 +2,9 @@
 // mounts, network, hostname, limits and generated /etc files.
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import type { ContainerConfig } from '../oci/types.js';
-import { resolveUser } from '../runtime-shim/user.js';
-import type { Mount, OverlayRootfs, SandboxSpec } from '../runtime-shim/spec.js';
+import type { ContainerConfig } from '../oci/index.js';
+import { resolveUser } from '../runtime-shim/index.js';
+import type { Mount, OverlayRootfs, SandboxSpec } from '../runtime-shim/index.js';
 import { containerCommand } from '../container/command-line.js';
 import type { ContainerDir } from '../container/container-dir.js';
 import { containerEnv } from '../container/env.js';

@@ -1,7 +1,7 @@
 // The container's environment: `-e` and `--env-file` parsed like the docker CLI, merged over the
 // image's Env and Docker's defaults (PATH, HOSTNAME, TERM with a tty, HOME from the user).
 import { TsbuildError } from '../errors.js';
-import { DEFAULT_PATH } from '../spec/default-path.js';
+import { DEFAULT_PATH } from '../spec/index.js';
 
 /** Reads a variable of the environment tsbuild runs in. */
 export type EnvLookup = (name: string) => string | undefined;

@@ -1,7 +1,7 @@
 // /etc/hosts, /etc/resolv.conf and /etc/hostname of a container, generated like Docker's.
 import { randomBytes } from 'node:crypto';
-import { privateResolvConf } from '../runtime-shim/network.js';
-import type { EtcFiles, NetworkMode } from '../runtime-shim/spec.js';
+import { privateResolvConf } from '../runtime-shim/index.js';
+import type { EtcFiles, NetworkMode } from '../runtime-shim/index.js';
 
 /** Docker's generated /etc/hosts header (libnetwork etchosts). */
 const LOCALHOST_LINES = [

@@ -1,5 +1,5 @@
 // Typed progress events of `runContainer`, passed through an explicit `onEvent` callback.
-import type { TransferProgress } from '../registry/progress.js';
+import type { TransferProgress } from '../registry/index.js';
 
 export type RunEvent =
   /** The image is fetched: `missing` (not in the store), `always` (--pull always) or `platform` (stored for another platform). */

@@ -1,10 +1,10 @@
 // The image's layers as snapshots: each unpacked once under <root>/snapshots, never copied per run.
 import { TsbuildError } from '../errors.js';
-import type { SnapshotStore } from '../snapshots/store.js';
-import { chainIds } from '../oci/chain-id.js';
-import type { ContentStore } from '../oci/content-store.js';
-import type { ResolvedImage } from '../oci/image.js';
-import type { Digest } from '../oci/types.js';
+import type { SnapshotStore } from '../snapshots/index.js';
+import { chainIds } from '../oci/index.js';
+import type { ContentStore } from '../oci/index.js';
+import type { ResolvedImage } from '../oci/index.js';
+import type { Digest } from '../oci/index.js';
 
 export interface ImageLayers {
   /** Chain IDs, bottom layer first (for SnapshotStore.prepareRootfs). */

@@ -2,8 +2,8 @@
 // (each a fresh directory in the container's dir unless a flag mounts something there).
 import { mkdirSync, statSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import type { ContainerConfig } from '../oci/types.js';
-import type { Mount } from '../runtime-shim/spec.js';
+import type { ContainerConfig } from '../oci/index.js';
+import type { Mount } from '../runtime-shim/index.js';
 import type { ContainerDir } from '../container/container-dir.js';
 import { checkDistinctTargets, containerPath, type TmpfsSpec, type VolumeSpec } from '../container/mount-specs.js';
 

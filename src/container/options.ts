@@ -1,6 +1,6 @@
 // The options and result of `runContainer` (the CLI's `tsbuild run` and the Node API's `run`).
-import type { RegistryClientOptions } from '../registry/client.js';
-import type { BackendChoice } from '../runtime-shim/select.js';
+import type { RegistryClientOptions } from '../registry/index.js';
+import type { BackendChoice } from '../runtime-shim/index.js';
 import type { RunEventSink } from '../container/events.js';
 import type { PullPolicy } from '../container/image-source.js';
 

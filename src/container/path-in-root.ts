@@ -1,7 +1,7 @@
 // Resolves a container path inside a rootfs directory on the host, following the image's symlinks
 // as the container would see them, so that an image symlink can never lead to a host file.
 import { lstatSync } from 'node:fs';
-import { resolveInRoot as resolveRooted } from '../fs/root-path.js';
+import { resolveInRoot as resolveRooted } from '../fs/index.js';
 
 /**
  * The host path of `path` inside `root` with every symlink resolved relative to `root` (absolute

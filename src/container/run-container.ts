@@ -1,18 +1,18 @@
 // `runContainer`: runs an image from the local store in the sandbox RUN steps use — image lookup
 // (and pull), snapshots, container directory, mounts, spec, run, stop handling and cleanup.
 import { TsbuildError } from '../errors.js';
-import { assertCanRun } from '../runtime-shim/emulation.js';
-import { SnapshotStore } from '../snapshots/store.js';
-import { sweepDeadContainers } from '../executor/sweep.js';
-import { platformOf, type ResolvedImage } from '../oci/image.js';
-import { LocalImages } from '../oci/local-images.js';
-import { formatPlatform, hostPlatform, platformRank } from '../spec/platform.js';
-import { ownerToken } from '../fs/owner.js';
-import { resolveRoot } from '../oci/root.js';
-import type { RunResult, SandboxBackend } from '../runtime-shim/backend.js';
-import { selectBackend } from '../runtime-shim/select.js';
-import { privateNetworkProblem } from '../runtime-shim/network.js';
-import type { NetworkMode, SandboxSpec } from '../runtime-shim/spec.js';
+import { assertCanRun } from '../runtime-shim/index.js';
+import { SnapshotStore } from '../snapshots/index.js';
+import { sweepDeadContainers } from '../executor/index.js';
+import { platformOf, type ResolvedImage } from '../oci/index.js';
+import { LocalImages } from '../oci/index.js';
+import { formatPlatform, hostPlatform, platformRank } from '../spec/index.js';
+import { ownerToken } from '../fs/index.js';
+import { resolveRoot } from '../oci/index.js';
+import type { RunResult, SandboxBackend } from '../runtime-shim/index.js';
+import { selectBackend } from '../runtime-shim/index.js';
+import { privateNetworkProblem } from '../runtime-shim/index.js';
+import type { NetworkMode, SandboxSpec } from '../runtime-shim/index.js';
 import { createContainerDir, type ContainerDir } from '../container/container-dir.js';
 import { containerSpec } from '../container/container-spec.js';
 import { defaultHostname, newContainerId } from '../container/etc-files.js';

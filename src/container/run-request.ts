@@ -1,9 +1,9 @@
 // Turns RunContainerOptions into a validated request: every flag value parsed before any work starts.
 import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import { parsePlatform } from '../spec/platform.js';
-import type { Platform } from '../oci/types.js';
-import type { NetworkMode, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/spec.js';
+import { parsePlatform } from '../spec/index.js';
+import type { Platform } from '../oci/index.js';
+import type { NetworkMode, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/index.js';
 import type { CommandOverrides } from '../container/command-line.js';
 import { parseEnvFile, parseEnvFlag, type EnvLookup } from '../container/env.js';
 import { isValidHostname } from '../container/etc-files.js';

@@ -3,7 +3,7 @@
 // A profile file (`seccomp=/path/profile.json`) is refused: the builtin sandbox has only its own
 // compiled-in filter, and a profile honoured by one backend only would be a silent weakening.
 import { TsbuildError } from '../errors.js';
-import type { SeccompMode } from '../runtime-shim/spec.js';
+import type { SeccompMode } from '../runtime-shim/index.js';
 
 export interface SecurityOptions {
   seccomp: SeccompMode;

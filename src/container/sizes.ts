@@ -1,7 +1,7 @@
 // Docker's resource-limit flag values: `--memory 512m`, `--cpus 1.5`, `--pids-limit 100`.
 import { availableParallelism } from 'node:os';
 import { TsbuildError } from '../errors.js';
-import { parseRamInBytes } from '../spec/size.js';
+import { parseRamInBytes } from '../spec/index.js';
 
 /** Docker refuses smaller memory limits (the kernel needs some room to even start a process). */
 export const MINIMUM_MEMORY_BYTES = 6 * 1024 * 1024;

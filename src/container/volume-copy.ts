@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import type { SnapshotStore } from '../snapshots/store.js';
-import type { Digest } from '../oci/types.js';
+import type { SnapshotStore } from '../snapshots/index.js';
+import type { Digest } from '../oci/index.js';
 import type { AnonymousVolume } from '../container/mounts.js';
 import { resolveInRoot } from '../container/path-in-root.js';
 

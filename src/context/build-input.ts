@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TsbuildError } from '../errors.js';
-import { detectCompression } from '../oci/layer-apply-decompress.js';
-import { applyLayer } from '../oci/layer-apply.js';
+import { detectCompression } from '../oci/index.js';
+import { applyLayer } from '../oci/index.js';
 import { checkoutGit } from './git-source.js';
 import { downloadUrl } from './url-source.js';
 

@@ -3,7 +3,7 @@
 // Docker), symlink targets and which names matched. Timestamps are deliberately left out.
 import { createHash } from 'node:crypto';
 import { TsbuildError } from '../errors.js';
-import { digestOfHash, type Digest } from '../spec/digest.js';
+import { digestOfHash, type Digest } from '../spec/index.js';
 import type { ContextEntry } from '../context/context.js';
 import type { SourceSelection } from '../context/select.js';
 

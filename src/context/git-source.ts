@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DockerfileSyntaxError, TsbuildError, type SourceLocation } from '../errors.js';
-import { resolveInRoot } from '../oci/layer-apply-rootpath.js';
+import { resolveInRoot } from '../oci/index.js';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Agent } from 'undici';
 import { TsbuildError } from '../errors.js';
-import { HashingStream } from '../oci/digest.js';
+import { HashingStream } from '../oci/index.js';
 
 /** A download fails when the server sends nothing for this long. */
 const IDLE_TIMEOUT_MS = 60_000;

@@ -3,9 +3,9 @@
 // `<root>/config.json`. Least recently used cache goes first, like `tsbuild prune --keep-storage`.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { prune } from '../cache/prune.js';
-import { parseSize } from '../cache/size.js';
-import { isObject, parseJsonObject } from '../spec/documents.js';
+import { prune } from '../cache/index.js';
+import { parseSize } from '../cache/index.js';
+import { isObject, parseJsonObject } from '../spec/index.js';
 import type { BuildContext } from './context.js';
 
 export async function collectGarbageIfOverLimit(ctx: BuildContext): Promise<void> {

@@ -2,14 +2,14 @@
 // the cache, write the image and export it. The CLI, the Node API and the Action all call this.
 import { writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
-import { distributableImage } from '../oci/distribution.js';
-import type { Dockerfile } from '../parser/types.js';
+import { distributableImage } from '../oci/index.js';
+import type { Dockerfile } from '../parser/index.js';
 import { historyChain, planDockerfile, readDockerfile } from '../planner/index.js';
-import { openCacheBackend } from '../cache/backends/index.js';
-import { exportCache } from '../cache/export.js';
-import { CacheLookup } from '../cache/lookup.js';
-import type { BuildPlan } from '../planner/types.js';
-import type { Descriptor } from '../oci/types.js';
+import { openCacheBackend } from '../cache/index.js';
+import { exportCache } from '../cache/index.js';
+import { CacheLookup } from '../cache/index.js';
+import type { BuildPlan } from '../planner/index.js';
+import type { Descriptor } from '../oci/index.js';
 import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
 import { exportOutputs, writeBuiltImages, type BuiltPlatformImage } from './export.js';

@@ -1,8 +1,8 @@
 // Resolves `--chown user:group` through the destination rootfs's /etc/passwd and /etc/group.
 import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import { parseGroup, parsePasswd } from '../runtime-shim/user.js';
-import { resolveInRoot } from '../oci/layer-apply-rootpath.js';
+import { parseGroup, parsePasswd } from '../runtime-shim/index.js';
+import { resolveInRoot } from '../oci/index.js';
 
 export interface Owner {
   uid: number;

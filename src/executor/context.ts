@@ -2,21 +2,21 @@
 // the registry settings, the progress sink, base images and the scanned build context. What the
 // build produces as it goes lives in BuildState (state.ts).
 import path from 'node:path';
-import type { ContextEntry } from '../context/context.js';
-import { CacheRecordStore } from '../cache/records.js';
-import { StatCache } from '../context/stat-cache.js';
-import { DiskContentStore } from '../oci/disk-store.js';
-import { ImageNames } from '../oci/image-names.js';
-import { Lease } from '../oci/leases.js';
-import { openRoot, resolveRoot, type RootLayout } from '../oci/root.js';
-import type { RegistryClientOptions } from '../registry/client.js';
-import type { SandboxBackend } from '../runtime-shim/backend.js';
+import type { ContextEntry } from '../context/index.js';
+import { CacheRecordStore } from '../cache/index.js';
+import { StatCache } from '../context/index.js';
+import { DiskContentStore } from '../oci/index.js';
+import { ImageNames } from '../oci/index.js';
+import { Lease } from '../oci/index.js';
+import { openRoot, resolveRoot, type RootLayout } from '../oci/index.js';
+import type { RegistryClientOptions } from '../registry/index.js';
+import type { SandboxBackend } from '../runtime-shim/index.js';
 import { BaseImages } from './base-images.js';
 import type { BuildEvent, EventSink } from './events.js';
 import type { BuildOptions } from './options.js';
-import { SnapshotStore } from '../snapshots/store.js';
+import { SnapshotStore } from '../snapshots/index.js';
 import { sweepLeftovers } from './sweep.js';
-import { defaultDockerfilePath } from '../planner/dockerfile-path.js';
+import { defaultDockerfilePath } from '../planner/index.js';
 
 export interface BuildContext {
   readonly options: BuildOptions;
@@ -86,7 +86,7 @@ export async function openBuildContext(options: BuildOptions, created: string): 
 /** Walks the context once; files are hashed later, only those a step selects. */
 async function scanContextOnce(contextDir: string, dockerfilePath: string): Promise<ContextEntry[]> {
   const { loadIgnoreRules } = await import('../context/dockerignore.js');
-  const { walkContext } = await import('../context/context.js');
+  const { walkContext } = await import('../context/index.js');
   const matcher = await loadIgnoreRules(contextDir, dockerfilePath);
   return walkContext(contextDir, matcher);
 }

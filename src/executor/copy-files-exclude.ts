@@ -1,6 +1,6 @@
 // `--exclude` patterns of COPY/ADD: the same matching as .dockerignore (BuildKit uses one
 // patternmatcher for both), relative to the source being copied.
-import { compilePatterns, IgnoreMatcher } from '../context/dockerignore.js';
+import { compilePatterns, IgnoreMatcher } from '../context/index.js';
 
 export class ExcludeMatcher {
   private readonly matcher: IgnoreMatcher;

@@ -5,11 +5,11 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { lchownInNamespace } from '../fs/userns.js';
+import { lchownInNamespace } from '../fs/index.js';
 import type { Owner } from './chown-lookup.js';
 import type { ModeChange } from './copy-files-chmod.js';
 import type { ExcludeMatcher } from './copy-files-exclude.js';
-import { makeNode } from '../oci/layer-apply-special.js';
+import { makeNode } from '../oci/index.js';
 
 export interface TreeCopyRules {
   /** Owner of everything copied; undefined keeps the source's owner (COPY --from without --chown). */

@@ -2,12 +2,12 @@
 import { chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { lchownInNamespace } from '../fs/userns.js';
+import { lchownInNamespace } from '../fs/index.js';
 import type { Owner } from './chown-lookup.js';
 import { parseChmod } from './copy-files-chmod.js';
 import { ExcludeMatcher } from './copy-files-exclude.js';
 import { lstatOrUndefined, TreeCopier } from './copy-files-tree.js';
-import { cleanEntryName, resolveInRoot } from '../oci/layer-apply-rootpath.js';
+import { cleanEntryName, resolveInRoot } from '../oci/index.js';
 
 /** One selected source: a path under a source root (build context, another stage, ...) or a heredoc. */
 export type CopySource =

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { sha256OfFile } from '../context/hash.js';
+import { sha256OfFile } from '../context/index.js';
 
 /** `selections` are the rootfs-relative paths the copy selected, by the pattern that chose them. */
 export function copiedFilesDigest(root: string, selections: ReadonlyArray<{ pattern: string; paths: readonly string[] }>): string {

@@ -1,7 +1,7 @@
 // Entitlements (`--allow`, as buildx): privileges a Dockerfile may use only when whoever runs the
 // build grants them. A RUN --network=host without network.host is refused before anything runs.
 import { TsbuildError } from '../errors.js';
-import type { BuildPlan } from '../planner/types.js';
+import type { BuildPlan } from '../planner/index.js';
 import type { BuildOptions, Entitlement } from './options.js';
 
 const KNOWN: readonly string[] = ['network.host', 'security.insecure'];

@@ -6,17 +6,17 @@ import {
   chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { walkContext } from '../context/context.js';
-import { contentDigest } from '../context/digest.js';
-import { IgnoreMatcher } from '../context/dockerignore.js';
-import { hashContextFiles } from '../context/hash.js';
-import { selectSources } from '../context/select.js';
+import { walkContext } from '../context/index.js';
+import { contentDigest } from '../context/index.js';
+import { IgnoreMatcher } from '../context/index.js';
+import { hashContextFiles } from '../context/index.js';
+import { selectSources } from '../context/index.js';
 import { TsbuildError } from '../errors.js';
-import { acquireFileLock, type FileLock } from '../fs/locks.js';
-import type { ExecOp, PlannedMount, Step } from '../planner/types.js';
-import { createPrivateDir } from '../runtime-shim/private-tmpfs.js';
-import type { Mount } from '../runtime-shim/spec.js';
-import { resolveInRoot } from '../oci/layer-apply-rootpath.js';
+import { acquireFileLock, type FileLock } from '../fs/index.js';
+import type { ExecOp, PlannedMount, Step } from '../planner/index.js';
+import { createPrivateDir } from '../runtime-shim/index.js';
+import type { Mount } from '../runtime-shim/index.js';
+import { resolveInRoot } from '../oci/index.js';
 import { ensureSnapshots } from './layer-step.js';
 import { hashSelected, type BuildContext } from './context.js';
 import type { BuildState } from './state.js';

@@ -1,8 +1,8 @@
 // Builds image configs step by step the way BuildKit does: config instructions change the
 // container config, every instruction adds a history entry (empty_layer for metadata-only).
-import { scratchContainerConfig, withDefaultPath } from '../planner/stage-state.js';
-import type { ContainerConfig, ImageConfig, HistoryEntry, Platform, Digest } from '../oci/types.js';
-import type { ConfigChange, Step } from '../planner/types.js';
+import { scratchContainerConfig, withDefaultPath } from '../planner/index.js';
+import type { ContainerConfig, ImageConfig, HistoryEntry, Platform, Digest } from '../oci/index.js';
+import type { ConfigChange, Step } from '../planner/index.js';
 
 /** BuildKit's history comment; tools such as `docker history` show it. */
 export const HISTORY_COMMENT = 'buildkit.dockerfile.v0';

@@ -1,12 +1,12 @@
 // The options of a build and its result: the one shape shared by the CLI, the Node API and the
 // GitHub Action.
-import type { CacheLocation } from '../cache/backends/index.js';
+import type { CacheLocation } from '../cache/index.js';
 import type { EventSink } from './events.js';
 import type { OutputSpec } from './exporters/index.js';
-import type { ImageConfig, ImageManifest } from '../oci/types.js';
-import type { RegistryClientOptions } from '../registry/client.js';
+import type { ImageConfig, ImageManifest } from '../oci/index.js';
+import type { RegistryClientOptions } from '../registry/index.js';
 
-export type { CacheLocation } from '../cache/backends/index.js';
+export type { CacheLocation } from '../cache/index.js';
 export type { Compression } from './exporters/attributes.js';
 export type { OutputSpec } from './exporters/index.js';
 

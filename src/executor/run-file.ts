@@ -2,8 +2,8 @@
 // copied into a writable rootfs over the parent's layers.
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ownerToken } from '../fs/owner.js';
-import type { CopyFileOp, FileSource, MkdirFileOp, Step } from '../planner/types.js';
+import { ownerToken } from '../fs/index.js';
+import type { CopyFileOp, FileSource, MkdirFileOp, Step } from '../planner/index.js';
 import { resolveChown } from './chown-lookup.js';
 import { addFiles } from './copy-files-add.js';
 import { copyFiles, ensureDestinationDir } from './copy-files.js';
@@ -14,7 +14,7 @@ import { TsbuildError } from '../errors.js';
 import { withLocation } from './step-location.js';
 import type { BuildContext } from './context.js';
 import type { BuildState } from './state.js';
-import type { PreparedRootfs } from '../snapshots/prepared.js';
+import type { PreparedRootfs } from '../snapshots/index.js';
 import type { StepResult } from './step-result.js';
 
 export async function runCopyStep(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {

@@ -1,7 +1,7 @@
 // The resource limits of a RUN step: what the build asked for (`--memory`, `--cpu-quota`, ...)
 // plus a default pids limit, so a fork bomb in a Dockerfile cannot exhaust the host's process table.
-import { canLimitPids } from '../runtime-shim/cgroup-stats.js';
-import type { SandboxLimits } from '../runtime-shim/spec.js';
+import { canLimitPids } from '../runtime-shim/index.js';
+import type { SandboxLimits } from '../runtime-shim/index.js';
 import type { RunLimits } from './options.js';
 
 /**

@@ -1,9 +1,9 @@
 // Which network a RUN step gets: its own `--network=`, else the build's `--network`, where
 // `default` is a private namespace with outbound access (slirp4netns), or loopback only with one
 // warning per build when slirp4netns is missing or unusable, so an offline build without it still works.
-import type { ExecOp } from '../planner/types.js';
-import { privateNetworkProblem } from '../runtime-shim/network.js';
-import type { NetworkMode } from '../runtime-shim/spec.js';
+import type { ExecOp } from '../planner/index.js';
+import { privateNetworkProblem } from '../runtime-shim/index.js';
+import type { NetworkMode } from '../runtime-shim/index.js';
 import type { BuildContext } from './context.js';
 
 const warned = new WeakSet<BuildContext>();

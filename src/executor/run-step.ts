@@ -1,9 +1,9 @@
 // Dispatches one plan step to the runner of its op kind.
-import { cacheKey } from '../cache/keys.js';
+import { cacheKey } from '../cache/index.js';
 import { TsbuildError } from '../errors.js';
-import { parsePlatform } from '../spec/platform.js';
-import type { Digest } from '../oci/types.js';
-import type { ConfigOp, SourceOp, Step } from '../planner/types.js';
+import { parsePlatform } from '../spec/index.js';
+import type { Digest } from '../oci/index.js';
+import type { ConfigOp, SourceOp, Step } from '../planner/index.js';
 import { applyConfigChange, baseConfig, historyFor, scratchConfig } from './image-config.js';
 import { runExecStep } from './run-exec.js';
 import { runCopyStep, runMkdirStep } from './run-file.js';

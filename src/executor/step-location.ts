@@ -1,6 +1,6 @@
 // Errors of a step name its Dockerfile line: `Dockerfile:7: <what went wrong>`.
 import { TsbuildError, type SourceLocation } from '../errors.js';
-import type { Step } from '../planner/types.js';
+import type { Step } from '../planner/index.js';
 
 export function locationOf(step: Step): SourceLocation {
   return { file: step.file, line: step.range?.start.line ?? 0, column: step.range?.start.column ?? 1 };

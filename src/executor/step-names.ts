@@ -1,6 +1,6 @@
 // Names steps for progress output the way BuildKit does: `[builder 2/4] RUN make`, and
 // `[linux/arm64 builder 2/4] RUN make` when several platforms are built.
-import type { BuildPlan, Step, StepId } from '../planner/types.js';
+import type { BuildPlan, Step, StepId } from '../planner/index.js';
 
 export function stepNames(plan: BuildPlan): Map<StepId, string> {
   const platformOf = platformLookup(plan);

@@ -1,5 +1,5 @@
 // What running (or reusing) one plan step yields: the image state after it.
-import type { Descriptor, Digest, ImageConfig } from '../oci/types.js';
+import type { Descriptor, Digest, ImageConfig } from '../oci/index.js';
 
 /** A layer of an image being built: its stored blob and its uncompressed digest. */
 export interface LayerRef {

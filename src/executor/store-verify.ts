@@ -4,12 +4,12 @@
 // `repair` removes the damage found (corrupt blobs, broken records and names, stray mounts,
 // orphaned processes, leaked secrets) instead of only reporting it.
 import { rm } from 'node:fs/promises';
-import { DiskContentStore } from '../oci/disk-store.js';
-import { ImageNames } from '../oci/image-names.js';
-import { openRoot, resolveRoot } from '../oci/root.js';
-import { isDigest } from '../spec/digest.js';
-import { unmount } from '../snapshots/overlay.js';
-import { SnapshotStore } from '../snapshots/store.js';
+import { DiskContentStore } from '../oci/index.js';
+import { ImageNames } from '../oci/index.js';
+import { openRoot, resolveRoot } from '../oci/index.js';
+import { isDigest } from '../spec/index.js';
+import { unmount } from '../snapshots/index.js';
+import { SnapshotStore } from '../snapshots/index.js';
 import {
   checkBlobs, checkMounts, checkNames, checkProcesses, checkRecords, checkSecrets, type StoreProblem,
 } from './store-verify-checks.js';

@@ -1,8 +1,8 @@
 // Valid Dockerfile features tsbuild does not implement yet: refused before anything runs, with
 // the Dockerfile line, instead of being ignored.
 import { UnsupportedFeatureError } from '../errors.js';
-import type { Dockerfile } from '../parser/types.js';
-import type { BuildPlan } from '../planner/types.js';
+import type { Dockerfile } from '../parser/index.js';
+import type { BuildPlan } from '../planner/index.js';
 
 /** `# syntax=` images tsbuild implements itself (the official Dockerfile frontend, any channel). */
 const BUILTIN_FRONTEND = /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/;

@@ -6,8 +6,8 @@ import type { ImageToSave } from './archive-oci.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { resolveImage } from './image.js';
-import { familiarName, parseReference } from '../spec/reference.js';
-import type { Descriptor, Platform } from './types.js';
+import { familiarName, parseReference } from '../spec/index.js';
+import type { Descriptor, Platform } from '../spec/index.js';
 
 /** One element of `manifest.json`. */
 export interface DockerArchiveManifest {

@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContentStore } from './content-store.js';
 import { encodeTarHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
-import { writeAtomically } from '../fs/temp-path.js';
-import type { Digest } from './types.js';
+import { writeAtomically } from '../fs/index.js';
+import type { Digest } from '../spec/index.js';
 
 export type ArchiveEntry =
   | { kind: 'bytes'; name: string; bytes: Buffer }

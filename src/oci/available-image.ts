@@ -5,8 +5,8 @@
 import { TsbuildError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
 import { isIndexType, isManifestType, putJson, readIndex, readManifest } from './image.js';
-import { formatPlatform } from '../spec/platform.js';
-import type { Descriptor } from './types.js';
+import { formatPlatform } from '../spec/index.js';
+import type { Descriptor } from '../spec/index.js';
 
 export interface AvailableImage {
   /** What to save or push: the image itself, a narrower index, or one platform's manifest. */

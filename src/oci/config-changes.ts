@@ -2,7 +2,7 @@
 // container config of an imported image (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL,
 // USER, VOLUME, WORKDIR). Simple word splitting only: quotes are stripped, not interpreted.
 import { TsbuildError } from '../errors.js';
-import type { ContainerConfig } from './types.js';
+import type { ContainerConfig } from '../spec/index.js';
 
 export function applyConfigChange(config: ContainerConfig, change: string): ContainerConfig {
   const match = /^\s*(\w+)\s+([\s\S]*?)\s*$/.exec(change);

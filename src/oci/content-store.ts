@@ -2,7 +2,7 @@
 // `blobs/sha256/<hex>`) and memory (tests). Inspired by umoci's oci/cas.
 import type { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
-import type { Digest } from './types.js';
+import type { Digest } from '../spec/index.js';
 
 export interface BlobInfo {
   digest: Digest;

@@ -3,9 +3,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { TsbuildError } from '../errors.js';
-import { digestOfHash, type Digest } from '../spec/digest.js';
+import { digestOfHash, type Digest } from '../spec/index.js';
 
-export { digestHex, isDigest, parseDigest, sha256Digest } from '../spec/digest.js';
+export { digestHex, isDigest, parseDigest, sha256Digest } from '../spec/index.js';
 
 export class DigestMismatchError extends TsbuildError {
   readonly expected: Digest;

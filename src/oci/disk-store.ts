@@ -9,9 +9,9 @@ import { pipeline, type Readable } from 'node:stream';
 import { chunksOf, type BlobSource } from './blob-source.js';
 import { blobNotFound, type BlobInfo, type ContentStore } from './content-store.js';
 import { DigestCounter, DigestMismatchError, digestHex, HashingStream, isDigest, sha256Digest } from './digest.js';
-import { isLeftover, ownerToken, UNKNOWN_OWNER_AFTER_MS } from '../fs/owner.js';
+import { isLeftover, ownerToken, UNKNOWN_OWNER_AFTER_MS } from '../fs/index.js';
 import { openRoot, type RootLayout } from './root.js';
-import type { Digest } from './types.js';
+import type { Digest } from '../spec/index.js';
 
 /** Writes are batched to this size: fewer syscalls and promise round trips per blob. */
 const WRITE_BATCH = 1 << 20;

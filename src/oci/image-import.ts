@@ -7,10 +7,10 @@ import { TsbuildError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
 import { writeImage, type MediaTypeFamily } from './image.js';
 import { sourceDateEpochFromEnv, writeLayer, writeLayerFromTar, type LayerOptions, type WrittenLayer } from './layer.js';
-import { hostPlatform } from '../spec/platform.js';
+import { hostPlatform } from '../spec/index.js';
 import { statSource } from './source-path.js';
 import { validatedTar } from './tar-validate.js';
-import type { ContainerConfig, Descriptor, ImageConfig, Platform } from './types.js';
+import type { ContainerConfig, Descriptor, ImageConfig, Platform } from '../spec/index.js';
 
 export interface ImportOptions {
   /** Platform recorded in the config; defaults to the host's. */

@@ -6,12 +6,12 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { syncDirectory } from './disk-store.js';
-import { isObject, parseDescriptor, parseJsonObject } from '../spec/documents.js';
-import { withFileLock } from '../fs/locks.js';
-import { formatReference, parseReference } from '../spec/reference.js';
-import { ownerToken } from '../fs/owner.js';
+import { isObject, parseDescriptor, parseJsonObject } from '../spec/index.js';
+import { withFileLock } from '../fs/index.js';
+import { formatReference, parseReference } from '../spec/index.js';
+import { ownerToken } from '../fs/index.js';
 import type { RootLayout } from './root.js';
-import type { Descriptor } from './types.js';
+import type { Descriptor } from '../spec/index.js';
 
 export interface NamedImage {
   /** Full normalised reference, e.g. `docker.io/library/busybox:latest`. */

@@ -1,7 +1,7 @@
 // Collects every blob an image needs (index, manifests, configs, layers), for exports and rmi.
 import type { ContentStore } from './content-store.js';
 import { isIndexType, isManifestType, readIndex, readManifest } from './image.js';
-import type { Descriptor, Digest } from './types.js';
+import type { Descriptor, Digest } from '../spec/index.js';
 
 /** Descriptors of all blobs reachable from `root`, each once, parents before children. */
 export async function reachableBlobs(store: ContentStore, roots: Descriptor[]): Promise<Descriptor[]> {

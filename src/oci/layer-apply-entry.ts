@@ -6,10 +6,10 @@ import {
 import { posix } from 'node:path';
 import type { Header } from 'tar-stream';
 import { TsbuildError } from '../errors.js';
-import { inUserNamespace, lchownInNamespace, opaqueXattr } from '../fs/userns.js';
+import { inUserNamespace, lchownInNamespace, opaqueXattr } from '../fs/index.js';
 import { cleanEntryName, resolveInRoot, resolveParentInRoot } from '../oci/layer-apply-rootpath.js';
 import { makeNode, setXattr } from '../oci/layer-apply-special.js';
-import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../spec/whiteout.js';
+import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../spec/index.js';
 
 /**
  * How whiteouts are treated. `overlay`: the directory becomes an overlayfs lowerdir, so whiteouts

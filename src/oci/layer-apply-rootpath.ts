@@ -1,7 +1,7 @@
 // Path safety for writing into a root directory: clean tar names and resolve symlinks as if chrooted.
 import { posix } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { resolveInRoot } from '../fs/root-path.js';
+import { resolveInRoot } from '../fs/index.js';
 
 export { resolveInRoot };
 

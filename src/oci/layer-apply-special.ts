@@ -1,7 +1,7 @@
 // File system calls Node has no API for (mknod, xattrs), made through tsbuild's native helper.
-import { dumpTreeXattrsSync } from '../fs/native.js';
+import { dumpTreeXattrsSync } from '../fs/index.js';
 
-export { makeNode, removeXattr, setXattr, type SpecialNodeKind } from '../fs/native.js';
+export { makeNode, removeXattr, setXattr, type SpecialNodeKind } from '../fs/index.js';
 
 /**
  * Lists the paths under `dir` (recursively, not following symlinks) that carry attribute `name`,

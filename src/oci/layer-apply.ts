@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DigestMismatchError, HashingStream } from '../oci/digest.js';
-import type { Digest } from '../oci/types.js';
+import type { Digest } from '../spec/index.js';
 import { decompressed, type Compression } from '../oci/layer-apply-decompress.js';
 import { EntryWriter, type ApplyMode, type TarEntry } from '../oci/layer-apply-entry.js';
 

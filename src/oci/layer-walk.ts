@@ -3,7 +3,7 @@
 // Sync fs calls on purpose: per-file async calls cost ~25x more on Node 20 (see DESIGN.md).
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../spec/whiteout.js';
+import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from '../spec/index.js';
 import type { TarEntryType, TarHeader } from './tar-header.js';
 
 

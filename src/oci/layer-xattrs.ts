@@ -1,6 +1,6 @@
 // Reads extended attributes of a whole tree with one tsbuild-fsutil run (Node has no getxattr
 // binding): the xattrs worth keeping in a layer, and overlayfs opaque-dir markers.
-import { dumpTreeXattrs } from '../fs/native.js';
+import { dumpTreeXattrs } from '../fs/index.js';
 
 /** Kept in layers, like BuildKit: file capabilities and user namespace attributes. */
 const KEPT_XATTRS = /^(security\.capability|user\.(?!overlay\.).+)$/;

@@ -7,7 +7,7 @@ import { DEFAULT_GZIP_LEVEL, gzipStream, type Compression, type Compressor } fro
 import { tarChunks } from './layer-tar.js';
 import { walkLayerEntries } from './layer-walk.js';
 import { readTreeXattrs, type TreeXattrs } from './layer-xattrs.js';
-import { MediaType, type Descriptor, type Digest } from './types.js';
+import { MediaType, type Descriptor, type Digest } from '../spec/index.js';
 
 export interface LayerSource {
   dir: string;

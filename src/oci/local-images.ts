@@ -7,9 +7,9 @@ import { resolveImage, isIndexType, readIndex, type ResolvedImage } from './imag
 import { reachableBlobs } from './image-walk.js';
 import { ImageNames, type NamedImage } from './image-names.js';
 import { withCollectorLock } from './leases.js';
-import { familiarName, parseReference } from '../spec/reference.js';
-import { declaredMediaType } from '../spec/documents.js';
-import type { Descriptor, Platform } from './types.js';
+import { familiarName, parseReference } from '../spec/index.js';
+import { declaredMediaType } from '../spec/index.js';
+import type { Descriptor, Platform } from '../spec/index.js';
 
 export interface ImageSummary {
   name: string;

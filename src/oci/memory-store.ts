@@ -4,7 +4,7 @@ import type { BlobSource } from './blob-source.js';
 import { chunksOf } from './blob-source.js';
 import { blobNotFound, type BlobInfo, type ContentStore } from './content-store.js';
 import { DigestCounter, DigestMismatchError, sha256Digest } from './digest.js';
-import type { Digest } from './types.js';
+import type { Digest } from '../spec/index.js';
 
 export class MemoryContentStore implements ContentStore {
   private readonly blobs = new Map<Digest, Buffer>();

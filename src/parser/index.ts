@@ -24,3 +24,8 @@ export function parseDockerfile(text: string, options: { file?: string } = {}): 
   }
   return { file, directives: ast.directives, globalArgs, stages, warnings: ast.warnings };
 }
+export { MountError, parseMount } from './mounts.js';
+export { MAX_EXPANDED_WORD, expandWord, expandWordWithMatches, expandWords } from './shell-words.js';
+export type { ExpansionResult, VariableLookup } from './shell-words.js';
+export { closestMatch } from './suggest.js';
+export type { AddInstruction, ArgInstruction, CmdInstruction, Command, CopyInstruction, Dockerfile, EntrypointInstruction, EnvInstruction, ExposeInstruction, FromInstruction, HealthcheckInstruction, Heredoc, Instruction, LabelInstruction, MaintainerInstruction, MountSpec, OnbuildInstruction, RunInstruction, ShellInstruction, SourceRange, Stage, StopsignalInstruction, UserInstruction, VolumeInstruction, WorkdirInstruction } from './types.js';

@@ -1,7 +1,7 @@
 // Typed instructions that run or describe commands: RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK.
 
 import { chompHeredocContent } from './heredoc.js';
-import { parseGoDuration } from '../spec/duration.js';
+import { parseGoDuration } from '../spec/index.js';
 import { type InstructionRequest, InstructionError, atLeastOne } from './instruction-request.js';
 import { MountError, parseMount } from './mounts.js';
 import type {

@@ -4,7 +4,7 @@
 // variables). An empty target means the working directory (relative targets resolve against WORKDIR).
 
 import type { MountSpec } from './types.js';
-import { parseRamInBytes } from '../spec/size.js';
+import { parseRamInBytes } from '../spec/index.js';
 import { closestMatch } from './suggest.js';
 
 export class MountError extends Error {

@@ -2,10 +2,10 @@
 // args, and the per-platform constants (global ARGs, platform ARGs) that stage planning reads.
 import { DockerfileSyntaxError } from '../errors.js';
 import type { SourceLocation } from '../errors.js';
-import type { Platform } from '../spec/types.js';
-import type { Dockerfile, SourceRange } from '../parser/types.js';
-import { MAX_EXPANDED_WORD } from '../parser/shell-words.js';
-import { formatPlatform } from '../spec/platform.js';
+import type { Platform } from '../spec/index.js';
+import type { Dockerfile, SourceRange } from '../parser/index.js';
+import { MAX_EXPANDED_WORD } from '../parser/index.js';
+import { formatPlatform } from '../spec/index.js';
 import type { StageState } from './stage-state.js';
 import { stepIdOf } from './step-id.js';
 import type { Op, PlanOptions, PlanWarning, StageRef, Step, StepId } from './types.js';

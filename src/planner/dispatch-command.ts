@@ -3,11 +3,11 @@
 import type {
   CmdInstruction, Command, EntrypointInstruction, HealthcheckInstruction, MaintainerInstruction,
   OnbuildInstruction, ShellInstruction, StopsignalInstruction, UserInstruction, VolumeInstruction,
-} from '../parser/types.js';
-import type { HealthConfig } from '../spec/types.js';
+} from '../parser/index.js';
+import type { HealthConfig } from '../spec/index.js';
 import type { PlanContext } from './context.js';
 import { configStep } from './dispatch-config.js';
-import { parseGoDuration } from '../spec/duration.js';
+import { parseGoDuration } from '../spec/index.js';
 import { expandInStage } from './scope.js';
 import { defaultShell } from './stage-state.js';
 import type { StageState } from './stage-state.js';

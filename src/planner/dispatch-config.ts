@@ -2,7 +2,7 @@
 // and ARG. They change the stage state and add a `config` step; none touches the filesystem.
 import type {
   ArgInstruction, EnvInstruction, ExposeInstruction, Instruction, LabelInstruction,
-} from '../parser/types.js';
+} from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { expandInStage, expandWordsInStage } from './scope.js';
 import { setEnv, withArg } from './stage-state.js';

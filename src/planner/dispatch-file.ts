@@ -1,7 +1,7 @@
 // COPY, ADD and WORKDIR: file steps. Sources come from the context, another stage, an image,
 // a URL, a git repository or a heredoc; destinations resolve against the working directory.
 import { posix } from 'node:path';
-import type { AddInstruction, CopyInstruction, Heredoc, WorkdirInstruction } from '../parser/types.js';
+import type { AddInstruction, CopyInstruction, Heredoc, WorkdirInstruction } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { configStep } from './dispatch-config.js';
 import { expandAt, expandInStage } from './scope.js';

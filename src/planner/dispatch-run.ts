@@ -1,5 +1,5 @@
 // RUN: shell wrapping (heredocs as BuildKit does them), the process env, and the exec step.
-import type { Heredoc, RunInstruction } from '../parser/types.js';
+import type { Heredoc, RunInstruction } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { commandArgs } from './dispatch-command.js';
 import { planMounts } from './mounts.js';

@@ -1,5 +1,5 @@
 // One switch over instruction kinds: each instruction turns a stage state into the next one.
-import type { Stage } from '../parser/types.js';
+import type { Stage } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import {
   dispatchCmd, dispatchEntrypoint, dispatchHealthcheck, dispatchMaintainer, dispatchOnbuild,

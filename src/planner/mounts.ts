@@ -1,8 +1,8 @@
 // RUN --mount: options expanded in the stage scope, BuildKit's defaults filled in, `from=`
 // resolved to a stage or image step, targets made absolute against the working directory.
 import { posix } from 'node:path';
-import { MountError, parseMount } from '../parser/mounts.js';
-import type { MountSpec, RunInstruction } from '../parser/types.js';
+import { MountError, parseMount } from '../parser/index.js';
+import type { MountSpec, RunInstruction } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { expandInStage } from './scope.js';
 import { workdirOf } from './stage-state.js';

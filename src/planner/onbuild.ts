@@ -2,7 +2,7 @@
 // stage built on it, like BuildKit. Errors point at the FROM line that pulled them in.
 import { DockerfileSyntaxError } from '../errors.js';
 import { parseDockerfile } from '../parser/index.js';
-import type { FromInstruction } from '../parser/types.js';
+import type { FromInstruction } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import type { StageInstruction } from './dispatch.js';
 

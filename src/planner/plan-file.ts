@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
 import { parseDockerfile } from '../parser/index.js';
-import type { Dockerfile } from '../parser/types.js';
+import type { Dockerfile } from '../parser/index.js';
 import { planBuild } from './plan.js';
-import { hostPlatform, parsePlatformList } from '../spec/platform.js';
+import { hostPlatform, parsePlatformList } from '../spec/index.js';
 import type { PlanOptions, PlanResult } from './types.js';
 import { defaultDockerfilePath } from './dockerfile-path.js';
 

@@ -1,12 +1,12 @@
 // planBuild: a parsed Dockerfile + options -> BuildPlan. One pass per target platform over the
 // stages the target reaches; equal steps of different platforms collapse into one.
 import { TsbuildError } from '../errors.js';
-import type { Platform } from '../spec/types.js';
-import type { Dockerfile } from '../parser/types.js';
-import { closestMatch } from '../parser/suggest.js';
+import type { Platform } from '../spec/index.js';
+import type { Dockerfile } from '../parser/index.js';
+import { closestMatch } from '../parser/index.js';
 import { PlanContext } from './context.js';
 import type { PlanTables } from './context.js';
-import { formatPlatform } from '../spec/platform.js';
+import { formatPlatform } from '../spec/index.js';
 import { platformArgs } from './platform.js';
 import { expandAt, PROXY_ARG_NAMES } from './scope.js';
 import { StagePlanner } from './stages.js';

@@ -1,7 +1,7 @@
 // The automatic platform ARGs (TARGETPLATFORM, BUILDOS, ...) that BuildKit predefines. Platform
 // strings themselves are parsed in src/spec/platform.ts.
-import { formatPlatform } from '../spec/platform.js';
-import type { Platform } from '../spec/types.js';
+import { formatPlatform } from '../spec/index.js';
+import type { Platform } from '../spec/index.js';
 
 /** The names BuildKit defines automatically in the global scope. */
 export const PLATFORM_ARG_NAMES = [

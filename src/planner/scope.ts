@@ -1,9 +1,9 @@
 // Variable scopes: the global (FROM-line) scope and per-stage ARG/ENV lookups, and word expansion
 // that reports undefined variables for the UndefinedVar / UndefinedArgInFrom checks.
 import { DockerfileSyntaxError, TsbuildError } from '../errors.js';
-import { expandWords, expandWordWithMatches } from '../parser/shell-words.js';
-import type { ExpansionResult, VariableLookup } from '../parser/shell-words.js';
-import type { SourceRange } from '../parser/types.js';
+import { expandWords, expandWordWithMatches } from '../parser/index.js';
+import type { ExpansionResult, VariableLookup } from '../parser/index.js';
+import type { SourceRange } from '../parser/index.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { suggestName } from './suggest.js';
 import type { PlanContext } from './context.js';

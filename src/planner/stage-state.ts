@@ -1,8 +1,8 @@
 // The immutable per-stage state (BuildKit's dispatchState without the mutation): the current
 // head step, ARGs in scope, and the image config so far. Every instruction returns a new one.
-import { DEFAULT_PATH } from '../spec/default-path.js';
-import type { ContainerConfig } from '../spec/types.js';
-import type { Platform } from '../spec/types.js';
+import { DEFAULT_PATH } from '../spec/index.js';
+import type { ContainerConfig } from '../spec/index.js';
+import type { Platform } from '../spec/index.js';
 import type { StageRef, StepId } from './types.js';
 
 export interface StageState {

@@ -1,6 +1,6 @@
 // Plans stages on demand: a stage is planned when the target (or a stage it reads from) needs
 // it, once per platform; a stage that is reached again while being planned is a cycle.
-import type { SourceRange, Stage } from '../parser/types.js';
+import type { SourceRange, Stage } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { dispatchInstruction } from './dispatch.js';
 import { parseOnbuildTriggers } from './onbuild.js';

@@ -1,6 +1,6 @@
 // Content-addressed step ids: sha256 of the canonical JSON of `{ op, inputs }`.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../spec/canonical-json.js';
+import { canonicalJson } from '../spec/index.js';
 import type { Op, StepId } from './types.js';
 
 export function stepIdOf(op: Op, inputs: StepId[]): StepId {

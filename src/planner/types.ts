@@ -1,8 +1,8 @@
 // The BuildPlan: a content-addressed DAG of build steps, pure JSON-serialisable data.
 // The executor walks it; the cache keys are derived from step ids plus input content.
 import type { SourceLocation } from '../errors.js';
-import type { ContainerConfig, ImageConfig, Platform } from '../spec/types.js';
-import type { SourceRange } from '../parser/types.js';
+import type { ContainerConfig, ImageConfig, Platform } from '../spec/index.js';
+import type { SourceRange } from '../parser/index.js';
 
 /**
  * `sha256:<hex>` of the canonical JSON (sorted keys, no whitespace) of `{ op, inputs }`.

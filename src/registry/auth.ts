@@ -3,7 +3,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { Credentials } from './credentials.js';
 import { BodyLimit, readErrorText, readLimited } from './bodies.js';
-import { parseJsonObject } from '../spec/documents.js';
+import { parseJsonObject } from '../spec/index.js';
 import { registryStatusError, RegistryError } from './errors.js';
 
 export interface Challenge {

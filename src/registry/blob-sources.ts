@@ -5,9 +5,9 @@
 // writing at once) costs an upload, so the file is replaced atomically but without a lock.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempPathBeside } from '../fs/temp-path.js';
-import type { ContentStore } from '../oci/content-store.js';
-import { DiskContentStore } from '../oci/disk-store.js';
+import { tempPathBeside } from '../fs/index.js';
+import type { ContentStore } from '../oci/index.js';
+import { DiskContentStore } from '../oci/index.js';
 
 /** Repositories remembered per blob, most recent first. */
 const MAX_REPOSITORIES = 8;

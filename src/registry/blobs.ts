@@ -1,9 +1,9 @@
 // Blob downloads (`/v2/<name>/blobs/<digest>`): HEAD, GET following redirects, streamed into the
 // content store (which verifies the digest), resuming with Range when a connection breaks. A
 // download never takes more bytes than its descriptor declares.
-import { DigestMismatchError } from '../oci/digest.js';
-import type { ContentStore } from '../oci/content-store.js';
-import type { Descriptor, Digest } from '../oci/types.js';
+import { DigestMismatchError } from '../oci/index.js';
+import type { ContentStore } from '../oci/index.js';
+import type { Descriptor, Digest } from '../oci/index.js';
 import { repositoryScope } from './auth.js';
 import { readErrorText } from './bodies.js';
 import { registryStatusError, RegistryError } from './errors.js';

@@ -2,8 +2,8 @@
 // connection pool, and the manifest/blob/upload/tag operations of the distribution API.
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import type { ContentStore } from '../oci/content-store.js';
-import type { Descriptor, Digest } from '../oci/types.js';
+import type { ContentStore } from '../oci/index.js';
+import type { Descriptor, Digest } from '../oci/index.js';
 import { repositoryScope } from './auth.js';
 import { downloadBlob, headBlob } from './blobs.js';
 import type { Credentials } from './credentials.js';
@@ -13,7 +13,7 @@ import { getManifest, headManifest, putManifest, type FetchedManifest } from './
 import { BodyLimit } from './bodies.js';
 import { RegistryError } from './errors.js';
 import { Transport, type RetryOptions, type TimeoutOptions } from './transport.js';
-import { parseJsonObject } from '../spec/documents.js';
+import { parseJsonObject } from '../spec/index.js';
 import { uploadBlob, type UploadOptions, type UploadOutcome } from './uploads.js';
 
 export interface RegistryClientOptions extends EndpointOptions, RetryOptions, TimeoutOptions {

@@ -5,8 +5,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { tempPathBeside } from '../fs/temp-path.js';
-import { isObject, parseJsonObject } from '../spec/documents.js';
+import { tempPathBeside } from '../fs/index.js';
+import { isObject, parseJsonObject } from '../spec/index.js';
 
 export type Credentials =
   | { kind: 'basic'; username: string; password: string }

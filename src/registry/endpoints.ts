@@ -1,6 +1,6 @@
 // Where a registry host is reached: https by default, plain http for loopback and insecure
 // registries, docker.io through its API host and optional mirrors.
-import { DEFAULT_DOMAIN } from '../spec/reference.js';
+import { DEFAULT_DOMAIN } from '../spec/index.js';
 
 export interface Endpoint {
   /** The registry name users type (`docker.io`, `localhost:5000`): used for credentials and messages. */

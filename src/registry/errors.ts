@@ -1,7 +1,7 @@
 // RegistryError: a failed registry exchange with the registry's own diagnostics, the host, and
 // whether retrying may help (like go-containerregistry's transport.Error).
 import { TsbuildError } from '../errors.js';
-import { parseJsonObject } from '../spec/documents.js';
+import { parseJsonObject } from '../spec/index.js';
 
 /** One entry of the distribution spec's `{"errors": [...]}` body. */
 export interface RegistryDiagnostic {

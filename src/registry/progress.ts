@@ -1,6 +1,6 @@
 // Typed progress of blob transfers, passed to callers through an explicit `onProgress` callback.
 import pLimit from 'p-limit';
-import type { Descriptor, Digest } from '../oci/types.js';
+import type { Descriptor, Digest } from '../oci/index.js';
 
 export type TransferStatus = 'waiting' | 'downloading' | 'uploading' | 'exists' | 'mounted' | 'done';
 

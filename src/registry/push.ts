@@ -1,13 +1,13 @@
 // `pushImage`: upload a named image's blobs (in parallel, skipping or mounting what the registry
 // has), then its manifests, and an index last so the tag never points at missing content.
 import { TsbuildError } from '../errors.js';
-import { availableImage, describeMissing } from '../oci/available-image.js';
-import { distributableImage } from '../oci/distribution.js';
-import type { ContentStore } from '../oci/content-store.js';
-import type { ImageNames } from '../oci/image-names.js';
-import { formatReference, parseReference, type ImageReference } from '../spec/reference.js';
-import { parseIndex, parseManifest } from '../spec/documents.js';
-import { MediaType, type Descriptor } from '../oci/types.js';
+import { availableImage, describeMissing } from '../oci/index.js';
+import { distributableImage } from '../oci/index.js';
+import type { ContentStore } from '../oci/index.js';
+import type { ImageNames } from '../oci/index.js';
+import { formatReference, parseReference, type ImageReference } from '../spec/index.js';
+import { parseIndex, parseManifest } from '../spec/index.js';
+import { MediaType, type Descriptor } from '../oci/index.js';
 import { BlobSources } from './blob-sources.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';

@@ -1,7 +1,7 @@
 // Blob uploads: HEAD to skip blobs the repository has, cross-repository mount, then POST + PUT
 // (monolithic) or POST + PATCH chunks + PUT for large blobs.
 import { Transform, type Readable } from 'node:stream';
-import type { Descriptor } from '../oci/types.js';
+import type { Descriptor } from '../oci/index.js';
 import { repositoryScope } from './auth.js';
 import { headBlob } from './blobs.js';
 import { TsbuildError } from '../errors.js';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { TsbuildError } from '../errors.js';
-import { inUserNamespace } from '../fs/userns.js';
+import { inUserNamespace } from '../fs/index.js';
 import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
 import { encodeHelperSpec, NETNS_SYNC_FD } from './builtin-spec.js';
 import { createRunCgroup, detectCgroupLayout, removeStaleCgroups, type RunCgroup } from './cgroups.js';

@@ -2,7 +2,7 @@
 // saw the kernel's OOM killer (so a step's exit 137 can be explained).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inUserNamespace } from '../fs/userns.js';
+import { inUserNamespace } from '../fs/index.js';
 import { detectCgroupLayout, type CgroupLayout } from './cgroup-layout.js';
 
 /** True where tsbuild (as root) can write `pids.max` for its runs: a pids controller is there. */

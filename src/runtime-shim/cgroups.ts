@@ -2,7 +2,7 @@
 import { readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { processAlive } from '../fs/owner.js';
+import { processAlive } from '../fs/index.js';
 import type { SandboxLimits } from './spec.js';
 import { createV1Cgroup } from './cgroups-v1.js';
 import { createV2Cgroup } from './cgroups-v2.js';

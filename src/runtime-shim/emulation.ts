@@ -2,7 +2,7 @@
 // enabled handler (qemu-user-static) whose ELF magic matches that architecture's executables.
 import { readdirSync, readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import { hostPlatform, parsePlatform } from '../spec/platform.js';
+import { hostPlatform, parsePlatform } from '../spec/index.js';
 
 export const BINFMT_MISC_DIR = '/proc/sys/fs/binfmt_misc';
 

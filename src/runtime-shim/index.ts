@@ -13,3 +13,11 @@ export {
 } from './cgroups.js';
 export { helperPath, helperAvailable } from './helper-path.js';
 export { resolveUser, type ResolvedUser } from './user.js';
+export { canLimitPids } from './cgroup-stats.js';
+export { assertCanRun } from './emulation.js';
+export { privateNetworkProblem, privateResolvConf } from './network.js';
+export { volatileOption } from './overlay-options.js';
+export { createPrivateDir, sweepPrivateDirs } from './private-tmpfs.js';
+export type { NetworkMode } from './spec.js';
+export { parseGroup, parsePasswd } from './user.js';
+export { rootlessWanted, runInUserNamespace, watchRootlessParent } from './userns-enter.js';

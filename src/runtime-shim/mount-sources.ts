@@ -9,7 +9,7 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readlinkSync, rea
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TsbuildError } from '../errors.js';
-import { resolveInRoot } from '../fs/root-path.js';
+import { resolveInRoot } from '../fs/index.js';
 import type { Mount } from './spec.js';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@
 // nothing is ever created in the upper dir. Directory rootfs: created mount points are removed after.
 import { chownSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { resolveInRoot } from '../fs/root-path.js';
+import { resolveInRoot } from '../fs/index.js';
 import type { SandboxSpec } from './spec.js';
 
 interface MountPoint {

@@ -7,7 +7,7 @@ import { accessSync, closeSync, constants, openSync, readlinkSync } from 'node:f
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
-import { inUserNamespace } from '../fs/userns.js';
+import { inUserNamespace } from '../fs/index.js';
 
 /** slirp4netns's DNS forwarder: it relays queries to the host's resolvers (even loopback ones). */
 export const SLIRP_DNS = '10.0.2.3';

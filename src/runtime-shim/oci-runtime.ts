@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TsbuildError } from '../errors.js';
-import { isObject } from '../spec/documents.js';
+import { isObject } from '../spec/index.js';
 import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
 import { stageMountSources } from './mount-sources.js';

@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { overlayDiffOptions } from '../fs/userns.js';
+import { overlayDiffOptions } from '../fs/index.js';
 import type { OverlayRootfs } from './spec.js';
 
 /**

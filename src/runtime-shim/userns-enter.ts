@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { resolveRoot } from '../oci/root.js';
+import { resolveRoot } from '../oci/index.js';
 import { planUserNamespace, rootlessError, singleIdWarning, type UserNamespacePlan } from './userns-host.js';
 
 /** Commands that touch neither the store's snapshots nor the sandbox run as the user, outside. */

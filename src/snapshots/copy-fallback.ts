@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
-import { opaqueXattr } from '../fs/userns.js';
-import { findXattr, removeXattr } from '../oci/layer-apply-special.js';
+import { opaqueXattr } from '../fs/index.js';
+import { findXattr, removeXattr } from '../oci/index.js';
 
 /** Copies a tree with `cp -a`, cloning file extents where the file system can (reflink). */
 export function copyTree(source: string, target: string): void {

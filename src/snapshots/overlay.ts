@@ -1,10 +1,10 @@
 // Mounting and unmounting overlayfs over snapshot directories through tsbuild's native helper.
-import { mountOverlayFs, unmountPath } from '../fs/native.js';
-import { volatileOption } from '../runtime-shim/overlay-options.js';
+import { mountOverlayFs, unmountPath } from '../fs/index.js';
+import { volatileOption } from '../runtime-shim/index.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ownerToken } from '../fs/owner.js';
-import { overlayDiffOptions } from '../fs/userns.js';
+import { ownerToken } from '../fs/index.js';
+import { overlayDiffOptions } from '../fs/index.js';
 
 export interface OverlayLayout {
   /** Directory holding the short lowerdir links (`l/<n>`), `upper`, `work` and `merged`. */

@@ -4,12 +4,12 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
-import { chainIds } from '../oci/chain-id.js';
-import { digestHex } from '../oci/digest.js';
-import { isLeftover, ownerToken } from '../fs/owner.js';
-import type { Digest } from '../oci/types.js';
-import { parseJsonObject } from '../spec/documents.js';
-import { applyLayer } from '../oci/layer-apply.js';
+import { chainIds } from '../oci/index.js';
+import { digestHex } from '../oci/index.js';
+import { isLeftover, ownerToken } from '../fs/index.js';
+import type { Digest } from '../oci/index.js';
+import { parseJsonObject } from '../spec/index.js';
+import { applyLayer } from '../oci/index.js';
 import { prepareCopiedRootfs, diffCopiedRootfs } from '../snapshots/prepare-copy.js';
 import { prepareOverlayRootfs } from '../snapshots/prepare-overlay.js';
 import type { PreparedRootfs } from '../snapshots/prepared.js';

@@ -3,7 +3,7 @@ import {
   chownSync, chmodSync, lstatSync, mkdirSync, readdirSync, readlinkSync, utimesSync, type BigIntStats,
 } from 'node:fs';
 import { join, posix } from 'node:path';
-import { makeNode } from '../oci/layer-apply-special.js';
+import { makeNode } from '../oci/index.js';
 import { runCp } from '../snapshots/copy-fallback.js';
 
 export interface TreeDiffSummary {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalImages } from '../../src/oci/local-images.js';
 import { saveOciArchive } from '../../src/oci/archive-oci.js';
-import type { ContainerConfig } from '../../src/oci/types.js';
+import type { ContainerConfig } from '../../src/spec/types.js';
 import { buildImage, newRoot, removeTempDirs, tempDir, unpackImage, writeContext } from './helpers.js';
 
 const DOCKERFILE = [

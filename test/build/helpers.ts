@@ -12,7 +12,7 @@ import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { importRootfs } from '../../src/oci/image-import.js';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { rootLayout } from '../../src/oci/root.js';
-import type { ImageConfig, ImageManifest } from '../../src/oci/types.js';
+import type { ImageConfig, ImageManifest } from '../../src/spec/types.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 
 /** Fixed epoch so that base images (and builds that pass it) are byte-for-byte reproducible. */

@@ -8,7 +8,7 @@ import { cacheBackendNames, openCacheBackend } from '../../src/cache/backends/in
 import { exportCache } from '../../src/cache/export.js';
 import { parseCacheFromFlag, parseCacheToFlag } from '../../src/cli/build-flags.js';
 import { MemoryContentStore } from '../../src/oci/memory-store.js';
-import type { Digest } from '../../src/oci/types.js';
+import type { Digest } from '../../src/spec/types.js';
 
 let work: string;
 beforeAll(async () => {

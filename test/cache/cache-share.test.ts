@@ -9,7 +9,7 @@ import type { BuildEvent } from '../../src/executor/events.js';
 import type { BuildOptions } from '../../src/executor/options.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { distributableImage } from '../../src/oci/distribution.js';
-import type { Digest } from '../../src/oci/types.js';
+import type { Digest } from '../../src/spec/types.js';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { importRootfs } from '../../src/oci/image-import.js';
 import { rootLayout } from '../../src/oci/root.js';

@@ -12,7 +12,7 @@ import { reachableBlobs } from '../../src/oci/image-walk.js';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { LocalImages } from '../../src/oci/local-images.js';
 import { openRoot } from '../../src/oci/root.js';
-import type { Descriptor, Digest } from '../../src/oci/types.js';
+import type { Descriptor, Digest } from '../../src/spec/types.js';
 import { buildImage, newRoot, readManifest, removeTempDirs, unpackImage, writeContext } from '../build/helpers.js';
 
 afterAll(() => removeTempDirs());

@@ -14,7 +14,7 @@ import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { importRootfs } from '../../src/oci/image-import.js';
 import { rootLayout } from '../../src/oci/root.js';
-import type { Digest, ImageConfig, ImageManifest } from '../../src/oci/types.js';
+import type { Digest, ImageConfig, ImageManifest } from '../../src/spec/types.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
 

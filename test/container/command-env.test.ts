@@ -1,6 +1,6 @@
 // Table tests of the pure parts of `tsbuild run`: ENTRYPOINT/CMD combination and the environment.
 import { describe, expect, it } from 'vitest';
-import type { ContainerConfig } from '../../src/oci/types.js';
+import type { ContainerConfig } from '../../src/spec/types.js';
 import { containerCommand, type CommandOverrides } from '../../src/container/command-line.js';
 import { containerEnv, parseEnvFile, parseEnvFlag } from '../../src/container/env.js';
 import { DEFAULT_PATH } from '../../src/spec/default-path.js';

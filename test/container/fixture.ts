@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeImage } from '../../src/oci/image.js';
 import { LocalImages } from '../../src/oci/local-images.js';
-import type { ContainerConfig } from '../../src/oci/types.js';
+import type { ContainerConfig } from '../../src/spec/types.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 
 export const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, removeTempDirs, tempDir, writeContext } from '../build/helpers.js';
-import type { ImageIndex } from '../../src/oci/types.js';
+import type { ImageIndex } from '../../src/spec/types.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
 
 let registry: TestRegistry;

@@ -11,7 +11,7 @@ import { saveDockerArchive } from '../../src/oci/archive-docker.js';
 import { saveOciArchive, saveOciDirectory } from '../../src/oci/archive-oci.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { writeImage } from '../../src/oci/image.js';
-import { MediaType, type Descriptor } from '../../src/oci/types.js';
+import { MediaType, type Descriptor } from '../../src/spec/types.js';
 
 let work: string;
 let store: DiskContentStore;

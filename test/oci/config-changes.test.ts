@@ -1,7 +1,7 @@
 // `import --change` instructions applied to a container config, as `docker import -c` does.
 import { describe, expect, it } from 'vitest';
 import { applyConfigChange } from '../../src/oci/config-changes.js';
-import type { ContainerConfig } from '../../src/oci/types.js';
+import type { ContainerConfig } from '../../src/spec/types.js';
 
 describe('applyConfigChange', () => {
   it.each<[string, ContainerConfig]>([

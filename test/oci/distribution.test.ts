@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { distributableImage } from '../../src/oci/distribution.js';
 import { readIndex, readManifest, writeImage, writeIndex } from '../../src/oci/image.js';
-import { MediaType, type Descriptor, type Digest, type ImageConfig } from '../../src/oci/types.js';
+import { MediaType, type Descriptor, type Digest, type ImageConfig } from '../../src/spec/types.js';
 
 async function imageWithLayer(store: DiskContentStore, content: string, arch = 'amd64'): Promise<{ top: Descriptor; layer: Buffer }> {
   const layer = Buffer.from(content.repeat(1000));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { openRoot, resolveRoot } from '../../src/oci/root.js';
-import { MediaType, type Digest } from '../../src/oci/types.js';
+import { MediaType, type Digest } from '../../src/spec/types.js';
 import { exited, fixturePath, spawnTs } from './fixtures/run-ts.js';
 
 const temps: string[] = [];

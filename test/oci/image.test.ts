@@ -13,7 +13,7 @@ import { reachableBlobs } from '../../src/oci/image-walk.js';
 import { readConfig, readManifest, resolveImage, writeImage, writeIndex } from '../../src/oci/image.js';
 import { LocalImages } from '../../src/oci/local-images.js';
 import { MemoryContentStore } from '../../src/oci/memory-store.js';
-import { MediaType, type Descriptor, type ImageConfig } from '../../src/oci/types.js';
+import { MediaType, type Descriptor, type ImageConfig } from '../../src/spec/types.js';
 import { tsbuildInProcess } from './fixtures/run-ts.js';
 
 let work: string;

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../../src/oci/digest.js';
 import { writeLayer } from '../../src/oci/layer.js';
 import { MemoryContentStore } from '../../src/oci/memory-store.js';
-import { MediaType } from '../../src/oci/types.js';
+import { MediaType } from '../../src/spec/types.js';
 
 const temps: string[] = [];
 async function tempDir(): Promise<string> {

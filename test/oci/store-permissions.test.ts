@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, readManifest, removeTempDirs, tempDir, writeContext } from '../build/helpers.js';
 import { chainIds } from '../../src/oci/chain-id.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
-import type { Digest } from '../../src/oci/types.js';
+import type { Digest } from '../../src/spec/types.js';
 
 afterAll(() => removeTempDirs());
 

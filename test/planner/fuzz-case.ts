@@ -3,7 +3,7 @@
 import { TsbuildError } from '../../src/errors.js';
 import { parseDockerfile } from '../../src/parser/index.js';
 import { planBuild, renderText, runChecks } from '../../src/planner/index.js';
-import type { ImageConfig, Platform } from '../../src/oci/types.js';
+import type { ImageConfig, Platform } from '../../src/spec/types.js';
 
 export interface FuzzOutcome {
   /** Undefined when the case planned, or failed with a TsbuildError with a clean message. */

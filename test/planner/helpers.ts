@@ -1,6 +1,6 @@
 // Test helpers: parse Dockerfile text with the real parser and plan it offline.
 import { parseDockerfile } from '../../src/parser/index.js';
-import type { ImageConfig, Platform } from '../../src/oci/types.js';
+import type { ImageConfig, Platform } from '../../src/spec/types.js';
 import { planBuild } from '../../src/planner/index.js';
 import type { BuildPlan, ExecOp, Op, PlanOptions, PlanResult, Step } from '../../src/planner/index.js';
 

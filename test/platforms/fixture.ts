@@ -8,7 +8,7 @@ import { importRootfs } from '../../src/oci/image-import.js';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { writeIndex } from '../../src/oci/image.js';
 import { rootLayout } from '../../src/oci/root.js';
-import type { Descriptor } from '../../src/oci/types.js';
+import type { Descriptor } from '../../src/spec/types.js';
 import { pushImage } from '../../src/registry/push.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';

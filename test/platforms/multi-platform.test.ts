@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/executor/build.js';
 import type { BuildEvent } from '../../src/executor/events.js';
 import type { BuildOptions, BuildResult } from '../../src/executor/options.js';
-import type { ImageIndex } from '../../src/oci/types.js';
+import type { ImageIndex } from '../../src/spec/types.js';
 import { arm64Problem, ensureArm64Emulation } from './binfmt.js';
 import { startPlatformFixture, type PlatformFixture } from './fixture.js';
 

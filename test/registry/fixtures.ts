@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContentStore } from '../../src/oci/content-store.js';
 import { sha256Digest } from '../../src/oci/digest.js';
-import { MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from '../../src/oci/types.js';
+import { MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from '../../src/spec/types.js';
 
 export interface TestImage {
   descriptor: Descriptor;

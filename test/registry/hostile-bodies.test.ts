@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../../src/oci/digest.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { ImageNames } from '../../src/oci/image-names.js';
-import { MediaType } from '../../src/oci/types.js';
+import { MediaType } from '../../src/spec/types.js';
 import { pullImage } from '../../src/registry/pull.js';
 import { runCli } from './cli-runner.js';
 import { fixed, startHostileRegistry, type HostileRegistry } from './hostile-registry.js';

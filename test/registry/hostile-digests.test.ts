@@ -12,7 +12,7 @@ import { sha256Digest } from '../../src/oci/digest.js';
 import { parseConfig, parseIndex, parseManifest } from '../../src/spec/documents.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { ImageNames } from '../../src/oci/image-names.js';
-import { MediaType, type Digest } from '../../src/oci/types.js';
+import { MediaType, type Digest } from '../../src/spec/types.js';
 import { pullImage } from '../../src/registry/pull.js';
 import { runCli } from './cli-runner.js';
 import { fixed, startHostileRegistry, type HostileRegistry } from './hostile-registry.js';

@@ -10,7 +10,7 @@ import { loadArchive } from '../../src/oci/archive-load.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { readIndex } from '../../src/oci/image.js';
 import { ImageNames } from '../../src/oci/image-names.js';
-import { MediaType } from '../../src/oci/types.js';
+import { MediaType } from '../../src/spec/types.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { pullImage } from '../../src/registry/pull.js';
 import { pushImage } from '../../src/registry/push.js';

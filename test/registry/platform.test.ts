@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compatiblePlatforms, formatPlatform, hostPlatform, parsePlatform, platformRank, selectManifest,
 } from '../../src/spec/platform.js';
-import { MediaType, type Descriptor, type Digest, type ImageIndex, type Platform } from '../../src/oci/types.js';
+import { MediaType, type Descriptor, type Digest, type ImageIndex, type Platform } from '../../src/spec/types.js';
 
 describe('parsePlatform normalises like containerd', () => {
   it.each([

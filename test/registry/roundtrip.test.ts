@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { ImageNames } from '../../src/oci/image-names.js';
 import { parsePlatform } from '../../src/spec/platform.js';
-import { MediaType, type Digest, type ImageIndex, type ImageManifest } from '../../src/oci/types.js';
+import { MediaType, type Digest, type ImageIndex, type ImageManifest } from '../../src/spec/types.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { pullImage, resolveImage } from '../../src/registry/pull.js';
 import { pushImage } from '../../src/registry/push.js';

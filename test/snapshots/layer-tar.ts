@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
-import type { Digest } from '../../src/oci/types.js';
+import type { Digest } from '../../src/spec/types.js';
 
 export interface TarEntrySpec {
   name: string;

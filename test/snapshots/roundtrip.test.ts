@@ -9,7 +9,7 @@ import { chainIds, SnapshotStore, type PreparedRootfs } from '../../src/snapshot
 import { removeView } from '../../src/snapshots/prepare-overlay.js';
 import { writeLayer } from '../../src/oci/layer.js';
 import { MemoryContentStore } from '../../src/oci/memory-store.js';
-import type { Digest } from '../../src/oci/types.js';
+import type { Digest } from '../../src/spec/types.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 
 const EPOCH = 1_600_000_000;

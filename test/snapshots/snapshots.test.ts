@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chainId, chainIds, SnapshotStore, type PreparedRootfs } from '../../src/snapshots/store.js';
 import { removeView } from '../../src/snapshots/prepare-overlay.js';
-import type { Digest } from '../../src/oci/types.js';
+import type { Digest } from '../../src/spec/types.js';
 import { mountsUnder } from '../helpers/leftovers.js';
 import { buildTar, diffIdOf, streamOf, type TarEntrySpec } from './layer-tar.js';
 

@@ -1,5 +1,5 @@
 // ConsistentInstructionCasing: every instruction keyword in the casing of the majority.
-import type { Instruction } from '../../parser/types.js';
+import type { Instruction } from '../../parser/index.js';
 import { finding, keywordOf } from './types.js';
 import type { CheckRule } from './types.js';
 

@@ -1,7 +1,7 @@
 // Build checks: every rule run over a Dockerfile, honouring `# check=skip=...;error=true`.
-import type { Dockerfile } from '../../parser/types.js';
+import type { Dockerfile } from '../../parser/index.js';
 import { planBuild } from '../plan.js';
-import { hostPlatform } from '../../spec/platform.js';
+import { hostPlatform } from '../../spec/index.js';
 import { consistentInstructionCasing } from './consistent-instruction-casing.js';
 import { duplicateStageName } from './duplicate-stage-name.js';
 import { fromAsCasing } from './from-as-casing.js';

@@ -1,8 +1,8 @@
 // InvalidDefaultArgInFrom: with only the global ARG defaults (no --build-arg), a FROM would
 // name an empty or invalid image.
-import { expandWord } from '../../parser/shell-words.js';
-import type { Dockerfile } from '../../parser/types.js';
-import { isReference } from '../../spec/reference.js';
+import { expandWord } from '../../parser/index.js';
+import type { Dockerfile } from '../../parser/index.js';
+import { isReference } from '../../spec/index.js';
 import { PLATFORM_ARG_NAMES } from '../platform.js';
 import { finding } from './types.js';
 import type { CheckRule } from './types.js';

@@ -1,6 +1,6 @@
 // JSONArgsRecommended: shell-form CMD/ENTRYPOINT do not pass signals. Not reported once a
 // SHELL instruction set the shell explicitly (in the stage or a stage it is built FROM).
-import type { Stage } from '../../parser/types.js';
+import type { Stage } from '../../parser/index.js';
 import { finding } from './types.js';
 import type { CheckRule } from './types.js';
 

@@ -1,5 +1,5 @@
 // SecretsUsedInArgOrEnv: ARG/ENV names that look like secrets end up in the image metadata.
-import type { Instruction } from '../../parser/types.js';
+import type { Instruction } from '../../parser/index.js';
 import { finding } from './types.js';
 import type { CheckFinding, CheckInput, CheckRule } from './types.js';
 

@@ -1,6 +1,6 @@
 // The contract of one build-check rule (BuildKit's linter rules, docs.docker.com/reference/build-checks).
 import type { SourceLocation } from '../../errors.js';
-import type { Dockerfile, SourceRange } from '../../parser/types.js';
+import type { Dockerfile, SourceRange } from '../../parser/index.js';
 import type { PlanWarning } from '../types.js';
 
 export interface CheckFinding {

@@ -1,5 +1,5 @@
 // WorkdirRelativePath: a relative WORKDIR before any absolute one depends on the base image.
-import type { Stage } from '../../parser/types.js';
+import type { Stage } from '../../parser/index.js';
 import { finding } from './types.js';
 import type { CheckRule } from './types.js';
 

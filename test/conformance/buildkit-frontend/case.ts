@@ -2,7 +2,7 @@
 // Go test's assertions on the exported filesystem (`-o type=local`), the image config or the error.
 import type { BuildEvent } from '../../../src/executor/events.js';
 import type { BuildOptions } from '../../../src/executor/options.js';
-import type { ImageConfig } from '../../../src/oci/types.js';
+import type { ImageConfig } from '../../../src/spec/types.js';
 import type { FileSpec } from '../../build/helpers.js';
 
 /** The flags a case may pass (context, root, outputs and runtime are the harness's). */

@@ -12,7 +12,7 @@ import { importRootfs } from '../../../src/oci/image-import.js';
 import { ImageNames } from '../../../src/oci/image-names.js';
 import { writeIndex } from '../../../src/oci/image.js';
 import { rootLayout } from '../../../src/oci/root.js';
-import type { Descriptor } from '../../../src/oci/types.js';
+import type { Descriptor } from '../../../src/spec/types.js';
 import { EPOCH, tempDir, writeContext } from '../../build/helpers.js';
 import { makeBusyboxRootfs } from '../../helpers/busybox.js';
 import type { BuildOutcome, BuildSpec, FrontendCase } from './case.js';

@@ -1,0 +1,6 @@
+// The public surface of src/container: what other modules may import from it.
+export type { RunEvent, RunEventSink } from './events.js';
+export type { PullPolicy } from './image-source.js';
+export type { RunContainerOptions, RunContainerResult } from './options.js';
+export { runContainer } from './run-container.js';
+export { parseMemorySize, parsePidsLimit } from './sizes.js';

@@ -1,0 +1,12 @@
+// The public surface of src/context: what other modules may import from it.
+export { openBuildInput } from './build-input.js';
+export { walkContext } from './context.js';
+export type { ContextEntry } from './context.js';
+export { contentDigest } from './digest.js';
+export { IgnoreMatcher, compilePatterns } from './dockerignore.js';
+export { checkoutGit } from './git-source.js';
+export { hashContextFiles, sha256OfFile } from './hash.js';
+export { selectSources } from './select.js';
+export type { SourceSelection } from './select.js';
+export { StatCache } from './stat-cache.js';
+export { downloadUrl } from './url-source.js';
