@@ -8,7 +8,7 @@ import { MediaType } from '../oci/index.js';
 import { parseCacheRecord, type StepResultRecord } from './records.js';
 
 export const CACHE_CONFIG_MEDIA_TYPE = 'application/vnd.tsbuild.cache.config.v1+json';
-export const CACHE_ARTIFACT_TYPE = 'application/vnd.tsbuild.cache.v1';
+const CACHE_ARTIFACT_TYPE = 'application/vnd.tsbuild.cache.v1';
 
 export interface ExportedRecord {
   key: string;

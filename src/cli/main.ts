@@ -8,7 +8,7 @@ import { rootlessWanted, runInUserNamespace, watchRootlessParent } from '../api/
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
 
-export function createProgram(): Command {
+function createProgram(): Command {
   const program = new Command('tsbuild')
     .description('Daemonless OCI image builder and Dockerfile compiler')
     .version(version().tsbuild, '-v, --version')

@@ -19,7 +19,7 @@ export interface ContainerDir {
 
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
-export function containersDir(root: string): string {
+function containersDir(root: string): string {
   return join(root, 'containers');
 }
 

@@ -4,7 +4,7 @@ import { TsbuildError } from '../errors.js';
 import { parseRamInBytes } from '../spec/index.js';
 
 /** Docker refuses smaller memory limits (the kernel needs some room to even start a process). */
-export const MINIMUM_MEMORY_BYTES = 6 * 1024 * 1024;
+const MINIMUM_MEMORY_BYTES = 6 * 1024 * 1024;
 
 /** Bytes of a `--memory` size (go-units RAMInBytes, src/spec/size.ts), at least Docker's minimum. */
 export function parseMemorySize(text: string): number {

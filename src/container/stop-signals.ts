@@ -3,7 +3,7 @@
 // container is still running after the timeout, the sandbox is aborted (SIGKILL to everything).
 import { constants } from 'node:os';
 
-export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 export class ContainerStopper {
   /** Passed to the sandbox backend: aborting it kills the sandbox. */

@@ -25,12 +25,6 @@ export function goClean(path: string): string {
   return joined === '' ? '.' : joined;
 }
 
-/** Go `filepath.Dir`: everything before the last slash, cleaned. */
-export function goDir(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return goClean(path.slice(0, slash + 1));
-}
-
 /** True when `pattern` has a character `filepath.Match` treats specially. */
 export function hasGlobMeta(pattern: string): boolean {
   return /[*?[\\]/.test(pattern);

@@ -28,14 +28,14 @@ export interface GitCheckout {
   commit: string;
 }
 
-export function parseGitUrl(url: string): { remote: string; ref?: string; subdir?: string } {
+function parseGitUrl(url: string): { remote: string; ref?: string; subdir?: string } {
   const [remote = url, fragment = ''] = url.split('#', 2);
   const [ref = '', subdir = ''] = fragment.split(':', 2);
   return { remote, ...(ref ? { ref } : {}), ...(subdir ? { subdir } : {}) };
 }
 
 /** Why `ref` is not a name `git check-ref-format` accepts (or one that starts with `-`); undefined when it is. */
-export function invalidGitRef(ref: string): string | undefined {
+function invalidGitRef(ref: string): string | undefined {
   if (ref.startsWith('-')) return 'it starts with "-"';
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return 'it contains a space, a control character or one of ~^:?*[\\';

@@ -60,7 +60,7 @@ function literalPrefix(rel: string): string {
 }
 
 /** The cleaned context-relative form of a source; `.` for the root. Escaping the context is an error. */
-export function contextRelative(pattern: string): string {
+function contextRelative(pattern: string): string {
   const cleaned = goClean(pattern.replace(/^\/+/, ''));
   if (cleaned === '..' || cleaned.startsWith('../'))
     throw new TsbuildError('PLAN_INVALID', `COPY source ${JSON.stringify(pattern)} is outside the build context`);

@@ -9,13 +9,6 @@ import { cleanEntryName, resolveInRoot } from '../oci/index.js';
 
 const ARCHIVE_COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'bzip2', 'xz', 'zstd'];
 
-/**
- * Where ADD's URL and git sources plug in: the executor fetches them into a scratch dir and hands
- * the result over as an ordinary `CopySource` with `origin: 'remote'` (remote files are unpacked only
- * with an explicit `--unpack`).
- */
-export type RemoteSourceFetcher = (url: string, scratchDir: string) => Promise<CopySource>;
-
 export interface AddSource {
   source: CopySource;
   origin: 'local' | 'remote';
@@ -46,7 +39,7 @@ export async function addFiles(options: AddFilesOptions): Promise<{ copied: numb
 }
 
 /** Extracts a tar archive into dest; entries keep their owners unless --chown is given. */
-export async function unpackArchive(archive: string, options: Omit<CopyFilesOptions, 'sources'>): Promise<void> {
+async function unpackArchive(archive: string, options: Omit<CopyFilesOptions, 'sources'>): Promise<void> {
   const target = ensureDestinationDir(options.rootfs, options.dest, options.chown);
   await applyLayer(target, createReadStream(archive, { highWaterMark: 1024 * 1024 }), {
     mode: 'plain',
@@ -103,7 +96,7 @@ async function firstBytes(stream: Readable, length: number): Promise<Buffer> {
 }
 
 /** A 512-byte ustar/v7 header whose checksum field matches its bytes. */
-export function isTarHeader(block: Buffer): boolean {
+function isTarHeader(block: Buffer): boolean {
   if (block.length < 512) return false;
   const recorded = parseInt(block.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/g, '').trim(), 8);
   if (Number.isNaN(recorded)) return false;

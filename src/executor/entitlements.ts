@@ -16,7 +16,7 @@ export function parseEntitlements(values: readonly string[]): Entitlement[] {
 }
 
 /** The build-wide `--network host` is the invoker's own choice, so it grants network.host (as buildx). */
-export function grantedEntitlements(options: BuildOptions): Set<Entitlement> {
+function grantedEntitlements(options: BuildOptions): Set<Entitlement> {
   const granted = new Set(parseEntitlements(options.allow ?? []));
   if (options.network === 'host') granted.add('network.host');
   return granted;

@@ -5,7 +5,7 @@ import type { ContainerConfig, ImageConfig, HistoryEntry, Platform, Digest } fro
 import type { ConfigChange, Step } from '../planner/index.js';
 
 /** BuildKit's history comment; tools such as `docker history` show it. */
-export const HISTORY_COMMENT = 'buildkit.dockerfile.v0';
+const HISTORY_COMMENT = 'buildkit.dockerfile.v0';
 
 /** The config of `FROM scratch`. */
 export function scratchConfig(platform: Platform): ImageConfig {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { TsbuildError } from '../errors.js';
 
 /** `$TSBUILD_FSUTIL_HELPER`, else native/build/tsbuild-fsutil beside src/ or dist/. */
-export function fsutilPath(): string {
+function fsutilPath(): string {
   const override = process.env['TSBUILD_FSUTIL_HELPER'];
   if (override) return override;
   // This module is src/oci/*.ts or dist/oci/*.js: two levels below the package root.

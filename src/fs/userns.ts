@@ -17,7 +17,7 @@ export type UserNamespaceKind = 'initial' | 'subordinate' | 'single-id';
 
 let cached: UserNamespaceKind | undefined;
 
-export function userNamespaceKind(): UserNamespaceKind {
+function userNamespaceKind(): UserNamespaceKind {
   cached ??= classifyUidMap(readUidMap());
   return cached;
 }
@@ -27,14 +27,14 @@ export function inUserNamespace(): boolean {
   return userNamespaceKind() !== 'initial';
 }
 
-export function classifyUidMap(ranges: readonly IdMapRange[]): UserNamespaceKind {
+function classifyUidMap(ranges: readonly IdMapRange[]): UserNamespaceKind {
   const identity = ranges.length === 1 && ranges[0].inside === 0 && ranges[0].outside === 0 && ranges[0].count === 4294967295;
   if (identity || ranges.length === 0) return 'initial';
   const total = ranges.reduce((sum, range) => sum + range.count, 0);
   return total <= 1 ? 'single-id' : 'subordinate';
 }
 
-export function parseIdMap(text: string): IdMapRange[] {
+function parseIdMap(text: string): IdMapRange[] {
   return text
     .split('\n')
     .map((line) => line.trim().split(/\s+/).map(Number))
@@ -51,7 +51,7 @@ function readUidMap(): IdMapRange[] {
 }
 
 /** The xattr namespace overlayfs reads here: `trusted.overlay.` as real root, `user.overlay.` in a user namespace. */
-export function overlayXattrPrefix(): string {
+function overlayXattrPrefix(): string {
   return inUserNamespace() ? 'user.overlay.' : 'trusted.overlay.';
 }
 

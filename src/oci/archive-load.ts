@@ -164,7 +164,7 @@ async function maybeGunzip(path: string): Promise<Readable> {
   return isGzip(await readHead(path)) ? stream.pipe(createGunzip()) : stream;
 }
 
-export function isGzip(head: Uint8Array): boolean {
+function isGzip(head: Uint8Array): boolean {
   return head[0] === 0x1f && head[1] === 0x8b;
 }
 

@@ -17,7 +17,7 @@ import { parseReference } from '../spec/index.js';
 import { writeAtomically } from '../fs/index.js';
 import { MediaType, type Descriptor, type Digest, type ImageIndex } from '../spec/index.js';
 
-export const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });
+const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 export const CONTAINERD_NAME = 'io.containerd.image.name';
 
@@ -28,7 +28,7 @@ export interface ImageToSave {
 }
 
 /** The `index.json` of a layout holding `images`; ref.name is the tag, as skopeo and umoci expect. */
-export function layoutIndex(images: ImageToSave[]): ImageIndex {
+function layoutIndex(images: ImageToSave[]): ImageIndex {
   const manifests = images.map(({ name, descriptor }) => {
     if (!name) return descriptor;
     const tag = parseReference(name).tag;
@@ -38,7 +38,7 @@ export function layoutIndex(images: ImageToSave[]): ImageIndex {
   return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests };
 }
 
-export async function ociLayoutEntries(store: ContentStore, saved: ImageToSave[]): Promise<ArchiveEntry[]> {
+async function ociLayoutEntries(store: ContentStore, saved: ImageToSave[]): Promise<ArchiveEntry[]> {
   const images: ImageToSave[] = [];
   for (const image of saved) images.push({ ...image, descriptor: await distributableImage(store, image.descriptor) });
   return layoutEntries(layoutIndex(images), await reachableBlobs(store, images.map((image) => image.descriptor)));

@@ -18,7 +18,7 @@ const GZIP_OF: Record<string, string> = {
   'application/vnd.docker.image.rootfs.diff.tar': MediaType.DockerLayerGzip,
 };
 
-export function isUncompressedLayer(layer: Descriptor): boolean {
+function isUncompressedLayer(layer: Descriptor): boolean {
   return layer.mediaType in GZIP_OF;
 }
 

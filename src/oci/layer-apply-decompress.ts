@@ -22,7 +22,7 @@ export function detectCompression(head: Uint8Array): Compression {
 }
 
 /** Reads the first bytes of `input`, detects the compression, and returns it with the stream rewound. */
-export async function peekCompression(input: Readable): Promise<{ compression: Compression; stream: Readable }> {
+async function peekCompression(input: Readable): Promise<{ compression: Compression; stream: Readable }> {
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let length = 0;

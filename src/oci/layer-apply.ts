@@ -29,7 +29,7 @@ export interface ApplyLayerResult {
   entries: number;
 }
 
-export const LAYER_COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'zstd'];
+const LAYER_COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'zstd'];
 
 /**
  * Unpacks `input` into `target` (created if missing). Entries are written in archive order; the

@@ -28,7 +28,7 @@ export interface LeaseItem {
 /** Everything leased by live processes, by kind. */
 export type LeasedItems = Record<LeaseKind, Set<string>>;
 
-export function leasesDir(layout: RootLayout): string {
+function leasesDir(layout: RootLayout): string {
   return join(layout.root, 'leases');
 }
 

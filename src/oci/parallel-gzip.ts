@@ -9,7 +9,7 @@ import { constants, crc32, deflateRaw } from 'node:zlib';
 
 const deflateRawAsync = promisify(deflateRaw);
 
-export const GZIP_BLOCK = 1 << 20;
+const GZIP_BLOCK = 1 << 20;
 const DICTIONARY_SIZE = 32 * 1024;
 /** ID1 ID2, CM=deflate, no flags, mtime 0, XFL 0, OS=unix: reproducible. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0x03]);

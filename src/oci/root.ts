@@ -42,7 +42,7 @@ export function rootLayout(root: string = resolveRoot()): RootLayout {
  * only by root (blobs are 0644 below it). Root's store is 0710 like Docker's /var/lib/docker (its
  * group may traverse, never list), a rootless one 0700.
  */
-export function rootDirMode(uid = process.getuid?.()): number {
+function rootDirMode(uid = process.getuid?.()): number {
   return uid === 0 ? 0o710 : 0o700;
 }
 

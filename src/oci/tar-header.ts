@@ -28,7 +28,7 @@ const TYPE_FLAGS: Record<TarEntryType, string> = {
 const MAX_ID = 0o7777777;
 const MAX_SIZE = 0o77777777777;
 
-export const TAR_BLOCK = 512;
+const TAR_BLOCK = 512;
 export const END_OF_ARCHIVE = Buffer.alloc(TAR_BLOCK * 2);
 
 /** Header block(s) for one entry: an optional PAX header + data, then the ustar header. */

@@ -35,7 +35,7 @@ export class LineSyntaxError extends Error {}
 type Parsed = { args: string[]; json?: boolean; trigger?: AstNode };
 type LineParser = (rest: string, escapeToken: string) => Parsed;
 
-export const NOT_STRING_ARRAY = 'when using JSON array syntax, arrays must be comprised of strings only';
+const NOT_STRING_ARRAY = 'when using JSON array syntax, arrays must be comprised of strings only';
 
 /** parseJSON: the string array, undefined when `rest` is not valid JSON; throws when not all strings. */
 export function parseJsonArray(rest: string): string[] | undefined {

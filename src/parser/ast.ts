@@ -19,7 +19,7 @@ export interface AstResult {
 }
 
 /** bufio.MaxScanTokenSize - 1: BuildKit cannot read a longer line. */
-export const MAX_LINE_BYTES = 65535;
+const MAX_LINE_BYTES = 65535;
 const HEREDOC_KEYWORDS = new Set(['add', 'copy', 'run']);
 
 /** A cursor over physical lines, each with its newline kept (heredoc bodies need it). */

@@ -23,7 +23,7 @@ const HEREDOC_WORD = /^(\d*)<<(-?)\s*([^<]*)$/;
 const LEADING_TABS = /^\t+/gm;
 
 /** Splits `line` into shell words (quotes and escapes per options); throws on unterminated quotes. */
-export function heredocWords(line: string, options: LexOptions): string[] {
+function heredocWords(line: string, options: LexOptions): string[] {
   const chars = Array.from(line);
   const words: string[] = [];
   let word = '';

@@ -10,7 +10,7 @@ const REGEX_SPECIALS = new Set(['[', ']', '{', '}', '.', '+', '(', ')', '|', '^'
 // Go's `.` matches any code point but a newline; JS's would also skip \r, U+2028 and U+2029.
 const ANY_RUNE = '[^\\n]';
 
-export function shellPatternToRegExp(pattern: string, greedy: boolean, anchored: boolean): RegExp {
+function shellPatternToRegExp(pattern: string, greedy: boolean, anchored: boolean): RegExp {
   const scanner = new RuneScanner(pattern);
   let source = anchored ? '^' : '';
   for (let token = scanner.next(); token !== undefined; token = scanner.next()) {

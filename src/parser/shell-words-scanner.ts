@@ -8,7 +8,7 @@ const GO_SPACE_RUNS = new RegExp(`${GO_SPACE_CLASS}+`, 'u');
 const GO_LETTER = /^\p{L}$/u;
 const GO_DIGIT = /^\p{Nd}$/u;
 
-export function isGoSpace(ch: string): boolean {
+function isGoSpace(ch: string): boolean {
   return GO_SPACE.test(ch);
 }
 

@@ -24,7 +24,7 @@ export interface PlanTables {
  * largest size). Each step carries and hashes its stage's config, so a plan costs about
  * steps × config size; this keeps a small Dockerfile from expanding into a large config.
  */
-export const MAX_EXPANDED_TOTAL = 4 * MAX_EXPANDED_WORD;
+const MAX_EXPANDED_TOTAL = 4 * MAX_EXPANDED_WORD;
 
 export class PlanContext {
   readonly file: string;

@@ -22,7 +22,7 @@ export interface StageState {
   readonly cmdSet: boolean;
 }
 
-export const DEFAULT_SHELL = ['/bin/sh', '-c'];
+const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
 /** The shell of shell-form commands before any SHELL: BuildKit's default for the stage's OS. */
 export function defaultShell(state: StageState): string[] {
@@ -45,10 +45,6 @@ export function withDefaultPath(config: ContainerConfig, os: string): ContainerC
   if (os === 'windows') return config;
   const env = config.Env ?? [];
   return env.some((e) => e.startsWith('PATH=')) ? config : { ...config, Env: [DEFAULT_PATH_ENV, ...env] };
-}
-
-export function withConfig(state: StageState, change: Partial<ContainerConfig>): StageState {
-  return { ...state, config: { ...state.config, ...change } };
 }
 
 export function withArg(state: StageState, name: string, value: string | undefined): StageState {

@@ -100,6 +100,6 @@ export class StagePlanner {
   }
 }
 
-export function stageLabel(stage: Stage): string {
+function stageLabel(stage: Stage): string {
   return stage.from.stageName ?? `stage-${stage.index}`;
 }

@@ -42,7 +42,7 @@ export function isTemporaryStatus(status: number): boolean {
 }
 
 /** Parses a distribution error body; tolerates anything else (HTML from proxies, empty bodies). */
-export function parseDiagnostics(body: string): RegistryDiagnostic[] {
+function parseDiagnostics(body: string): RegistryDiagnostic[] {
   try {
     const errors = parseJsonObject(body, { where: 'registry error body', code: 'REGISTRY' }, 'error body')['errors'];
     if (!Array.isArray(errors)) return [];

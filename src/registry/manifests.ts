@@ -7,7 +7,7 @@ import { repositoryScope } from './auth.js';
 import { BodyLimit } from './bodies.js';
 import type { RegistryResponse, Transport } from './transport.js';
 
-export const MANIFEST_ACCEPT = [
+const MANIFEST_ACCEPT = [
   MediaType.OciIndex,
   MediaType.OciManifest,
   MediaType.DockerManifestList,

@@ -252,7 +252,7 @@ function startDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
 }
 
 /** Options first, then the environment (seconds), then the defaults. */
-export function resolveTimeouts(options: TimeoutOptions, env: NodeJS.ProcessEnv = process.env): Transport['timeouts'] {
+function resolveTimeouts(options: TimeoutOptions, env: NodeJS.ProcessEnv = process.env): Transport['timeouts'] {
   const seconds = (name: string): number | undefined => {
     const text = env[name];
     if (text === undefined || text === '') return undefined;

@@ -124,7 +124,7 @@ function enableHint(target: ElfTarget, architecture: string, mount: boolean): st
 }
 
 /** The handlers registered in `dir`; undefined when binfmt_misc is not mounted there. */
-export function readHandlers(dir: string): BinfmtHandler[] | undefined {
+function readHandlers(dir: string): BinfmtHandler[] | undefined {
   let names: string[];
   try {
     names = readdirSync(dir);

@@ -10,7 +10,7 @@ import { TsbuildError } from '../errors.js';
 import { inUserNamespace } from '../fs/index.js';
 
 /** slirp4netns's DNS forwarder: it relays queries to the host's resolvers (even loopback ones). */
-export const SLIRP_DNS = '10.0.2.3';
+const SLIRP_DNS = '10.0.2.3';
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 2_000;
@@ -27,10 +27,6 @@ export function slirp4netnsPath(env: NodeJS.ProcessEnv = process.env): string | 
       return false;
     }
   });
-}
-
-export function privateNetworkAvailable(): boolean {
-  return privateNetworkProblem() === undefined;
 }
 
 /** Why a private network cannot be had here (the start of a warning), or undefined. */
@@ -52,7 +48,7 @@ function openable(path: string): boolean {
 
 const TUN_UNUSABLE = '/dev/net/tun cannot be opened by this user, which slirp4netns needs in rootless mode (as root: chmod 0666 /dev/net/tun, its usual mode)';
 
-export const SLIRP4NETNS_MISSING = 'slirp4netns is not installed (Debian/Ubuntu: apt-get install slirp4netns)';
+const SLIRP4NETNS_MISSING = 'slirp4netns is not installed (Debian/Ubuntu: apt-get install slirp4netns)';
 
 /** The arguments for a namespace held by `pid`; fd 3 reports readiness, closing fd 4 stops it. */
 export function slirp4netnsArgs(pid: number): string[] {

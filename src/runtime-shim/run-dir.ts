@@ -16,10 +16,10 @@ export interface RunDir {
   remove(): void;
 }
 
-export const DEFAULT_HOSTNAME = 'tsbuild';
+const DEFAULT_HOSTNAME = 'tsbuild';
 
 /** What Docker would generate for a container without extra hosts or DNS flags. */
-export function defaultEtcFiles(spec: SandboxSpec): Required<EtcFiles> {
+function defaultEtcFiles(spec: SandboxSpec): Required<EtcFiles> {
   const hostname = spec.hostname ?? DEFAULT_HOSTNAME;
   const hosts = [
     '127.0.0.1\tlocalhost',
@@ -32,7 +32,7 @@ export function defaultEtcFiles(spec: SandboxSpec): Required<EtcFiles> {
   return { hosts, resolvConf, hostname: `${hostname}\n` };
 }
 
-export function createRunDir(spec: SandboxSpec): RunDir {
+function createRunDir(spec: SandboxSpec): RunDir {
   const path = mkdtempSync(join(tmpdir(), 'tsbuild-run-'));
   const rootMountpoint = join(path, 'rootfs');
   mkdirSync(rootMountpoint);

@@ -26,7 +26,7 @@ export interface UserNamespaceSysctls {
   apparmorRestrictUnprivilegedUserns: string;
 }
 
-export function readUserNamespaceSysctls(): UserNamespaceSysctls {
+function readUserNamespaceSysctls(): UserNamespaceSysctls {
   return {
     maxUserNamespaces: readTrimmed('/proc/sys/user/max_user_namespaces'),
     unprivilegedUsernsClone: readTrimmed('/proc/sys/kernel/unprivileged_userns_clone'),

@@ -50,7 +50,7 @@ function isKnownArch(arch: string): boolean {
 }
 
 /** containerd's `platforms.Normalize`: canonical arch names and default variants. */
-export function normalizePlatform(platform: Platform): Platform {
+function normalizePlatform(platform: Platform): Platform {
   const rawArch = platform.architecture.toLowerCase();
   const architecture = ARCH_ALIASES[rawArch] ?? rawArch;
   let variant = (platform.variant ?? '').toLowerCase();
@@ -109,7 +109,7 @@ function withoutVariant(platform: Platform): Platform {
 }
 
 /** True when both name the same normalised os, architecture and variant. */
-export function platformsEqual(a: Platform, b: Platform): boolean {
+function platformsEqual(a: Platform, b: Platform): boolean {
   const x = normalizePlatform(a);
   const y = normalizePlatform(b);
   return x.os === y.os && x.architecture === y.architecture && (x.variant ?? '') === (y.variant ?? '');

@@ -14,7 +14,7 @@ export interface ImageReference {
 }
 
 export const DEFAULT_DOMAIN = 'docker.io';
-export const DEFAULT_TAG = 'latest';
+const DEFAULT_TAG = 'latest';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 const OFFICIAL_REPO_PREFIX = 'library/';
 const NAME_TOTAL_LENGTH_MAX = 255;
@@ -110,7 +110,7 @@ export function isReference(text: string): boolean {
 }
 
 /** `domain/path`, e.g. `docker.io/library/busybox`. */
-export function referenceName(ref: ImageReference): string {
+function referenceName(ref: ImageReference): string {
   return `${ref.domain}/${ref.path}`;
 }
 

@@ -46,7 +46,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function printWarnings(warnings: { message: string; rule?: string; location?: { file: string; line: number } }[]): void {
+function printWarnings(warnings: { message: string; rule?: string; location?: { file: string; line: number } }[]): void {
   for (const w of warnings) {
     const where = w.location ? `${w.location.file}:${w.location.line}: ` : '';
     process.stderr.write(`warning: ${where}${w.rule ? `${w.rule}: ` : ''}${w.message}\n`);

@@ -6,7 +6,7 @@ import type { CheckFinding, CheckInput, CheckRule } from './types.js';
 const SECRET = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
 const ALLOWED = /(?:_|^)(?:public)(?:_|$)/i;
 
-export function looksSecret(name: string): boolean {
+function looksSecret(name: string): boolean {
   return SECRET.test(name) && !ALLOWED.test(name);
 }
 
