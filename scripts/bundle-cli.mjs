@@ -29,6 +29,20 @@ const importMetaUrlOfSource = {
 
 for (const name of readdirSync(dist)) if (name.startsWith('cli-chunk-')) rmSync(path.join(dist, name));
 
+// tsbuild's own modules run no code at import time, so a module reached only through a module's
+// index.ts (its public surface) but not used is left out, instead of kept "for its side effects".
+const sourcesWithoutSideEffects = {
+  name: 'sources-without-side-effects',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'resolving' || !args.importer.startsWith(path.join(root, 'src'))) return undefined;
+      const resolved = await esbuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      if (resolved.errors.length > 0 || !resolved.path.startsWith(path.join(root, 'src'))) return undefined;
+      return { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
 await build({
   entryPoints: { cli: path.join(root, 'src', 'cli.ts') },
   outdir: dist,
@@ -45,5 +59,5 @@ await build({
   define: { TSBUILD_VERSION: JSON.stringify(version) },
   // Bundled CommonJS packages (commander, undici) call require() for Node's built-ins.
   banner: { js: 'import{createRequire as __tsbuildCreateRequire}from"node:module";const require=__tsbuildCreateRequire(import.meta.url);' },
-  plugins: [importMetaUrlOfSource],
+  plugins: [importMetaUrlOfSource, sourcesWithoutSideEffects],
 });

@@ -3,7 +3,7 @@
 // reading tsbuild's arguments (--env-file) when this file is run directly.
 import module from 'node:module';
 import { join } from 'node:path';
-import { resolveRoot } from './oci/index.js';
+import { resolveRoot } from './oci/root.js';
 
 // V8's code cache (Node >= 22.1; absent on 20) in tsbuild's own root, never in the shared
 // /tmp default, where another user could plant cache data for a root process to load.

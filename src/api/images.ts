@@ -1,7 +1,7 @@
 // The local image verbs over the root's store: images, tag, rmi, inspect, history.
-import { recordLayerBlobs } from '../cache/index.js';
-import type { ImageSummary } from '../oci/index.js';
-import type { Descriptor, HistoryEntry, ImageConfig, ImageIndex, ImageManifest } from '../oci/index.js';
+import { recordLayerBlobs } from '../cache/records.js';
+import type { ImageSummary } from '../oci/local-images.js';
+import type { Descriptor, HistoryEntry, ImageConfig, ImageIndex, ImageManifest } from '../spec/index.js';
 import type { PlatformInput, RootOptions } from './options.js';
 import { openImages, platformOf } from './stores.js';
 

@@ -1,9 +1,9 @@
 // What the verbs open under a root: the content store, the image names and the root's layout.
-import { DiskContentStore } from '../oci/index.js';
-import { ImageNames } from '../oci/index.js';
-import { LocalImages } from '../oci/index.js';
-import { parsePlatform } from '../spec/index.js';
-import type { Platform } from '../oci/index.js';
+import { DiskContentStore } from '../oci/disk-store.js';
+import { ImageNames } from '../oci/image-names.js';
+import { LocalImages } from '../oci/local-images.js';
+import { parsePlatform } from '../spec/platform.js';
+import type { Platform } from '../spec/index.js';
 import type { PlatformInput, RootOptions } from './options.js';
 
 export function openImages(options: RootOptions): Promise<LocalImages> {

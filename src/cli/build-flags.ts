@@ -1,8 +1,8 @@
 // Parses docker's comma-separated build flags (`--output`, `--secret`, `--ssh`, `--build-arg`)
 // into typed build options.
 import { TsbuildError } from '../errors.js';
-import type { CacheExportSpec, CacheLocation, NamedContext, OutputSpec, RunLimits, SecretSource, SshForward } from '../api/index.js';
-import { bool, parseCacheLocation, parseMemorySize, parseOutput, parsePidsLimit } from '../api/index.js';
+import type { CacheExportSpec, CacheLocation, NamedContext, OutputSpec, RunLimits, SecretSource, SshForward } from '../api/build.js';
+import { bool, parseCacheLocation, parseMemorySize, parseOutput, parsePidsLimit } from '../api/parsers.js';
 
 /** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
 export function parseCsvFields(value: string): Record<string, string> {

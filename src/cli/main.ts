@@ -2,9 +2,9 @@
 // maps error codes to exit statuses.
 import { Command, CommanderError, Option } from 'commander';
 import { TsbuildError } from '../errors.js';
-import { sweepLeftoverSecrets } from '../api/index.js';
-import { version } from '../api/index.js';
-import { rootlessWanted, runInUserNamespace, watchRootlessParent } from '../api/index.js';
+import { sweepLeftoverSecrets } from '../api/leftovers.js';
+import { version } from '../api/version.js';
+import { rootlessWanted, runInUserNamespace, watchRootlessParent } from '../api/rootless.js';
 import { commandRegistrars } from './commands/index.js';
 import { exitStatusFor, ExitStatus } from './exit-status.js';
 

@@ -1,5 +1,5 @@
 // Renders runContainer's events as the lines `docker run` prints on stderr (pull status, warnings).
-import type { RunEvent } from '../api/index.js';
+import type { RunEvent } from '../api/run.js';
 
 export function printRunEvent(event: RunEvent, write: (line: string) => void): void {
   switch (event.kind) {

@@ -34,7 +34,7 @@ export const DEFAULT_PATH_ENV = `PATH=${DEFAULT_PATH}`;
 
 /** The container config of `FROM scratch` (BuildKit's emptyImage). */
 export function scratchContainerConfig(os: string): ContainerConfig {
-  return os === 'windows' ? { WorkingDir: '/' } : { Env: [DEFAULT_PATH], WorkingDir: '/' };
+  return os === 'windows' ? { WorkingDir: '/' } : { Env: [DEFAULT_PATH_ENV], WorkingDir: '/' };
 }
 
 /**

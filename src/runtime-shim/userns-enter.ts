@@ -7,7 +7,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { resolveRoot } from '../oci/index.js';
 import { planUserNamespace, rootlessError, singleIdWarning, type UserNamespacePlan } from './userns-host.js';
 
 /** Commands that touch neither the store's snapshots nor the sandbox run as the user, outside. */
@@ -54,6 +53,8 @@ export async function runInUserNamespace(argv: readonly string[]): Promise<numbe
   const plan = planUserNamespace();
   if (SANDBOX_COMMANDS.has(commandOf(argv) ?? '')) process.stderr.write(NO_CGROUPS_WARNING);
   // The store is the user's (~/.local/share/tsbuild): decided here, where the real uid is visible.
+  // Loaded here, not at start-up: only a rootless command needs the store's default path.
+  const { resolveRoot } = await import('../oci/root.js');
   const env = { ...process.env, TSBUILD_ROOT: process.env['TSBUILD_ROOT'] || resolveRoot(), [PARENT_ENV]: String(process.pid) };
   const tsbuild = [process.execPath, ...process.execArgv, '--', ...argv.slice(1)];
   const namespaces = ['--user', '--mount', '--propagation', 'private'];

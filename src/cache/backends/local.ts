@@ -3,7 +3,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TsbuildError } from '../../errors.js';
-import { MediaType } from '../../oci/index.js';
+import { MediaType } from '../../spec/index.js';
 import type { CacheBackendFactory } from '../backend.js';
 
 export interface LocalCacheLocation {

@@ -5,9 +5,9 @@ import {
   parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
-import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/index.js';
+import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/parsers.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
-import type { BuildOptions, OutputSpec, RuntimeName } from '../../api/index.js';
+import type { BuildOptions, OutputSpec, RuntimeName } from '../../api/build.js';
 
 interface BuildFlags extends LimitFlags {
   file?: string;
@@ -86,7 +86,7 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { build, openBuildInput } = await import('../../api/index.js');
+    const { build, openBuildInput } = await import('../../api/build.js');
     const input = await openBuildInput({ context, file: flags.file, stdin: process.stdin, signal: controller.signal });
     const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents };
     const result = await build({ ...toOptions(input.context, flags), ...fromInput, signal: controller.signal, onEvent: renderer.onEvent })

@@ -2,7 +2,7 @@
 import { formatSize } from '../format-size.js';
 import type { Command } from 'commander';
 import { TsbuildError } from '../../errors.js';
-import { parseGoDuration, parseSize } from '../../api/index.js';
+import { parseGoDuration, parseSize } from '../../api/parsers.js';
 
 export { parseSize };
 

@@ -1,5 +1,5 @@
 // `--progress plain`: BuildKit-style numbered lines and full step output, for CI logs.
-import type { BuildEvent } from '../../api/index.js';
+import type { BuildEvent } from '../../api/build.js';
 import type { ProgressRenderer } from './renderer.js';
 
 export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRenderer {

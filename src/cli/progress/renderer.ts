@@ -1,5 +1,5 @@
 // What every progress renderer is (a file of its own so the renderers need not import the picker).
-import type { EventSink } from '../../api/index.js';
+import type { EventSink } from '../../api/build.js';
 
 export interface ProgressRenderer {
   onEvent: EventSink;

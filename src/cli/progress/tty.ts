@@ -1,6 +1,6 @@
 // `--progress tty`: a live view redrawn in place — one line per step with its elapsed time,
 // CACHED markers, byte progress of blob transfers and the tail of a running step's output.
-import type { BuildEvent } from '../../api/index.js';
+import type { BuildEvent } from '../../api/build.js';
 import type { ProgressRenderer } from './renderer.js';
 
 type StepState = 'running' | 'done' | 'cached' | 'failed';
