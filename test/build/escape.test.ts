@@ -1,11 +1,11 @@
 // Hostile Dockerfiles against the real sandbox, in both runtimes: mount sources that are symlinks
 // out of their root, and device nodes for the host's disk. Nothing of the host may be read or written.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostBlockDevice } from '../helpers/host-device.js';
-import { buildError, buildImage, newRoot, removeTempDirs, unpackImage, writeContext } from './helpers.js';
+import { buildError, buildImage, newRoot, removeTempDirs, unpackImage, writeContext, readInRootfs } from './helpers.js';
 
 let root: string;
 let hostDir: string;
@@ -23,9 +23,7 @@ afterAll(() => {
   removeTempDirs();
 });
 
-function read(rootfs: string, file: string): string {
-  return readFileSync(join(rootfs, file), 'utf8');
-}
+const read = readInRootfs;
 
 const EVIL_STAGE = ['FROM busybox AS evil', 'RUN ln -s / /hostroot'];
 

@@ -116,6 +116,11 @@ export function readConfig(root: string, manifestDigest: string): ImageConfig {
  * Unpacks the image `manifestDigest` of `root` with umoci: a throw-away OCI layout whose blobs
  * link to the root's blobs. Returns the rootfs path.
  */
+/** A text file of an unpacked rootfs (`unpackImage`), by its path in the image. */
+export function readInRootfs(rootfs: string, file: string): string {
+  return readFileSync(join(rootfs, file), 'utf8');
+}
+
 export function unpackImage(root: string, manifestDigest: string): string {
   const layout = tempDir('tsbuild-layout-');
   const manifest = readBlob(root, manifestDigest);

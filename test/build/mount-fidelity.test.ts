@@ -1,8 +1,6 @@
 // RUN --mount as BuildKit: cache mount owner and mode, build-arg expansion of every field.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, newRoot, removeTempDirs, unpackImage, writeContext } from './helpers.js';
+import { buildImage, newRoot, removeTempDirs, unpackImage, writeContext, readInRootfs } from './helpers.js';
 
 let root: string;
 beforeAll(async () => {
@@ -10,9 +8,7 @@ beforeAll(async () => {
 });
 afterAll(removeTempDirs);
 
-function read(rootfs: string, file: string): string {
-  return readFileSync(join(rootfs, file), 'utf8');
-}
+const read = readInRootfs;
 
 describe('RUN --mount=type=cache', () => {
   it('applies uid, gid and mode to the cache directory', async () => {

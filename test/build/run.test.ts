@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StepFailedError } from '../../src/errors.js';
 import { mountsUnder } from '../helpers/leftovers.js';
 import {
-  buildError, buildImage, eventsOf, layerTexts, newRoot, readBlob, removeTempDirs, tempDir, unpackImage, writeContext,
+  buildError, buildImage, eventsOf, layerTexts, newRoot, readBlob, removeTempDirs, tempDir, unpackImage, writeContext, readInRootfs
 } from './helpers.js';
 
 let root: string;
@@ -17,9 +17,7 @@ beforeAll(async () => {
 });
 afterAll(removeTempDirs);
 
-function read(rootfs: string, file: string): string {
-  return readFileSync(join(rootfs, file), 'utf8');
-}
+const read = readInRootfs;
 
 describe('RUN', () => {
   it('runs shell form through SHELL, exec form, and sees image env plus ARGs (ARGs stay out of the config)', async () => {
