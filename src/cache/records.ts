@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { tempPathBeside } from '../fs/index.js';
-import { parseDigest, parseDigests, type Digest } from '../spec/index.js';
+import { digestHex, parseDigest, parseDigests, type Digest } from '../spec/index.js';
 import { parseDescriptor } from '../spec/index.js';
 import type { CacheKeyParts } from './keys.js';
 
@@ -44,6 +44,10 @@ export function parseCacheRecord(value: unknown, where: string): CacheRecord {
   if (typeof record !== 'object' || record === null || typeof record.key !== 'string' || typeof record.result !== 'object' || record.result === null) {
     throw new TsbuildError('STORE', `${where} is not a cache record`);
   }
+  // Keys name record files and, through an alias's `result.key`, the key later steps build on.
+  parseDigest(record.key, `${where}: key`, 'STORE');
+  const alias = (record.result as { key?: unknown }).key;
+  if (alias !== undefined) parseDigest(alias, `${where}: result key`, 'STORE');
   parseDigests(record.result.diffIds, `${where}: diff IDs`, 'STORE');
   const layer = record.result.layer;
   if (layer) {
@@ -73,8 +77,8 @@ export class CacheRecordStore {
   }
 
   async get(key: string): Promise<CacheRecord | undefined> {
-    const file = this.fileOf(key);
     try {
+      const file = this.fileOf(key);
       const record = await readCacheRecord(file);
       if (record.key !== key) return undefined;
       const now = new Date();
@@ -115,7 +119,7 @@ export class CacheRecordStore {
   }
 
   private fileOf(key: string): string {
-    return path.join(this.dir, `${key.replace(/^sha256:/, '')}.json`);
+    return path.join(this.dir, `${digestHex(parseDigest(key, 'cache record key', 'STORE'))}.json`);
   }
 
   private identityFile(identity: string): string {

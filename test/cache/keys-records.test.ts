@@ -1,9 +1,9 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheKey, type CacheKeyParts } from '../../src/cache/keys.js';
-import { CacheRecordStore, type CacheRecord } from '../../src/cache/records.js';
+import { CacheRecordStore, parseCacheRecord, type CacheRecord } from '../../src/cache/records.js';
 import { explainMiss } from '../../src/cache/explain.js';
 
 const base: CacheKeyParts = {
@@ -80,5 +80,30 @@ describe('explainMiss', () => {
 
   it('says when there is nothing to compare with', () => {
     expect(explainMiss({ parts: base }, undefined)).toEqual(['no previous build of this step']);
+  });
+});
+
+describe('records from outside (an imported cache, a planted file)', () => {
+  const layerDigest = `sha256:${'2'.repeat(64)}`;
+  const valid = { key: `sha256:${'1'.repeat(64)}`, result: { diffIds: [layerDigest] } };
+
+  it('accepts a record whose keys are digests', () => {
+    expect(parseCacheRecord(valid, 'probe').key).toBe(valid.key);
+    expect(parseCacheRecord({ ...valid, result: { ...valid.result, key: `sha256:${'3'.repeat(64)}` } }, 'probe').result.key).toBe(`sha256:${'3'.repeat(64)}`);
+  });
+
+  it.each([
+    ['a key that is a path', { ...valid, key: 'sha256:../../../../etc/passwd' }, /probe: key: invalid digest/],
+    ['an alias key that is a path', { ...valid, result: { ...valid.result, key: '../../outside' } }, /probe: result key: invalid digest/],
+    ['an alias key that is not a string', { ...valid, result: { ...valid.result, key: 7 } }, /probe: result key: invalid digest/],
+  ])('refuses %s', (_name, record, message) => {
+    expect(() => parseCacheRecord(record, 'probe')).toThrow(message);
+  });
+
+  it('never turns a key into a path outside the records directory', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tsbuild-records-'));
+    const store = new CacheRecordStore(path.join(dir, 'records'));
+    await writeFile(path.join(dir, 'planted.json'), JSON.stringify({ ...valid, key: 'sha256:../planted' }));
+    expect(await store.get('sha256:../planted')).toBeUndefined();
   });
 });
