@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { tempPathBeside } from '../fs/index.js';
 import type { ContentStore } from '../oci/index.js';
 import { DiskContentStore } from '../oci/index.js';
+import { isDigest, isObject, isReference } from '../spec/index.js';
 
 /** Repositories remembered per blob, most recent first. */
 const MAX_REPOSITORIES = 8;
@@ -58,14 +59,26 @@ export class BlobSources {
       .filter((repo) => repo !== except);
   }
 
+  /**
+   * The file's entries that are a digest naming `registry/repository` references: anything else
+   * (a damaged or planted file) is dropped, since the names become mount requests and token scopes.
+   */
   private async load(): Promise<SourcesFile> {
+    const blobs: Record<string, string[]> = {};
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<SourcesFile>;
-      if (parsed.version === 1 && parsed.blobs && typeof parsed.blobs === 'object') return { version: 1, blobs: parsed.blobs };
+      parsed = JSON.parse(await readFile(this.file, 'utf8'));
     } catch (error) {
       // Missing or damaged: it is a hint, start over.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
     }
-    return { version: 1, blobs: {} };
+    if (isObject(parsed) && parsed['version'] === 1 && isObject(parsed['blobs'])) {
+      for (const [digest, locations] of Object.entries(parsed['blobs'])) {
+        if (!isDigest(digest) || !Array.isArray(locations)) continue;
+        const valid = locations.filter((l): l is string => typeof l === 'string' && l.includes('/') && isReference(l));
+        if (valid.length > 0) blobs[digest] = valid.slice(0, MAX_REPOSITORIES);
+      }
+    }
+    return { version: 1, blobs };
   }
 }
