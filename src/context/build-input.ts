@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { TsbuildError } from '../errors.js';
 import { detectCompression } from '../oci/index.js';
 import { applyLayer } from '../oci/index.js';
+import { resolveInRoot } from '../fs/index.js';
 import { checkoutGit } from './git-source.js';
 import { downloadUrl } from './url-source.js';
 
@@ -47,7 +48,8 @@ export async function openBuildInput(request: BuildInputRequest): Promise<BuildI
   try {
     const fetched = await fetchContext(request, scratch);
     const dockerfileContents = file === '-' ? await readText(request.stdin) : fetched.dockerfileContents;
-    const dockerfile = file && file !== '-' ? path.join(fetched.dir, file) : path.join(fetched.dir, 'Dockerfile');
+    // The fetched tree is someone else's: its Dockerfile (a symlink, `../`) resolves inside it.
+    const dockerfile = resolveInRoot(fetched.dir, file && file !== '-' ? file : 'Dockerfile', true);
     return { context: fetched.dir, dockerfile, ...(dockerfileContents !== undefined ? { dockerfileContents } : {}), cleanup };
   } catch (error) {
     cleanup();
