@@ -11,11 +11,8 @@ import { build } from '../../src/executor/build.js';
 import type { BuildEvent } from '../../src/executor/events.js';
 import type { BuildOptions } from '../../src/executor/options.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
-import { ImageNames } from '../../src/oci/image-names.js';
-import { importRootfs } from '../../src/oci/image-import.js';
-import { rootLayout } from '../../src/oci/root.js';
 import type { Digest, ImageConfig, ImageManifest } from '../../src/spec/types.js';
-import { makeBusyboxRootfs } from '../helpers/busybox.js';
+import { pushBusyboxBase } from '../helpers/registry-base.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
 
 let registry: TestRegistry;
@@ -42,14 +39,7 @@ beforeAll(async () => {
   await mkdir(context);
   await writeFile(path.join(context, 'Dockerfile'), DOCKERFILE);
   await writeFile(path.join(context, 'app.txt'), 'hello\n');
-  const seedRoot = path.join(tmp, 'seed');
-  const rootfs = path.join(tmp, 'rootfs');
-  await makeBusyboxRootfs(rootfs);
-  const store = await DiskContentStore.open(seedRoot);
-  base = `${registry.host}/library/busybox:1`;
-  await new ImageNames(rootLayout(seedRoot)).set(base, await importRootfs(store, rootfs));
-  const { pushImage: push } = await import('../../src/registry/push.js');
-  await push(base, { store, names: new ImageNames(rootLayout(seedRoot)) });
+  base = await pushBusyboxBase(registry, tmp);
 });
 
 afterAll(async () => {
