@@ -8,53 +8,49 @@ import { processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
 import { cliPath, ensureUnprivilegedUser, userSession } from '../helpers/unprivileged-user.js';
 import { saveBusyboxBase, userContext } from './fixture.js';
 
+/**
+ * Starts a rootless build as the test user whose RUN sleeps for a minute, and resolves once the
+ * RUN has started. setpriv execs node: the pid is the outer tsbuild's, the one a terminal or CI
+ * would signal.
+ */
+async function startSleepingBuild(sessionName: string) {
+  const user = ensureUnprivilegedUser('tsbuild-rootless', { subordinateIds: true });
+  const session = userSession(user, sessionName);
+  expect(session.tsbuild(['load', '-i', await saveBusyboxBase()]).status).toBe(0);
+  const sleep = `sleep ${uniqueSleepSeconds(60)}`;
+  const context = userContext(session, 'ctx', { Dockerfile: `FROM base:1\nRUN echo started && ${sleep}\n` });
+  const child = spawn('/usr/bin/setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--',
+    process.execPath, '--', cliPath, 'build', '--progress', 'plain', context], { env: session.env, cwd: session.home, stdio: ['ignore', 'pipe', 'pipe'] });
+  const build = { child, session, sleep, output: '' };
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      build.output += chunk.toString();
+      if (/#\d+ \d+\.\d started/.test(build.output)) resolve();
+    });
+  });
+  return build;
+}
+
 describe('rootless interruption', () => {
   it('SIGINT to tsbuild stops the build in the namespace with status 130 and cleans up', async () => {
-    const user = ensureUnprivilegedUser('tsbuild-rootless', { subordinateIds: true });
-    const session = userSession(user, 'interrupt');
-    expect(session.tsbuild(['load', '-i', await saveBusyboxBase()]).status).toBe(0);
-    const sleep = `sleep ${uniqueSleepSeconds(60)}`;
-    const context = userContext(session, 'ctx', { Dockerfile: `FROM base:1\nRUN echo started && ${sleep}\n` });
-    // setpriv execs node: the pid is the outer tsbuild's, the one a terminal or CI would signal.
-    const child = spawn('/usr/bin/setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--',
-      process.execPath, '--', cliPath, 'build', '--progress', 'plain', context], { env: session.env, cwd: session.home, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/#\d+ \d+\.\d started/.test(output)) resolve();
-      });
-    });
-    child.kill('SIGINT');
-    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    expect(status, output).toBe(130);
-    expect(processesMatching(sleep)).toEqual([]);
-    const snapshots = join(session.home, '.local/share/tsbuild/snapshots');
+    const build = await startSleepingBuild('interrupt');
+    build.child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => build.child.on('exit', (code) => resolve(code)));
+    expect(status, build.output).toBe(130);
+    expect(processesMatching(build.sleep)).toEqual([]);
+    const snapshots = join(build.session.home, '.local/share/tsbuild/snapshots');
     expect(readdirSync(snapshots).filter((name) => name.startsWith('tmp-'))).toEqual([]);
   });
 
   it('SIGKILL of the outer tsbuild stops the one in the namespace too', async () => {
-    const user = ensureUnprivilegedUser('tsbuild-rootless', { subordinateIds: true });
-    const session = userSession(user, 'killed');
-    expect(session.tsbuild(['load', '-i', await saveBusyboxBase()]).status).toBe(0);
-    const sleep = `sleep ${uniqueSleepSeconds(60)}`;
-    const context = userContext(session, 'ctx', { Dockerfile: `FROM base:1\nRUN echo started && ${sleep}\n` });
-    const child = spawn('/usr/bin/setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--',
-      process.execPath, '--', cliPath, 'build', '--progress', 'plain', context], { env: session.env, cwd: session.home, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/#\d+ \d+\.\d started/.test(output)) resolve();
-      });
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('exit', resolve));
-    let left = processesMatching(sleep);
+    const build = await startSleepingBuild('killed');
+    build.child.kill('SIGKILL');
+    await new Promise((resolve) => build.child.on('exit', resolve));
+    let left = processesMatching(build.sleep);
     for (let i = 0; i < 50 && left.length > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      left = processesMatching(sleep);
+      left = processesMatching(build.sleep);
     }
-    expect(left, output).toEqual([]);
+    expect(left, build.output).toEqual([]);
   });
 });
