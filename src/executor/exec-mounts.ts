@@ -6,11 +6,7 @@ import {
   chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { walkContext } from '../context/index.js';
-import { contentDigest } from '../context/index.js';
-import { IgnoreMatcher } from '../context/index.js';
-import { hashContextFiles } from '../context/index.js';
-import { selectSources } from '../context/index.js';
+import { contentDigest, selectSources } from '../context/index.js';
 import { TsbuildError } from '../errors.js';
 import { acquireFileLock, type FileLock } from '../fs/index.js';
 import type { ExecOp, PlannedMount, Step } from '../planner/index.js';
@@ -20,6 +16,7 @@ import { resolveInRoot } from '../oci/index.js';
 import { ensureSnapshots } from './layer-step.js';
 import { hashSelected, type BuildContext } from './context.js';
 import type { BuildState } from './state.js';
+import { treeContentDigest } from './tree-digest.js';
 
 /** Mounts ready for the sandbox plus what to undo afterwards. */
 export interface PreparedMounts {
@@ -67,11 +64,7 @@ async function stageSubtreeDigest(ctx: BuildContext, state: BuildState, step: St
   const view = ctx.snapshots.prepareRootfs(await ensureSnapshots(ctx, state.resultOf(stepId).layers), { writable: false });
   try {
     const dir = withLocation(step, () => existingInRoot(view.rootfs, source, 'in the mounted stage'));
-    const hash = createHash('sha256');
-    if (!statSync(dir).isDirectory()) return `sha256:${hash.update(readFileSync(dir)).digest('hex')}`;
-    const entries = hashContextFiles(dir, walkContext(dir, new IgnoreMatcher([])));
-    for (const e of entries) hash.update(`${JSON.stringify([e.path, e.type, e.mode, e.uid, e.gid, e.sha256 ?? e.linkTarget ?? ''])}\n`);
-    return `sha256:${hash.digest('hex')}`;
+    return treeContentDigest(view.rootfs, [{ pattern: source, paths: [path.relative(view.rootfs, dir) || '.'] }]);
   } finally {
     view.cleanup();
   }

@@ -7,7 +7,7 @@ import type { CopyFileOp, FileSource, MkdirFileOp, Step } from '../planner/index
 import { resolveChown } from './chown-lookup.js';
 import { addFiles } from './copy-files-add.js';
 import { copyFiles, ensureDestinationDir } from './copy-files.js';
-import { copiedFilesDigest } from './copy-from-digest.js';
+import { treeContentDigest } from './tree-digest.js';
 import { contextIncludeFilter, copySourcesFor, resolveSources, selectInRootfs, type ResolvedSources } from './file-sources.js';
 import { ensureSnapshots, runLayerStep, type RootfsTarget } from './layer-step.js';
 import { TsbuildError } from '../errors.js';
@@ -44,7 +44,7 @@ async function digestStepSources(ctx: BuildContext, state: BuildState, step: Ste
       const selections = stepSources
         .filter((s) => s.step === id)
         .map((s) => ({ pattern: s.path, paths: withLocation(step, () => selectInRootfs(view.rootfs, s.path)) }));
-      digests[`from:${step.inputs.indexOf(id)}`] = copiedFilesDigest(view.rootfs, selections);
+      digests[`from:${step.inputs.indexOf(id)}`] = treeContentDigest(view.rootfs, selections);
     } finally {
       view.cleanup();
     }

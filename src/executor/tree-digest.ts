@@ -1,14 +1,14 @@
-// The content key of a COPY --from (early cut-off, as BuildKit's content-based cache keys): one
-// sha256 per source stage over what the copy takes from it — each selected path and everything
-// below it, with type, mode, owner, content digest or link target. Timestamps are left out, so a
-// stage that reruns and writes the same files gives the same digest.
+// What a step reads of another stage's result, as content (BuildKit's content-based cache keys):
+// one sha256 over each selected path and everything below it, with type, mode, owner, content
+// digest or link target. Timestamps are left out, so a stage that reruns and writes the same files
+// gives the same digest. Keys COPY --from (early cut-off) and RUN --mount=from=stage,source=sub.
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { sha256OfFile } from '../context/index.js';
 
 /** `selections` are the rootfs-relative paths the copy selected, by the pattern that chose them. */
-export function copiedFilesDigest(root: string, selections: ReadonlyArray<{ pattern: string; paths: readonly string[] }>): string {
+export function treeContentDigest(root: string, selections: ReadonlyArray<{ pattern: string; paths: readonly string[] }>): string {
   const hash = createHash('sha256');
   for (const { pattern, paths } of selections) {
     hash.update(`${JSON.stringify(['pattern', pattern])}\n`);
