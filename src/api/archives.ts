@@ -1,10 +1,7 @@
 // Images in and out of files: save (OCI layout tar or directory, docker-archive), load, import.
 import { TsbuildError } from '../errors.js';
 import { saveFormats } from '../executor/index.js';
-import { loadArchive } from '../oci/index.js';
-import { availableImage, describeMissing } from '../oci/index.js';
-import { applyConfigChange } from '../oci/index.js';
-import { importRootfs } from '../oci/index.js';
+import { loadArchive, availableImage, describeMissing, applyConfigChange, importRootfs } from '../oci/index.js';
 import type { Descriptor } from '../oci/index.js';
 import type { PlatformInput, RootOptions } from './options.js';
 import { openImages, platformOf } from './stores.js';

@@ -1,9 +1,7 @@
 // `login` and `logout`: credentials checked against a registry, kept in Docker's config.json
 // (or its credential helper) as `docker login` keeps them.
 import { TsbuildError } from '../errors.js';
-import { RegistryClient, type RegistryOptions } from '../registry/index.js';
-import { eraseCredentials, storeCredentials } from '../registry/index.js';
-import { RegistryError } from '../registry/index.js';
+import { RegistryClient, type RegistryOptions, eraseCredentials, storeCredentials, RegistryError } from '../registry/index.js';
 
 /** `https://host:5000/v1/` -> `host:5000`; `index.docker.io` -> `docker.io`; nothing -> `docker.io`. */
 export function registryHost(server: string | undefined): string {

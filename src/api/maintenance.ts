@@ -1,7 +1,5 @@
 // The root's upkeep: prune, cache disk usage, store verify.
-import { diskUsage, type DiskUsage } from '../cache/index.js';
-import { prune as pruneRoot, type PruneReport } from '../cache/index.js';
-import { parseSize } from '../cache/index.js';
+import { diskUsage, type DiskUsage, prune as pruneRoot, type PruneReport, parseSize } from '../cache/index.js';
 import { verifyStore as verify, type VerifyStoreOptions, type VerifyStoreReport } from '../executor/index.js';
 import type { RootOptions } from './options.js';
 import { openStores } from './stores.js';

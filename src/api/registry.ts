@@ -1,6 +1,5 @@
 // `pull` and `push`: images between a registry and the root's store.
-import { pullImage, type PullResult } from '../registry/index.js';
-import { pushImage, type PushResult } from '../registry/index.js';
+import { pullImage, type PullResult, pushImage, type PushResult } from '../registry/index.js';
 import type { ProgressCallback } from '../registry/index.js';
 import type { PlatformInput, RegistryAccess, RootOptions } from './options.js';
 import { openStores, platformOf } from './stores.js';

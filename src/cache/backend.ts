@@ -1,8 +1,7 @@
 // The contract of a build-cache backend (`--cache-to` / `--cache-from` `type=`): where an exported
 // cache (one manifest, its config and layer blobs, see cache-manifest.ts) is written to and read
 // back from. The backends are listed by name in backends/index.ts.
-import type { ContentStore } from '../oci/index.js';
-import type { Descriptor } from '../oci/index.js';
+import type { ContentStore, Descriptor } from '../oci/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { CacheConfig } from './cache-manifest.js';
 

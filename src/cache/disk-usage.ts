@@ -3,10 +3,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DiskContentStore } from '../oci/index.js';
-import type { ImageNames } from '../oci/index.js';
+import type { DiskContentStore, ImageNames, RootLayout } from '../oci/index.js';
 import { reachableBlobs } from '../oci/index.js';
-import type { RootLayout } from '../oci/index.js';
 import { readCacheRecord } from './records.js';
 
 export interface DiskUsage {

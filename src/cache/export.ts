@@ -1,8 +1,6 @@
 // Writes a build cache into the store as one artifact (see cache-manifest.ts) and hands it to a
 // backend: the records with gzipped layers, and optionally the contents of cache mounts.
-import { putJson } from '../oci/index.js';
-import { compressedLayer } from '../oci/index.js';
-import { writeLayer } from '../oci/index.js';
+import { putJson, compressedLayer, writeLayer } from '../oci/index.js';
 import type { ContentStore } from '../oci/index.js';
 import type { CacheBackend } from './backend.js';
 import {

@@ -3,10 +3,8 @@
 // then kept locally, so the next build needs no import). Imported cache-mount contents too.
 import { rename, rm } from 'node:fs/promises';
 import { tempPathBeside } from '../fs/index.js';
-import type { ContentStore } from '../oci/index.js';
+import type { ContentStore, Lease, Descriptor } from '../oci/index.js';
 import { applyLayer } from '../oci/index.js';
-import type { Lease } from '../oci/index.js';
-import type { Descriptor } from '../oci/index.js';
 import type { CacheBackend } from './backend.js';
 import type { CacheKeyParts } from './keys.js';
 import type { CacheRecord, CacheRecordStore, StepResultRecord } from './records.js';

@@ -4,14 +4,8 @@
 // spared too, so a build keeps what it wrote before it could lease it.
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { chainIds } from '../oci/index.js';
-import type { DiskContentStore } from '../oci/index.js';
-import { digestHex } from '../oci/index.js';
-import type { ImageNames } from '../oci/index.js';
-import { withCollectorLock, type LeasedItems } from '../oci/index.js';
-import { reachableBlobs } from '../oci/index.js';
-import type { RootLayout } from '../oci/index.js';
-import type { Digest } from '../oci/index.js';
+import { chainIds, digestHex, withCollectorLock, type LeasedItems, reachableBlobs } from '../oci/index.js';
+import type { DiskContentStore, ImageNames, RootLayout, Digest } from '../oci/index.js';
 import { parseConfig } from '../spec/index.js';
 import { readCacheRecord, type CacheRecord } from './records.js';
 

@@ -5,8 +5,7 @@ import { mkdir, readdir, readFile, rename, utimes, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { tempPathBeside } from '../fs/index.js';
-import { digestHex, parseDigest, parseDigests, type Digest } from '../spec/index.js';
-import { parseDescriptor } from '../spec/index.js';
+import { digestHex, parseDigest, parseDigests, type Digest, parseDescriptor } from '../spec/index.js';
 import type { CacheKeyParts } from './keys.js';
 
 /** What a step produced. Layer steps carry a layer; metadata-only steps only a config. */

@@ -2,9 +2,7 @@
 import { TsbuildError } from '../errors.js';
 import type { SnapshotStore } from '../snapshots/index.js';
 import { chainIds } from '../oci/index.js';
-import type { ContentStore } from '../oci/index.js';
-import type { ResolvedImage } from '../oci/index.js';
-import type { Digest } from '../oci/index.js';
+import type { ContentStore, ResolvedImage, Digest } from '../oci/index.js';
 
 export interface ImageLayers {
   /** Chain IDs, bottom layer first (for SnapshotStore.prepareRootfs). */

@@ -1,10 +1,8 @@
 // Finds the image to run in the local store, pulling it first as `--pull missing|always|never` says.
 import { TsbuildError } from '../errors.js';
-import { isDigest } from '../oci/index.js';
-import { platformOf, type ResolvedImage } from '../oci/index.js';
-import type { LocalImages } from '../oci/index.js';
+import { isDigest, platformOf, type ResolvedImage } from '../oci/index.js';
+import type { LocalImages, Platform } from '../oci/index.js';
 import { formatPlatform, hostPlatform, platformRank } from '../spec/index.js';
-import type { Platform } from '../oci/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { RunEventSink } from '../container/events.js';
 

@@ -1,18 +1,13 @@
 // `runContainer`: runs an image from the local store in the sandbox RUN steps use — image lookup
 // (and pull), snapshots, container directory, mounts, spec, run, stop handling and cleanup.
 import { TsbuildError } from '../errors.js';
-import { assertCanRun } from '../runtime-shim/index.js';
+import { assertCanRun, selectBackend, privateNetworkProblem } from '../runtime-shim/index.js';
 import { SnapshotStore } from '../snapshots/index.js';
 import { sweepDeadContainers } from '../executor/index.js';
-import { platformOf, type ResolvedImage } from '../oci/index.js';
-import { LocalImages } from '../oci/index.js';
+import { platformOf, type ResolvedImage, LocalImages, resolveRoot } from '../oci/index.js';
 import { formatPlatform, hostPlatform, platformRank } from '../spec/index.js';
 import { ownerToken } from '../fs/index.js';
-import { resolveRoot } from '../oci/index.js';
-import type { RunResult, SandboxBackend } from '../runtime-shim/index.js';
-import { selectBackend } from '../runtime-shim/index.js';
-import { privateNetworkProblem } from '../runtime-shim/index.js';
-import type { NetworkMode, SandboxSpec } from '../runtime-shim/index.js';
+import type { RunResult, SandboxBackend, NetworkMode, SandboxSpec } from '../runtime-shim/index.js';
 import { createContainerDir, type ContainerDir } from '../container/container-dir.js';
 import { containerSpec } from '../container/container-spec.js';
 import { defaultHostname, newContainerId } from '../container/etc-files.js';

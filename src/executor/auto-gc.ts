@@ -3,8 +3,7 @@
 // `<root>/config.json`. Least recently used cache goes first, like `tsbuild prune --keep-storage`.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { prune } from '../cache/index.js';
-import { parseSize } from '../cache/index.js';
+import { prune, parseSize } from '../cache/index.js';
 import { isObject, parseJsonObject } from '../spec/index.js';
 import type { BuildContext } from './context.js';
 

@@ -1,13 +1,9 @@
 // Base images for FROM and `--from=image`: taken from the local store when named there (unless
 // --pull), otherwise pulled for the requested platform. Each reference resolves once per build.
 import { TsbuildError } from '../errors.js';
-import type { ContentStore } from '../oci/index.js';
-import type { ImageNames } from '../oci/index.js';
-import type { Lease } from '../oci/index.js';
+import type { ContentStore, ImageNames, Lease, Platform } from '../oci/index.js';
 import { platformOf, resolveImage, type ResolvedImage } from '../oci/index.js';
-import { formatPlatform, platformRank } from '../spec/index.js';
-import { formatReference, parseReference } from '../spec/index.js';
-import type { Platform } from '../oci/index.js';
+import { formatPlatform, platformRank, formatReference, parseReference } from '../spec/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { EventSink } from './events.js';
 

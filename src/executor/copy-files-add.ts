@@ -3,9 +3,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { copyFiles, ensureDestinationDir, type CopyFilesOptions, type CopySource } from './copy-files.js';
 import { lstatOrUndefined } from './copy-files-tree.js';
-import { decompressed, type Compression } from '../oci/index.js';
-import { applyLayer } from '../oci/index.js';
-import { cleanEntryName, resolveInRoot } from '../oci/index.js';
+import { decompressed, type Compression, applyLayer, cleanEntryName, resolveInRoot } from '../oci/index.js';
 
 const ARCHIVE_COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'bzip2', 'xz', 'zstd'];
 

@@ -1,13 +1,11 @@
 // Writes a built image (config + manifest per platform, an index over several) and hands it to
 // the exporters of the build's outputs (exporters/index.ts).
 import { writeImage, writeIndex } from '../oci/index.js';
-import { formatReference, parseReference } from '../spec/index.js';
-import { parsePlatform } from '../spec/index.js';
+import { formatReference, parseReference, parsePlatform, parseManifest } from '../spec/index.js';
 import type { Descriptor, ImageConfig } from '../oci/index.js';
 import type { BuildContext } from './context.js';
 import type { BuiltOutput, BuiltPlatformImage } from './exporters/exporter.js';
 import { exporterFor, type OutputSpec } from './exporters/index.js';
-import { parseManifest } from '../spec/index.js';
 import { withCreatedTimes } from './image-config.js';
 import { ensureSnapshots } from './layer-step.js';
 import type { StepResult } from './step-result.js';

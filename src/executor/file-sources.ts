@@ -5,15 +5,12 @@ import { locationOf, withLocation } from './step-location.js';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
-import { contentDigest } from '../context/index.js';
-import { selectSources, type SourceSelection } from '../context/index.js';
+import { contentDigest, selectSources, type SourceSelection, checkoutGit, downloadUrl } from '../context/index.js';
 import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/index.js';
 import type { CopySource } from './copy-files.js';
-import { checkoutGit } from '../context/index.js';
 import { resolveInRoot, resolveParentInRoot } from '../oci/index.js';
 import { hashSelected, type BuildContext } from './context.js';
-import { downloadUrl } from '../context/index.js';
 
 /** Sources resolved before the cache lookup: what the key needs and what the copy will read. */
 export interface ResolvedSources {

@@ -4,20 +4,16 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { explainMiss } from '../cache/index.js';
-import { cacheKey, type CacheKeyParts } from '../cache/index.js';
+import { explainMiss, cacheKey, type CacheKeyParts } from '../cache/index.js';
 import type { CacheRecord, StepResultRecord } from '../cache/index.js';
 import { TsbuildError } from '../errors.js';
-import { digestHex } from '../oci/index.js';
-import { writeLayer } from '../oci/index.js';
-import type { LeaseItem } from '../oci/index.js';
-import type { Digest } from '../oci/index.js';
+import { digestHex, writeLayer } from '../oci/index.js';
+import type { LeaseItem, Digest } from '../oci/index.js';
 import type { Step } from '../planner/index.js';
 import { applyLayer, buildTimestamp, historyFor } from './image-config.js';
 import type { BuildContext } from './context.js';
 import type { BuildState } from './state.js';
-import { unmount } from '../snapshots/index.js';
-import { chainIds } from '../snapshots/index.js';
+import { unmount, chainIds } from '../snapshots/index.js';
 import type { PreparedRootfs } from '../snapshots/index.js';
 import type { LayerRef, StepResult } from './step-result.js';
 

@@ -1,7 +1,6 @@
 // What one build produces as it walks its plan: step results, and what it used of the cache
 // (the records and cache mounts `--cache-to` exports). Everything it only reads is BuildContext.
-import type { CacheLookup } from '../cache/index.js';
-import type { StepResultRecord } from '../cache/index.js';
+import type { CacheLookup, StepResultRecord } from '../cache/index.js';
 import { TsbuildError } from '../errors.js';
 import type { BuildPlan, StepId } from '../planner/index.js';
 import { stepNames } from './step-names.js';

@@ -5,15 +5,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DiskContentStore } from '../oci/index.js';
-import type { ImageNames } from '../oci/index.js';
+import type { DiskContentStore, ImageNames, RootLayout, Descriptor, Digest } from '../oci/index.js';
 import { isIndexType, isManifestType, readManifest } from '../oci/index.js';
 import { ownerInName, ownerState, processAlive } from '../fs/index.js';
-import type { RootLayout } from '../oci/index.js';
-import type { Descriptor, Digest } from '../oci/index.js';
 import { mountsUnder } from '../snapshots/index.js';
-import { parseDigest } from '../spec/index.js';
-import { isObject, parseJsonObject } from '../spec/index.js';
+import { parseDigest, isObject, parseJsonObject } from '../spec/index.js';
 
 export type ProblemKind = 'blob' | 'record' | 'name' | 'mount' | 'process' | 'secrets';
 

@@ -4,12 +4,9 @@
 // `repair` removes the damage found (corrupt blobs, broken records and names, stray mounts,
 // orphaned processes, leaked secrets) instead of only reporting it.
 import { rm } from 'node:fs/promises';
-import { DiskContentStore } from '../oci/index.js';
-import { ImageNames } from '../oci/index.js';
-import { openRoot, resolveRoot } from '../oci/index.js';
+import { DiskContentStore, ImageNames, openRoot, resolveRoot } from '../oci/index.js';
 import { isDigest } from '../spec/index.js';
-import { unmount } from '../snapshots/index.js';
-import { SnapshotStore } from '../snapshots/index.js';
+import { unmount, SnapshotStore } from '../snapshots/index.js';
 import {
   checkBlobs, checkMounts, checkNames, checkProcesses, checkRecords, checkSecrets, type StoreProblem,
 } from './store-verify-checks.js';

@@ -5,12 +5,10 @@
 // never touched, and a dead one's go at once instead of after an age limit.
 import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DiskContentStore } from '../oci/index.js';
+import type { DiskContentStore, RootLayout } from '../oci/index.js';
 import { removeDeadLeases } from '../oci/index.js';
 import { isLeftover, ownerState } from '../fs/index.js';
-import type { RootLayout } from '../oci/index.js';
-import { ageMs, type SnapshotStore } from '../snapshots/index.js';
-import { removeView } from '../snapshots/index.js';
+import { ageMs, type SnapshotStore, removeView } from '../snapshots/index.js';
 import { parseJsonObject } from '../spec/index.js';
 
 /** Directories that hold temp files written beside their target (`.<name>.<owner>.<random>.tmp`). */

@@ -11,12 +11,11 @@ import { CONTAINERD_NAME, REF_NAME } from './archive-oci.js';
 import type { DockerArchiveManifest } from './archive-docker.js';
 import type { BlobInfo, ContentStore } from './content-store.js';
 import { isDigest, parseDigest } from './digest.js';
-import { parseIndex } from '../spec/index.js';
+import { parseIndex, MediaType, type Descriptor, type Digest, type ImageManifest } from '../spec/index.js';
 import { putJson, readConfig } from './image.js';
 import { reachableBlobs } from './image-walk.js';
 import { layerMediaType } from './layer.js';
 import { DiskContentStore } from './disk-store.js';
-import { MediaType, type Descriptor, type Digest, type ImageManifest } from '../spec/index.js';
 import { statSource } from './source-path.js';
 
 export interface LoadedImage {

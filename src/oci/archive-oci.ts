@@ -11,11 +11,9 @@ import { writeTarArchive } from './archive-tar.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { distributableImage } from './distribution.js';
-import { parseIndex } from '../spec/index.js';
+import { parseIndex, parseReference, MediaType, type Descriptor, type Digest, type ImageIndex } from '../spec/index.js';
 import { reachableBlobs } from './image-walk.js';
-import { parseReference } from '../spec/index.js';
 import { writeAtomically } from '../fs/index.js';
-import { MediaType, type Descriptor, type Digest, type ImageIndex } from '../spec/index.js';
 
 const OCI_LAYOUT = JSON.stringify({ imageLayoutVersion: '1.0.0' });
 export const REF_NAME = 'org.opencontainers.image.ref.name';

@@ -10,8 +10,7 @@ import { DiskContentStore } from './disk-store.js';
 import { isIndexType, isManifestType, putJson, readIndex, readManifest } from './image.js';
 import { DEFAULT_GZIP_LEVEL, gzipStream } from './layer-compress.js';
 import { tempPathBeside } from '../fs/index.js';
-import { parseDescriptor } from '../spec/index.js';
-import { MediaType, type Descriptor, type ImageIndex, type ImageManifest } from '../spec/index.js';
+import { parseDescriptor, MediaType, type Descriptor, type ImageIndex, type ImageManifest } from '../spec/index.js';
 
 const GZIP_OF: Record<string, string> = {
   [MediaType.OciLayer]: MediaType.OciLayerGzip,

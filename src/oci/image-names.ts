@@ -6,10 +6,8 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { syncDirectory } from './disk-store.js';
-import { isObject, parseDescriptor, parseJsonObject } from '../spec/index.js';
-import { withFileLock } from '../fs/index.js';
-import { formatReference, parseReference } from '../spec/index.js';
-import { ownerToken } from '../fs/index.js';
+import { isObject, parseDescriptor, parseJsonObject, formatReference, parseReference } from '../spec/index.js';
+import { withFileLock, ownerToken } from '../fs/index.js';
 import type { RootLayout } from './root.js';
 import type { Descriptor } from '../spec/index.js';
 

@@ -1,9 +1,7 @@
 // Image configs, manifests and indexes in a content store: writing them (OCI media types by
 // default, Docker's on request) and reading them back whichever of the two types they use.
 import type { ContentStore } from './content-store.js';
-import { declaredMediaType, parseConfig, parseIndex, parseManifest } from '../spec/index.js';
-import { hostPlatform, selectManifest } from '../spec/index.js';
-import { MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from '../spec/index.js';
+import { declaredMediaType, parseConfig, parseIndex, parseManifest, hostPlatform, selectManifest, MediaType, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from '../spec/index.js';
 
 export type MediaTypeFamily = 'oci' | 'docker';
 

@@ -13,8 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withFileLock } from '../fs/index.js';
-import { isLeftover, ownerToken } from '../fs/index.js';
+import { withFileLock, isLeftover, ownerToken } from '../fs/index.js';
 import type { RootLayout } from './root.js';
 
 export type LeaseKind = 'blob' | 'snapshot' | 'record' | 'mount';

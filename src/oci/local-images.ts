@@ -7,8 +7,7 @@ import { resolveImage, isIndexType, readIndex, type ResolvedImage } from './imag
 import { reachableBlobs } from './image-walk.js';
 import { ImageNames, type NamedImage } from './image-names.js';
 import { withCollectorLock } from './leases.js';
-import { familiarName, parseReference } from '../spec/index.js';
-import { declaredMediaType } from '../spec/index.js';
+import { familiarName, parseReference, declaredMediaType } from '../spec/index.js';
 import type { Descriptor, Platform } from '../spec/index.js';
 
 export interface ImageSummary {

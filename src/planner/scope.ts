@@ -2,8 +2,7 @@
 // that reports undefined variables for the UndefinedVar / UndefinedArgInFrom checks.
 import { DockerfileSyntaxError, TsbuildError } from '../errors.js';
 import { expandWords, expandWordWithMatches } from '../parser/index.js';
-import type { ExpansionResult, VariableLookup } from '../parser/index.js';
-import type { SourceRange } from '../parser/index.js';
+import type { ExpansionResult, VariableLookup, SourceRange } from '../parser/index.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { suggestName } from './suggest.js';
 import type { PlanContext } from './context.js';

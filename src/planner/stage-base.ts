@@ -1,11 +1,9 @@
 // The start of a stage: its FROM expanded in the global scope, then either another stage's
 // final state, `scratch`, or a base image (a source step plus its resolved config, if any).
-import type { ContainerConfig } from '../spec/index.js';
-import type { Platform } from '../spec/index.js';
+import type { ContainerConfig, Platform } from '../spec/index.js';
 import type { Stage } from '../parser/index.js';
 import type { PlanContext } from './context.js';
-import { parsePlatform } from '../spec/index.js';
-import { normalizeReference } from '../spec/index.js';
+import { parsePlatform, normalizeReference } from '../spec/index.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';

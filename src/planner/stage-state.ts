@@ -1,8 +1,7 @@
 // The immutable per-stage state (BuildKit's dispatchState without the mutation): the current
 // head step, ARGs in scope, and the image config so far. Every instruction returns a new one.
 import { DEFAULT_PATH } from '../spec/index.js';
-import type { ContainerConfig } from '../spec/index.js';
-import type { Platform } from '../spec/index.js';
+import type { ContainerConfig, Platform } from '../spec/index.js';
 import type { StageRef, StepId } from './types.js';
 
 export interface StageState {

@@ -2,8 +2,7 @@
 // content store (which verifies the digest), resuming with Range when a connection breaks. A
 // download never takes more bytes than its descriptor declares.
 import { DigestMismatchError } from '../oci/index.js';
-import type { ContentStore } from '../oci/index.js';
-import type { Descriptor, Digest } from '../oci/index.js';
+import type { ContentStore, Descriptor, Digest } from '../oci/index.js';
 import { repositoryScope } from './auth.js';
 import { readErrorText } from './bodies.js';
 import { registryStatusError, RegistryError } from './errors.js';

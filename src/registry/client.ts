@@ -2,8 +2,7 @@
 // connection pool, and the manifest/blob/upload/tag operations of the distribution API.
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import type { ContentStore } from '../oci/index.js';
-import type { Descriptor, Digest } from '../oci/index.js';
+import type { ContentStore, Descriptor, Digest } from '../oci/index.js';
 import { repositoryScope } from './auth.js';
 import { downloadBlob, headBlob } from './blobs.js';
 import type { Credentials } from './credentials.js';

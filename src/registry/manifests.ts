@@ -1,8 +1,7 @@
 // Manifest endpoints (`/v2/<name>/manifests/<reference>`): HEAD, GET with the OCI and Docker
 // Accept list and digest checks, PUT with the manifest's own Content-Type.
-import { DigestMismatchError, parseDigest, sha256Digest } from '../oci/index.js';
+import { DigestMismatchError, parseDigest, sha256Digest, MediaType, type Descriptor } from '../oci/index.js';
 import { declaredMediaType, parseSize } from '../spec/index.js';
-import { MediaType, type Descriptor } from '../oci/index.js';
 import { repositoryScope } from './auth.js';
 import { BodyLimit } from './bodies.js';
 import type { RegistryResponse, Transport } from './transport.js';

@@ -1,11 +1,8 @@
 // `pullImage`: resolve a reference, pick the platform's manifest from an index, and fetch the
 // manifest, config and layers into the content store (layers in parallel), then name the image.
 import { TsbuildError } from '../errors.js';
-import type { ContentStore } from '../oci/index.js';
-import type { ImageNames } from '../oci/index.js';
-import { hostPlatform, selectManifest } from '../spec/index.js';
-import { formatReference, manifestReference, parseReference, type ImageReference } from '../spec/index.js';
-import { parseConfig, parseIndex, parseManifest } from '../spec/index.js';
+import type { ContentStore, ImageNames } from '../oci/index.js';
+import { hostPlatform, selectManifest, formatReference, manifestReference, parseReference, type ImageReference, parseConfig, parseIndex, parseManifest } from '../spec/index.js';
 import { MediaType, type Descriptor, type Platform } from '../oci/index.js';
 import { BlobSources } from './blob-sources.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';

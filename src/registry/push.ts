@@ -1,13 +1,9 @@
 // `pushImage`: upload a named image's blobs (in parallel, skipping or mounting what the registry
 // has), then its manifests, and an index last so the tag never points at missing content.
 import { TsbuildError } from '../errors.js';
-import { availableImage, describeMissing } from '../oci/index.js';
-import { distributableImage } from '../oci/index.js';
-import type { ContentStore } from '../oci/index.js';
-import type { ImageNames } from '../oci/index.js';
-import { formatReference, parseReference, type ImageReference } from '../spec/index.js';
-import { parseIndex, parseManifest } from '../spec/index.js';
-import { MediaType, type Descriptor } from '../oci/index.js';
+import { availableImage, describeMissing, distributableImage, MediaType, type Descriptor } from '../oci/index.js';
+import type { ContentStore, ImageNames } from '../oci/index.js';
+import { formatReference, parseReference, type ImageReference, parseIndex, parseManifest } from '../spec/index.js';
 import { BlobSources } from './blob-sources.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import { transferEach, type ProgressCallback } from './progress.js';

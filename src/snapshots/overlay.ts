@@ -1,10 +1,8 @@
 // Mounting and unmounting overlayfs over snapshot directories through tsbuild's native helper.
-import { mountOverlayFs, unmountPath } from '../fs/index.js';
+import { mountOverlayFs, unmountPath, ownerToken, overlayDiffOptions } from '../fs/index.js';
 import { volatileOption } from '../runtime-shim/index.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ownerToken } from '../fs/index.js';
-import { overlayDiffOptions } from '../fs/index.js';
 
 export interface OverlayLayout {
   /** Directory holding the short lowerdir links (`l/<n>`), `upper`, `work` and `merged`. */

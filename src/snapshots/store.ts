@@ -4,17 +4,14 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
-import { chainIds } from '../oci/index.js';
-import { digestHex } from '../oci/index.js';
+import { chainIds, digestHex, applyLayer } from '../oci/index.js';
 import { isLeftover, ownerToken } from '../fs/index.js';
 import type { Digest } from '../oci/index.js';
 import { parseJsonObject } from '../spec/index.js';
-import { applyLayer } from '../oci/index.js';
 import { prepareCopiedRootfs, diffCopiedRootfs } from '../snapshots/prepare-copy.js';
-import { prepareOverlayRootfs } from '../snapshots/prepare-overlay.js';
+import { prepareOverlayRootfs, removeView } from '../snapshots/prepare-overlay.js';
 import type { PreparedRootfs } from '../snapshots/prepared.js';
 import { canMountOverlay } from '../snapshots/overlay.js';
-import { removeView } from '../snapshots/prepare-overlay.js';
 
 export type { PreparedRootfs } from '../snapshots/prepared.js';
 export { chainIds };

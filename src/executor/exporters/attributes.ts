@@ -1,7 +1,6 @@
 // Attribute rules shared by several exporters: booleans, `dest=`, compression.
 import { TsbuildError } from '../../errors.js';
-import type { ImageToSave } from '../../oci/index.js';
-import type { Descriptor } from '../../oci/index.js';
+import type { ImageToSave, Descriptor } from '../../oci/index.js';
 export type Compression = 'gzip' | 'uncompressed';
 
 export interface CompressionOptions {

@@ -1,10 +1,7 @@
 // The contract of an exporter (`--output type=NAME`, and for some `tsbuild save --format`): how
 // its attributes parse into a spec, and how it writes a build's result or stored images. The
 // exporters are listed by name in index.ts.
-import type { ImageToSave } from '../../oci/index.js';
-import type { ContentStore } from '../../oci/index.js';
-import type { ImageNames } from '../../oci/index.js';
-import type { Descriptor, ImageConfig, ImageManifest, Platform } from '../../oci/index.js';
+import type { ImageToSave, ContentStore, ImageNames, Descriptor, ImageConfig, ImageManifest, Platform } from '../../oci/index.js';
 import type { RegistryClientOptions } from '../../registry/index.js';
 import type { EventSink } from '../events.js';
 import type { StepResult } from '../step-result.js';
