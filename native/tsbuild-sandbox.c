@@ -862,8 +862,15 @@ static void run_command(void) {
   exec_command();
 }
 
+/* The helper may be killed between fork and PR_SET_PDEATHSIG; the init, in a new PID namespace,
+ * sees getppid() == 0 either way, so it learns of that from the helper's end of a pipe closing. */
+static int helper_alive_fd = -1;
+
 static void init_main(void) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
+  struct pollfd alive = { .fd = helper_alive_fd, .events = POLLIN };
+  if (poll(&alive, 1, 0) != 0) _exit(1); /* POLLHUP: the helper is gone */
+  close(helper_alive_fd);
   join_cgroups();
   int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (spec.netns ? CLONE_NEWNET : 0);
   if (unshare(flags) < 0) fail("unshare");
@@ -987,7 +994,14 @@ int main(int argc, char **argv) {
   if (spec.netns_sync_fd) private_netns();
   pipe_socket_stdio();
   if (unshare(CLONE_NEWPID) < 0) fail("unshare pid namespace");
+  int alive[2];
+  if (pipe2(alive, O_CLOEXEC) < 0) fail("pipe");
   pid_t init = fork_forwarding();
-  if (init == 0) init_main();
+  if (init == 0) {
+    close(alive[1]);
+    helper_alive_fd = alive[0];
+    init_main();
+  }
+  close(alive[0]); /* alive[1] stays open for the helper's lifetime */
   wait_and_exit(init);
 }

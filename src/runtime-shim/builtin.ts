@@ -53,7 +53,10 @@ export class BuiltinBackend implements SandboxBackend {
         network.catch(() => undefined); // awaited once the helper has exited
       }
       onAbort = () => {
-        // The helper's death SIGKILLs the namespace's init (PDEATHSIG), which takes every process with it.
+        // The helper's death SIGKILLs the namespace's init (PDEATHSIG), which takes every process with
+        // it; its process group holds the init and the stdio relay too, should either not have
+        // armed PDEATHSIG yet.
+        killProcessGroup(started.child.pid);
         started.child.kill('SIGKILL');
         cgroup?.kill();
       };
@@ -96,6 +99,15 @@ function connectNetwork(started: StartedProcess): Promise<NetworkAttachment | un
       });
     });
   });
+}
+
+function killProcessGroup(leader: number | undefined): void {
+  if (leader === undefined) return;
+  try {
+    process.kill(-leader, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 function checkSupported(spec: SandboxSpec): void {

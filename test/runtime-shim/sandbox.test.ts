@@ -228,6 +228,24 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
     expect(mountsUnder(runTmp)).toEqual([]);
     expect(runCgroupsOf(process.pid)).toEqual([]);
   });
+
+  it('leaves nothing behind when aborted at any point of its start-up', async () => {
+    // The helper killed between forking the init and the init arming PDEATHSIG once left the init
+    // and the command running (and the run waiting for their pipes to close) forever.
+    const marker = uniqueSleepSeconds(700000);
+    const rounds = name === 'builtin' ? 150 : 12;
+    for (let i = 0; i < rounds; i++) {
+      const controller = new AbortController();
+      const running = backend.run(fx.spec(sh(`exec sleep ${marker}`)), { signal: controller.signal });
+      if (i % 3 === 1) await new Promise((resolve) => setImmediate(resolve));
+      if (i % 3 === 2) await new Promise((resolve) => setTimeout(resolve, i % 7));
+      controller.abort();
+      await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+    }
+    expect(processesMatching(`sleep ${marker}`)).toEqual([]);
+    expect(mountsUnder(runTmp)).toEqual([]);
+    expect(runCgroupsOf(process.pid)).toEqual([]);
+  }, 60_000);
 });
 
 describe('builtin init (PID 1)', () => {
