@@ -18,7 +18,9 @@ import type { PreparedRootfs } from '../snapshots/index.js';
 import type { StepResult } from './step-result.js';
 
 export async function runCopyStep(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {
-  const scratch = mkdtempSync(path.join(ctx.layout.tmp, `copy-${ownerToken()}-`));
+  // Only downloads need a scratch dir: a cached COPY makes (and frees) no inode.
+  const downloads = op.sources.some((s) => s.kind === 'url' || s.kind === 'git');
+  const scratch = downloads ? mkdtempSync(path.join(ctx.layout.tmp, `copy-${ownerToken()}-`)) : undefined;
   try {
     const resolved = await resolveSources(ctx, step, op, scratch, signal);
     return await runLayerStep(ctx, state, step, {
@@ -31,7 +33,7 @@ export async function runCopyStep(ctx: BuildContext, state: BuildState, step: St
       apply: (target) => copyInto(ctx, state, step, op, resolved, mountedRootfs(target)),
     }, signal);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
