@@ -5,19 +5,25 @@
 // journal each allocation skips every inode deleted in the last minute, so writing 10k files
 // after a big delete took 10-20 s. Snapshots are lower dirs, never written in place, so sharing
 // inodes with one is safe as long as the step replaces (never modifies) a seeded file.
-import { chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dumpTreeXattrsSync, lchownInNamespace, opaqueXattr } from '../fs/index.js';
 
 /**
- * Fills the (new, empty) `upper` from snapshot dir `seed`. Returns false, leaving `upper` empty,
- * when the seed holds anything but plain files, directories and symlinks (whiteouts, devices,
- * opaque directories): such a diff is not the same when merely linked.
+ * Fills the (new) `upper` from snapshot dir `seed`. Returns false, leaving no `upper`, when the
+ * seed holds anything but plain files, directories and symlinks (whiteouts, devices, opaque
+ * directories: such a diff is not the same when merely linked) or a link fails.
  */
 export function seedUpperDir(seed: string, upper: string): boolean {
   if (!plainTree(seed) || [...dumpTreeXattrsSync(seed).values()].some((attrs) => attrs.has(opaqueXattr()))) return false;
   mkdirSync(upper, { recursive: true });
-  linkTree(seed, upper);
+  try {
+    linkTree(seed, upper);
+  } catch {
+    // e.g. EMLINK after very many builds sharing one file: the step simply writes everything.
+    rmSync(upper, { recursive: true, force: true });
+    return false;
+  }
   return true;
 }
 
