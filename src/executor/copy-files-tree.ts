@@ -18,6 +18,12 @@ export interface TreeCopyRules {
   exclude: ExcludeMatcher;
   /** Host paths that may be copied (e.g. not .dockerignore'd); undefined = everything. */
   include?: (hostPath: string) => boolean;
+  /**
+   * Whether a target was seeded from the previous run of the step (seed-upper.ts): such a file is
+   * kept when identical to what the copy would write (it is a hard link of that snapshot's, so it
+   * is replaced, never modified, when it differs).
+   */
+  seeded?: (target: string) => boolean;
 }
 
 export class TreeCopier {
@@ -36,6 +42,10 @@ export class TreeCopier {
     if (stats.isDirectory()) return this.copyDirectory(source, target, excludeRel, stats, contentsOnly);
     const existing = lstatOrUndefined(target);
     if (existing?.isDirectory()) throw new TsbuildError('STORE', `cannot replace directory ${target} with a file`);
+    if (existing && this.keepsSeeded(source, target, stats, existing)) {
+      this.copied++;
+      return;
+    }
     if (existing) rmSync(target, { force: true });
     this.createNonDirectory(source, target, stats);
     this.copied++;
@@ -60,6 +70,17 @@ export class TreeCopier {
       this.applyMetadata(target, stats, true);
       this.copied++;
     }
+  }
+
+  /** A seeded regular file with the content and metadata the copy would give it stays as it is. */
+  private keepsSeeded(source: string, target: string, stats: Stats, existing: Stats): boolean {
+    if (!stats.isFile() || !existing.isFile() || stats.size !== existing.size || stats.size >= SMALL_FILE) return false;
+    if (stats.nlink > 1 || this.rules.seeded?.(target) !== true) return false;
+    const owner = this.rules.owner ?? { uid: stats.uid, gid: stats.gid };
+    const mode = this.rules.chmod ? this.rules.chmod(stats.mode & 0o7777, false) : stats.mode & 0o7777;
+    if (existing.uid !== owner.uid || existing.gid !== owner.gid || (existing.mode & 0o7777) !== mode) return false;
+    if (existing.mtime.getTime() !== stats.mtime.getTime()) return false;
+    return readFileSync(source).equals(readFileSync(target));
   }
 
   private createNonDirectory(source: string, target: string, stats: Stats): void {

@@ -40,6 +40,8 @@ export interface CopyFilesOptions {
   parents?: boolean;
   /** Host paths that may be copied from directory sources (the .dockerignore'd are not). */
   include?: (hostPath: string) => boolean;
+  /** The rootfs's upper dir when it was seeded from the step's previous run (TreeCopyRules.seeded). */
+  seededUpper?: string;
   /** mtime of heredoc files (SOURCE_DATE_EPOCH); now by default. */
   inlineMtime?: Date;
 }
@@ -58,7 +60,8 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
   const owner = options.chown ?? (options.preserveOwnership ? undefined : { uid: 0, gid: 0 });
   const chmod = options.chmod === undefined ? undefined : parseChmod(options.chmod);
   const exclude = new ExcludeMatcher(options.exclude ?? []);
-  const copier = new TreeCopier({ owner, chmod, exclude, include: options.include });
+  const seeded = options.seededUpper === undefined ? undefined : seededIn(options.rootfs, options.seededUpper);
+  const copier = new TreeCopier({ owner, chmod, exclude, include: options.include, seeded });
   const destRel = cleanEntryName(options.dest);
   const destIsDir = options.dest.endsWith('/') || options.sources.length > 1 || options.destIsDir === true;
   // BuildKit (testCopyChmod) creates missing parents with an octal --chmod's mode, 0755 otherwise.
@@ -95,6 +98,11 @@ export function copyFiles(options: CopyFilesOptions): CopyFilesResult {
     }
   }
   return { copied: copier.copied + written };
+}
+
+/** Whether a rootfs path (host) is a regular file in the upper dir, i.e. seeded, not a lower's. */
+function seededIn(rootfs: string, upper: string): (target: string) => boolean {
+  return (target) => target.startsWith(`${rootfs}/`) && lstatOrUndefined(posix.join(upper, target.slice(rootfs.length)))?.isFile() === true;
 }
 
 /** Owner (and mode, 0755 unless set) of the directories a copy creates. */

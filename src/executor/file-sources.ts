@@ -25,7 +25,7 @@ export interface ResolvedSources {
 let fastGlob: typeof FastGlob | undefined;
 
 export async function resolveSources(
-  ctx: BuildContext, step: Step, op: CopyFileOp, scratch: string, signal: AbortSignal,
+  ctx: BuildContext, step: Step, op: CopyFileOp, scratch: string | undefined, signal: AbortSignal,
 ): Promise<ResolvedSources> {
   if (op.sources.some((s) => s.kind === 'step' && hasWildcard(s.path))) fastGlob ??= (await import('fast-glob')).default;
   const resolved: ResolvedSources = { contents: {}, downloads: new Map() };
@@ -41,6 +41,8 @@ export async function resolveSources(
     );
   }
   for (const source of op.sources) {
+    if (source.kind !== 'git' && source.kind !== 'url') continue;
+    if (scratch === undefined) throw new TsbuildError('INTERNAL', `${source.url}: no scratch directory to download into`);
     if (source.kind === 'git') {
       const checkout = await checkoutGit(source.url, path.join(scratch, `git-${resolved.downloads.size}`), source.keepGitDir, locationOf(step));
       if (op.checksum && op.checksum !== checkout.commit) {
@@ -50,7 +52,6 @@ export async function resolveSources(
       resolved.contents[`git:${source.url}`] = checkout.commit;
       continue;
     }
-    if (source.kind !== 'url') continue;
     const { file: dockerfile, line } = locationOf(step);
     const file = await downloadUrl(source.url, path.join(scratch, `url-${resolved.downloads.size}`), `${dockerfile}:${line}`, op.checksum, signal);
     resolved.downloads.set(source.url, file.path);

@@ -45,6 +45,13 @@ export interface LayerChange {
    * for `step.inputs[i]`; asked only when the key by definition misses (it reads the files).
    */
   sourceDigests?: () => Promise<Record<string, string>>;
+  /**
+   * A `mounted` change that writes again what its previous run wrote where the sources did not
+   * change (a COPY from the context): whether the previous run's record, same definition on the
+   * same parent layers, may seed the upper dir (seed-upper.ts). The change then replaces what
+   * differs and keeps what is identical (`PreparedRootfs.seeded`).
+   */
+  seedFrom?: (previous: CacheRecord) => boolean;
 }
 
 export type RootfsTarget =
@@ -110,7 +117,8 @@ export async function runLayerStep(
   ctx.emit({ type: 'step.started', ...label });
   const started = Date.now();
   try {
-    const layer = await buildLayer(ctx, parent, change, signal);
+    const seed = await previousSnapshot(ctx, identity, parent, parts.definition, change);
+    const layer = await buildLayer(ctx, parent, change, seed, signal);
     const result: StepResultRecord = {
       diffIds: [...parent.config.rootfs.diff_ids, layer.diffId],
       layer: { ...layer.descriptor, diffId: layer.diffId },
@@ -135,6 +143,7 @@ async function buildLayer(
   ctx: BuildContext,
   parent: StepResult,
   change: LayerChange,
+  seed: string | undefined,
   signal: AbortSignal,
 ): Promise<LayerRef> {
   const chains = change.independentOfParent ? [] : await ensureSnapshots(ctx, parent.layers);
@@ -156,7 +165,7 @@ async function buildLayer(
       rmSync(base, { recursive: true, force: true });
     }
   }
-  const rootfs = ctx.snapshots.prepareRootfs(chains, { writable: true });
+  const rootfs = ctx.snapshots.prepareRootfs(chains, { writable: true, seed });
   try {
     await change.apply({ kind: 'mounted', rootfs }, signal);
     const layer = await storeDiff(ctx, ctx.snapshots.diffRootfs(rootfs));
@@ -168,6 +177,23 @@ async function buildLayer(
   } finally {
     rootfs.cleanup();
   }
+}
+
+/** The snapshot of this step's previous run, when `change.seedFrom` may start from it (leased). */
+async function previousSnapshot(
+  ctx: BuildContext, identity: string, parent: StepResult, definition: unknown, change: LayerChange,
+): Promise<string | undefined> {
+  if (!change.seedFrom || change.target !== 'mounted' || change.independentOfParent) return undefined;
+  const previousKey = await ctx.records.lastKeyFor(identity);
+  const previous = previousKey ? await ctx.records.get(previousKey) : undefined;
+  if (!previous?.result.layer || !change.seedFrom(previous)) return undefined;
+  const diffIds = previous.result.diffIds;
+  const parentIds = parent.config.rootfs.diff_ids;
+  if (diffIds.length !== parentIds.length + 1 || parentIds.some((id, i) => diffIds[i] !== id)) return undefined;
+  if (JSON.stringify(previous.parts.definition) !== JSON.stringify(definition)) return undefined;
+  const chain = chainIds(diffIds).at(-1)!;
+  await ctx.lease.add([{ kind: 'snapshot', id: digestHex(chain) }]);
+  return ctx.snapshots.has(chain) ? ctx.snapshots.layerPath(chain) : undefined;
 }
 
 /** What a step just wrote (a young file, spared by GC's grace period until now) is leased too. */

@@ -18,7 +18,9 @@ import type { PreparedRootfs } from '../snapshots/index.js';
 import type { StepResult } from './step-result.js';
 
 export async function runCopyStep(ctx: BuildContext, state: BuildState, step: Step, op: CopyFileOp, signal: AbortSignal): Promise<StepResult> {
-  const scratch = mkdtempSync(path.join(ctx.layout.tmp, `copy-${ownerToken()}-`));
+  // Only downloads need a scratch dir: a cached COPY makes (and frees) no inode.
+  const downloads = op.sources.some((s) => s.kind === 'url' || s.kind === 'git');
+  const scratch = downloads ? mkdtempSync(path.join(ctx.layout.tmp, `copy-${ownerToken()}-`)) : undefined;
   try {
     const resolved = await resolveSources(ctx, step, op, scratch, signal);
     return await runLayerStep(ctx, state, step, {
@@ -27,11 +29,33 @@ export async function runCopyStep(ctx: BuildContext, state: BuildState, step: St
       target: 'mounted',
       independentOfParent: op.link,
       sourceDigests: op.sources.some((s) => s.kind === 'step') ? () => digestStepSources(ctx, state, step, op) : undefined,
+      seedFrom: contextOnlyCopy(op) ? (previous) => sameSelection(previous.fileDigests, resolved) : undefined,
       apply: (target) => copyInto(ctx, state, step, op, resolved, mountedRootfs(target)),
     }, signal);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** A plain COPY of context files: what it writes follows from the selected paths alone. */
+function contextOnlyCopy(op: CopyFileOp): boolean {
+  return op.command === 'COPY' && !op.link && op.sources.every((s) => s.kind === 'context');
+}
+
+/**
+ * The previous run selected the same paths, each a file then and now or the same non-file: it
+ * wrote the same targets, so a tree seeded from it holds nothing this copy would not write.
+ */
+function sameSelection(previous: Record<string, string> | undefined, resolved: ResolvedSources): boolean {
+  const current = resolved.fileDigests;
+  const count = resolved.contextSelection?.entries.length;
+  if (!previous || !current || count === undefined || Object.keys(current).length !== count) return false;
+  if (Object.keys(previous).length !== count) return false;
+  const isFile = (digest: string) => /^[0-9a-f]{64}$/.test(digest);
+  return Object.entries(current).every(([file, digest]) => {
+    const before = previous[file];
+    return before !== undefined && (before === digest || (isFile(before) && isFile(digest)));
+  });
 }
 
 /** What the copy takes from each source stage, by input (`from:<i>`), read from its snapshot. */
@@ -74,6 +98,7 @@ async function copyInto(ctx: BuildContext, state: BuildState, step: Step, op: Co
       parents: op.parents,
       include: resolved.contextSelection ? contextIncludeFilter(ctx, resolved.contextSelection) : undefined,
       inlineMtime: ctx.options.sourceDateEpoch === undefined ? undefined : new Date(ctx.options.sourceDateEpoch * 1000),
+      seededUpper: rootfs.seeded ? rootfs.upperdir : undefined,
     };
     if (op.command === 'ADD') {
       const sources = op.sources.flatMap((source) =>

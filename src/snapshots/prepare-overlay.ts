@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { mountOverlay, mountsUnder, unmount } from '../snapshots/overlay.js';
 import type { PreparedRootfs } from '../snapshots/prepared.js';
+import { seedUpperDir } from '../snapshots/seed-upper.js';
 
-export function prepareOverlayRootfs(base: string, lowerdirs: readonly string[], writable: boolean): PreparedRootfs {
+export function prepareOverlayRootfs(base: string, lowerdirs: readonly string[], writable: boolean, seed?: string): PreparedRootfs {
   let rootfs: string;
+  let seeded = false;
   try {
+    if (writable && seed !== undefined) seeded = seedUpperDir(seed, join(base, 'upper'));
     rootfs = mountOverlay({ base, lowerdirs, writable });
   } catch (error) {
     rmSync(base, { recursive: true, force: true });
@@ -21,6 +24,7 @@ export function prepareOverlayRootfs(base: string, lowerdirs: readonly string[],
     workdir: writable ? join(base, 'work') : undefined,
     lowerCopy: undefined,
     base,
+    seeded,
     cleanup() {
       if (cleaned) return;
       removeView(base);

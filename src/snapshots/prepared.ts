@@ -10,6 +10,8 @@ export interface PreparedRootfs {
   workdir: string | undefined;
   /** For a copy: the pristine merged tree the rootfs is compared with. */
   lowerCopy: string | undefined;
+  /** The upper dir started as a linked copy of the `seed` snapshot asked for (overlay only). */
+  seeded?: boolean;
   /** The per-view scratch directory, removed by cleanup. */
   base: string;
   /** Unmounts and removes everything of this view. Safe to call twice. */

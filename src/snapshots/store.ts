@@ -32,6 +32,11 @@ export interface SnapshotStoreOptions {
 
 export interface PrepareOptions {
   writable: boolean;
+  /**
+   * A writable overlay view starts with this snapshot dir's tree in its upper dir, linked
+   * (seed-upper.ts); `seeded` on the result says whether it was taken.
+   */
+  seed?: string;
 }
 
 export class SnapshotStore {
@@ -127,7 +132,7 @@ export class SnapshotStore {
     const base = join(this.dir, 'active', `${Date.now().toString(36)}-${ownerToken()}-${randomBytes(4).toString('hex')}`);
     mkdirSync(base, { recursive: true });
     if (!this.options.forceCopy && canMountOverlay(join(this.dir, 'active'))) {
-      return prepareOverlayRootfs(base, lowerdirs, options.writable);
+      return prepareOverlayRootfs(base, lowerdirs, options.writable, options.seed);
     }
     this.warnOnce();
     return prepareCopiedRootfs(base, lowerdirs, options.writable);
