@@ -6,14 +6,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/executor/build.js';
 import type { BuildEvent } from '../../src/executor/events.js';
-import type { BuildOptions } from '../../src/executor/options.js';
+import type { BuildOptions, CacheLocation } from '../../src/executor/options.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { distributableImage } from '../../src/oci/distribution.js';
 import type { Digest } from '../../src/spec/types.js';
 import { pushBusyboxBase } from '../helpers/registry-base.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
+import { startS3, type TestS3 } from '../helpers/s3-server.js';
 
 let registry: TestRegistry;
+let s3: TestS3;
 let context: string;
 let base: string;
 
@@ -29,6 +31,7 @@ CMD ["cat", "/built.txt"]
 
 beforeAll(async () => {
   registry = await startRegistry();
+  s3 = await startS3();
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'tsbuild-cache-share-'));
   context = path.join(tmp, 'ctx');
   await mkdir(context);
@@ -40,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry?.stop();
+  await s3?.stop();
 });
 
 async function buildIn(root: string, extra: Partial<BuildOptions>) {
@@ -52,12 +56,24 @@ async function buildIn(root: string, extra: Partial<BuildOptions>) {
   return { result, cached: count('step.cached'), ran: count('step.done') - 1 /* the FROM both stages share */, events };
 }
 
-describe.each(['registry', 'local'] as const)('cache shared through %s', (kind) => {
+function locationFor(kind: 'registry' | 'local' | 's3', tmp: string): CacheLocation {
+  switch (kind) {
+    case 'registry':
+      return { type: 'registry', ref: `${registry.host}/cache/demo:${kind}` };
+    case 'local':
+      return { type: 'local', dir: path.join(tmp, 'cache-dir') };
+    case 's3':
+      return {
+        type: 's3', bucket: s3.bucket, region: 'us-east-1', endpointUrl: s3.endpoint, usePathStyle: true, prefix: 'share/',
+        accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER',
+      };
+  }
+}
+
+describe.each(['registry', 'local', 's3'] as const)('cache shared through %s', (kind) => {
   it('rebuilds on an empty root with every step cached and the same digest', async () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), `tsbuild-cache-${kind}-`));
-    const location = kind === 'registry'
-      ? { type: 'registry' as const, ref: `${registry.host}/cache/demo:${kind}` }
-      : { type: 'local' as const, dir: path.join(tmp, 'cache-dir') };
+    const location = locationFor(kind, tmp);
     const first = await buildIn(path.join(tmp, 'A'), { cacheTo: [{ location, mode: 'max' }] });
     expect(first.cached).toBe(0);
     const second = await buildIn(path.join(tmp, 'B'), { cacheFrom: [location] });
