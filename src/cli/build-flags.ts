@@ -93,7 +93,8 @@ export function parseCacheToFlag(value: string): CacheExportSpec {
   const mode = f.mode ?? 'min';
   if (mode !== 'min' && mode !== 'max') throw usage(`--cache-to: mode must be min or max, got "${mode}"`);
   const cacheMounts = f['cache-mounts'] === undefined ? undefined : bool(f['cache-mounts'], false);
-  return { location: parseCacheLocation(f, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}) };
+  const ignoreError = bool(f['ignore-error'], false);
+  return { location: parseCacheLocation(f, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}), ...(ignoreError ? { ignoreError } : {}) };
 }
 
 /** docker build's legacy resource flags (and `docker run`'s `--pids-limit`), as given on the command line. */

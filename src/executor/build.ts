@@ -78,7 +78,13 @@ async function exportCacheTo(ctx: BuildContext, state: BuildState, spec: CacheEx
   const finalKeys = spec.mode === 'max' ? undefined : finalImageKeys(state);
   const records = [...state.usedRecords].filter(([key]) => !finalKeys || finalKeys.has(key)).map(([key, result]) => ({ key, result }));
   const mounts = spec.cacheMounts ? state.usedCacheMounts : new Map<string, string>();
-  await exportCache(ctx.store, openCacheBackend(spec.location, { registry: ctx.registry }), records, mounts);
+  const backend = openCacheBackend(spec.location, { registry: ctx.registry });
+  try {
+    await exportCache(ctx.store, backend, records, mounts);
+  } catch (error) {
+    if (!spec.ignoreError || (error instanceof TsbuildError && error.code === 'CANCELLED')) throw error;
+    ctx.emit({ type: 'warning', message: `cache export to ${backend.description} failed (ignore-error=true): ${error instanceof Error ? error.message : String(error)}` });
+  }
 }
 
 /** Runs every step the platform targets need, independent ones in parallel. */

@@ -2,6 +2,7 @@
 // CacheBackendFactory, and its line here (docs/design/extending.md).
 import { TsbuildError } from '../../errors.js';
 import type { CacheBackend, CacheBackendEnv, CacheBackendFactory, CacheFlag } from '../backend.js';
+import { ghaCache } from './gha.js';
 import { localCache } from './local.js';
 import { registryCache } from './registry.js';
 import { s3Cache } from './s3.js';
@@ -10,6 +11,7 @@ export const cacheBackends = {
   registry: registryCache,
   local: localCache,
   s3: s3Cache,
+  gha: ghaCache,
 } as const;
 
 type Backends = typeof cacheBackends;
@@ -19,7 +21,7 @@ type LocationOf<F> = F extends CacheBackendFactory<infer L> ? L : never;
 export type CacheLocation = { [Name in keyof Backends]: LocationOf<Backends[Name]> }[keyof Backends];
 
 /** BuildKit's backends tsbuild does not have (yet): refused by name rather than as unknown. */
-const NOT_YET = ['inline', 'gha', 'azblob'];
+const NOT_YET = ['inline', 'azblob'];
 
 export function cacheBackendNames(): string[] {
   return Object.keys(cacheBackends);
