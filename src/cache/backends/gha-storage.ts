@@ -12,7 +12,6 @@ import type { Descriptor } from '../../oci/index.js';
 import { readErrorText, readLimited } from '../../registry/index.js';
 import type { CacheBackend } from '../backend.js';
 import { blobStorageBackend, tooLarge, type BlobStorage, type ObjectBody } from './blob-storage.js';
-import type { GhaCacheLocation } from './gha.js';
 
 /** go-actions-cache's entry version (the same for every key). */
 const VERSION = createHash('sha256').update('|go-actionscache-1.0').digest('hex');
@@ -24,7 +23,8 @@ const INDEX_SAVE_ATTEMPTS = 5;
 
 type Response = Awaited<ReturnType<typeof request>>;
 
-export function ghaBackend(location: GhaCacheLocation, env: Record<string, string | undefined>): CacheBackend {
+/** `location`: the `scope=`, `url=`, `token=` of a `type=gha` location. */
+export function ghaBackend(location: { scope: string; url?: string; token?: string }, env: Record<string, string | undefined>): CacheBackend {
   const url = location.url ?? env.ACTIONS_RESULTS_URL;
   const token = location.token ?? env.ACTIONS_RUNTIME_TOKEN;
   if (!url || !token) {

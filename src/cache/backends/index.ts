@@ -3,6 +3,7 @@
 import { TsbuildError } from '../../errors.js';
 import type { CacheBackend, CacheBackendEnv, CacheBackendFactory, CacheFlag } from '../backend.js';
 import { ghaCache } from './gha.js';
+import { inlineCache } from './inline.js';
 import { localCache } from './local.js';
 import { registryCache } from './registry.js';
 import { s3Cache } from './s3.js';
@@ -12,6 +13,7 @@ export const cacheBackends = {
   local: localCache,
   s3: s3Cache,
   gha: ghaCache,
+  inline: inlineCache,
 } as const;
 
 type Backends = typeof cacheBackends;
@@ -21,7 +23,7 @@ type LocationOf<F> = F extends CacheBackendFactory<infer L> ? L : never;
 export type CacheLocation = { [Name in keyof Backends]: LocationOf<Backends[Name]> }[keyof Backends];
 
 /** BuildKit's backends tsbuild does not have (yet): refused by name rather than as unknown. */
-const NOT_YET = ['inline', 'azblob'];
+const NOT_YET = ['azblob'];
 
 export function cacheBackendNames(): string[] {
   return Object.keys(cacheBackends);
