@@ -51,6 +51,41 @@ async function pushedConfig(ref: string): Promise<{ manifest: ImageManifest; con
   return { manifest, config: JSON.parse((await store.read(manifest.config.digest)).toString()) as Record<string, unknown> };
 }
 
+describe('a BuildKit registry cache (application/vnd.buildkit.cacheconfig.v0)', () => {
+  /** Pushes a cache in BuildKit's layout: an index (image-manifest=false) or a manifest (true). */
+  async function pushBuildkitCache(tag: string, imageManifest: boolean, records: unknown[]): Promise<string> {
+    const { MemoryContentStore } = await import('../../src/oci/memory-store.js');
+    const { putJson } = await import('../../src/oci/image.js');
+    const store = new MemoryContentStore();
+    const client = new RegistryClient(registry.host, {});
+    const layer = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...(await store.put(Buffer.from('not really a layer'))) };
+    const cacheConfig = await putJson(store, 'application/vnd.buildkit.cacheconfig.v0', {
+      layers: [{ blob: layer.digest, parent: -1, annotations: { diffID: layer.digest, size: layer.size, mediaType: layer.mediaType } }], records,
+    });
+    for (const blob of [layer, cacheConfig]) await client.uploadBlob('cache/buildkit', blob, () => store.open(blob.digest));
+    const top = imageManifest
+      ? await putJson(store, 'application/vnd.oci.image.manifest.v1+json', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: cacheConfig, layers: [layer] })
+      : await putJson(store, 'application/vnd.oci.image.index.v1+json', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [layer, cacheConfig] });
+    await client.putManifest('cache/buildkit', tag, top, await store.read(top.digest));
+    return `${registry.host}/cache/buildkit:${tag}`;
+  }
+
+  it.each([true, false])('is checked and named as BuildKit\'s (image-manifest=%s)', async (imageManifest) => {
+    const records = [{ digest: `sha256:${'c'.repeat(64)}`, layers: [{ layer: 0 }] }, { digest: `sha256:${'d'.repeat(64)}`, inputs: [[{ link: 0 }]] }];
+    const ref = await pushBuildkitCache(`im-${imageManifest}`, imageManifest, records);
+    const { events } = await buildIn(path.join(work, `bk-${imageManifest}`), { cacheFrom: [{ type: 'registry', ref }] });
+    const warning = events.find((e) => e.type === 'warning' && e.message.includes('cache import from'));
+    expect(warning && 'message' in warning ? warning.message : '')
+      .toContain(`is a BuildKit cache (image-manifest=${imageManifest}; 2 records keyed by BuildKit's LLB digests`);
+  });
+
+  it('refuses one whose record digests do not parse', async () => {
+    const ref = await pushBuildkitCache('bad', false, [{ digest: '../../../etc' }]);
+    const { events } = await buildIn(path.join(work, 'bk-bad'), { cacheFrom: [{ type: 'registry', ref }] });
+    expect(events.some((e) => e.type === 'warning' && /BuildKit cache record 0/.test(e.message))).toBe(true);
+  });
+});
+
 describe('inline cache', () => {
   it('round trip: the pushed image carries its cache; an empty root rebuilds all CACHED with the same image ID', async () => {
     const ref = `${registry.host}/app/inline:1`;

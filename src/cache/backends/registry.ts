@@ -33,6 +33,8 @@ export const registryCache: CacheBackendFactory<RegistryCacheLocation> = {
         const fetchBlob = (descriptor: Descriptor) => client.fetchBlob(ref.path, descriptor, store);
         const manifest = isManifestType(fetched.descriptor.mediaType) ? parseManifest(fetched.bytes, { where: `cache ${location.ref}`, code: 'REGISTRY' }) : undefined;
         if (manifest?.config.mediaType !== CACHE_CONFIG_MEDIA_TYPE) {
+          const { refuseBuildkitCache } = await import('./registry-buildkit.js');
+          await refuseBuildkitCache(client, ref.path, fetched, store, location.ref);
           // An image (or index), as BuildKit's `--cache-from IMAGE`: its inline cache.
           const { inlineCacheOf } = await import('./registry-inline.js');
           return { config: await inlineCacheOf(client, ref.path, fetched, store, location.ref), fetchBlob };
