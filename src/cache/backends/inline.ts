@@ -9,8 +9,10 @@ export interface InlineCacheLocation {
 }
 
 export const inlineCache: CacheBackendFactory<InlineCacheLocation> = {
-  parseLocation(_fields, flag) {
+  parseLocation(fields, flag) {
     if (flag === '--cache-from') throw new TsbuildError('USAGE', '--cache-from type=inline: name the image instead (--cache-from type=registry,ref=IMAGE)');
+    // The image holds the layers of its own steps only, as in BuildKit.
+    if (fields.mode === 'max') throw new TsbuildError('USAGE', '--cache-to type=inline supports mode=min only');
     return { type: 'inline' };
   },
 
