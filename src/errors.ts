@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'USAGE'
   | 'NOT_FOUND'
   | 'REGISTRY'
+  | 'CACHE_BACKEND'
   | 'DIGEST_MISMATCH'
   | 'STORE'
   | 'SANDBOX'

@@ -5,6 +5,7 @@ export { diskUsage } from './disk-usage.js';
 export type { DiskUsage } from './disk-usage.js';
 export { explainMiss } from './explain.js';
 export { exportCache } from './export.js';
+export { INLINE_CACHE_FIELD, inlineCacheValue } from './inline-cache.js';
 export { cacheKey } from './keys.js';
 export type { CacheKeyParts } from './keys.js';
 export { CacheLookup } from './lookup.js';

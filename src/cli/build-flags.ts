@@ -80,20 +80,21 @@ export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = pr
   return out;
 }
 
-/** `--cache-from type=registry,ref=R` | `type=local,src=DIR` (a bare value is a registry ref). */
+/** `--cache-from type=registry,ref=R` | `type=local,src=DIR` | `type=s3,...` | `type=gha,...` (a bare value is a registry ref). */
 export function parseCacheFromFlag(value: string): CacheLocation {
   if (!value.includes('=')) return { type: 'registry', ref: value };
   const f = parseCsvFields(value);
   return parseCacheLocation(f, '--cache-from');
 }
 
-/** `--cache-to type=registry,ref=R[,mode=min|max]` | `type=local,dest=DIR[,mode=...]`. */
+/** `--cache-to type=registry,ref=R[,mode=min|max]` | `type=local,dest=DIR[,mode=...]` | s3, gha, inline; `ignore-error=true` for any. */
 export function parseCacheToFlag(value: string): CacheExportSpec {
   const f = parseCsvFields(value.includes('=') ? value : `type=registry,ref=${value}`);
   const mode = f.mode ?? 'min';
   if (mode !== 'min' && mode !== 'max') throw usage(`--cache-to: mode must be min or max, got "${mode}"`);
   const cacheMounts = f['cache-mounts'] === undefined ? undefined : bool(f['cache-mounts'], false);
-  return { location: parseCacheLocation(f, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}) };
+  const ignoreError = bool(f['ignore-error'], false);
+  return { location: parseCacheLocation(f, '--cache-to'), mode, ...(cacheMounts ? { cacheMounts } : {}), ...(ignoreError ? { ignoreError } : {}) };
 }
 
 /** docker build's legacy resource flags (and `docker run`'s `--pids-limit`), as given on the command line. */

@@ -30,6 +30,7 @@ export function exitStatusFor(code: ErrorCode): number {
       return ExitStatus.Internal;
     case 'NOT_FOUND':
     case 'REGISTRY':
+    case 'CACHE_BACKEND':
     case 'DIGEST_MISMATCH':
     case 'STORE':
     case 'SANDBOX':

@@ -54,10 +54,12 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   const state = new BuildState(plan, await cacheLookup(ctx));
   await walkPlan(ctx, state);
   const results = plan.platforms.map((platform) => ({ platform, result: state.resultOf(plan.targets[platform]) }));
-  const { top, images } = await writeBuiltImages(ctx, results);
+  const inline = options.cacheTo?.some((spec) => spec.location.type === 'inline') ? usedRecords(state, 'min') : undefined;
+  const { top, images } = await writeBuiltImages(ctx, results, inline);
   const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
   const names = await exportOutputs(ctx, top, images, outputs);
-  for (const spec of options.cacheTo ?? []) await exportCacheTo(ctx, state, spec);
+  // An inline cache is already in the image configs.
+  for (const spec of options.cacheTo ?? []) if (spec.location.type !== 'inline') await exportCacheTo(ctx, state, spec);
   const result = await describeResult(ctx, top, images, names, outputs);
   await writeResultFiles(options, result);
   await collectGarbageIfOverLimit(ctx);
@@ -75,10 +77,15 @@ async function cacheLookup(ctx: BuildContext): Promise<CacheLookup> {
 
 /** `--cache-to`: the records this build used (`mode=min`: those of the final images only). */
 async function exportCacheTo(ctx: BuildContext, state: BuildState, spec: CacheExportSpec): Promise<void> {
-  const finalKeys = spec.mode === 'max' ? undefined : finalImageKeys(state);
-  const records = [...state.usedRecords].filter(([key]) => !finalKeys || finalKeys.has(key)).map(([key, result]) => ({ key, result }));
+  const records = usedRecords(state, spec.mode);
   const mounts = spec.cacheMounts ? state.usedCacheMounts : new Map<string, string>();
-  await exportCache(ctx.store, openCacheBackend(spec.location, { registry: ctx.registry }), records, mounts);
+  const backend = openCacheBackend(spec.location, { registry: ctx.registry });
+  try {
+    await exportCache(ctx.store, backend, records, mounts);
+  } catch (error) {
+    if (!spec.ignoreError || (error instanceof TsbuildError && error.code === 'CANCELLED')) throw error;
+    ctx.emit({ type: 'warning', message: `cache export to ${backend.description} failed (ignore-error=true): ${error instanceof Error ? error.message : String(error)}` });
+  }
 }
 
 /** Runs every step the platform targets need, independent ones in parallel. */
@@ -134,6 +141,12 @@ async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Pr
     ctx.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });
   }
   return plan;
+}
+
+/** The records this build used (`min`: those of the final images only). */
+function usedRecords(state: BuildState, mode: 'min' | 'max') {
+  const finalKeys = mode === 'max' ? undefined : finalImageKeys(state);
+  return [...state.usedRecords].filter(([key]) => !finalKeys || finalKeys.has(key)).map(([key, result]) => ({ key, result }));
 }
 
 /** Cache keys of the steps that make up the final images (what `mode=min` exports). */

@@ -1,5 +1,7 @@
 // Writes a built image (config + manifest per platform, an index over several) and hands it to
 // the exporters of the build's outputs (exporters/index.ts).
+import { inlineCacheValue, INLINE_CACHE_FIELD } from '../cache/index.js';
+import type { StepResultRecord } from '../cache/index.js';
 import { writeImage, writeIndex } from '../oci/index.js';
 import { formatReference, parseReference, parsePlatform, parseManifest } from '../spec/index.js';
 import type { Descriptor, ImageConfig } from '../oci/index.js';
@@ -12,14 +14,19 @@ import type { StepResult } from './step-result.js';
 
 export type { BuiltPlatformImage } from './exporters/exporter.js';
 
-/** Writes config + manifest of each platform, and an index over them when there are several. */
+/**
+ * Writes config + manifest of each platform, and an index over them when there are several.
+ * `inlineCache`: the records `--cache-to type=inline` puts in each config (BuildKit's field).
+ */
 export async function writeBuiltImages(
-  ctx: BuildContext, results: { platform: string; result: StepResult }[],
+  ctx: BuildContext, results: { platform: string; result: StepResult }[], inlineCache?: { key: string; result: StepResultRecord }[],
 ): Promise<{ top: Descriptor; images: BuiltPlatformImage[] }> {
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
     const dated = withCreatedTimes(withLabels(withPlatform(result.config, platform), ctx.options.labels), ctx.created);
-    const config = ctx.options.sourceDateEpoch === undefined ? dated : { ...dated, created: ctx.created };
+    const stamped = ctx.options.sourceDateEpoch === undefined ? dated : { ...dated, created: ctx.created };
+    const inline = inlineCache && inlineCacheValue(inlineCache, stamped.rootfs.diff_ids);
+    const config: ImageConfig = inline ? { ...stamped, [INLINE_CACHE_FIELD]: inline } as ImageConfig : stamped;
     const descriptor = await writeImage(ctx.store, { config, layers: result.layers.map((l) => l.descriptor) });
     const manifest = parseManifest(await ctx.store.read(descriptor.digest), { where: `built manifest ${descriptor.digest}` });
     images.push({ platform, result, descriptor, manifest, config });

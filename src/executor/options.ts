@@ -25,6 +25,8 @@ export interface CacheExportSpec {
   mode: 'min' | 'max';
   /** Also export the contents of `RUN --mount=type=cache` directories (tsbuild only). */
   cacheMounts?: boolean;
+  /** BuildKit's `ignore-error=true`: a failed export is a warning, not a failed build. */
+  ignoreError?: boolean;
 }
 
 export type RuntimeName = 'auto' | 'builtin' | 'runc' | 'crun';

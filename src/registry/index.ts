@@ -1,4 +1,5 @@
 // The public surface of src/registry: what other modules may import from it.
+export { BodyLimit, readErrorText, readLimited } from './bodies.js';
 export { RegistryClient } from './client.js';
 export type { RegistryClientOptions, RegistryOptions } from './client.js';
 export { eraseCredentials, storeCredentials } from './credentials.js';

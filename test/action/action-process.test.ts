@@ -15,6 +15,7 @@ const fakeCli = join(repo, 'test/action/fixtures/fake-cli.mjs');
 interface Recorded {
   argv: string[];
   secrets: Array<{ src: string; content: string | null; mode: number | null }>;
+  cacheService: Record<string, string | undefined>;
 }
 
 let dir = '';
@@ -100,6 +101,17 @@ describe('the action entry point', () => {
     expect(summary).toContain('<code>r.example/a:1</code><br><code>r.example/a:2</code>');
     expect(summary).toContain(`| Digest | <code>sha256:${'d'.repeat(64)}</code> |`);
     expect(summary).toContain('| 3 | [stage-0 2/2] RUN echo a \\| tr a b &gt; /out | ✅ done | 1.5s |');
+  });
+
+  it('hands type=gha caches the runner\'s ACTIONS_RESULTS_URL and ACTIONS_RUNTIME_TOKEN, never on the command line', () => {
+    const service = { ACTIONS_RESULTS_URL: 'https://results.example/', ACTIONS_RUNTIME_TOKEN: 'runtime-token' };
+    const result = runAction({ 'cache-from': 'type=gha,scope=app', 'cache-to': 'type=gha,scope=app,mode=max' }, service);
+    expect(result.status).toBe(0);
+    const { argv, cacheService } = recorded();
+    expect(argv).toContain('--cache-from=type=gha,scope=app');
+    expect(argv).toContain('--cache-to=type=gha,scope=app,mode=max');
+    expect(cacheService).toEqual(service);
+    expect(argv.join(' ')).not.toContain('runtime-token');
   });
 
   it('propagates the CLI exit status, annotates the error and sets no outputs on failure', () => {

@@ -20,7 +20,13 @@ afterAll(async () => {
 
 describe('cache flags come from the backend table', () => {
   it('parses each backend\'s attributes', () => {
-    expect(cacheBackendNames()).toEqual(['registry', 'local']);
+    expect(cacheBackendNames()).toEqual(['registry', 'local', 's3', 'gha', 'inline']);
+    expect(parseCacheToFlag('type=inline')).toEqual({ location: { type: 'inline' }, mode: 'min' });
+    expect(parseCacheToFlag('type=gha,scope=ci,mode=max,ignore-error=true')).toEqual({ location: { type: 'gha', scope: 'ci' }, mode: 'max', ignoreError: true });
+    expect(parseCacheFromFlag('type=gha,url=http://127.0.0.1:1/,token=t')).toEqual({ type: 'gha', scope: 'buildkit', url: 'http://127.0.0.1:1/', token: 't' });
+    expect(parseCacheToFlag('type=s3,bucket=b,region=eu-west-1,endpoint_url=http://127.0.0.1:9000,use_path_style=true,prefix=p/,name=a;b,mode=max')).toEqual({
+      location: { type: 's3', bucket: 'b', region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:9000', usePathStyle: true, prefix: 'p/', names: ['a', 'b'] }, mode: 'max',
+    });
     expect(parseCacheFromFlag('type=registry,ref=r.example/c:1')).toEqual({ type: 'registry', ref: 'r.example/c:1' });
     expect(parseCacheFromFlag('r.example/c:1')).toEqual({ type: 'registry', ref: 'r.example/c:1' });
     expect(parseCacheFromFlag('type=local,src=/c')).toEqual({ type: 'local', dir: '/c' });
@@ -31,10 +37,14 @@ describe('cache flags come from the backend table', () => {
     ['--cache-from', parseCacheFromFlag, 'type=local,dest=/c', '--cache-from type=local needs src=DIR'],
     ['--cache-to', parseCacheToFlag, 'type=local,src=/c', '--cache-to type=local needs dest=DIR'],
     ['--cache-to', parseCacheToFlag, 'type=registry', '--cache-to type=registry needs ref=REGISTRY/REPO:TAG'],
-    ['--cache-from', parseCacheFromFlag, 'type=gha', '--cache-from type=gha is not supported by tsbuild yet (registry, local)'],
-    ['--cache-to', parseCacheToFlag, 'type=s3,bucket=b', '--cache-to type=s3 is not supported by tsbuild yet (registry, local)'],
-    ['--cache-from', parseCacheFromFlag, 'type=inline', '--cache-from type=inline is not supported by tsbuild yet (registry, local)'],
-    ['--cache-from', parseCacheFromFlag, 'type=floppy', '--cache-from: unknown type "floppy" (registry, local)'],
+    ['--cache-from', parseCacheFromFlag, 'type=azblob', '--cache-from type=azblob is not supported by tsbuild yet (registry, local, s3, gha, inline)'],
+    ['--cache-to', parseCacheToFlag, 'type=gha,ignore-error=perhaps', 'invalid boolean "perhaps"'],
+    ['--cache-from', parseCacheFromFlag, 'type=gha,url=ftp://x/', '--cache-from type=gha: url must be an http:// or https:// URL'],
+    ['--cache-to', parseCacheToFlag, 'type=s3,bucket=b,region=r,use_path_style=maybe', '--cache-to type=s3: use_path_style must be true or false, got "maybe"'],
+    ['--cache-from', parseCacheFromFlag, 'type=s3,bucket=b,region=r,endpoint_url=file:///etc', '--cache-from type=s3: endpoint_url must be an http:// or https:// URL'],
+    ['--cache-to', parseCacheToFlag, 'type=inline,mode=max', '--cache-to type=inline supports mode=min only'],
+    ['--cache-from', parseCacheFromFlag, 'type=inline', '--cache-from type=inline: name the image instead (--cache-from type=registry,ref=IMAGE)'],
+    ['--cache-from', parseCacheFromFlag, 'type=floppy', '--cache-from: unknown type "floppy" (registry, local, s3, gha, inline)'],
   ])('%s %s is refused clearly', (_flag, parse, value, message) => {
     expect(() => parse(value)).toThrow(message);
   });

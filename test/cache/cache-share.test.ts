@@ -6,14 +6,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/executor/build.js';
 import type { BuildEvent } from '../../src/executor/events.js';
-import type { BuildOptions } from '../../src/executor/options.js';
+import type { BuildOptions, CacheLocation } from '../../src/executor/options.js';
 import { DiskContentStore } from '../../src/oci/disk-store.js';
 import { distributableImage } from '../../src/oci/distribution.js';
 import type { Digest } from '../../src/spec/types.js';
 import { pushBusyboxBase } from '../helpers/registry-base.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
+import { startGhaCacheStandIn, type GhaCacheStandIn } from '../helpers/gha-cache-server.js';
+import { startS3, type TestS3 } from '../helpers/s3-server.js';
 
 let registry: TestRegistry;
+let s3: TestS3;
+/** A stand-in for the GitHub Actions cache service (not GitHub's own). */
+let gha: GhaCacheStandIn;
 let context: string;
 let base: string;
 
@@ -29,6 +34,8 @@ CMD ["cat", "/built.txt"]
 
 beforeAll(async () => {
   registry = await startRegistry();
+  s3 = await startS3();
+  gha = await startGhaCacheStandIn();
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'tsbuild-cache-share-'));
   context = path.join(tmp, 'ctx');
   await mkdir(context);
@@ -40,6 +47,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry?.stop();
+  await s3?.stop();
+  await gha?.stop();
 });
 
 async function buildIn(root: string, extra: Partial<BuildOptions>) {
@@ -52,12 +61,26 @@ async function buildIn(root: string, extra: Partial<BuildOptions>) {
   return { result, cached: count('step.cached'), ran: count('step.done') - 1 /* the FROM both stages share */, events };
 }
 
-describe.each(['registry', 'local'] as const)('cache shared through %s', (kind) => {
+function locationFor(kind: 'registry' | 'local' | 's3' | 'gha', tmp: string): CacheLocation {
+  switch (kind) {
+    case 'registry':
+      return { type: 'registry', ref: `${registry.host}/cache/demo:${kind}` };
+    case 'local':
+      return { type: 'local', dir: path.join(tmp, 'cache-dir') };
+    case 's3':
+      return {
+        type: 's3', bucket: s3.bucket, region: 'us-east-1', endpointUrl: s3.endpoint, usePathStyle: true, prefix: 'share/',
+        accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER',
+      };
+    case 'gha':
+      return { type: 'gha', scope: 'share', url: gha.url, token: gha.token };
+  }
+}
+
+describe.each(['registry', 'local', 's3', 'gha'] as const)('cache shared through %s', (kind) => {
   it('rebuilds on an empty root with every step cached and the same digest', async () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), `tsbuild-cache-${kind}-`));
-    const location = kind === 'registry'
-      ? { type: 'registry' as const, ref: `${registry.host}/cache/demo:${kind}` }
-      : { type: 'local' as const, dir: path.join(tmp, 'cache-dir') };
+    const location = locationFor(kind, tmp);
     const first = await buildIn(path.join(tmp, 'A'), { cacheTo: [{ location, mode: 'max' }] });
     expect(first.cached).toBe(0);
     const second = await buildIn(path.join(tmp, 'B'), { cacheFrom: [location] });
@@ -73,6 +96,14 @@ describe.each(['registry', 'local'] as const)('cache shared through %s', (kind) 
     };
     expect(await pushable(path.join(tmp, 'B'), second.result.digest)).toBe(await pushable(path.join(tmp, 'A'), first.result.digest));
   });
+});
+
+it('ignore-error=true turns a failed cache export into a warning', async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'tsbuild-cache-ignore-'));
+  const refused = { type: 'gha' as const, scope: 'refused', url: gha.url, token: 'not-the-token' };
+  await expect(buildIn(path.join(tmp, 'A'), { cacheTo: [{ location: refused, mode: 'max' }] })).rejects.toThrow(/HTTP 401/);
+  const built = await buildIn(path.join(tmp, 'A'), { cacheTo: [{ location: refused, mode: 'max', ignoreError: true }] });
+  expect(built.events.some((e) => e.type === 'warning' && /cache export to gha scope refused failed \(ignore-error=true\).*HTTP 401/.test(e.message))).toBe(true);
 });
 
 it('mode=min exports only the final image steps; a missing cache only warns', async () => {

@@ -2,12 +2,18 @@
 // CacheBackendFactory, and its line here (docs/design/extending.md).
 import { TsbuildError } from '../../errors.js';
 import type { CacheBackend, CacheBackendEnv, CacheBackendFactory, CacheFlag } from '../backend.js';
+import { ghaCache } from './gha.js';
+import { inlineCache } from './inline.js';
 import { localCache } from './local.js';
 import { registryCache } from './registry.js';
+import { s3Cache } from './s3.js';
 
 export const cacheBackends = {
   registry: registryCache,
   local: localCache,
+  s3: s3Cache,
+  gha: ghaCache,
+  inline: inlineCache,
 } as const;
 
 type Backends = typeof cacheBackends;
@@ -17,7 +23,7 @@ type LocationOf<F> = F extends CacheBackendFactory<infer L> ? L : never;
 export type CacheLocation = { [Name in keyof Backends]: LocationOf<Backends[Name]> }[keyof Backends];
 
 /** BuildKit's backends tsbuild does not have (yet): refused by name rather than as unknown. */
-const NOT_YET = ['inline', 'gha', 's3', 'azblob'];
+const NOT_YET = ['azblob'];
 
 export function cacheBackendNames(): string[] {
   return Object.keys(cacheBackends);

@@ -1,6 +1,7 @@
 // `type=registry,ref=REGISTRY/REPO:TAG`: the cache is a manifest in a registry repository, reached
 // with the build's registry settings (mirrors, insecure registries, credentials).
 import { TsbuildError } from '../../errors.js';
+import type { Descriptor } from '../../oci/index.js';
 import type { CacheBackendFactory } from '../backend.js';
 
 export interface RegistryCacheLocation {
@@ -17,21 +18,30 @@ export const registryCache: CacheBackendFactory<RegistryCacheLocation> = {
   open(location, env) {
     // Loaded on use: the CLI parses cache flags without loading the HTTP client.
     const connect = async () => {
-      const [{ RegistryClient }, { manifestReference, parseReference }, { parseManifest }, { parseCacheConfig }] = await Promise.all([
+      const [{ RegistryClient }, { manifestReference, parseReference }, { parseManifest }, { parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE }, { isManifestType }] = await Promise.all([
         import('../../registry/client.js'), import('../../spec/reference.js'), import('../../spec/documents.js'), import('../cache-manifest.js'),
+        import('../../oci/image.js'),
       ]);
       const ref = parseReference(location.ref);
-      return { client: new RegistryClient(ref.domain, env.registry), ref, manifestReference, parseManifest, parseCacheConfig };
+      return { client: new RegistryClient(ref.domain, env.registry), ref, manifestReference, parseManifest, parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE, isManifestType };
     };
     return {
       description: location.ref,
       async import(store) {
-        const { client, ref, manifestReference, parseManifest, parseCacheConfig } = await connect();
+        const { client, ref, manifestReference, parseManifest, parseCacheConfig, CACHE_CONFIG_MEDIA_TYPE, isManifestType } = await connect();
         const fetched = await client.getManifest(ref.path, manifestReference(ref));
-        const manifest = parseManifest(fetched.bytes, { where: `cache ${location.ref}`, code: 'REGISTRY' });
+        const fetchBlob = (descriptor: Descriptor) => client.fetchBlob(ref.path, descriptor, store);
+        const manifest = isManifestType(fetched.descriptor.mediaType) ? parseManifest(fetched.bytes, { where: `cache ${location.ref}`, code: 'REGISTRY' }) : undefined;
+        if (manifest?.config.mediaType !== CACHE_CONFIG_MEDIA_TYPE) {
+          const { refuseBuildkitCache } = await import('./registry-buildkit.js');
+          await refuseBuildkitCache(client, ref.path, fetched, store, location.ref);
+          // An image (or index), as BuildKit's `--cache-from IMAGE`: its inline cache.
+          const { inlineCacheOf } = await import('./registry-inline.js');
+          return { config: await inlineCacheOf(client, ref.path, fetched, store, location.ref), fetchBlob };
+        }
         await client.fetchBlob(ref.path, manifest.config, store);
         const config = parseCacheConfig(await store.read(manifest.config.digest), location.ref);
-        return { config, fetchBlob: (descriptor) => client.fetchBlob(ref.path, descriptor, store) };
+        return { config, fetchBlob };
       },
       async export(store, { manifest, blobs }) {
         const { client, ref } = await connect();
