@@ -1,8 +1,8 @@
 // Writes a built image (config + manifest per platform, an index over several) and hands it to
 // the exporters of the build's outputs (exporters/index.ts).
-import { writeImage, writeIndex } from '../oci/index.js';
+import { writeAttestationManifest, writeImage, writeIndex } from '../oci/index.js';
 import { formatReference, parseReference, parsePlatform, parseManifest } from '../spec/index.js';
-import type { Descriptor, ImageConfig } from '../oci/index.js';
+import type { Attestation, Descriptor, ImageConfig } from '../oci/index.js';
 import type { BuildContext } from './context.js';
 import type { BuiltOutput, BuiltPlatformImage } from './exporters/exporter.js';
 import { exporterFor, type OutputSpec } from './exporters/index.js';
@@ -12,9 +12,15 @@ import type { StepResult } from './step-result.js';
 
 export type { BuiltPlatformImage } from './exporters/exporter.js';
 
-/** Writes config + manifest of each platform, and an index over them when there are several. */
+/** The attestations of a platform image; `withRootfs` views its files. */
+export type AttestImage = (image: BuiltPlatformImage, withRootfs: (action: (rootfs: string) => unknown) => Promise<void>) => Promise<Attestation[]>;
+
+/**
+ * Writes config + manifest of each platform, and an index over them when there are several or
+ * when they have attestations (their manifests follow the images in the index, as BuildKit's).
+ */
 export async function writeBuiltImages(
-  ctx: BuildContext, results: { platform: string; result: StepResult }[],
+  ctx: BuildContext, results: { platform: string; result: StepResult }[], attest?: AttestImage,
 ): Promise<{ top: Descriptor; images: BuiltPlatformImage[] }> {
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
@@ -22,10 +28,23 @@ export async function writeBuiltImages(
     const config = ctx.options.sourceDateEpoch === undefined ? dated : { ...dated, created: ctx.created };
     const descriptor = await writeImage(ctx.store, { config, layers: result.layers.map((l) => l.descriptor) });
     const manifest = parseManifest(await ctx.store.read(descriptor.digest), { where: `built manifest ${descriptor.digest}` });
-    images.push({ platform, result, descriptor, manifest, config });
+    images.push({ platform, result, descriptor, manifest, config, attestations: [] });
   }
-  const top = images.length === 1 ? images[0].descriptor : await writeIndex(ctx.store, images.map((i) => i.descriptor));
+  const attestationManifests: Descriptor[] = [];
+  for (const image of attest ? images : []) {
+    image.attestations = await attest!(image, (action) => withRootfsView(ctx, image, action));
+    if (image.attestations.length === 0) continue;
+    attestationManifests.push(await writeAttestationManifest(ctx.store, image.descriptor, image.attestations, buildTags(ctx)));
+  }
+  const top = images.length === 1 && attestationManifests.length === 0
+    ? images[0].descriptor
+    : await writeIndex(ctx.store, [...images.map((i) => i.descriptor), ...attestationManifests]);
   return { top, images };
+}
+
+/** The build's `-t` names, normalised. */
+function buildTags(ctx: BuildContext): string[] {
+  return (ctx.options.tags ?? []).map((t) => formatReference(parseReference(t)));
 }
 
 /** The image is for the target platform, whatever its base says (as BuildKit writes it). */
@@ -44,7 +63,7 @@ function withLabels(config: ImageConfig, labels: Record<string, string> | undefi
 export async function exportOutputs(
   ctx: BuildContext, top: Descriptor, images: BuiltPlatformImage[], outputs: OutputSpec[],
 ): Promise<string[]> {
-  const tags = (ctx.options.tags ?? []).map((t) => formatReference(parseReference(t)));
+  const tags = buildTags(ctx);
   const named: string[] = [];
   const built: BuiltOutput = {
     store: ctx.store, names: ctx.names, registry: ctx.registry, emit: ctx.emit, sourceDateEpoch: ctx.options.sourceDateEpoch,
