@@ -51,6 +51,7 @@ describe('buildArgv', () => {
       '--output=type=oci,dest=out.tar',
       '--push',
       '--load',
+      '--provenance=mode=min,inline-only=true',
       '--cache-from=type=registry,ref=r/a:cache',
       '--cache-to=type=registry,ref=r/a:cache,mode=max',
       '--secret=id=tok,src=/t/secrets/0',
