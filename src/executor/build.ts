@@ -11,7 +11,7 @@ import type { BuildPlan } from '../planner/index.js';
 import type { Descriptor } from '../oci/index.js';
 import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
-import { imageAttestations } from './attestations/index.js';
+import { imageAttestations, sbomScanOf, stageResults } from './attestations/index.js';
 import type { BuildTimes } from './attestations/provenance.js';
 import { exportOutputs, writeBuiltImages, type AttestImage, type BuiltPlatformImage } from './export.js';
 import { exporterFor } from './exporters/index.js';
@@ -58,8 +58,11 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   await walkPlan(ctx, state);
   const results = plan.platforms.map((platform) => ({ platform, result: state.resultOf(plan.targets[platform]) }));
   const times = buildTimes(ctx, started);
+  const scan = options.attestations?.some((a) => a.type === 'sbom')
+    ? sbomScanOf(dockerfile, options.buildArgs ?? {}, stageResults(plan))
+    : undefined;
   const attest: AttestImage | undefined = options.attestations?.length
-    ? (image, withRootfs) => imageAttestations(ctx, state, image, times(), withRootfs)
+    ? (image, withRootfs) => imageAttestations(ctx, state, image, times(), withRootfs, scan)
     : undefined;
   const { top, images } = await writeBuiltImages(ctx, results, attest);
   const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
