@@ -33,6 +33,7 @@ export function buildArgv(inputs: ActionInputs, files: RunFiles): string[] {
   const provenance = provenanceFlag(inputs);
   if (provenance) flag('provenance', provenance);
   if (inputs.sbom) flag('sbom', inputs.sbom);
+  each('annotation', inputs.annotations);
   each('cache-from', inputs.cacheFrom);
   each('cache-to', inputs.cacheTo);
   each('secret', files.secretMounts.map(secretFlag));

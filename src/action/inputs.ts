@@ -1,7 +1,7 @@
 // Reads the action's inputs from the environment exactly as the Actions runner passes them
 // (`INPUT_<NAME>`), with @actions/core's `getInput`/`getBooleanInput` semantics.
 import { TsbuildError } from '../errors.js';
-import { parseAttestFlags } from '../cli/index.js';
+import { parseAnnotationFlags, parseAttestFlags } from '../cli/index.js';
 import { parseInputList } from './input-list.js';
 
 export interface ActionInputs {
@@ -32,6 +32,8 @@ export interface ActionInputs {
   sbom: string;
   /** `attests`: `--attest` values. */
   attests: string[];
+  /** `annotations`: `--annotation` values. */
+  annotations: string[];
   /** The workflow run, as build-push-action names the provenance's builder. */
   builderId?: string;
 }
@@ -65,6 +67,7 @@ export function readInputs(env: Env): ActionInputs {
   const lines = (name: string) => parseInputList(getInput(env, name), { ignoreComma: true });
   // Checked here so that a bad value fails before anything runs, with the CLI's own message.
   parseAttestFlags(lines('attests'), getInput(env, 'provenance') || undefined, getInput(env, 'sbom') || undefined);
+  parseAnnotationFlags(lines('annotations'));
   return {
     context: getInput(env, 'context') || '.',
     file: getInput(env, 'file'),
@@ -89,6 +92,7 @@ export function readInputs(env: Env): ActionInputs {
     provenance: getInput(env, 'provenance'),
     sbom: getInput(env, 'sbom'),
     attests: lines('attests'),
+    annotations: lines('annotations'),
     ...runBuilderId(env),
   };
 }

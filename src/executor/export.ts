@@ -6,6 +6,7 @@ import type { Attestation, Descriptor, ImageConfig } from '../oci/index.js';
 import type { BuildContext } from './context.js';
 import type { BuiltOutput, BuiltPlatformImage } from './exporters/exporter.js';
 import { exporterFor, type OutputSpec } from './exporters/index.js';
+import { annotationsAt } from './annotations.js';
 import { withCreatedTimes } from './image-config.js';
 import { ensureSnapshots } from './layer-step.js';
 import type { StepResult } from './step-result.js';
@@ -26,7 +27,12 @@ export async function writeBuiltImages(
   for (const { platform, result } of results) {
     const dated = withCreatedTimes(withLabels(withPlatform(result.config, platform), ctx.options.labels), ctx.created);
     const config = ctx.options.sourceDateEpoch === undefined ? dated : { ...dated, created: ctx.created };
-    const descriptor = await writeImage(ctx.store, { config, layers: result.layers.map((l) => l.descriptor) });
+    const { annotations } = ctx.options;
+    const written = await writeImage(ctx.store, {
+      config, layers: result.layers.map((l) => l.descriptor), annotations: annotationsAt(annotations, 'manifest', platform),
+    });
+    const descriptorAnnotations = annotationsAt(annotations, 'manifest-descriptor', platform);
+    const descriptor = descriptorAnnotations ? { ...written, annotations: descriptorAnnotations } : written;
     const manifest = parseManifest(await ctx.store.read(descriptor.digest), { where: `built manifest ${descriptor.digest}` });
     images.push({ platform, result, descriptor, manifest, config, attestations: [] });
   }
@@ -36,10 +42,18 @@ export async function writeBuiltImages(
     if (image.attestations.length === 0) continue;
     attestationManifests.push(await writeAttestationManifest(ctx.store, image.descriptor, image.attestations, buildTags(ctx)));
   }
-  const top = images.length === 1 && attestationManifests.length === 0
-    ? images[0].descriptor
-    : await writeIndex(ctx.store, [...images.map((i) => i.descriptor), ...attestationManifests]);
-  return { top, images };
+  const { annotations } = ctx.options;
+  const indexAnnotations = annotationsAt(annotations, 'index');
+  const topAnnotations = annotationsAt(annotations, 'index-descriptor');
+  // As BuildKit: one platform without attestations is a bare manifest, so index-level annotations need an index.
+  if (images.length === 1 && attestationManifests.length === 0) {
+    if (indexAnnotations || topAnnotations) {
+      ctx.emit({ type: 'warning', message: 'index and index-descriptor annotations apply to an index: this build writes one manifest (one platform, no attestations); they are left out' });
+    }
+    return { top: images[0].descriptor, images };
+  }
+  const index = await writeIndex(ctx.store, [...images.map((i) => i.descriptor), ...attestationManifests], 'oci', indexAnnotations);
+  return { top: topAnnotations ? { ...index, annotations: topAnnotations } : index, images };
 }
 
 /** The build's `-t` names, normalised. */

@@ -1,6 +1,7 @@
 // The options of a build and its result: the one shape shared by the CLI, the Node API and the
 // GitHub Action.
 import type { CacheLocation } from '../cache/index.js';
+import type { Annotation } from './annotations.js';
 import type { AttestationRequest } from './attestations/requests.js';
 import type { EventSink } from './events.js';
 import type { OutputSpec } from './exporters/index.js';
@@ -10,6 +11,7 @@ import type { RegistryClientOptions } from '../registry/index.js';
 export type { CacheLocation } from '../cache/index.js';
 export type { Compression } from './exporters/attributes.js';
 export type { OutputSpec } from './exporters/index.js';
+export type { Annotation, AnnotationLevel } from './annotations.js';
 export type { AttestationRequest, ProvenanceRequest, SbomRequest } from './attestations/requests.js';
 
 /** `--secret id=x,src=path` or `--secret id=x,env=VAR`. */
@@ -70,6 +72,8 @@ export interface BuildOptions {
    * manifest per platform in the image's index, as BuildKit attaches them.
    */
   attestations?: AttestationRequest[];
+  /** `--annotation`: OCI annotations of the image manifests, their index and their descriptors. */
+  annotations?: Annotation[];
   /** Where a remote build context came from (a git URL and its commit): the provenance's config source. */
   contextSource?: { uri: string; digest?: Record<string, string> };
   noCache?: boolean;

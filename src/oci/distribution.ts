@@ -31,7 +31,8 @@ export async function distributableImage(store: ContentStore, top: Descriptor): 
     const moved = new Map(index.manifests.map((child, i) => [child.digest, converted[i]]));
     const children = await repointAttestations(store, converted, moved);
     const rewritten: ImageIndex = { ...index, manifests: children };
-    return { ...(await putJson(store, top.mediaType, rewritten)), ...(top.platform ? { platform: top.platform } : {}) };
+    const { platform, annotations } = top;
+    return { ...(await putJson(store, top.mediaType, rewritten)), ...(platform ? { platform } : {}), ...(annotations ? { annotations } : {}) };
   }
   if (!isManifestType(top.mediaType)) return top;
   const manifest = await readManifest(store, top);

@@ -84,3 +84,18 @@ describe('attestation inputs through the CLI parser', () => {
     expect(attests.attestations).toEqual([{ type: 'provenance', mode: 'max', version: 'v1', builderId }, { type: 'sbom' }]);
   });
 });
+
+describe('annotations input through the CLI parser', () => {
+  it('each line is an --annotation, with its levels and platform', async () => {
+    const inputs = readInputs({ INPUT_ANNOTATIONS: 'index:org.opencontainers.image.title=a,b\nmanifest[linux/arm64]:k=v' });
+    const options = await parseWithCli(buildArgv(inputs, { metadataFile: '/w/metadata.json', iidFile: '/w/iid', secretMounts: [] }));
+    expect(options.annotations).toEqual([
+      { level: 'index', key: 'org.opencontainers.image.title', value: 'a,b' },
+      { level: 'manifest', key: 'k', value: 'v', platform: 'linux/arm64' },
+    ]);
+  });
+
+  it('a malformed annotation fails when the inputs are read', () => {
+    expect(() => readInputs({ INPUT_ANNOTATIONS: 'layer:k=v' })).toThrow(/unknown type "layer"/);
+  });
+});

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import {
-  parseAttestFlags, parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
+  parseAnnotationFlags, parseAttestFlags, parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
 import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/parsers.js';
@@ -36,6 +36,7 @@ interface BuildFlags extends LimitFlags {
   runtime: RuntimeName;
   explainCache?: boolean;
   attest?: string[];
+  annotation?: string[];
   provenance?: string;
   sbom?: string;
 }
@@ -57,6 +58,7 @@ export function register(program: Command): Command {
     .option('-o, --output <spec>', `output: type=${outputTypes().join('|')},... (repeatable)`, collect, [])
     .option('--push', 'shorthand for --output=type=registry')
     .option('--load', 'keep the image in the local store (the default)')
+    .option('--annotation <spec>', 'OCI annotation: [manifest|index|manifest-descriptor|index-descriptor[,...][[os/arch]]:]key=value (repeatable)', collect, [])
     .option('--attest <spec>', 'attestation to attach: type=provenance[,mode=min|max,version=v1|v0.2] | type=sbom (repeatable)', collect, [])
     .option('--provenance <value>', 'shorthand for --attest=type=provenance: true, false or its attributes (mode=max)')
     .option('--sbom <value>', 'shorthand for --attest=type=sbom: true or false')
@@ -121,6 +123,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     buildContexts: parseBuildContextFlags(flags.buildContext ?? []),
     platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
     outputs: outputs.length > 0 ? outputs : undefined,
+    annotations: parseAnnotationFlags(flags.annotation ?? []),
     attestations: parseAttestFlags(flags.attest ?? [], flags.provenance, flags.sbom),
     noCache: !flags.cache,
     cacheFrom: flags.cacheFrom.map(parseCacheFromFlag),
