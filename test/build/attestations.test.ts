@@ -3,6 +3,8 @@
 // two fresh roots with SOURCE_DATE_EPOCH write the same bytes.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,5 +176,22 @@ describe('provenance attestations', () => {
     }
     expect(digests[1]).toBe(digests[0]);
     expect(locals[1]).toBe(locals[0]);
+  }, 180_000);
+
+  it('an ADD URL is a material with the digest of what was downloaded', async () => {
+    const body = 'downloaded for provenance\n';
+    const server = createServer((_request, response) => response.end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/file.txt`;
+      const dest = join(tempDir('tsbuild-attest-local-'), 'out');
+      await buildImage(await newRoot(), writeContext({}), `FROM busybox\nADD ${url} /file.txt\n`, {
+        attestations: [{ type: 'provenance', mode: 'min', version: 'v1' }], outputs: [{ type: 'local', dest }],
+      });
+      const statement = JSON.parse(readFileSync(join(dest, 'provenance.json'), 'utf8')) as Statement;
+      expect(statement.predicate.buildDefinition.resolvedDependencies).toContainEqual({ uri: url, digest: { sha256: sha256(Buffer.from(body)) } });
+    } finally {
+      server.close();
+    }
   }, 180_000);
 });

@@ -33,7 +33,7 @@ export async function provenanceAttestation(
 ): Promise<Attestation> {
   const { plan } = state;
   const steps = topologicalOrder(plan, [plan.targets[platform]]).map((id) => plan.steps[id]);
-  const resolvedDependencies = [...(await baseImageMaterials(ctx, steps)), ...contextMaterials(ctx)];
+  const resolvedDependencies = [...(await baseImageMaterials(ctx, steps)), ...contextMaterials(ctx), ...remoteMaterials(state, steps)];
   const max = request.mode === 'max';
   const args = requestArgs(ctx, max);
   const locals = ctx.options.contextSource ? [] : [{ name: 'context' }, { name: 'dockerfile' }];
@@ -145,6 +145,13 @@ async function baseImageMaterials(ctx: BuildContext, steps: Step[]): Promise<Res
 function contextMaterials(ctx: BuildContext): ResourceDescriptor[] {
   const source = ctx.options.contextSource;
   return source?.digest ? [{ uri: source.uri, digest: source.digest }] : [];
+}
+
+/** `ADD` git and URL sources, once each, as BuildKit lists its git and http sources. */
+function remoteMaterials(state: BuildState, steps: Step[]): ResourceDescriptor[] {
+  const seen = new Map<string, ResourceDescriptor>();
+  for (const step of steps) for (const source of state.remoteSources.get(step.id) ?? []) seen.set(`${source.uri} ${JSON.stringify(source.digest)}`, source);
+  return [...seen.values()];
 }
 
 function mountIds(steps: Step[], type: 'secret' | 'ssh'): { id: string; optional?: true }[] {
