@@ -112,6 +112,15 @@ describe('the action entry point', () => {
     expect(readdirSync(paths.runnerTemp)).toEqual([]);
   });
 
+  it('a push gets provenance mode=min naming the workflow run, plus the sbom, attests and annotations inputs', () => {
+    const run = { GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '11', GITHUB_RUN_ATTEMPT: '1' };
+    const result = runAction({ tags: 'r.example/a:1', push: 'true', sbom: 'true', attests: 'type=sbom', annotations: 'index:k=v' }, run);
+    expect(result.status).toBe(0);
+    const { argv } = recorded();
+    expect(argv).toContain('--provenance=mode=min,inline-only=true,builder-id=https://github.example/o/r/actions/runs/11/attempts/1');
+    expect(argv).toEqual(expect.arrayContaining(['--attest=type=sbom', '--sbom=true', '--annotation=index:k=v']));
+  });
+
   it('rejects a malformed provenance input before running anything', () => {
     const result = runAction({ provenance: 'mode=everything', tags: 'a' });
     expect(result.status).toBe(2);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnnotationFlags } from '../../src/cli/build-flags.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
-import { buildImage, eventsOf, newRoot, removeTempDirs, tempDir, writeContext } from './helpers.js';
+import { buildImage, eventsOf, newRoot, readBlob, removeTempDirs, tempDir, writeContext } from './helpers.js';
 
 interface Descriptor {
   digest: string;
@@ -69,6 +69,18 @@ describe('--annotation', () => {
     const skopeo = (ref: string) => JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`], { encoding: 'utf8' }));
     check(skopeo(name) as Index, (digest) => skopeo(`${registry.host}/demo/annotated@${digest}`));
   }, 180_000);
+
+  it('a multi-platform build with provenance lists each image, then an attestation manifest per image', async () => {
+    const root = await newRoot();
+    const { result } = await buildImage(root, writeContext({ a: 'a\n' }), 'FROM scratch\nCOPY a /a\n', {
+      platforms: ['linux/amd64', 'linux/arm64'], attestations: [{ type: 'provenance', mode: 'min', version: 'v1' }],
+      annotations: parseAnnotationFlags(['index:k=v']),
+    });
+    const index = JSON.parse(readBlob(root, result.digest).toString('utf8')) as Index;
+    expect(index.annotations).toEqual({ k: 'v' });
+    expect(index.manifests.map((d) => d.platform?.architecture)).toEqual(['amd64', 'arm64', 'unknown', 'unknown']);
+    expect(index.manifests.slice(2).map((d) => d.annotations?.['vnd.docker.reference.digest'])).toEqual(index.manifests.slice(0, 2).map((d) => d.digest));
+  });
 
   it('warns that index annotations need an index when the build writes one manifest', async () => {
     const { events } = await buildImage(await newRoot(), writeContext({ a: 'a\n' }), 'FROM scratch\nCOPY a /a\n', {
