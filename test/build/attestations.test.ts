@@ -194,4 +194,19 @@ describe('provenance attestations', () => {
       server.close();
     }
   }, 180_000);
+
+  it('credentials in a git context URL never reach the provenance', async () => {
+    const dest = join(tempDir('tsbuild-attest-local-'), 'out');
+    const commit = 'a'.repeat(40);
+    await buildImage(await newRoot(), writeContext({}), 'FROM busybox\n', {
+      contextSource: { uri: 'https://builder:s3cr3t-token@git.example.invalid/org/repo.git#main', digest: { sha1: commit } },
+      attestations: [{ type: 'provenance', mode: 'max', version: 'v1' }], outputs: [{ type: 'local', dest }],
+    });
+    const text = readFileSync(join(dest, 'provenance.json'), 'utf8');
+    expect(text).not.toContain('s3cr3t-token');
+    const statement = JSON.parse(text) as Statement;
+    expect(statement.predicate.buildDefinition.externalParameters.configSource).toEqual({
+      uri: 'https://git.example.invalid/org/repo.git#main', digest: { sha1: commit }, path: 'Dockerfile',
+    });
+  }, 180_000);
 });

@@ -42,7 +42,7 @@ export async function provenanceAttestation(
   const scrubbed = !max && (Object.keys(ctx.options.buildArgs ?? {}).length > 0 || Object.keys(ctx.options.labels ?? {}).length > 0);
   const incompleteMaterials = locals.length > 0;
   const configSource = {
-    ...(ctx.options.contextSource ? { uri: ctx.options.contextSource.uri, digest: ctx.options.contextSource.digest } : {}),
+    ...(ctx.options.contextSource ? { uri: withoutCredentials(ctx.options.contextSource.uri), digest: ctx.options.contextSource.digest } : {}),
     path: path.basename(ctx.dockerfilePath),
   };
   const requestParameters = {
@@ -144,13 +144,34 @@ async function baseImageMaterials(ctx: BuildContext, steps: Step[]): Promise<Res
 /** A git (or URL) build context is a material too, and the config source. */
 function contextMaterials(ctx: BuildContext): ResourceDescriptor[] {
   const source = ctx.options.contextSource;
-  return source?.digest ? [{ uri: source.uri, digest: source.digest }] : [];
+  return source?.digest ? [{ uri: withoutCredentials(source.uri), digest: source.digest }] : [];
+}
+
+/**
+ * A URL without its user and password: a token in a git or download URL must not be published
+ * with the image (BuildKit masks only the password; a token is often the user part).
+ */
+function withoutCredentials(uri: string): string {
+  try {
+    const url = new URL(uri);
+    if (!url.username && !url.password) return uri;
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return uri; // scp-like `git@host:repo.git` names no secret
+  }
 }
 
 /** `ADD` git and URL sources, once each, as BuildKit lists its git and http sources. */
 function remoteMaterials(state: BuildState, steps: Step[]): ResourceDescriptor[] {
   const seen = new Map<string, ResourceDescriptor>();
-  for (const step of steps) for (const source of state.remoteSources.get(step.id) ?? []) seen.set(`${source.uri} ${JSON.stringify(source.digest)}`, source);
+  for (const step of steps) {
+    for (const source of state.remoteSources.get(step.id) ?? []) {
+      const uri = withoutCredentials(source.uri);
+      seen.set(`${uri} ${JSON.stringify(source.digest)}`, { uri, digest: source.digest });
+    }
+  }
   return [...seen.values()];
 }
 
