@@ -58,7 +58,9 @@ const BOOLEAN = /^(true|false|1|0)$/i;
  */
 function provenanceFlag(inputs: ActionInputs): string | undefined {
   const value = inputs.provenance;
-  if (value) return /^(false|0)$/i.test(value) ? 'false' : withBuilderId(BOOLEAN.test(value) ? '' : value, inputs, 'provenance');
+  if (/^(false|0)$/i.test(value)) return 'false';
+  if (BOOLEAN.test(value)) return withBuilderId('', inputs, 'provenance') || 'true';
+  if (value) return withBuilderId(value, inputs, 'provenance');
   if (inputs.attests.some((a) => /(^|,)type=provenance(,|$)/.test(a))) return undefined;
   return pushes(inputs) ? withBuilderId('mode=min,inline-only=true', inputs, 'provenance') : undefined;
 }

@@ -97,3 +97,9 @@ describe('secrets', () => {
     expect(() => secretFileMounts([`gone=${join(dir, 'missing')}`])).toThrow(/secret-files.*not found/);
   });
 });
+
+describe('buildArgv provenance', () => {
+  it('provenance: true outside a workflow run (no builder id) still asks for provenance', () => {
+    expect(buildArgv(readInputs({ INPUT_PROVENANCE: 'true' }), files)).toContain('--provenance=true');
+  });
+});
