@@ -29,6 +29,11 @@ export function buildArgv(inputs: ActionInputs, files: RunFiles): string[] {
   each('output', inputs.outputs);
   when('push', inputs.push);
   when('load', inputs.load);
+  each('attest', inputs.attests.map((value) => withBuilderId(value, inputs)));
+  const provenance = provenanceFlag(inputs);
+  if (provenance) flag('provenance', provenance);
+  if (inputs.sbom) flag('sbom', inputs.sbom);
+  each('annotation', inputs.annotations);
   each('cache-from', inputs.cacheFrom);
   each('cache-to', inputs.cacheTo);
   each('secret', files.secretMounts.map(secretFlag));
@@ -43,4 +48,30 @@ export function buildArgv(inputs: ActionInputs, files: RunFiles): string[] {
   flag('progress', 'plain');
   argv.push(inputs.context);
   return argv;
+}
+
+const BOOLEAN = /^(true|false|1|0)$/i;
+
+/**
+ * build-push-action v6: the `provenance` input as given (with the run as builder id), or, when
+ * neither it nor `attests` asks for provenance, `mode=min` for an image that is pushed.
+ */
+function provenanceFlag(inputs: ActionInputs): string | undefined {
+  const value = inputs.provenance;
+  if (/^(false|0)$/i.test(value)) return 'false';
+  if (BOOLEAN.test(value)) return withBuilderId('', inputs, 'provenance') || 'true';
+  if (value) return withBuilderId(value, inputs, 'provenance');
+  if (inputs.attests.some((a) => /(^|,)type=provenance(,|$)/.test(a))) return undefined;
+  return pushes(inputs) ? withBuilderId('mode=min,inline-only=true', inputs, 'provenance') : undefined;
+}
+
+function pushes(inputs: ActionInputs): boolean {
+  return inputs.push || inputs.outputs.some((o) => /(^|,)type=registry(,|$)/.test(o) || /(^|,)push=true(,|$)/.test(o));
+}
+
+/** Adds `builder-id=` to provenance attributes that lack one (actions-toolkit's resolveProvenanceAttrs). */
+function withBuilderId(attrs: string, inputs: ActionInputs, type?: 'provenance'): string {
+  const isProvenance = type === 'provenance' || /(^|,)type=provenance(,|$)/.test(attrs);
+  if (!isProvenance || !inputs.builderId || /(^|,)builder-id=/.test(attrs)) return attrs;
+  return attrs ? `${attrs},builder-id=${inputs.builderId}` : `builder-id=${inputs.builderId}`;
 }

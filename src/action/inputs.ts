@@ -1,6 +1,7 @@
 // Reads the action's inputs from the environment exactly as the Actions runner passes them
 // (`INPUT_<NAME>`), with @actions/core's `getInput`/`getBooleanInput` semantics.
 import { TsbuildError } from '../errors.js';
+import { parseAnnotationFlags, parseAttestFlags } from '../cli/index.js';
 import { parseInputList } from './input-list.js';
 
 export interface ActionInputs {
@@ -26,6 +27,15 @@ export interface ActionInputs {
   pull: boolean;
   network: string;
   runtime: string;
+  /** `provenance`: a boolean or provenance attributes; '' = build-push-action's default. */
+  provenance: string;
+  sbom: string;
+  /** `attests`: `--attest` values. */
+  attests: string[];
+  /** `annotations`: `--annotation` values. */
+  annotations: string[];
+  /** The workflow run, as build-push-action names the provenance's builder. */
+  builderId?: string;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -55,7 +65,9 @@ export function getBooleanInput(env: Env, name: string): boolean {
 export function readInputs(env: Env): ActionInputs {
   const list = (name: string) => parseInputList(getInput(env, name));
   const lines = (name: string) => parseInputList(getInput(env, name), { ignoreComma: true });
-  rejectProvenance(getInput(env, 'provenance'));
+  // Checked here so that a bad value fails before anything runs, with the CLI's own message.
+  parseAttestFlags(lines('attests'), getInput(env, 'provenance') || undefined, getInput(env, 'sbom') || undefined);
+  parseAnnotationFlags(lines('annotations'));
   return {
     context: getInput(env, 'context') || '.',
     file: getInput(env, 'file'),
@@ -77,18 +89,16 @@ export function readInputs(env: Env): ActionInputs {
     pull: getBooleanInput(env, 'pull'),
     network: getInput(env, 'network'),
     runtime: getInput(env, 'runtime'),
+    provenance: getInput(env, 'provenance'),
+    sbom: getInput(env, 'sbom'),
+    attests: lines('attests'),
+    annotations: lines('annotations'),
+    ...runBuilderId(env),
   };
 }
 
-/**
- * docker/build-push-action turns `provenance` into an attestation; tsbuild cannot attach
- * attestations yet, so only an empty or false value is accepted.
- */
-function rejectProvenance(value: string): void {
-  if (value === '' || FALSE_VALUES.includes(value)) return;
-  throw new TsbuildError(
-    'USAGE',
-    `input "provenance: ${value}" is not supported: tsbuild does not create provenance attestations yet; ` +
-      'remove the input or set it to false',
-  );
+/** `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/attempts/$GITHUB_RUN_ATTEMPT` (actions-toolkit's builder id). */
+function runBuilderId(env: Env): { builderId?: string } {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: attempt } = env;
+  return server && repository && run ? { builderId: `${server}/${repository}/actions/runs/${run}/attempts/${attempt || '1'}` } : {};
 }

@@ -3,6 +3,8 @@
 export { parseEntitlements } from '../executor/entitlements.js';
 export { defaultDockerfilePath } from '../planner/dockerfile-path.js';
 export { bool } from '../executor/exporters/attributes.js';
+export { parseAnnotation } from '../executor/annotations.js';
+export { mergeAttestations, parseAttestation, shorthandAttestation } from '../executor/attestations/requests.js';
 export { outputTypes, parseOutput, saveFormats } from '../executor/exporters/index.js';
 export { parseCacheLocation } from '../cache/backends/index.js';
 export { parseMemorySize, parsePidsLimit } from '../container/sizes.js';

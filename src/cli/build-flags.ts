@@ -1,8 +1,8 @@
 // Parses docker's comma-separated build flags (`--output`, `--secret`, `--ssh`, `--build-arg`)
 // into typed build options.
 import { TsbuildError } from '../errors.js';
-import type { CacheExportSpec, CacheLocation, NamedContext, OutputSpec, RunLimits, SecretSource, SshForward } from '../api/build.js';
-import { bool, parseCacheLocation, parseMemorySize, parseOutput, parsePidsLimit } from '../api/parsers.js';
+import type { Annotation, AttestationRequest, CacheExportSpec, CacheLocation, NamedContext, OutputSpec, RunLimits, SecretSource, SshForward } from '../api/build.js';
+import { bool, mergeAttestations, parseAnnotation, parseAttestation, parseCacheLocation, shorthandAttestation, parseMemorySize, parseOutput, parsePidsLimit } from '../api/parsers.js';
 
 /** Splits `a=b,c="d,e"` into fields like Go's csv reader (docker uses one). */
 export function parseCsvFields(value: string): Record<string, string> {
@@ -154,4 +154,19 @@ export function parseBuildContextFlags(values: string[]): Record<string, NamedCo
     out[name] = { image: source.slice('docker-image://'.length) };
   }
   return out;
+}
+
+/** `--attest type=...` (repeatable), then `--provenance` and `--sbom`: a later request of a type replaces an earlier one. */
+export function parseAttestFlags(attest: string[], provenance?: string, sbom?: string): AttestationRequest[] | undefined {
+  const flags = attest.map((value) => parseAttestation(parseCsvFields(value), value));
+  if (provenance !== undefined) flags.push(shorthandAttestation('provenance', provenance, parseCsvFields));
+  if (sbom !== undefined) flags.push(shorthandAttestation('sbom', sbom, parseCsvFields));
+  const requests = mergeAttestations(flags);
+  return requests.length > 0 ? requests : undefined;
+}
+
+/** `--annotation` (repeatable). */
+export function parseAnnotationFlags(values: string[]): Annotation[] | undefined {
+  const annotations = values.flatMap(parseAnnotation);
+  return annotations.length > 0 ? annotations : undefined;
 }

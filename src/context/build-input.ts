@@ -28,6 +28,8 @@ export interface BuildInput {
   dockerfile: string;
   /** The Dockerfile's text when it came from stdin or a URL (then `dockerfile` only names it). */
   dockerfileContents?: string;
+  /** Where a git context came from: its URL and commit (the provenance's config source). */
+  source?: { uri: string; digest: Record<string, string> };
   /** Removes what was fetched. */
   cleanup(): void;
 }
@@ -49,7 +51,8 @@ export async function openBuildInput(request: BuildInputRequest): Promise<BuildI
     const dockerfileContents = file === '-' ? await readText(request.stdin) : fetched.dockerfileContents;
     // The fetched tree is someone else's: its Dockerfile (a symlink, `../`) resolves inside it.
     const dockerfile = resolveInRoot(fetched.dir, file && file !== '-' ? file : 'Dockerfile', true);
-    return { context: fetched.dir, dockerfile, ...(dockerfileContents !== undefined ? { dockerfileContents } : {}), cleanup };
+    const source = fetched.source ? { source: fetched.source } : {};
+    return { context: fetched.dir, dockerfile, ...(dockerfileContents !== undefined ? { dockerfileContents } : {}), ...source, cleanup };
   } catch (error) {
     cleanup();
     throw error;
@@ -66,11 +69,13 @@ function isHttpUrl(value: string): boolean {
   return /^https?:\/\//.test(value);
 }
 
-async function fetchContext(request: BuildInputRequest, scratch: string): Promise<{ dir: string; dockerfileContents?: string }> {
+async function fetchContext(request: BuildInputRequest, scratch: string): Promise<{ dir: string; dockerfileContents?: string; source?: BuildInput['source'] }> {
   const { context, signal = new AbortController().signal } = request;
   if (isGitUrl(context)) {
     const url = context.startsWith('github.com/') ? `https://${context}` : context;
-    return { dir: (await checkoutGit(url, path.join(scratch, 'git'), false, 'build context')).dir };
+    const checkout = await checkoutGit(url, path.join(scratch, 'git'), false, 'build context');
+    const algorithm = checkout.commit.length === 64 ? 'sha256' : 'sha1';
+    return { dir: checkout.dir, source: { uri: url, digest: { [algorithm]: checkout.commit } } };
   }
   let file: string;
   if (context === '-') {

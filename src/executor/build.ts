@@ -1,5 +1,6 @@
 // `build(options)`: the whole build — parse, plan (base images resolved), walk the step DAG with
 // the cache, write the image and export it. The CLI, the Node API and the Action all call this.
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
 import { distributableImage } from '../oci/index.js';
@@ -10,7 +11,9 @@ import type { BuildPlan } from '../planner/index.js';
 import type { Descriptor } from '../oci/index.js';
 import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
-import { exportOutputs, writeBuiltImages, type BuiltPlatformImage } from './export.js';
+import { imageAttestations, sbomScanOf, stageResults } from './attestations/index.js';
+import type { BuildTimes } from './attestations/provenance.js';
+import { exportOutputs, writeBuiltImages, type AttestImage, type BuiltPlatformImage } from './export.js';
 import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
 import type { BuildOptions, BuildResult, CacheExportSpec, OutputSpec } from './options.js';
@@ -54,8 +57,15 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   const state = new BuildState(plan, await cacheLookup(ctx));
   await walkPlan(ctx, state);
   const results = plan.platforms.map((platform) => ({ platform, result: state.resultOf(plan.targets[platform]) }));
-  const inline = options.cacheTo?.some((spec) => spec.location.type === 'inline') ? usedRecords(state, 'min') : undefined;
-  const { top, images } = await writeBuiltImages(ctx, results, inline);
+  const inlineCache = options.cacheTo?.some((spec) => spec.location.type === 'inline') ? usedRecords(state, 'min') : undefined;
+  const times = buildTimes(ctx, started);
+  const scan = options.attestations?.some((a) => a.type === 'sbom')
+    ? sbomScanOf(dockerfile, options.buildArgs ?? {}, stageResults(plan))
+    : undefined;
+  const attest: AttestImage | undefined = options.attestations?.length
+    ? (image, withRootfs) => imageAttestations(ctx, state, image, times(), withRootfs, scan)
+    : undefined;
+  const { top, images } = await writeBuiltImages(ctx, results, { inlineCache, attest });
   const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
   const names = await exportOutputs(ctx, top, images, outputs);
   // An inline cache is already in the image configs.
@@ -65,6 +75,13 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   await collectGarbageIfOverLimit(ctx);
   ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
   return result;
+}
+
+/** The provenance's times: the build's, or the epoch (and no invocation id) with SOURCE_DATE_EPOCH. */
+function buildTimes(ctx: BuildContext, started: number): () => BuildTimes {
+  if (ctx.options.sourceDateEpoch !== undefined) return () => ({ startedOn: ctx.created, finishedOn: ctx.created });
+  const invocationId = randomUUID();
+  return () => ({ startedOn: new Date(started).toISOString(), finishedOn: new Date().toISOString(), invocationId });
 }
 
 /** The root's cache records, and those of the caches --cache-from names. */

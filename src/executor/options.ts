@@ -1,6 +1,8 @@
 // The options of a build and its result: the one shape shared by the CLI, the Node API and the
 // GitHub Action.
 import type { CacheLocation } from '../cache/index.js';
+import type { Annotation } from './annotations.js';
+import type { AttestationRequest } from './attestations/requests.js';
 import type { EventSink } from './events.js';
 import type { OutputSpec } from './exporters/index.js';
 import type { ImageConfig, ImageManifest } from '../oci/index.js';
@@ -9,6 +11,8 @@ import type { RegistryClientOptions } from '../registry/index.js';
 export type { CacheLocation } from '../cache/index.js';
 export type { Compression } from './exporters/attributes.js';
 export type { OutputSpec } from './exporters/index.js';
+export type { Annotation, AnnotationLevel } from './annotations.js';
+export type { AttestationRequest, ProvenanceRequest, SbomRequest } from './attestations/requests.js';
 
 /** `--secret id=x,src=path` or `--secret id=x,env=VAR`. */
 export type SecretSource = { id: string; src: string } | { id: string; env: string };
@@ -65,6 +69,15 @@ export interface BuildOptions {
   platforms?: string[];
   /** Default: the local image store under every tag. */
   outputs?: OutputSpec[];
+  /**
+   * Attestations attached to the image (`--attest`, `--provenance`, `--sbom`): an attestation
+   * manifest per platform in the image's index, as BuildKit attaches them.
+   */
+  attestations?: AttestationRequest[];
+  /** `--annotation`: OCI annotations of the image manifests, their index and their descriptors. */
+  annotations?: Annotation[];
+  /** Where a remote build context came from (a git URL and its commit): the provenance's config source. */
+  contextSource?: { uri: string; digest?: Record<string, string> };
   noCache?: boolean;
   /** Caches to import records from (`--cache-from`). */
   cacheFrom?: CacheLocation[];

@@ -23,6 +23,8 @@ export async function runCopyStep(ctx: BuildContext, state: BuildState, step: St
   const scratch = downloads ? mkdtempSync(path.join(ctx.layout.tmp, `copy-${ownerToken()}-`)) : undefined;
   try {
     const resolved = await resolveSources(ctx, step, op, scratch, signal);
+    const remote = remoteMaterials(resolved.contents);
+    if (remote.length > 0) state.remoteSources.set(step.id, remote);
     return await runLayerStep(ctx, state, step, {
       contents: resolved.contents,
       fileDigests: resolved.fileDigests,
@@ -55,6 +57,15 @@ function sameSelection(previous: Record<string, string> | undefined, resolved: R
   return Object.entries(current).every(([file, digest]) => {
     const before = previous[file];
     return before !== undefined && (before === digest || (isFile(before) && isFile(digest)));
+  });
+}
+
+/** The git and URL sources of a copy with what they resolved to (`git:URL` -> commit, `url:URL` -> sha256). */
+function remoteMaterials(contents: Record<string, string>): { uri: string; digest: Record<string, string> }[] {
+  return Object.entries(contents).flatMap(([key, value]) => {
+    if (key.startsWith('git:')) return [{ uri: key.slice(4), digest: { [value.length === 64 ? 'sha256' : 'sha1']: value } }];
+    if (key.startsWith('url:')) return [{ uri: key.slice(4), digest: { [value.slice(0, value.indexOf(':'))]: value.slice(value.indexOf(':') + 1) } }];
+    return [];
   });
 }
 

@@ -12,6 +12,8 @@ export class BuildState {
   readonly results = new Map<StepId, StepResult>();
   /** Cache records this build used or wrote, by key (what --cache-to exports). */
   readonly usedRecords = new Map<string, StepResultRecord>();
+  /** `ADD <git URL>` and `ADD <https URL>` sources by step, with the commit or digest they resolved to (provenance materials). */
+  readonly remoteSources = new Map<StepId, { uri: string; digest: Record<string, string> }[]>();
   /** Cache mount directories used by this build, by id (for `cache-mounts=true`). */
   readonly usedCacheMounts = new Map<string, string>();
 

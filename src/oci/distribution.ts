@@ -4,6 +4,7 @@
 // is remembered under <root>/cache/compressed so the next push or export reuses it.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { repointAttestations } from './attestations.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { DiskContentStore } from './disk-store.js';
@@ -25,10 +26,13 @@ function isUncompressedLayer(layer: Descriptor): boolean {
 export async function distributableImage(store: ContentStore, top: Descriptor): Promise<Descriptor> {
   if (isIndexType(top.mediaType)) {
     const index = await readIndex(store, top);
-    const children = await Promise.all(index.manifests.map((child) => distributableImage(store, child)));
-    if (children.every((child, i) => child.digest === index.manifests[i].digest)) return top;
-    const converted: ImageIndex = { ...index, manifests: children };
-    return { ...(await putJson(store, top.mediaType, converted)), ...(top.platform ? { platform: top.platform } : {}) };
+    const converted = await Promise.all(index.manifests.map((child) => distributableImage(store, child)));
+    if (converted.every((child, i) => child.digest === index.manifests[i].digest)) return top;
+    const moved = new Map(index.manifests.map((child, i) => [child.digest, converted[i]]));
+    const children = await repointAttestations(store, converted, moved);
+    const rewritten: ImageIndex = { ...index, manifests: children };
+    const { platform, annotations } = top;
+    return { ...(await putJson(store, top.mediaType, rewritten)), ...(platform ? { platform } : {}), ...(annotations ? { annotations } : {}) };
   }
   if (!isManifestType(top.mediaType)) return top;
   const manifest = await readManifest(store, top);
@@ -36,7 +40,8 @@ export async function distributableImage(store: ContentStore, top: Descriptor): 
   const layers: Descriptor[] = [];
   for (const layer of manifest.layers) layers.push(await compressedLayer(store, layer));
   const converted: ImageManifest = { ...manifest, layers };
-  return { ...(await putJson(store, top.mediaType, converted)), ...(top.platform ? { platform: top.platform } : {}) };
+  const { platform, annotations } = top;
+  return { ...(await putJson(store, top.mediaType, converted)), ...(platform ? { platform } : {}), ...(annotations ? { annotations } : {}) };
 }
 
 /** Compressions running in this process, per store and layer: each layer is gzipped once. */

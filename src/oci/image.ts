@@ -46,9 +46,11 @@ export async function writeImage(store: ContentStore, input: WriteImageInput): P
 }
 
 /** Writes an index of per-platform manifests (OCI index, or Docker manifest list). */
-export async function writeIndex(store: ContentStore, manifests: Descriptor[], mediaTypes: MediaTypeFamily = 'oci'): Promise<Descriptor> {
+export async function writeIndex(
+  store: ContentStore, manifests: Descriptor[], mediaTypes: MediaTypeFamily = 'oci', annotations?: Record<string, string>,
+): Promise<Descriptor> {
   const mediaType = mediaTypes === 'docker' ? MediaType.DockerManifestList : MediaType.OciIndex;
-  const index: ImageIndex = { schemaVersion: 2, mediaType, manifests };
+  const index: ImageIndex = { schemaVersion: 2, mediaType, manifests, ...(annotations && mediaTypes !== 'docker' ? { annotations } : {}) };
   return putJson(store, mediaType, index);
 }
 

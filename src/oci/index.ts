@@ -1,6 +1,8 @@
 // The public surface of src/oci: what other modules may import from it.
 export { loadArchive } from './archive-load.js';
 export type { ImageToSave } from './archive-oci.js';
+export { imageSubjects, readStatements, writeAttestationManifest } from './attestations.js';
+export type { Attestation } from './attestations.js';
 export { availableImage, describeMissing } from './available-image.js';
 export { chainIds } from './chain-id.js';
 export { applyConfigChange } from './config-changes.js';

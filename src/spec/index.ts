@@ -11,3 +11,8 @@ export type { ImageReference } from './reference.js';
 export { parseRamInBytes } from './size.js';
 export * from './types.js';
 export { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './whiteout.js';
+export {
+  ATTESTATION_MANIFEST_TYPE, ATTESTATION_PLATFORM, IN_TOTO_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION, PredicateType, REFERENCE_DIGEST_ANNOTATION,
+  REFERENCE_TYPE_ANNOTATION, digestSet, imagePurl, inTotoStatement, isAttestationManifest,
+} from './in-toto.js';
+export type { InTotoStatement, InTotoSubject } from './in-toto.js';

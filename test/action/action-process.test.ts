@@ -80,7 +80,7 @@ describe('the action entry point', () => {
     const work = /^--metadata-file=(.*)\/metadata\.json$/.exec(argv.find((a) => a.startsWith('--metadata-file=')) ?? '')?.[1];
     expect(work).toMatch(new RegExp(`^${paths.runnerTemp}/tsbuild-action-`));
     expect(argv).toEqual([
-      'build', '-t', 'r.example/a:1', '-t', 'r.example/a:2', '--build-arg=LIST=a,b', '--push',
+      'build', '-t', 'r.example/a:1', '-t', 'r.example/a:2', '--build-arg=LIST=a,b', '--push', '--provenance=false',
       '--cache-from=type=registry,ref=r.example/a:cache', '--cache-to=type=registry,ref=r.example/a:cache,mode=max',
       `--secret=id=TOKEN,src=${work}/secrets/0`, `--secret=id=KEY,src=${work}/secrets/1`, `--secret=id=CFG,src=${fakeCli}`,
       `--metadata-file=${work}/metadata.json`, `--iidfile=${work}/iid`, '--progress=plain', 'app',
@@ -124,10 +124,19 @@ describe('the action entry point', () => {
     expect(readdirSync(paths.runnerTemp)).toEqual([]);
   });
 
-  it('rejects provenance: true before running anything', () => {
-    const result = runAction({ provenance: 'true', tags: 'a' });
+  it('a push gets provenance mode=min naming the workflow run, plus the sbom, attests and annotations inputs', () => {
+    const run = { GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '11', GITHUB_RUN_ATTEMPT: '1' };
+    const result = runAction({ tags: 'r.example/a:1', push: 'true', sbom: 'true', attests: 'type=sbom', annotations: 'index:k=v' }, run);
+    expect(result.status).toBe(0);
+    const { argv } = recorded();
+    expect(argv).toContain('--provenance=mode=min,inline-only=true,builder-id=https://github.example/o/r/actions/runs/11/attempts/1');
+    expect(argv).toEqual(expect.arrayContaining(['--attest=type=sbom', '--sbom=true', '--annotation=index:k=v']));
+  });
+
+  it('rejects a malformed provenance input before running anything', () => {
+    const result = runAction({ provenance: 'mode=everything', tags: 'a' });
     expect(result.status).toBe(2);
-    expect(result.stdout).toMatch(/::error title=tsbuild::input "provenance: true" is not supported/);
+    expect(result.stdout).toMatch(/::error title=tsbuild::.*mode must be min or max/);
     expect(existsSync(paths.record)).toBe(false);
   });
 

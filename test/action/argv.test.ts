@@ -51,6 +51,7 @@ describe('buildArgv', () => {
       '--output=type=oci,dest=out.tar',
       '--push',
       '--load',
+      '--provenance=mode=min,inline-only=true',
       '--cache-from=type=registry,ref=r/a:cache',
       '--cache-to=type=registry,ref=r/a:cache,mode=max',
       '--secret=id=tok,src=/t/secrets/0',
@@ -94,5 +95,11 @@ describe('secrets', () => {
     writeFileSync(join(dir, 'key'), 'k');
     expect(secretFileMounts([`key=${join(dir, 'key')}`])).toEqual([{ id: 'key', src: join(dir, 'key') }]);
     expect(() => secretFileMounts([`gone=${join(dir, 'missing')}`])).toThrow(/secret-files.*not found/);
+  });
+});
+
+describe('buildArgv provenance', () => {
+  it('provenance: true outside a workflow run (no builder id) still asks for provenance', () => {
+    expect(buildArgv(readInputs({ INPUT_PROVENANCE: 'true' }), files)).toContain('--provenance=true');
   });
 });

@@ -60,3 +60,42 @@ describe('action argv through the CLI parser', () => {
     });
   });
 });
+
+describe('attestation inputs through the CLI parser', () => {
+  const run = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '2' };
+  const files = { metadataFile: '/w/metadata.json', iidFile: '/w/iid', secretMounts: [] };
+  const builderId = 'https://github.com/o/r/actions/runs/7/attempts/2';
+
+  it('a push gets mode=min provenance by default, naming the workflow run as builder (build-push-action v6)', async () => {
+    const options = await parseWithCli(buildArgv(readInputs({ ...run, INPUT_TAGS: 'r/a:1', INPUT_PUSH: 'true' }), files));
+    expect(options.attestations).toEqual([{ type: 'provenance', mode: 'min', version: 'v1', builderId }]);
+  });
+
+  it('no push, no provenance unless asked', async () => {
+    expect((await parseWithCli(buildArgv(readInputs({ ...run, INPUT_TAGS: 'r/a:1' }), files))).attestations).toBeUndefined();
+  });
+
+  it('provenance, sbom and attests inputs become the requests; provenance: false turns the default off', async () => {
+    const asked = await parseWithCli(buildArgv(readInputs({ ...run, INPUT_PUSH: 'true', INPUT_PROVENANCE: 'mode=max,version=v0.2', INPUT_SBOM: 'true' }), files));
+    expect(asked.attestations).toEqual([{ type: 'provenance', mode: 'max', version: 'v0.2', builderId }, { type: 'sbom' }]);
+    const off = await parseWithCli(buildArgv(readInputs({ ...run, INPUT_PUSH: 'true', INPUT_PROVENANCE: 'false' }), files));
+    expect(off.attestations).toBeUndefined();
+    const attests = await parseWithCli(buildArgv(readInputs({ ...run, INPUT_PUSH: 'true', INPUT_ATTESTS: 'type=provenance,mode=max\ntype=sbom' }), files));
+    expect(attests.attestations).toEqual([{ type: 'provenance', mode: 'max', version: 'v1', builderId }, { type: 'sbom' }]);
+  });
+});
+
+describe('annotations input through the CLI parser', () => {
+  it('each line is an --annotation, with its levels and platform', async () => {
+    const inputs = readInputs({ INPUT_ANNOTATIONS: 'index:org.opencontainers.image.title=a,b\nmanifest[linux/arm64]:k=v' });
+    const options = await parseWithCli(buildArgv(inputs, { metadataFile: '/w/metadata.json', iidFile: '/w/iid', secretMounts: [] }));
+    expect(options.annotations).toEqual([
+      { level: 'index', key: 'org.opencontainers.image.title', value: 'a,b' },
+      { level: 'manifest', key: 'k', value: 'v', platform: 'linux/arm64' },
+    ]);
+  });
+
+  it('a malformed annotation fails when the inputs are read', () => {
+    expect(() => readInputs({ INPUT_ANNOTATIONS: 'layer:k=v' })).toThrow(/unknown type "layer"/);
+  });
+});

@@ -53,11 +53,14 @@ describe('readInputs', () => {
     });
   });
 
-  it.each(['', 'false', 'FALSE'])('accepts provenance %j', (value) => {
-    expect(() => readInputs({ INPUT_PROVENANCE: value })).not.toThrow();
-  });
-
-  it.each(['true', 'mode=max', 'builder-id=x'])('rejects provenance %j with a clear message', (value) => {
-    expect(() => readInputs({ INPUT_PROVENANCE: value })).toThrow(/provenance.* not supported.*attestations/);
+  it('reads provenance, sbom and attests as build-push-action does, and the run as builder id', () => {
+    const inputs = readInputs({
+      INPUT_PROVENANCE: 'mode=max', INPUT_SBOM: 'true', INPUT_ATTESTS: 'type=provenance,mode=min\ntype=sbom',
+      GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '3',
+    });
+    expect(inputs).toMatchObject({
+      provenance: 'mode=max', sbom: 'true', attests: ['type=provenance,mode=min', 'type=sbom'],
+      builderId: 'https://github.com/o/r/actions/runs/7/attempts/3',
+    });
   });
 });

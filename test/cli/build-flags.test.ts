@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseAttestFlags,
   parseCsvFields,
   parseKeyValueFlags,
   parseOutputFlag,
@@ -60,5 +61,28 @@ describe('key=value flags', () => {
       B: 'from-env',
       C: 'x=y',
     });
+  });
+});
+
+describe('parseAttestFlags (--attest, --provenance, --sbom as buildx reads them)', () => {
+  it('a boolean shorthand turns its type on (mode=min, SLSA v1) or off; attributes pass through', () => {
+    expect(parseAttestFlags([], 'true')).toEqual([{ type: 'provenance', mode: 'min', version: 'v1' }]);
+    expect(parseAttestFlags([], 'mode=max,version=v0.2,builder-id=https://ci/run/1')).toEqual([
+      { type: 'provenance', mode: 'max', version: 'v0.2', builderId: 'https://ci/run/1' },
+    ]);
+    expect(parseAttestFlags([], 'false', '0')).toBeUndefined();
+    expect(parseAttestFlags(['type=sbom', 'type=provenance,mode=max'], undefined, 'false')).toEqual([{ type: 'provenance', mode: 'max', version: 'v1' }]);
+    expect(parseAttestFlags(['type=provenance,disabled=true'])).toBeUndefined();
+  });
+
+  it.each([
+    [['type=provenance,mode=full-ish'], /mode must be min or max/],
+    [['type=provenance,version=v2'], /version must be v1 or v0.2/],
+    [['type=vex'], /unknown type "vex"/],
+    [['mode=max'], /missing type=/],
+    [['type=sbom,generator=docker/scout-sbom-indexer:1'], /generator= is not supported/],
+    [['type=provenance,colour=blue'], /unknown attribute "colour"/],
+  ])('refuses %j clearly', (attest, message) => {
+    expect(() => parseAttestFlags(attest)).toThrow(message);
   });
 });

@@ -97,9 +97,15 @@ describe('remote contexts', () => {
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-am', 'main');
     const served = await serveGitRepository(source, mkdtempSync(join(work, 'git-')));
     servers.push(served.server);
-    const tagged = await build([`${served.url}#v2:sub`]);
+    const tagged = await build(['--provenance=true', `${served.url}#v2:sub`]);
     expect(tagged.status, tagged.stderr).toBe(0);
     expect(readFileSync(join(tagged.out, 'c.txt'), 'utf8')).toBe('from-git-v2\n');
+    // The provenance names the repository and the commit it was built from, and no local context.
+    const provenance = JSON.parse(readFileSync(join(tagged.out, 'provenance.json'), 'utf8'));
+    const commit = git('rev-parse', 'v2^{commit}').trim();
+    expect(provenance.predicate.buildDefinition.externalParameters.configSource).toEqual({ uri: `${served.url}#v2:sub`, digest: { sha1: commit }, path: 'Dockerfile' });
+    expect(provenance.predicate.buildDefinition.externalParameters.request.locals).toBeUndefined();
+    expect(provenance.predicate.buildDefinition.resolvedDependencies).toContainEqual({ uri: `${served.url}#v2:sub`, digest: { sha1: commit } });
     const head = await build(['-f', 'Dockerfile.root', `${served.url}#main`]); // -f is inside the checkout
     expect(head.status, head.stderr).toBe(0);
     expect(readFileSync(join(head.out, 'c.txt'), 'utf8')).toBe('from-git-main\n');

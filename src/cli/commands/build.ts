@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import {
-  parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
+  parseAnnotationFlags, parseAttestFlags, parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
 import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/parsers.js';
@@ -35,6 +35,10 @@ interface BuildFlags extends LimitFlags {
   quiet?: boolean;
   runtime: RuntimeName;
   explainCache?: boolean;
+  attest?: string[];
+  annotation?: string[];
+  provenance?: string;
+  sbom?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -54,6 +58,10 @@ export function register(program: Command): Command {
     .option('-o, --output <spec>', `output: type=${outputTypes().join('|')},... (repeatable)`, collect, [])
     .option('--push', 'shorthand for --output=type=registry')
     .option('--load', 'keep the image in the local store (the default)')
+    .option('--annotation <spec>', 'OCI annotation: [manifest|index|manifest-descriptor|index-descriptor[,...][[os/arch]]:]key=value (repeatable)', collect, [])
+    .option('--attest <spec>', 'attestation to attach: type=provenance[,mode=min|max,version=v1|v0.2] | type=sbom (repeatable)', collect, [])
+    .option('--provenance <value>', 'shorthand for --attest=type=provenance: true, false or its attributes (mode=max)')
+    .option('--sbom <value>', 'shorthand for --attest=type=sbom: true or false')
     .option('--cache-from <spec>', 'external cache source (repeatable)', collect, [])
     .option('--cache-to <spec>', 'cache export destination (repeatable)', collect, [])
     .option('--secret <spec>', 'secret for RUN --mount=type=secret: id=x,src=path|env=VAR (repeatable)', collect, [])
@@ -88,7 +96,7 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   try {
     const { build, openBuildInput } = await import('../../api/build.js');
     const input = await openBuildInput({ context, file: flags.file, stdin: process.stdin, signal: controller.signal });
-    const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents };
+    const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents, contextSource: input.source };
     const result = await build({ ...toOptions(input.context, flags), ...fromInput, signal: controller.signal, onEvent: renderer.onEvent })
       .finally(input.cleanup);
     renderer.close();
@@ -115,6 +123,8 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     buildContexts: parseBuildContextFlags(flags.buildContext ?? []),
     platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
     outputs: outputs.length > 0 ? outputs : undefined,
+    annotations: parseAnnotationFlags(flags.annotation ?? []),
+    attestations: parseAttestFlags(flags.attest ?? [], flags.provenance, flags.sbom),
     noCache: !flags.cache,
     cacheFrom: flags.cacheFrom.map(parseCacheFromFlag),
     cacheTo: flags.cacheTo.map(parseCacheToFlag),

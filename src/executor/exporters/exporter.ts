@@ -1,7 +1,7 @@
 // The contract of an exporter (`--output type=NAME`, and for some `tsbuild save --format`): how
 // its attributes parse into a spec, and how it writes a build's result or stored images. The
 // exporters are listed by name in index.ts.
-import type { ImageToSave, ContentStore, ImageNames, Descriptor, ImageConfig, ImageManifest, Platform } from '../../oci/index.js';
+import type { Attestation, ImageToSave, ContentStore, ImageNames, Descriptor, ImageConfig, ImageManifest, Platform } from '../../oci/index.js';
 import type { RegistryClientOptions } from '../../registry/index.js';
 import type { EventSink } from '../events.js';
 import type { StepResult } from '../step-result.js';
@@ -13,6 +13,8 @@ export interface BuiltPlatformImage {
   descriptor: Descriptor;
   manifest: ImageManifest;
   config: ImageConfig;
+  /** Its attestations (provenance, SBOM), also attached to the index as attestation manifests. */
+  attestations: Attestation[];
 }
 
 /** A build's result as exporters see it, and what of the build they may use. */

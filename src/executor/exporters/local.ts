@@ -1,10 +1,12 @@
 // `type=local,dest=DIR`: the final rootfs as a directory (one subdirectory per platform when
-// several).
+// several), with each attestation beside it as an in-toto statement file named as BuildKit names
+// it (`provenance.json`, `sbom.spdx.json`) whose subjects are the exported files.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { TsbuildError } from '../../errors.js';
 import { requiredDest } from './attributes.js';
 import type { Exporter } from './exporter.js';
+import type { Attestation } from '../../oci/index.js';
 
 export interface LocalOutput {
   type: 'local';
@@ -29,6 +31,7 @@ export const localExporter: Exporter<LocalOutput> = {
         try {
           mkdirSync(copied);
           await copyTree(rootfs, copied);
+          if (image.attestations.length > 0) await writeStatements(copied, image.attestations);
           if (!existsSync(target)) renameSync(copied, target);
           else await copyTree(copied, target);
         } finally {
@@ -52,4 +55,36 @@ async function copyTree(from: string, to: string): Promise<void> {
   if (result.error || result.status !== 0) {
     throw new TsbuildError('STORE', `type=local: copying the rootfs to ${to} failed: ${result.error?.message ?? result.stderr.trim()}`);
   }
+}
+
+/** BuildKit's local attestations: statements whose subjects are the regular files of the output, by path. */
+async function writeStatements(dir: string, attestations: Attestation[]): Promise<void> {
+  const [{ inTotoStatement }, { writeFile }] = await Promise.all([import('../../spec/index.js'), import('node:fs/promises')]);
+  const subjects = await fileSubjects(dir);
+  for (const attestation of attestations) {
+    const statement = inTotoStatement(attestation.predicateType, attestation.predicate, subjects);
+    await writeFile(path.join(dir, path.basename(attestation.path)), `${JSON.stringify(statement, null, 2)}`, { mode: 0o600 });
+  }
+}
+
+async function fileSubjects(root: string): Promise<{ name: string; digest: Record<string, string> }[]> {
+  const [{ createHash }, { createReadStream }, { lstat, readdir }, { pipeline }] = await Promise.all([
+    import('node:crypto'), import('node:fs'), import('node:fs/promises'), import('node:stream/promises'),
+  ]);
+  const subjects: { name: string; digest: Record<string, string> }[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const names = (await readdir(path.join(root, relative))).sort();
+    for (const name of names) {
+      const entry = relative ? `${relative}/${name}` : name;
+      const stat = await lstat(path.join(root, entry));
+      if (stat.isDirectory()) await walk(entry);
+      else if (stat.isFile()) {
+        const hash = createHash('sha256');
+        await pipeline(createReadStream(path.join(root, entry)), hash);
+        subjects.push({ name: entry, digest: { sha256: hash.digest('hex') } });
+      }
+    }
+  };
+  await walk('');
+  return subjects;
 }
