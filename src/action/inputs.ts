@@ -26,7 +26,11 @@ export interface ActionInputs {
   pull: boolean;
   network: string;
   runtime: string;
+  rootless: RootlessInput;
 }
+
+/** How the step may build without root (see privileges.ts). */
+export type RootlessInput = 'auto' | 'true' | 'false';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -77,7 +81,15 @@ export function readInputs(env: Env): ActionInputs {
     pull: getBooleanInput(env, 'pull'),
     network: getInput(env, 'network'),
     runtime: getInput(env, 'runtime'),
+    rootless: rootlessInput(getInput(env, 'rootless')),
   };
+}
+
+function rootlessInput(value: string): RootlessInput {
+  if (value === '' || value === 'auto') return 'auto';
+  if (TRUE_VALUES.includes(value)) return 'true';
+  if (FALSE_VALUES.includes(value)) return 'false';
+  throw new TsbuildError('USAGE', `input "rootless" is "${value}"; use auto, true or false`);
 }
 
 /**
