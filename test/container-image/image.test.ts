@@ -2,7 +2,7 @@
 // base (the fresh-machine job's prepared root, imported: no Docker Hub here), run by `tsbuild run`,
 // and run by a real dockerd where it builds an image as its non-root user without --privileged.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,7 @@ function describeResult(r: SpawnSyncReturns<string>): string {
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'tsbuild-container-image-'));
+  work = mkdtempSync(join(tmpdir(), 'container-image-test-'));
   chmodSync(work, 0o755);
   env = { ...process.env, TSBUILD_ROOT: join(work, 'store'), TMPDIR: work, CI: 'true' };
   // Warm in CI (.ci/run made it first); cold elsewhere: debootstrap from the apt mirror.
@@ -69,9 +69,19 @@ describe('the tsbuild container image', () => {
   }, 1_200_000);
 
   it('builds an image with a RUN step as its non-root user in a docker container without --privileged', async () => {
-    mkdirSync(join(work, 'dockerd'));
-    dockerd = await startDockerd(join(work, 'dockerd'), []);
-    const docker = (args: string[]) => spawnSync(dockerCli(), ['-H', dockerd!.host, ...args], { encoding: 'utf8', timeout: 600_000 });
+    // Outside /tmp: other tests' cleanups of mounts and dirs under /tmp must not reach dockerd's.
+    const dockerdDir = mkdtempSync('/var/tmp/tsbuild-test-dockerd-');
+    dockerd = await startDockerd(dockerdDir, []);
+    const stopDockerd = dockerd.stop;
+    dockerd.stop = async () => {
+      await stopDockerd();
+      rmSync(dockerdDir, { recursive: true, force: true });
+    };
+    const dockerdLog = () => (existsSync(join(dockerdDir, 'dockerd.log')) ? readFileSync(join(dockerdDir, 'dockerd.log'), 'utf8').slice(-4000) : '');
+    const docker = (args: string[]) => {
+      const result = spawnSync(dockerCli(), ['-H', dockerd!.host, ...args], { encoding: 'utf8', timeout: 600_000 });
+      return result.status === 0 ? result : { ...result, stderr: `${result.stderr}\n--- dockerd.log (tail):\n${dockerdLog()}` };
+    };
     const loaded = docker(['load', '-i', archive]);
     expect(loaded.status, describeResult(loaded)).toBe(0);
 
