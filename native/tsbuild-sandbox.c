@@ -360,8 +360,21 @@ static void mount_dev(void) {
   close(dev);
 }
 
+static void mount_proc(void) {
+  int fd = ensure_in_root("/proc", 1);
+  if (fd < 0) fail("create mount point /proc");
+  if (mount("proc", fd_path(fd), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+    /* The kernel refuses a new proc where the visible one has paths mounted over (masked). */
+    if (errno == EPERM) fail("mount proc on /proc (in a container whose /proc has masked paths this is refused: "
+                             "docker run --security-opt systempaths=unconfined, Kubernetes procMount: Unmasked; "
+                             "see docs/container.md)");
+    fail("mount proc on /proc");
+  }
+  close(fd);
+}
+
 static void mount_system(void) {
-  mount_in_root("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 1);
+  mount_proc();
   mount_dev();
   unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
   int fd = ensure_in_root("/sys", 1);

@@ -36,7 +36,11 @@ export interface ActionInputs {
   annotations: string[];
   /** The workflow run, as build-push-action names the provenance's builder. */
   builderId?: string;
+  rootless: RootlessInput;
 }
+
+/** How the step may build without root (see privileges.ts). */
+export type RootlessInput = 'auto' | 'true' | 'false';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -93,6 +97,7 @@ export function readInputs(env: Env): ActionInputs {
     sbom: getInput(env, 'sbom'),
     attests: lines('attests'),
     annotations: lines('annotations'),
+    rootless: rootlessInput(getInput(env, 'rootless')),
     ...runBuilderId(env),
   };
 }
@@ -101,4 +106,11 @@ export function readInputs(env: Env): ActionInputs {
 function runBuilderId(env: Env): { builderId?: string } {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: attempt } = env;
   return server && repository && run ? { builderId: `${server}/${repository}/actions/runs/${run}/attempts/${attempt || '1'}` } : {};
+}
+
+function rootlessInput(value: string): RootlessInput {
+  if (value === '' || value === 'auto') return 'auto';
+  if (TRUE_VALUES.includes(value)) return 'true';
+  if (FALSE_VALUES.includes(value)) return 'false';
+  throw new TsbuildError('USAGE', `input "rootless" is "${value}"; use auto, true or false`);
 }

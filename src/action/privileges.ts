@@ -1,32 +1,38 @@
-// How the action gets the root privileges a build needs (namespaces, overlay mounts, chown):
-// run the CLI directly as root, or through passwordless `sudo` (GitHub-hosted runners).
+// How the action gets the privileges a build needs (namespaces, overlay mounts, chown): run the
+// CLI directly as root, through passwordless `sudo` (GitHub-hosted runners), or as the runner user,
+// where the CLI builds rootless in a user namespace of its own (docs/rootless.md).
 import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { DEFAULT_PATH } from '../spec/index.js';
+import type { RootlessInput } from './inputs.js';
 
+/** `direct`: the CLI runs as the step's user: as root, or rootless as anyone else. */
 export type Elevation = { kind: 'direct' } | { kind: 'sudo' };
 
 export interface PrivilegeFacts {
   platform: NodeJS.Platform;
   uid: number;
-  /** Whether `sudo -n -E true` succeeds; asked only when not root. */
+  /** Whether `sudo -n -E true` succeeds; asked only when not root and sudo is allowed. */
   sudoWorks: () => boolean;
+  /** The `rootless` input. */
+  rootless: RootlessInput;
 }
 
 export function chooseElevation(facts: PrivilegeFacts): Elevation {
   if (facts.platform !== 'linux') {
     throw new TsbuildError('SANDBOX', `tsbuild builds on Linux runners only (this runner is ${facts.platform}); use runs-on: ubuntu-latest`);
   }
-  if (facts.uid === 0) return { kind: 'direct' };
+  if (facts.uid === 0 || facts.rootless === 'true') return { kind: 'direct' };
   if (facts.sudoWorks()) return { kind: 'sudo' };
+  if (facts.rootless === 'auto') return { kind: 'direct' };
   throw new TsbuildError(
     'SANDBOX',
-    `tsbuild needs root to build (mount namespaces, overlay mounts, file ownership), but this step ` +
-      `runs as uid ${facts.uid} and passwordless sudo is not available ("sudo -n -E true" failed). ` +
-      'Run the job as root (e.g. in a container with "options: --user root") or on a runner whose ' +
-      'user has passwordless sudo, as GitHub-hosted runners do.',
+    `with "rootless: false" tsbuild needs root to build, but this step runs as uid ${facts.uid} and ` +
+      'passwordless sudo is not available ("sudo -n -E true" failed). Run the job as root (e.g. in a ' +
+      'container with "options: --user root"), on a runner whose user has passwordless sudo, or set ' +
+      '"rootless: auto" to build as this user (docs/rootless.md lists what the host needs).',
   );
 }
 

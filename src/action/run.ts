@@ -37,7 +37,12 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
 
 async function buildOnce(env: NodeJS.ProcessEnv, workDir: string): Promise<number> {
   const inputs = readInputs(env);
-  const elevation = chooseElevation({ platform: process.platform, uid: process.getuid?.() ?? 0, sudoWorks });
+  const elevation = chooseElevation({
+    platform: process.platform,
+    uid: process.getuid?.() ?? 0,
+    sudoWorks,
+    rootless: inputs.rootless,
+  });
   const files: RunFiles = {
     metadataFile: join(workDir, 'metadata.json'),
     iidFile: join(workDir, 'iid'),

@@ -148,15 +148,27 @@ describe('the action entry point', () => {
     expect(existsSync(paths.record)).toBe(false);
   });
 
-  it('fails with what is needed when it is neither root nor able to sudo', () => {
+  it('as a user without sudo, runs the CLI as that user (rootless: auto), or refuses (rootless: false)', () => {
     chmodSync(dir, 0o777);
     chmodSync(paths.runnerTemp, 0o777);
     const canRead = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(entry)})`], { uid: 65534, gid: 65534 });
     expect(canRead.status, 'this test needs the checkout to be readable by uid 65534 (nobody)').toBe(0);
-    const result = runAction({ tags: 'a' }, {}, 65534);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/needs root .* uid 65534 .*passwordless sudo/);
+
+    const refused = runAction({ tags: 'a', rootless: 'false' }, {}, 65534);
+    expect(refused.stderr).toBe('');
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(/"rootless: false" tsbuild needs root .* uid 65534 .*passwordless sudo/);
     expect(existsSync(paths.record)).toBe(false);
+
+    const direct = runAction({ tags: 'a' }, {}, 65534);
+    expect(direct.status, direct.stdout + direct.stderr).toBe(0);
+    expect(direct.stdout).toMatch(/^\[command\]\S*node -- \S*fake-cli\.mjs build /m);
+    expect(recorded().argv).toContain('a');
+  });
+
+  it('rejects a rootless input that is not auto, true or false', () => {
+    const result = runAction({ rootless: 'maybe' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/input "rootless" is "maybe"; use auto, true or false/);
   });
 });

@@ -7,22 +7,29 @@ const never = () => {
 };
 
 describe('chooseElevation', () => {
-  it('runs directly as root without probing sudo', () => {
-    expect(chooseElevation({ platform: 'linux', uid: 0, sudoWorks: never })).toEqual({ kind: 'direct' });
+  const linux = (uid: number, sudoWorks: () => boolean, rootless: 'auto' | 'true' | 'false' = 'auto') =>
+    chooseElevation({ platform: 'linux', uid, sudoWorks, rootless });
+
+  it('runs directly as root without probing sudo, whatever the rootless input says', () => {
+    for (const rootless of ['auto', 'true', 'false'] as const) expect(linux(0, never, rootless)).toEqual({ kind: 'direct' });
   });
 
-  it('uses sudo when not root and passwordless sudo works', () => {
-    expect(chooseElevation({ platform: 'linux', uid: 1001, sudoWorks: () => true })).toEqual({ kind: 'sudo' });
+  it('uses sudo when not root and passwordless sudo works (auto and false)', () => {
+    expect(linux(1001, () => true)).toEqual({ kind: 'sudo' });
+    expect(linux(1001, () => true, 'false')).toEqual({ kind: 'sudo' });
   });
 
-  it('fails naming what is needed when neither root nor sudo is available', () => {
-    expect(() => chooseElevation({ platform: 'linux', uid: 1001, sudoWorks: () => false })).toThrow(
-      /needs root .* uid 1001 .*passwordless sudo/,
-    );
+  it('builds rootless as the runner user when sudo does not work (auto), or without asking (true)', () => {
+    expect(linux(1001, () => false)).toEqual({ kind: 'direct' });
+    expect(linux(1001, never, 'true')).toEqual({ kind: 'direct' });
+  });
+
+  it('with rootless false, fails naming what is needed when neither root nor sudo is available', () => {
+    expect(() => linux(1001, () => false, 'false')).toThrow(/"rootless: false" .* uid 1001 .*passwordless sudo.*rootless: auto/);
   });
 
   it('fails on a runner that is not Linux', () => {
-    expect(() => chooseElevation({ platform: 'darwin', uid: 501, sudoWorks: never })).toThrow(/Linux runners only .*darwin/);
+    expect(() => chooseElevation({ platform: 'darwin', uid: 501, sudoWorks: never, rootless: 'auto' })).toThrow(/Linux runners only .*darwin/);
   });
 });
 

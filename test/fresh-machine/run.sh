@@ -2,7 +2,9 @@
 # Runs README.md's command 1 verbatim in a freshly made minimal Debian root (debootstrap minbase,
 # plus only Node, npm and a C compiler), so a step missing from it fails CI instead of a new user.
 #
-# Usage (as root): test/fresh-machine/run.sh
+# Usage (as root): test/fresh-machine/run.sh [--prepare-only]
+#   --prepare-only    make (or reuse) the prepared root, print its path and stop (other tests use it
+#                     as a Debian base image with Node, npm and gcc: test/container-image/)
 #   TSBUILD_CI_CACHE  where the prepared root is cached between runs (default /var/cache/tsbuild-ci),
 #                     keyed by suite, architecture and Node version; delete it to force a cold run.
 # Reaches only this machine's apt mirror (from its apt sources) and the npm registry.
@@ -153,6 +155,10 @@ else
   say "warm: reusing $prepared"
 fi
 say "prepared root ready after $((SECONDS - started)) s"
+if [[ ${1:-} == --prepare-only ]]; then
+  printf '%s\n' "$prepared"
+  exit 0
+fi
 
 # --- a throwaway copy of the prepared root, the repository as `git archive` of HEAD ------------
 work="$(mktemp -d "$cache/.run-$key.XXXXXX")"
