@@ -26,6 +26,24 @@ export interface ActionInputs {
   pull: boolean;
   network: string;
   runtime: string;
+  /** `host:ip` items (`add-hosts`). */
+  addHosts: string[];
+  /** Entitlements (`network.host`). */
+  allow: string[];
+  /** `name=source` items (`build-contexts`). */
+  buildContexts: string[];
+  /** docker/build-push-action's buildx builder: tsbuild has none, the input is ignored with a notice. */
+  builder: string;
+  /** `build`, `check`, `outline`, `targets`. */
+  call: string;
+  cgroupParent: string;
+  /** `id=ENV_VAR` items (`secret-envs`). */
+  secretEnvs: string[];
+  shmSize: string;
+  /** `type=soft[:hard]` items (`ulimit`). */
+  ulimits: string[];
+  /** Authenticates the fetch of a Git context on the GitHub server. */
+  githubToken: string;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -77,6 +95,16 @@ export function readInputs(env: Env): ActionInputs {
     pull: getBooleanInput(env, 'pull'),
     network: getInput(env, 'network'),
     runtime: getInput(env, 'runtime'),
+    addHosts: list('add-hosts'),
+    allow: list('allow'),
+    buildContexts: lines('build-contexts'),
+    builder: getInput(env, 'builder'),
+    call: getInput(env, 'call'),
+    cgroupParent: getInput(env, 'cgroup-parent'),
+    secretEnvs: list('secret-envs'),
+    shmSize: getInput(env, 'shm-size'),
+    ulimits: lines('ulimit'),
+    githubToken: getInput(env, 'github-token'),
   };
 }
 
