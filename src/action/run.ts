@@ -10,6 +10,7 @@ import { isObject } from '../spec/index.js';
 import { buildArgv, rejectPendingInputs, type RunFiles } from './argv.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { placeError } from './error-place.js';
+import { gitAuthEnv } from './git-auth.js';
 import { chooseElevation, cliCommand, sudoWorks } from './privileges.js';
 import { appendSummary, errorAnnotation, noticeAnnotation, writeOutputs } from './runner-files.js';
 import { secretFileMounts, writeSecretFiles } from './secrets.js';
@@ -51,7 +52,7 @@ async function buildOnce(env: NodeJS.ProcessEnv, workDir: string): Promise<numbe
   process.stdout.write(`[command]${[command.command, ...command.args].join(' ')}\n`);
 
   const collector = createStepCollector();
-  const exitCode = await spawnCli(command, collector.write);
+  const exitCode = await spawnCli(command, collector.write, gitAuthEnv(inputs.context, inputs.githubToken, env));
   const result = readResult(files);
   if (exitCode === 0) writeOutputs(env, stepOutputs(result));
   else {

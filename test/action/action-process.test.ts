@@ -14,6 +14,7 @@ const fakeCli = join(repo, 'test/action/fixtures/fake-cli.mjs');
 
 interface Recorded {
   argv: string[];
+  gitConfig: Record<string, string>;
   secrets: Array<{ src: string; content: string | null; mode: number | null }>;
 }
 
@@ -156,6 +157,21 @@ describe('the action entry point', () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toContain(`::error title=tsbuild::input "${input}" is not supported by this tsbuild version yet (its build flag ${flag} is missing)`);
     expect(existsSync(paths.record)).toBe(false);
+  });
+
+  it('github-token authenticates the fetch of a Git context on the GitHub server, and is given to no other host', () => {
+    const basic = Buffer.from('x-access-token:ghs_token').toString('base64');
+    expect(runAction({ context: 'https://github.com/o/r.git#main', 'github-token': 'ghs_token' }).status).toBe(0);
+    expect(recorded().gitConfig).toEqual({
+      GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.https://github.com/.extraheader', GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+    });
+    const enterprise = { GITHUB_SERVER_URL: 'https://ghe.example', GIT_CONFIG_COUNT: '2' };
+    expect(runAction({ context: 'https://ghe.example/o/r.git', 'github-token': 'ghs_token' }, enterprise).status).toBe(0);
+    expect(recorded().gitConfig).toMatchObject({ GIT_CONFIG_COUNT: '3', GIT_CONFIG_KEY_2: 'http.https://ghe.example/.extraheader' });
+    for (const context of ['https://gitlab.example/o/r.git', 'https://github.com.evil.example/o/r.git', 'app']) {
+      expect(runAction({ context, 'github-token': 'ghs_token' }).status).toBe(0);
+      expect(JSON.stringify(recorded().gitConfig)).not.toContain(basic);
+    }
   });
 
   it('rejects provenance: true before running anything', () => {
