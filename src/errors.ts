@@ -28,11 +28,17 @@ export interface SourceLocation {
 
 export class TsbuildError extends Error {
   readonly code: ErrorCode;
+  /**
+   * What a command-line user types to fix it (`--secret id=x,src=FILE`): the message itself names
+   * options neutrally (an API user never typed a flag) and the CLI adds this.
+   */
+  readonly cliHint: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; cliHint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
+    this.cliHint = options?.cliHint;
   }
 }
 

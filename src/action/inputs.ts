@@ -37,6 +37,24 @@ export interface ActionInputs {
   /** The workflow run, as build-push-action names the provenance's builder. */
   builderId?: string;
   rootless: RootlessInput;
+  /** `host:ip` items (`add-hosts`). */
+  addHosts: string[];
+  /** Entitlements (`network.host`). */
+  allow: string[];
+  /** `name=source` items (`build-contexts`). */
+  buildContexts: string[];
+  /** docker/build-push-action's buildx builder: tsbuild has none, the input is ignored with a notice. */
+  builder: string;
+  /** `build`, `check`, `outline`, `targets`. */
+  call: string;
+  cgroupParent: string;
+  /** `id=ENV_VAR` items (`secret-envs`). */
+  secretEnvs: string[];
+  shmSize: string;
+  /** `type=soft[:hard]` items (`ulimit`). */
+  ulimits: string[];
+  /** Authenticates the fetch of a Git context on the GitHub server. */
+  githubToken: string;
 }
 
 /** How the step may build without root (see privileges.ts). */
@@ -99,6 +117,16 @@ export function readInputs(env: Env): ActionInputs {
     annotations: lines('annotations'),
     rootless: rootlessInput(getInput(env, 'rootless')),
     ...runBuilderId(env),
+    addHosts: list('add-hosts'),
+    allow: list('allow'),
+    buildContexts: lines('build-contexts'),
+    builder: getInput(env, 'builder'),
+    call: getInput(env, 'call'),
+    cgroupParent: getInput(env, 'cgroup-parent'),
+    secretEnvs: list('secret-envs'),
+    shmSize: getInput(env, 'shm-size'),
+    ulimits: lines('ulimit'),
+    githubToken: getInput(env, 'github-token'),
   };
 }
 

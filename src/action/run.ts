@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { TsbuildError } from '../errors.js';
 import { ExitStatus, exitStatusFor } from '../cli/index.js';
 import { isObject } from '../spec/index.js';
-import { buildArgv, type RunFiles } from './argv.js';
+import { buildArgv, rejectPendingInputs, type RunFiles } from './argv.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { placeError } from './error-place.js';
+import { gitAuthEnv } from './git-auth.js';
 import { chooseElevation, cliCommand, sudoWorks } from './privileges.js';
-import { appendSummary, errorAnnotation, writeOutputs } from './runner-files.js';
+import { appendSummary, errorAnnotation, noticeAnnotation, writeOutputs } from './runner-files.js';
 import { secretFileMounts, writeSecretFiles } from './secrets.js';
 import { spawnCli } from './spawn-cli.js';
 import { createStepCollector } from './step-log.js';
@@ -37,6 +39,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
 
 async function buildOnce(env: NodeJS.ProcessEnv, workDir: string): Promise<number> {
   const inputs = readInputs(env);
+  rejectPendingInputs(inputs);
+  if (inputs.builder) process.stdout.write(noticeAnnotation(`input "builder: ${inputs.builder}" is ignored: tsbuild builds without a BuildKit builder`));
   const elevation = chooseElevation({
     platform: process.platform,
     uid: process.getuid?.() ?? 0,
@@ -53,10 +57,13 @@ async function buildOnce(env: NodeJS.ProcessEnv, workDir: string): Promise<numbe
   process.stdout.write(`[command]${[command.command, ...command.args].join(' ')}\n`);
 
   const collector = createStepCollector();
-  const exitCode = await spawnCli(command, collector.write);
+  const exitCode = await spawnCli(command, collector.write, gitAuthEnv(inputs.context, inputs.githubToken, env));
   const result = readResult(files);
   if (exitCode === 0) writeOutputs(env, stepOutputs(result));
-  else process.stdout.write(errorAnnotation(collector.failure() ?? `tsbuild build failed with exit status ${exitCode}`));
+  else {
+    const { message, place } = placeError(collector.failure() ?? `tsbuild build failed with exit status ${exitCode}`, env);
+    process.stdout.write(errorAnnotation(message, place));
+  }
   appendSummary(env, renderSummary({ exitCode, imageNames: imageNames(result, inputs), ...result, steps: collector.steps() }));
   return exitCode;
 }

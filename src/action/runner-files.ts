@@ -34,8 +34,31 @@ export function appendSummary(env: NodeJS.ProcessEnv, markdown: string): boolean
   return true;
 }
 
-/** A workflow command that shows `message` as an error annotation on the run. */
-export function errorAnnotation(message: string): string {
-  const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return `::error title=tsbuild::${escaped}${EOL}`;
+/** Where an annotation points: a file of the repository (relative to its root) and a line. */
+export interface AnnotationPlace {
+  file: string;
+  line: number;
+}
+
+/**
+ * A workflow command that shows `message` as an error annotation on the run, and on the line of
+ * the file when `place` is given (GitHub places it in the diff and the file view).
+ */
+export function errorAnnotation(message: string, place?: AnnotationPlace): string {
+  const at = place ? `file=${escapeProperty(place.file)},line=${place.line},` : '';
+  return `::error ${at}title=tsbuild::${escapeData(message)}${EOL}`;
+}
+
+/** A notice annotation: something the run did differently from docker/build-push-action. */
+export function noticeAnnotation(message: string): string {
+  return `::notice title=tsbuild::${escapeData(message)}${EOL}`;
+}
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** @actions/core's escapeProperty: also `:` and `,`, which end a property. */
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

@@ -43,6 +43,15 @@ export function secretFileMounts(items: string[]): SecretMount[] {
   });
 }
 
+/** A `secret-envs` item `id=ENV_VAR` as `id=X,env=ENV_VAR` (the variable is read by the CLI from the step's environment). */
+export function secretEnvFlag(item: string): string {
+  const eq = item.indexOf('=');
+  const id = eq < 0 ? '' : item.slice(0, eq);
+  const variable = eq < 0 ? '' : item.slice(eq + 1);
+  if (id === '' || variable === '') throw new TsbuildError('USAGE', `input "secret-envs": "${item}" is not of the form id=ENV_VAR`);
+  return [`id=${id}`, `env=${variable}`].map(quoteCsvField).join(',');
+}
+
 /** `id=X,src=PATH` in docker's CSV syntax: a field holding `,` or `"` is quoted. */
 export function secretFlag(mount: SecretMount): string {
   return [`id=${mount.id}`, `src=${mount.src}`].map(quoteCsvField).join(',');

@@ -7,10 +7,13 @@ import type { CliCommand } from './privileges.js';
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
-/** Resolves to the child's exit status (128 + signal number when a signal ended it). */
-export function spawnCli(cli: CliCommand, onStderr: (chunk: string) => void): Promise<number> {
+/**
+ * Resolves to the child's exit status (128 + signal number when a signal ended it). The child
+ * gets this process's environment plus `extraEnv`.
+ */
+export function spawnCli(cli: CliCommand, onStderr: (chunk: string) => void, extraEnv: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cli.command, cli.args, { stdio: ['inherit', 'inherit', 'pipe'] });
+    const child = spawn(cli.command, cli.args, { stdio: ['inherit', 'inherit', 'pipe'], env: { ...process.env, ...extraEnv } });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       process.stderr.write(chunk);

@@ -64,7 +64,7 @@ function printError(error: unknown): number {
     return error.exitCode === 0 ? ExitStatus.Ok : ExitStatus.Usage;
   }
   if (error instanceof TsbuildError) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`error: ${error.message}${error.cliHint ? ` (${error.cliHint})` : ''}\n`);
     return exitStatusFor(error.code);
   }
   const system = systemErrorMessage(error);

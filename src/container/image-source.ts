@@ -30,7 +30,7 @@ export async function findImage(images: LocalImages, reference: string, options:
   if (local && (fits || options.platform === undefined)) return local;
   if (options.pull === 'never') {
     const why = local ? `is stored only for ${formatPlatform(platformOf(local.config))}, not ${formatPlatform(wanted)}` : 'is not in the local store';
-    throw new TsbuildError('NOT_FOUND', `image "${reference}" ${why}, and --pull never forbids pulling it`);
+    throw new TsbuildError('NOT_FOUND', `image "${reference}" ${why}, and the pull policy "never" forbids pulling it`);
   }
   return pull(images, reference, options, local ? 'platform' : 'missing');
 }

@@ -46,7 +46,7 @@ export function parseTmpfsFlag(text: string): TmpfsSpec {
     if (option === 'ro' || option === 'rw') readonly = option === 'ro';
     else if (option === 'nosuid' || option === 'nodev') continue; // always applied to tmpfs mounts
     else if (TMPFS_DATA_OPTIONS.has(key) && option.includes('=')) options.push(option);
-    else throw new TsbuildError('USAGE', `--tmpfs ${text}: option "${option}" is not supported (supported: ro, rw, nosuid, nodev, size=, mode=, uid=, gid=, nr_inodes=)`);
+    else throw new TsbuildError('USAGE', `tmpfs ${text}: option "${option}" is not supported (supported: ro, rw, nosuid, nodev, size=, mode=, uid=, gid=, nr_inodes=)`);
   }
   return { target, readonly, options };
 }

@@ -92,5 +92,5 @@ function checkNetwork(network: string): NetworkMode {
 
 function checkPull(pull: string): PullPolicy {
   if (pull === 'missing' || pull === 'always' || pull === 'never') return pull;
-  throw new TsbuildError('USAGE', `invalid --pull "${pull}": use missing, always or never`);
+  throw new TsbuildError('USAGE', `invalid pull policy "${pull}": use missing, always or never`);
 }

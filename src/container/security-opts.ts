@@ -15,9 +15,9 @@ export function parseSecurityOpts(values: readonly string[]): SecurityOptions {
     const [key, setting] = splitOption(value);
     if (key === 'seccomp' && (setting === 'unconfined' || setting === 'default')) options.seccomp = setting;
     else if (key === 'seccomp') {
-      throw new TsbuildError('USAGE', `--security-opt ${value}: seccomp profile files are not supported; use seccomp=unconfined, or leave the default profile`);
+      throw new TsbuildError('USAGE', `security option ${value}: seccomp profile files are not supported; use seccomp=unconfined, or leave the default profile`);
     } else if (key === 'no-new-privileges' && (setting === undefined || setting === 'true')) continue;
-    else throw new TsbuildError('USAGE', `--security-opt ${value} is not supported (supported: seccomp=unconfined, seccomp=default, no-new-privileges)`);
+    else throw new TsbuildError('USAGE', `security option ${value} is not supported (supported: seccomp=unconfined, seccomp=default, no-new-privileges)`);
   }
   return options;
 }

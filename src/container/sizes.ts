@@ -16,17 +16,17 @@ export function parseMemorySize(text: string): number {
 
 /** Fractional CPUs for `--cpus`: at least 0.01 and at most the host's CPU count (Docker's range). */
 export function parseCpus(text: string, hostCpus: number = availableParallelism()): number {
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) throw usage(`invalid --cpus "${text}": expected a decimal number like 1.5`);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) throw usage(`invalid CPU count "${text}": expected a decimal number like 1.5`);
   const cpus = Number(text);
   if (cpus < 0.01 || cpus > hostCpus) {
-    throw usage(`--cpus ${text} is out of range: from 0.01 to ${hostCpus.toFixed(2)}, as there are only ${hostCpus} CPUs available`);
+    throw usage(`CPU count ${text} is out of range: from 0.01 to ${hostCpus.toFixed(2)}, as there are only ${hostCpus} CPUs available`);
   }
   return cpus;
 }
 
 /** `--pids-limit N`; 0 or a negative value means unlimited, as in Docker. */
 export function parsePidsLimit(text: string): number | undefined {
-  if (!/^-?\d+$/.test(text.trim())) throw usage(`invalid --pids-limit "${text}": expected an integer`);
+  if (!/^-?\d+$/.test(text.trim())) throw usage(`invalid process limit "${text}": expected an integer`);
   const limit = Number(text);
   return limit > 0 ? limit : undefined;
 }

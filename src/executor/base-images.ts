@@ -5,7 +5,7 @@ import type { ContentStore, ImageNames, Lease, Platform } from '../oci/index.js'
 import { platformOf, resolveImage, type ResolvedImage } from '../oci/index.js';
 import { formatPlatform, platformRank, formatReference, parseReference } from '../spec/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
-import type { EventSink } from './events.js';
+import type { Emit } from './events.js';
 
 export interface BaseImagesOptions {
   store: ContentStore;
@@ -16,7 +16,7 @@ export interface BaseImagesOptions {
   pull: boolean;
   /** Mirrors, insecure registries, credentials of the pulls. */
   registry?: RegistryClientOptions;
-  onEvent: EventSink;
+  onEvent: Emit;
 }
 
 export class BaseImages {
@@ -43,18 +43,25 @@ export class BaseImages {
       if (local) return local;
     }
     const { pullImage } = await import('../registry/pull.js');
+    // The pull is a step of its own (BuildKit's "load metadata for"): its transfers show and are timed under it.
+    const label = { stepId: `pull ${name} ${formatPlatform(platform)}`, name: `[internal] load metadata for ${name}` };
+    const started = Date.now();
+    const emit = this.options.onEvent;
+    emit({ type: 'step.started', ...label });
     try {
       const pulled = await pullImage(name, {
         ...this.options.registry,
         store: this.options.store,
         names: this.options.names,
         platform,
-        onProgress: (p) => this.options.onEvent({ type: 'blob.progress', action: 'pull', digest: p.digest, done: p.done, total: p.total }),
+        onProgress: (p) => emit({ type: 'blob.progress', action: 'pull', digest: p.digest, done: p.done, total: p.total, stepId: label.stepId }),
       });
       const resolved = await resolveImage(this.options.store, { ...pulled.descriptor }, platform);
       if (!(await this.leaseStored(resolved))) throw new TsbuildError('NOT_FOUND', `the layers of ${name} were removed while it was pulled`);
+      emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
       return resolved;
     } catch (error) {
+      emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
       if (error instanceof TsbuildError) {
         const local = this.storedElsewhere.get(name);
         const note = local ? ` (the local store has it for ${local} only)` : '';

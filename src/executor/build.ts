@@ -13,7 +13,8 @@ import { collectGarbageIfOverLimit } from './auto-gc.js';
 import { walkDag } from './dag.js';
 import { imageAttestations, sbomScanOf, stageResults } from './attestations/index.js';
 import type { BuildTimes } from './attestations/provenance.js';
-import { exportOutputs, writeBuiltImages, type AttestImage, type BuiltPlatformImage } from './export.js';
+import { EXPORT_STEP_ID, exportOutputs, writeBuiltImages, type AttestImage, type BuiltPlatformImage } from './export.js';
+import type { UnstampedEvent } from './events.js';
 import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
 import type { BuildOptions, BuildResult, CacheExportSpec, OutputSpec } from './options.js';
@@ -32,6 +33,9 @@ export async function build(requested: BuildOptions): Promise<BuildResult> {
   const ctx = await openBuildContext(options, buildTimestamp(options.sourceDateEpoch));
   try {
     return await buildIn(ctx, started);
+  } catch (error) {
+    ctx.emit(errorEvent(error, started));
+    throw error;
   } finally {
     await ctx.lease.release(); // GC may take what this build used from now on
   }
@@ -65,15 +69,17 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   const attest: AttestImage | undefined = options.attestations?.length
     ? (image, withRootfs) => imageAttestations(ctx, state, image, times(), withRootfs, scan)
     : undefined;
-  const { top, images } = await writeBuiltImages(ctx, results, { inlineCache, attest });
   const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
-  const names = await exportOutputs(ctx, top, images, outputs);
-  // An inline cache is already in the image configs.
-  for (const spec of options.cacheTo ?? []) if (spec.location.type !== 'inline') await exportCacheTo(ctx, state, spec);
-  const result = await describeResult(ctx, top, images, names, outputs);
+  const result = await asExportStep(ctx, async () => {
+    const { top, images } = await writeBuiltImages(ctx, results, { inlineCache, attest });
+    const names = await exportOutputs(ctx, top, images, outputs);
+    // An inline cache is already in the image configs.
+    for (const spec of options.cacheTo ?? []) if (spec.location.type !== 'inline') await exportCacheTo(ctx, state, spec);
+    return describeResult(ctx, top, images, names, outputs);
+  });
   await writeResultFiles(options, result);
   await collectGarbageIfOverLimit(ctx);
-  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
+  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: result.tags, durationMs: Date.now() - started });
   return result;
 }
 
@@ -82,6 +88,34 @@ function buildTimes(ctx: BuildContext, started: number): () => BuildTimes {
   if (ctx.options.sourceDateEpoch !== undefined) return () => ({ startedOn: ctx.created, finishedOn: ctx.created });
   const invocationId = randomUUID();
   return () => ({ startedOn: new Date(started).toISOString(), finishedOn: new Date().toISOString(), invocationId });
+}
+
+/** The export (image written, outputs, cache export) shown as BuildKit's "exporting to image" step. */
+async function asExportStep<T>(ctx: BuildContext, work: () => Promise<T>): Promise<T> {
+  const label = { stepId: EXPORT_STEP_ID, name: 'exporting to image' };
+  const started = Date.now();
+  ctx.emit({ type: 'step.started', ...label });
+  try {
+    const value = await work();
+    ctx.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
+    return value;
+  } catch (error) {
+    ctx.emit({ type: 'step.failed', ...label, durationMs: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+/** The last event of a failed build: the error's code, message and Dockerfile line. */
+function errorEvent(error: unknown, started: number): UnstampedEvent {
+  const located = error as { location?: { file?: string; line?: number } };
+  return {
+    type: 'error',
+    code: error instanceof TsbuildError ? error.code : 'INTERNAL',
+    message: error instanceof Error ? error.message : String(error),
+    ...(located.location?.file ? { file: located.location.file } : {}),
+    ...(located.location?.line ? { line: located.location.line } : {}),
+    durationMs: Date.now() - started,
+  };
 }
 
 /** The root's cache records, and those of the caches --cache-from names. */

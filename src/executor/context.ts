@@ -9,7 +9,7 @@ import { DiskContentStore, ImageNames, Lease, openRoot, resolveRoot, type RootLa
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { SandboxBackend } from '../runtime-shim/index.js';
 import { BaseImages } from './base-images.js';
-import type { BuildEvent, EventSink } from './events.js';
+import { stampingEmitter, type Emit } from './events.js';
 import type { BuildOptions } from './options.js';
 import { SnapshotStore } from '../snapshots/index.js';
 import { sweepLeftovers } from './sweep.js';
@@ -29,7 +29,7 @@ export interface BuildContext {
   readonly registry: RegistryClientOptions;
   readonly contextDir: string;
   readonly dockerfilePath: string;
-  readonly emit: EventSink;
+  readonly emit: Emit;
   /** ISO time stamped into history and config (`SOURCE_DATE_EPOCH` when given). */
   readonly created: string;
   /** The context's non-ignored entries, file hashes filled lazily; scanned on first use. */
@@ -46,7 +46,7 @@ export async function openBuildContext(options: BuildOptions, created: string): 
   const layout = await openRoot(options.root ?? resolveRoot());
   const store = await DiskContentStore.open(layout.root);
   const names = new ImageNames(layout);
-  const emit: EventSink = (event: BuildEvent) => options.onEvent?.(event);
+  const emit = stampingEmitter(options.onEvent);
   const registry = options.registry ?? {};
   const contextDir = path.resolve(options.context);
   const dockerfilePath = path.resolve(options.dockerfile ?? defaultDockerfilePath(contextDir));

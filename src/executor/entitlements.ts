@@ -27,6 +27,7 @@ export function assertEntitled(plan: BuildPlan, options: BuildOptions): void {
   for (const step of Object.values(plan.steps)) {
     if (step.op.kind !== 'exec' || step.op.network !== 'host' || granted.has('network.host')) continue;
     throw new TsbuildError('USAGE',
-      `${step.file}:${step.range?.start.line ?? 0}: RUN --network=host: entitlement network.host is not allowed (grant it with --allow network.host)`);
+      `${step.file}:${step.range?.start.line ?? 0}: RUN --network=host: entitlement network.host is not allowed (grant it: allow network.host)`,
+      { cliHint: '--allow network.host' });
   }
 }

@@ -223,7 +223,7 @@ function secretMount(
 ): void {
   const source = ctx.options.secrets?.find((s) => s.id === mount.id);
   if (!source) {
-    if (mount.required) throw new TsbuildError('USAGE', `secret ${mount.id}: not found (required: pass --secret id=${mount.id},src=FILE)`);
+    if (mount.required) throw new TsbuildError('USAGE', `secret ${mount.id}: not found (the RUN requires it: provide a secret with id ${mount.id})`, { cliHint: `--secret id=${mount.id},src=FILE` });
     return;
   }
   const value = 'src' in source ? readFileSync(source.src) : Buffer.from(process.env[source.env] ?? '');
@@ -241,7 +241,7 @@ function secretMount(
 function sshMount(ctx: BuildContext, mount: Extract<PlannedMount, { type: 'ssh' }>, out: PreparedMounts): void {
   const forward = ctx.options.ssh?.find((s) => s.id === mount.id);
   if (!forward) {
-    if (mount.required) throw new TsbuildError('USAGE', `ssh agent ${mount.id} is required: pass --ssh ${mount.id}`);
+    if (mount.required) throw new TsbuildError('USAGE', `ssh agent ${mount.id} is required: forward an SSH agent socket or key with id ${mount.id}`, { cliHint: `--ssh ${mount.id}` });
     return;
   }
   out.mounts.push({ type: 'bind', source: forward.socket, target: mount.target, readonly: false });

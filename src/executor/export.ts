@@ -5,6 +5,7 @@ import type { StepResultRecord } from '../cache/index.js';
 import { writeAttestationManifest, writeImage, writeIndex } from '../oci/index.js';
 import { formatReference, parseReference, parsePlatform, parseManifest } from '../spec/index.js';
 import type { Attestation, Descriptor, ImageConfig } from '../oci/index.js';
+import type { Emit } from './events.js';
 import type { BuildContext } from './context.js';
 import type { BuiltOutput, BuiltPlatformImage } from './exporters/exporter.js';
 import { exporterFor, type OutputSpec } from './exporters/index.js';
@@ -91,12 +92,20 @@ export async function exportOutputs(
   const tags = buildTags(ctx);
   const named: string[] = [];
   const built: BuiltOutput = {
-    store: ctx.store, names: ctx.names, registry: ctx.registry, emit: ctx.emit, sourceDateEpoch: ctx.options.sourceDateEpoch,
+    store: ctx.store, names: ctx.names, registry: ctx.registry, emit: underExportStep(ctx), sourceDateEpoch: ctx.options.sourceDateEpoch,
     withRootfs: (image, action) => withRootfsView(ctx, image, action),
     top, images, tags,
   };
   for (const output of outputs) named.push(...(await exporterFor(output).exportBuild(output, built)));
   return named;
+}
+
+/** The step id of the build's "exporting to image" phase. */
+export const EXPORT_STEP_ID = 'export';
+
+/** Emits an exporter's transfers under the exporting step. */
+function underExportStep(ctx: BuildContext): Emit {
+  return (event) => ctx.emit(event.type === 'blob.progress' ? { ...event, stepId: EXPORT_STEP_ID } : event);
 }
 
 async function withRootfsView(ctx: BuildContext, image: BuiltPlatformImage, action: (rootfs: string) => unknown): Promise<void> {

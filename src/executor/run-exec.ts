@@ -13,6 +13,7 @@ import { contextMountDigests, prepareMounts, subpathOnlyInputs } from './exec-mo
 import { runLayerStep, type RootfsTarget } from './layer-step.js';
 import { runLimits } from './run-limits.js';
 import { runNetwork } from './run-network.js';
+import { OutputLines } from './output-lines.js';
 import type { BuildContext } from './context.js';
 import type { BuildState } from './state.js';
 import type { StepResult } from './step-result.js';
@@ -45,15 +46,21 @@ async function execute(ctx: BuildContext, state: BuildState, step: Step, op: Exe
   try {
     const spec = withLocation(step, () => sandboxSpec(ctx, state, op, toSandboxRootfs(target), mounts.mounts, mounts.env));
     const backend = await ctx.sandbox().catch((error: unknown) => Promise.reject(atStep(step, error)));
-    const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      tail.push(text);
-      ctx.emit({ type: 'step.log', ...label, stream, text });
+    const lines = (stream: 'stdout' | 'stderr') => new OutputLines((text) => ctx.emit({ type: 'step.log', ...label, stream, text }));
+    const stdout = lines('stdout');
+    const stderr = lines('stderr');
+    const forward = (output: OutputLines) => (chunk: Buffer) => {
+      tail.push(chunk.toString('utf8'));
+      output.push(chunk);
     };
     // A sandbox that cannot be set up (no runtime, too many layers, ...) names the RUN it was for.
     const result = await backend
-      .run(spec, { signal, onStdout: forward('stdout'), onStderr: forward('stderr') })
-      .catch((error: unknown) => Promise.reject(atStep(step, error)));
+      .run(spec, { signal, onStdout: forward(stdout), onStderr: forward(stderr) })
+      .catch((error: unknown) => Promise.reject(atStep(step, error)))
+      .finally(() => {
+        stdout.end();
+        stderr.end();
+      });
     if (result.exitCode !== 0) {
       const command = op.args.join(' ');
       const output = tail.lines().map((l) => `  > ${l}`).join('\n');

@@ -15,7 +15,7 @@ export function runNetwork(ctx: BuildContext, op: ExecOp): NetworkMode {
   if (problem === undefined) return 'private';
   if (!warned.has(ctx)) {
     warned.add(ctx);
-    ctx.emit({ type: 'warning', message: `${problem}, so RUN steps have no outbound network: they run with loopback only (--network host gives them the host's)` });
+    ctx.emit({ type: 'warning', message: `${problem}, so RUN steps have no outbound network: they run with loopback only (the host network mode gives them the host's)` });
   }
   return 'none';
 }

@@ -10,7 +10,7 @@ export function locationOf(step: Step): SourceLocation {
 export function atStep(step: Step, error: unknown): unknown {
   if (!(error instanceof TsbuildError) || error.message.startsWith(`${step.file}:`)) return error;
   const { file, line } = locationOf(step);
-  return new TsbuildError(error.code, `${file}:${line}: ${error.message}`, { cause: error });
+  return new TsbuildError(error.code, `${file}:${line}: ${error.message}`, { cause: error, cliHint: error.cliHint });
 }
 
 /** Runs `action`, naming the step's line in any TsbuildError it throws. */

@@ -66,5 +66,12 @@ function platformLookup(plan: BuildPlan): (step: Step) => string {
 
 function summary(step: Step): string {
   const text = step.instruction.replace(/\s*\\?\n\s*/g, ' ').trim();
+  if (step.op.kind === 'exec') return withBuildArgs(text, step.op.buildArgs);
   return step.op.kind === 'source' && step.op.image !== 'scratch' ? `FROM ${step.op.image}` : text;
+}
+
+/** A RUN's build args expanded in its name, as BuildKit shows them (`RUN curl …/v0.3.1`); other variables stay. */
+function withBuildArgs(text: string, buildArgs: readonly string[]): string {
+  const values = new Map(buildArgs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (whole, braced?: string, bare?: string) => values.get(braced ?? bare ?? '') ?? whole);
 }

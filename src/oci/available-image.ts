@@ -36,7 +36,7 @@ export async function availableImage(store: ContentStore, top: Descriptor, name:
 export function describeMissing(name: string, available: AvailableImage, action: string): string {
   const platforms = (list: Descriptor[]) => list.map((d) => (d.platform ? formatPlatform(d.platform) : d.digest)).join(', ');
   return `${name}: not every platform of this multi-platform image is in the local store; ${action} ${platforms(available.kept)} only`
-    + ` (left out: ${platforms(available.missing)}; pull them with --platform to include them)`;
+    + ` (left out: ${platforms(available.missing)}; pull them for those platforms to include them)`;
 }
 
 /** True when a manifest and its config and layers (or every child of a nested index) are stored. */

@@ -28,7 +28,7 @@ export function applyConfigChange(config: ContainerConfig, change: string): Cont
     case 'STOPSIGNAL':
       return { ...config, StopSignal: args };
     default:
-      throw invalidChange(change, `${keyword.toUpperCase()} cannot be applied by --change`);
+      throw invalidChange(change, `${keyword.toUpperCase()} cannot be applied as a config change`);
   }
 }
 
@@ -79,5 +79,5 @@ function words(args: string): string[] {
 }
 
 function invalidChange(change: string, why: string): TsbuildError {
-  return new TsbuildError('USAGE', `invalid --change "${change}": ${why}`);
+  return new TsbuildError('USAGE', `invalid config change "${change}": ${why}`);
 }

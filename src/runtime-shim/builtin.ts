@@ -123,7 +123,7 @@ function runCgroup(spec: SandboxSpec): RunCgroup | undefined {
   const wantsLimits = Object.values(limits).some((v) => v !== undefined);
   if (inUserNamespace()) {
     // Rootless: the host's cgroups belong to root (the one warning is printed on entering the namespace).
-    if (wantsLimits) throw new TsbuildError('ROOTLESS', 'resource limits (--memory, --cpu-quota, --pids-limit) need cgroups, which rootless tsbuild cannot write; drop them or run as root');
+    if (wantsLimits) throw new TsbuildError('ROOTLESS', 'resource limits (memory, CPU quota, process count) need cgroups, which rootless tsbuild cannot write; drop them or run as root');
     return undefined;
   }
   const layout = detectCgroupLayout();

@@ -75,7 +75,7 @@ export interface NetworkAttachment {
 /** Starts slirp4netns for the network namespace of `pid` and resolves once the interface is up. */
 export async function attachSlirp4netns(pid: number): Promise<NetworkAttachment> {
   const binary = slirp4netnsPath();
-  if (!binary) throw new TsbuildError('SANDBOX', `${SLIRP4NETNS_MISSING}: a private network needs it; use --network host or none instead`);
+  if (!binary) throw new TsbuildError('SANDBOX', `${SLIRP4NETNS_MISSING}: a private network needs it; use the host network mode or none instead`);
   const child = spawn(binary, slirp4netnsArgs(pid), { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));

@@ -2,7 +2,7 @@
 // variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files — against a fake CLI that records what
 // it was given (test/action/fixtures/fake-cli.mjs), so no build engine is involved.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ const fakeCli = join(repo, 'test/action/fixtures/fake-cli.mjs');
 
 interface Recorded {
   argv: string[];
+  gitConfig: Record<string, string>;
   secrets: Array<{ src: string; content: string | null; mode: number | null }>;
   cacheService: Record<string, string | undefined>;
 }
@@ -117,7 +118,7 @@ describe('the action entry point', () => {
   it('propagates the CLI exit status, annotates the error and sets no outputs on failure', () => {
     const result = runAction({ secrets: 'TOKEN=s3cret' }, { FAKE_CLI_EXIT: '3' });
     expect(result.status).toBe(3);
-    expect(result.stdout).toContain('::error title=tsbuild::Dockerfile:3: RUN failed with exit status 1');
+    expect(result.stdout).toContain('::error title=tsbuild::./Dockerfile:3: RUN failed with exit status 1'); // no such file: not placed
     expect(existsSync(paths.output)).toBe(false);
     expect(readFileSync(paths.summary, 'utf8')).toMatch(/❌ failed \(exit status 3\)[\s\S]*❌ failed: process/);
     expect(recorded().secrets[0].content).toBe('s3cret');
@@ -131,6 +132,67 @@ describe('the action entry point', () => {
     const { argv } = recorded();
     expect(argv).toContain('--provenance=mode=min,inline-only=true,builder-id=https://github.example/o/r/actions/runs/11/attempts/1');
     expect(argv).toEqual(expect.arrayContaining(['--attest=type=sbom', '--sbom=true', '--annotation=index:k=v']));
+  });
+
+  it("annotates the Dockerfile's line, relative to the workspace, when the build fails there", () => {
+    const workspace = join(dir, 'workspace');
+    mkdirSync(join(workspace, 'app'), { recursive: true });
+    writeFileSync(join(workspace, 'app', 'Dockerfile'), 'FROM scratch\nCOPY a /a\nRUN false\n');
+    const result = runAction({ context: join(workspace, 'app') }, { FAKE_CLI_EXIT: '1', GITHUB_WORKSPACE: workspace });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('::error file=app/Dockerfile,line=3,title=tsbuild::RUN failed with exit status 1\n');
+  });
+
+  it('a Dockerfile error of the real CLI lands on its line', () => {
+    const workspace = join(dir, 'workspace');
+    mkdirSync(workspace);
+    writeFileSync(join(workspace, 'Dockerfile'), 'FROM scratch\nCOPY a /a\nFROOM x\n');
+    const cli = join(repo, 'dist/cli.js');
+    const result = runAction({ context: workspace }, { TSBUILD_ACTION_CLI: cli, GITHUB_WORKSPACE: workspace, TSBUILD_ROOT: join(dir, 'root') });
+    expect(result.status, result.stdout + result.stderr).toBe(3);
+    expect(result.stdout).toMatch(/^::error file=Dockerfile,line=3,title=tsbuild::unknown instruction: FROOM/m);
+  });
+
+  it('passes the v6 inputs allow, build-contexts and secret-envs, and notes that builder is ignored', () => {
+    const result = runAction({
+      context: 'app',
+      allow: 'network.host',
+      'build-contexts': 'base=docker-image://busybox:1.36\nsrc=./src',
+      'secret-envs': 'TOKEN=GH_TOKEN,"A,B=X"',
+      builder: 'builder-1234',
+    });
+    expect(result.status, result.stdout).toBe(0);
+    expect(result.stdout).toContain('::notice title=tsbuild::input "builder: builder-1234" is ignored: tsbuild builds without a BuildKit builder');
+    const { argv } = recorded();
+    expect(argv).toEqual(expect.arrayContaining([
+      '--allow=network.host', '--build-context=base=docker-image://busybox:1.36', '--build-context=src=./src',
+      '--secret=id=TOKEN,env=GH_TOKEN', '--secret="id=A,B",env=X',
+    ]));
+  });
+
+  it.each([
+    ['add-hosts', 'db:10.0.0.2', '--add-host'], ['shm-size', '2g', '--shm-size'], ['ulimit', 'nofile=1024:1024', '--ulimit'],
+    ['cgroup-parent', '/actions', '--cgroup-parent'], ['call', 'check', '--call'],
+  ])('fails naming the input %s while its build flag is missing, before running anything', (input, value, flag) => {
+    const result = runAction({ [input]: value });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain(`::error title=tsbuild::input "${input}" is not supported by this tsbuild version yet (its build flag ${flag} is missing)`);
+    expect(existsSync(paths.record)).toBe(false);
+  });
+
+  it('github-token authenticates the fetch of a Git context on the GitHub server, and is given to no other host', () => {
+    const basic = Buffer.from('x-access-token:ghs_token').toString('base64');
+    expect(runAction({ context: 'https://github.com/o/r.git#main', 'github-token': 'ghs_token' }).status).toBe(0);
+    expect(recorded().gitConfig).toEqual({
+      GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.https://github.com/.extraheader', GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+    });
+    const enterprise = { GITHUB_SERVER_URL: 'https://ghe.example', GIT_CONFIG_COUNT: '2' };
+    expect(runAction({ context: 'https://ghe.example/o/r.git', 'github-token': 'ghs_token' }, enterprise).status).toBe(0);
+    expect(recorded().gitConfig).toMatchObject({ GIT_CONFIG_COUNT: '3', GIT_CONFIG_KEY_2: 'http.https://ghe.example/.extraheader' });
+    for (const context of ['https://gitlab.example/o/r.git', 'https://github.com.evil.example/o/r.git', 'app']) {
+      expect(runAction({ context, 'github-token': 'ghs_token' }).status).toBe(0);
+      expect(JSON.stringify(recorded().gitConfig)).not.toContain(basic);
+    }
   });
 
   it('rejects a malformed provenance input before running anything', () => {

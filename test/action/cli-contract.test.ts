@@ -1,5 +1,6 @@
 // Contract with the real CLI: the argv the action builds is parsed by `tsbuild build`'s own
 // flag definitions into the intended BuildOptions (the build itself is not run).
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildArgv } from '../../src/action/argv.js';
@@ -97,5 +98,31 @@ describe('annotations input through the CLI parser', () => {
 
   it('a malformed annotation fails when the inputs are read', () => {
     expect(() => readInputs({ INPUT_ANNOTATIONS: 'layer:k=v' })).toThrow(/unknown type "layer"/);
+  });
+});
+
+describe('build-push-action v6 inputs', () => {
+  it('allow, build-contexts and secret-envs arrive as build options', async () => {
+    const inputs = readInputs({
+      INPUT_CONTEXT: 'app',
+      INPUT_ALLOW: 'network.host',
+      'INPUT_BUILD-CONTEXTS': 'base=docker-image://busybox:1.36\ntools=docker-image://alpine:3',
+      'INPUT_SECRET-ENVS': 'TOKEN=GH_TOKEN',
+    });
+    const argv = buildArgv(inputs, { metadataFile: '/w/metadata.json', iidFile: '/w/iid', secretMounts: [] });
+    expect(await parseWithCli(argv)).toMatchObject({
+      allow: ['network.host'],
+      buildContexts: { base: { image: 'busybox:1.36' }, tools: { image: 'alpine:3' } },
+      secrets: [{ id: 'TOKEN', env: 'GH_TOKEN' }],
+    });
+  });
+
+  it('action.yml declares every input the action reads, and no other', () => {
+    const yml = readFileSync(new URL('../../action.yml', import.meta.url), 'utf8');
+    const declared = [...yml.slice(yml.indexOf('\ninputs:\n'), yml.indexOf('\noutputs:\n')).matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]).sort();
+    const read = new Set<string>();
+    const recording = new Proxy({}, { get: (_, name) => (typeof name === 'string' && name.startsWith('INPUT_') && read.add(name.slice(6).toLowerCase()), undefined) });
+    readInputs(recording as NodeJS.ProcessEnv);
+    expect([...read].sort()).toEqual(declared);
   });
 });

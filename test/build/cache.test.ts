@@ -18,7 +18,7 @@ const LAYER_DOCKERFILE = [
 
 /** The Dockerfile lines of the layer steps that ran (not cached), sorted. */
 function ranLines(run: BuildRun): number[] {
-  return eventsOf(run.events, 'step.started').filter((e) => !/\] FROM /.test(e.name)).map((e) => e.line ?? 0).sort((x, y) => x - y);
+  return eventsOf(run.events, 'step.started').filter((e) => !/\] FROM /.test(e.name) && e.stepId !== 'export').map((e) => e.line ?? 0).sort((x, y) => x - y);
 }
 
 function cachedLines(run: BuildRun): number[] {

@@ -31,7 +31,7 @@ describe.each(['builtin', 'runc'] as const)('stdio of the process (%s)', (runtim
   it('RUN: fds 1-2 are pipes, /dev/stdout and /dev/stderr open, no other fd is inherited', async () => {
     const { events } = await buildImage(root, writeContext({}), `FROM busybox\nRUN echo ${runtime} > /dev/null; ${PROBE}\n`, { runtime });
     const logs = eventsOf(events, 'step.log');
-    const text = (stream: string) => logs.filter((e) => e.stream === stream).map((e) => e.text).join('');
+    const text = (stream: string) => logs.filter((e) => e.stream === stream).map((e) => `${e.text}\n`).join(''); // one event per line
     checkProbe(text('stdout'), text('stderr'));
   });
 

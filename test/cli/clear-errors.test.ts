@@ -45,6 +45,16 @@ describe('clear errors instead of stack traces', () => {
     expectClearError(tsbuild(['plan', '-f', 'Dockerfile.expose', '.']), ExitStatus.Dockerfile, /^error: Dockerfile\.expose:2: .*port/im);
   });
 
+  it('a missing required secret: the message names no flag, the CLI adds how to pass one', async () => {
+    writeFileSync(join(work, 'Dockerfile.secret'), 'FROM scratch\nRUN --mount=type=secret,id=token,required true\n');
+    const result = tsbuild(['build', '--progress', 'plain', '-f', 'Dockerfile.secret', '.']);
+    expectClearError(result, ExitStatus.Usage, /^error: Dockerfile.secret:2: secret token: not found \(the RUN requires it: provide a secret with id token\) \(--secret id=token,src=FILE\)$/m);
+    const { build } = await import('../../src/api/index.js');
+    const failure = await build({ context: work, dockerfile: join(work, 'Dockerfile.secret'), root }).then(() => new Error('built'), (error: unknown) => error as Error);
+    expect(failure.message).toMatch(/secret token: not found/);
+    expect(failure.message).not.toContain('--');
+  });
+
   it('--iidfile into a missing directory says which file it cannot write', () => {
     writeFileSync(join(work, 'Dockerfile.copy'), 'FROM scratch\nCOPY f /f\n');
     const result = tsbuild(['build', '-f', 'Dockerfile.copy', '--iidfile', join(work, 'missing', 'iid'), '.']);

@@ -31,7 +31,7 @@ describe('sizes', () => {
     expect(parseCpus(text, 4)).toBe(cpus);
   });
 
-  it.each([['0', /out of range/], ['4.5', /only 4 CPUs/], ['x', /invalid --cpus/], ['1e3', /invalid --cpus/]])('--cpus %s fails', (text, error) => {
+  it.each([['0', /out of range/], ['4.5', /only 4 CPUs/], ['x', /invalid CPU count/], ['1e3', /invalid CPU count/]])('--cpus %s fails', (text, error) => {
     expect(() => parseCpus(text, 4)).toThrow(error);
   });
 
@@ -118,7 +118,7 @@ describe('run request validation', () => {
   it.each([
     [{ workdir: 'rel' }, /needs to be an absolute path/],
     [{ network: 'overlay' as 'host' }, /network "overlay" is not supported/],
-    [{ pull: 'sometimes' as 'never' }, /invalid --pull/],
+    [{ pull: 'sometimes' as 'never' }, /invalid pull policy/],
     [{ hostname: 'bad_name' }, /invalid hostname/],
     [{ envFiles: ['/nonexistent/env'] }, /cannot read env file/],
     [{ memory: '1q' }, /invalid memory size/],

@@ -42,7 +42,7 @@ describe('findImage', () => {
   });
 
   it.each([
-    ['missing/image:1', undefined, /"missing\/image:1" is not in the local store, and --pull never/],
+    ['missing/image:1', undefined, /"missing\/image:1" is not in the local store, and the pull policy "never" forbids/],
     ['127.0.0.1:9/foreign:1', hostPlatform(), /is stored only for linux\/\w+, not linux\//],
   ])('--pull never refuses %s', async (reference, platform, error) => {
     await expect(findImage(images, reference, options({ pull: 'never', platform }))).rejects.toThrow(error);

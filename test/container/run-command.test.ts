@@ -37,7 +37,7 @@ describe('tsbuild run: command and exit status', () => {
     expect((await run([IMAGES.busybox, '/etc/passwd'])).status).toBe(126);
     const unknown = await run(['--pull', 'never', 'not/here:1', 'true']);
     expect(unknown.status).toBe(125);
-    expect(unknown.stderr).toMatch(/not\/here:1.*--pull never/);
+    expect(unknown.stderr).toMatch(/not\/here:1.*pull policy "never"/);
   });
 
   it.each([

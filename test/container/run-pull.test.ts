@@ -52,6 +52,6 @@ describe('tsbuild run: pull policy', () => {
     const ref = `${registry.host}/run/busybox:1`;
     const result = await fx.tsbuild(['run', '--rm', '--pull', 'never', ref, 'true'], { root: join(fx.work, 'fresh-never') });
     expect(result.status).toBe(125);
-    expect(result.stderr).toMatch(/is not in the local store, and --pull never forbids pulling it/);
+    expect(result.stderr).toMatch(/is not in the local store, and the pull policy "never" forbids pulling it/);
   });
 });

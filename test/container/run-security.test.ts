@@ -79,7 +79,7 @@ describe('--security-opt', () => {
     expect(file.stderr).not.toMatch(/\n\s+at /);
     const unknown = await fx.tsbuild(['run', '--rm', '--security-opt', 'apparmor=x', IMAGES.busybox, 'true']);
     expect(unknown.status).toBe(125);
-    expect(unknown.stderr).toMatch(/--security-opt apparmor=x is not supported/);
+    expect(unknown.stderr).toMatch(/security option apparmor=x is not supported/);
   });
 });
 

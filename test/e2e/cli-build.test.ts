@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 import { mountsUnder, processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
+import { replayTerminal } from '../helpers/terminal-screen.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'dist/cli.js');
@@ -49,9 +50,63 @@ describe('progress display', () => {
     const result = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', env });
     expect(result.status, result.stdout).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`${ESC}\\[\\d+A${ESC}\\[0J`)); // cursor up + clear: redrawn in place
-    expect(result.stdout).toMatch(/\[\+\] Building \d+\.\ds \(2 steps, 0 cached\) FINISHED/);
-    expect(result.stdout).toMatch(/✔ \[2\/2\] RUN echo hello-from-run && sleep 0\.5 \d+\.\ds/);
+    expect(result.stdout).toMatch(/\[\+\] Building \d+\.\ds \(3\/3\) FINISHED/);
+    expect(result.stdout).toMatch(/=> \[2\/2\] RUN echo hello-from-run && sleep 0\.5 +\d+\.\ds/);
     expect(result.stdout).toContain('=> image sha256:');
+  });
+
+  it('keeps the live view within a 100x15 terminal: a 20-step build leaves one frame in the scrollback', () => {
+    const runs = Array.from({ length: 19 }, (_, i) => `RUN echo output-of-step-${i + 2} && sleep 0.2`).join('\n');
+    const { env, context } = setup('small-tty', `FROM base:1\n${runs}\n`);
+    const command = `stty rows 15 cols 100; ${process.execPath} ${cli} build ${context}`;
+    const result = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
+    expect(result.status, result.stdout).toBe(0);
+    const { scrollback, screen } = replayTerminal(result.stdout, 15, 100);
+    const everything = [...scrollback, ...screen];
+    // Redrawn in place many times, yet one header and each step once: the final view only.
+    expect(result.stdout.match(/\[\+\] Building/g)?.length ?? 0).toBeGreaterThan(1);
+    expect(everything.filter((line) => line.startsWith('[+] Building'))).toEqual([expect.stringMatching(/^\[\+\] Building \d+\.\ds \(21\/21\) FINISHED$/)]);
+    for (let n = 2; n <= 20; n++) {
+      expect(everything.filter((line) => line.includes(`[${n}/20] RUN echo output-of-step-${n} `))).toHaveLength(1);
+    }
+    expect(everything.filter((line) => / => exporting to image +\d+\.\ds$/.test(line))).toHaveLength(1);
+    // The elapsed time ends each step line at the right edge (column 99).
+    expect(everything.find((line) => line.includes('[20/20]'))).toMatch(/^ => \[20\/20\] RUN echo output-of-step-20 && sleep 0\.2 +\d+\.\ds$/);
+    expect(everything.find((line) => line.includes('[20/20]'))).toHaveLength(99);
+  });
+
+  it('plain: whole output lines, build args in step names, a failure shown once with its Dockerfile lines', () => {
+    const dockerfile = [
+      'FROM base:1',
+      'ARG VERSION=0.3.1',
+      'RUN echo version-$VERSION',
+      "RUN set -x; printf 'part-'; sleep 0.3; printf 'whole\\n'",
+      'RUN echo failing-output; exit 3',
+      'RUN echo never',
+    ].join('\n');
+    const { env, context } = setup('plain-lines', `${dockerfile}\n`);
+    const result = spawnSync(process.execPath, [cli, 'build', '--progress', 'plain', context], { encoding: 'utf8', env });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^#2 \[2\/5\] RUN echo version-0\.3\.1$/m);
+    expect(result.stderr).toMatch(/^#3 \d+\.\d part-whole$/m);
+    expect(result.stderr).toMatch(/^#3 \d+\.\d \+ printf part-$/m);
+    // The output once, as a log line: no tail repeated under the ERROR line or the final error.
+    expect(result.stderr.match(/^.*failing-output$/gm)).toEqual([expect.stringMatching(/^#4 \d+\.\d failing-output$/)]);
+    expect(result.stderr).toContain([
+      'Dockerfile:5',
+      '--------------------',
+      '   3 |     RUN echo version-$VERSION',
+      "   4 |     RUN set -x; printf 'part-'; sleep 0.3; printf 'whole\\n'",
+      '   5 | >>> RUN echo failing-output; exit 3',
+      '   6 |     RUN echo never',
+      '--------------------',
+      `error: ${join(context, 'Dockerfile')}:5: RUN failed: process "/bin/sh -c echo failing-output; exit 3" did not complete successfully: exit code: 3\n`,
+    ].join('\n'));
+    const json = spawnSync(process.execPath, [cli, 'build', '--progress', 'json', context], { encoding: 'utf8', env });
+    const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; time: string; line?: number; text?: string });
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'STEP_FAILED', line: 5 });
+    expect(events.every((e) => !Number.isNaN(Date.parse(e.time)))).toBe(true);
+    expect(events.filter((e) => e.type === 'step.log').map((e) => e.text)).toContain('failing-output');
   });
 
   it('prints plain numbered lines without a terminal, and CACHED on a rebuild', () => {

@@ -32,7 +32,7 @@ async function buildExample(name: string, extra: Parameters<typeof build>[0] ext
     context: path.join(examples, name), root, outputs: [{ type: 'local', dest }],
     onEvent: (e: BuildEvent) => e.type === 'step.log' && logs.push(e.text), ...extra,
   });
-  return { result, dest, logs: logs.join('') };
+  return { result, dest, logs: logs.join('\n') };
 }
 
 describe('examples', () => {

@@ -28,8 +28,8 @@ describe('--output types come from the exporter table', () => {
   it('names every table entry when the type is unknown or missing', () => {
     const list = `(${outputTypes().join(', ')})`;
     expect(outputTypes()).toEqual(expect.arrayContaining(['image', 'registry', 'oci', 'docker', 'local', 'tar']));
-    expect(() => parseOutputFlag('type=bogus,dest=x')).toThrow(`--output: unknown type "bogus" ${list}`);
-    expect(() => parseOutputFlag('dest=x')).toThrow(`--output "dest=x": missing type= ${list}`);
+    expect(() => parseOutputFlag('type=bogus,dest=x')).toThrow(`output: unknown type "bogus" ${list}`);
+    expect(() => parseOutputFlag('dest=x')).toThrow(`output "dest=x": missing type= ${list}`);
   });
 
   it('offers to `save` only exporters that can export stored images', () => {

@@ -62,7 +62,7 @@ describe('a partly pulled multi-platform image', () => {
     const saved = await runCli(['save', '-o', archive, name], { TSBUILD_ROOT: root });
     expect(saved.stderr).toBe(
       `warning: ${name}: not every platform of this multi-platform image is in the local store; saving linux/amd64 only`
-      + ' (left out: linux/arm64, linux/arm/v7; pull them with --platform to include them)\n',
+      + ' (left out: linux/arm64, linux/arm/v7; pull them for those platforms to include them)\n',
     );
     expect(saved.status).toBe(0);
     const loaded = await loadArchive(await DiskContentStore.open(join(work, 'one-loaded')), archive);

@@ -7,6 +7,7 @@ import {
 } from '../build-flags.js';
 import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/parsers.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
+import { reportBuildFailure } from '../build-failure.js';
 import type { BuildOptions, OutputSpec, RuntimeName } from '../../api/build.js';
 
 interface BuildFlags extends LimitFlags {
@@ -93,17 +94,19 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let dockerfileContents: string | undefined;
   try {
     const { build, openBuildInput } = await import('../../api/build.js');
     const input = await openBuildInput({ context, file: flags.file, stdin: process.stdin, signal: controller.signal });
+    dockerfileContents = input.dockerfileContents;
     const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents, contextSource: input.source };
     const result = await build({ ...toOptions(input.context, flags), ...fromInput, signal: controller.signal, onEvent: renderer.onEvent })
       .finally(input.cleanup);
     renderer.close();
     if (flags.quiet) process.stdout.write(`${result.imageId}\n`);
   } catch (error) {
-    renderer.close();
-    throw error;
+    renderer.close(error);
+    throw reportBuildFailure(error, { outputShown: renderer.showsStepOutput, dockerfileContents });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

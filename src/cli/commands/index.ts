@@ -20,6 +20,7 @@ import { register as registerLoad } from './load.js';
 import { register as registerImport } from './import.js';
 import { register as registerRun } from './run.js';
 import { register as registerStore } from './store.js';
+import { register as registerCompletion } from './completion.js';
 
 export type CommandRegistrar = (program: Command) => Command;
 
@@ -27,5 +28,5 @@ export const commandRegistrars: CommandRegistrar[] = [
   registerBuild, registerRun, registerPlan, registerCheck,
   registerPull, registerPush, registerImages, registerTag, registerRmi, registerInspect, registerHistory,
   registerSave, registerLoad, registerImport, registerLogin, registerLogout,
-  registerPrune, registerCache, registerStore, registerVersion,
+  registerPrune, registerCache, registerStore, registerVersion, registerCompletion,
 ];

@@ -21,7 +21,7 @@ export function createProgressRenderer(
     case 'json':
       return createJsonRenderer(process.stdout);
     case 'quiet':
-      return { onEvent: () => undefined, close: () => undefined };
+      return { onEvent: () => undefined, close: () => undefined, showsStepOutput: false };
     default: {
       const unknown: never = effective;
       throw new Error(`unknown progress mode ${String(unknown)}`);

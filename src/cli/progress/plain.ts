@@ -4,6 +4,7 @@ import type { ProgressRenderer } from './renderer.js';
 
 export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRenderer {
   const numbers = new Map<string, number>();
+  const transfersDone = new Set<string>();
   const startedAt = new Map<string, number>();
   const number = (stepId: string): number => {
     let n = numbers.get(stepId);
@@ -24,30 +25,35 @@ export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRendere
         write(`#${number(event.stepId)} ${event.name}`);
         return write(`#${number(event.stepId)} CACHED`);
       case 'step.log':
-        for (const line of event.text.replace(/\n$/, '').split('\n')) {
-          write(`#${number(event.stepId)} ${seconds(event.stepId)} ${line}`);
-        }
-        return;
+        return write(`#${number(event.stepId)} ${seconds(event.stepId)} ${event.text}`);
       case 'step.done':
         return write(`#${number(event.stepId)} DONE ${(event.durationMs / 1000).toFixed(1)}s`);
       case 'step.failed':
-        return write(`#${number(event.stepId)} ERROR: ${event.error}`);
+        // The output was shown line by line above; the error at the end repeats the command.
+        return write(`#${number(event.stepId)} ERROR: ${event.error.split('\n')[0]}`);
       case 'cache.miss':
         return write(`#${number(event.stepId)} cache miss: ${event.reasons.join('; ')}`);
-      case 'blob.progress':
-        if (event.done === event.total) write(`${event.action} ${event.digest} ${event.total} bytes done`);
-        return;
+      case 'blob.progress': {
+        // Once per blob: a transfer may report completion more than once (retries, several names).
+        const key = `${event.action} ${event.digest}`;
+        if (event.done < event.total || transfersDone.has(key)) return;
+        transfersDone.add(key);
+        const prefix = event.stepId === undefined ? '' : `#${number(event.stepId)} `;
+        return write(`${prefix}${event.action} ${event.digest} ${event.total} bytes done`);
+      }
       case 'warning':
         return write(`WARNING: ${event.line ? `line ${event.line}: ` : ''}${event.message}`);
       case 'result':
         write(`writing image ${event.imageId} done`);
         for (const tag of event.tags) write(`naming to ${tag} done`);
         return write(`built ${event.digest} in ${(event.durationMs / 1000).toFixed(1)}s`);
+      case 'error':
+        return; // the command prints it, with the Dockerfile excerpt
       default: {
         const unknown: never = event;
         return unknown;
       }
     }
   };
-  return { onEvent, close: () => undefined };
+  return { onEvent, close: () => undefined, showsStepOutput: true };
 }

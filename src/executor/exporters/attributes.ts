@@ -19,14 +19,14 @@ export function bool(value: string | undefined, fallback: boolean): boolean {
 }
 
 export function requiredDest(fields: Record<string, string>): string {
-  if (!fields.dest) throw usage(`--output type=${fields.type} needs dest=PATH`);
+  if (!fields.dest) throw usage(`output type=${fields.type} needs dest=PATH`);
   return fields.dest;
 }
 
 export function compressionOptions(fields: Record<string, string>): CompressionOptions {
   const compression = fields.compression as Compression | undefined;
   if (compression && compression !== 'gzip' && compression !== 'uncompressed') {
-    throw usage(`--output: compression "${compression}" is not supported (gzip, uncompressed)`);
+    throw usage(`output: compression "${compression}" is not supported (gzip, uncompressed)`);
   }
   const level = fields['compression-level'] === undefined ? undefined : Number(fields['compression-level']);
   return { compression, compressionLevel: level };
@@ -35,7 +35,7 @@ export function compressionOptions(fields: Record<string, string>): CompressionO
 /** The archive exporters write gzip layers only (they export what a push would). */
 export function refuseUncompressed(type: string, options: CompressionOptions): void {
   if (options.compression === 'uncompressed') {
-    throw usage(`--output type=${type},compression=uncompressed is not supported yet (layers are gzip)`);
+    throw usage(`output type=${type},compression=uncompressed is not supported yet (layers are gzip)`);
   }
 }
 

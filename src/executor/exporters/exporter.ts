@@ -3,7 +3,7 @@
 // exporters are listed by name in index.ts.
 import type { Attestation, ImageToSave, ContentStore, ImageNames, Descriptor, ImageConfig, ImageManifest, Platform } from '../../oci/index.js';
 import type { RegistryClientOptions } from '../../registry/index.js';
-import type { EventSink } from '../events.js';
+import type { Emit } from '../events.js';
 import type { StepResult } from '../step-result.js';
 
 /** One platform's finished image. */
@@ -23,7 +23,7 @@ export interface BuiltOutput {
   names: ImageNames;
   /** Settings of the registry clients (pushes). */
   registry: RegistryClientOptions;
-  emit: EventSink;
+  emit: Emit;
   sourceDateEpoch?: number;
   /** Runs `action` on a read-only view of a platform image's rootfs. */
   withRootfs(image: BuiltPlatformImage, action: (rootfs: string) => unknown): Promise<void>;

@@ -44,9 +44,9 @@ export function exporterFor(spec: OutputSpec): Exporter<OutputSpec> {
 export function parseOutput(fields: Record<string, string>, raw: string): OutputSpec {
   compressionOptions(fields); // `compression=` is checked whatever the type, as docker does
   const known = outputTypes().join(', ');
-  if (fields.type === undefined) throw new TsbuildError('USAGE', `--output "${raw}": missing type= (${known})`);
+  if (fields.type === undefined) throw new TsbuildError('USAGE', `output "${raw}": missing type= (${known})`);
   const exporter = lookup(fields.type);
-  if (!exporter) throw new TsbuildError('USAGE', `--output: unknown type "${fields.type}" (${known})`);
+  if (!exporter) throw new TsbuildError('USAGE', `output: unknown type "${fields.type}" (${known})`);
   return exporter.parse(fields);
 }
 

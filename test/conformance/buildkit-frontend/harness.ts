@@ -87,7 +87,7 @@ function listenOn(path: string): Promise<Server> {
 
 /** The text a user sees for a failed build: the message, and the failed step's output. */
 export function errorText(outcome: BuildOutcome): string {
-  const logs = outcome.events.filter((e) => e.type === 'step.log').map((e) => e.text).join('');
+  const logs = outcome.events.filter((e) => e.type === 'step.log').map((e) => e.text).join('\n');
   return `${outcome.error?.message ?? ''}\n${logs}`;
 }
 
