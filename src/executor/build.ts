@@ -61,7 +61,8 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   const result = await describeResult(ctx, top, images, names, outputs);
   await writeResultFiles(options, result);
   await collectGarbageIfOverLimit(ctx);
-  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started });
+  const distributed = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
+  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started, distributed });
   return result;
 }
 

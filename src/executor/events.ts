@@ -25,7 +25,11 @@ export type BuildEvent =
       total: number;
     }
   | { type: 'warning'; message: string; line?: number }
-  | { type: 'result'; digest: string; imageId: string; tags: string[]; durationMs: number };
+  /**
+   * `imageId` is the config digest (docker's image ID); `digest` the manifest's (or the index's),
+   * as the registry has it when `distributed` (pushed or written for elsewhere, layers gzipped).
+   */
+  | { type: 'result'; digest: string; imageId: string; tags: string[]; durationMs: number; distributed: boolean };
 
 export type BuildEventType = BuildEvent['type'];
 

@@ -1,7 +1,7 @@
 // `--progress tty`: a live view redrawn in place — one line per step with its elapsed time,
 // CACHED markers, byte progress of blob transfers and the tail of a running step's output.
 import type { BuildEvent } from '../../api/build.js';
-import type { ProgressRenderer } from './renderer.js';
+import { resultLines, type ProgressRenderer } from './renderer.js';
 
 type StepState = 'running' | 'done' | 'cached' | 'failed';
 
@@ -70,7 +70,8 @@ function apply(
       footer.push(`WARNING: ${event.line ? `line ${event.line}: ` : ''}${event.message}`);
       return;
     case 'result':
-      footer.push(`=> image ${event.digest}${event.tags.length ? ` (${event.tags.join(', ')})` : ''}`);
+      footer.push(...resultLines(event).map((line) => `=> ${line}`));
+      if (event.tags.length) footer.push(`=> naming to ${event.tags.join(', ')}`);
       return;
     case 'cache.miss':
       return;
