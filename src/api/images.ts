@@ -139,7 +139,7 @@ export interface DockerImageInspect {
   Created: string;
   DockerVersion: string;
   Author: string;
-  Config: ContainerConfig;
+  Config: Record<string, unknown>;
   Architecture: string;
   Variant?: string;
   Os: string;
@@ -167,10 +167,10 @@ export async function inspectImage(reference: string, options: ImageOptions = {}
     RepoDigests: [...new Set(refs.map((ref) => `${familiarName(ref)}@${top.digest}`))],
     Parent: '',
     Comment: config.history?.at(-1)?.comment ?? '',
-    Created: config.created ?? '',
+    Created: goTimestamp(config.created),
     DockerVersion: '',
     Author: config.author ?? '',
-    Config: config.config ?? {},
+    Config: dockerContainerConfig(config.config ?? {}),
     Architecture: config.architecture,
     ...(config.variant ? { Variant: config.variant } : {}),
     Os: config.os,
@@ -179,4 +179,27 @@ export async function inspectImage(reference: string, options: ImageOptions = {}
     Metadata: { LastTagTime: lastTag ?? '0001-01-01T00:00:00Z' },
     Descriptor: located.descriptor.digest === top.digest ? top : located.descriptor,
   };
+}
+
+/** Docker's container.Config with every field it always shows (null or empty when unset), in its order. */
+function dockerContainerConfig(config: ContainerConfig): Record<string, unknown> {
+  const optional = (key: keyof ContainerConfig) => (config[key] === undefined ? {} : { [key]: config[key] });
+  return {
+    Hostname: '', Domainname: '', User: config.User ?? '', AttachStdin: false, AttachStdout: false, AttachStderr: false,
+    ...optional('ExposedPorts'),
+    Tty: false, OpenStdin: false, StdinOnce: false, Env: config.Env ?? null, Cmd: config.Cmd ?? null,
+    ...optional('Healthcheck'), ...optional('ArgsEscaped'),
+    Image: '', Volumes: config.Volumes ?? null, WorkingDir: config.WorkingDir ?? '', Entrypoint: config.Entrypoint ?? null,
+    OnBuild: config.OnBuild ?? null, Labels: config.Labels ?? null,
+    ...optional('StopSignal'), ...optional('Shell'),
+  };
+}
+
+/** A time as Go's RFC 3339 (nanoseconds, trailing zeros dropped) prints it, the form docker shows. */
+function goTimestamp(created: string | undefined): string {
+  const time = created ? new Date(created) : undefined;
+  if (!time || Number.isNaN(time.getTime())) return '0001-01-01T00:00:00Z';
+  // Keep the digits the config has beyond milliseconds (BuildKit writes nanoseconds).
+  const fraction = /\.(\d+)Z$/.exec(created!)?.[1]?.replace(/0+$/, '');
+  return `${time.toISOString().replace(/\.\d+Z$/, '')}${fraction ? `.${fraction}` : ''}Z`;
 }

@@ -28,13 +28,15 @@ export function register(program: Command): Command {
       const { history, inspectImage } = await import('../../api/images.js');
       const platform = flags.platform || undefined;
       const [entries, image] = await Promise.all([history(reference, { platform }), inspectImage(reference, { platform })]);
-      const human = !['false', '0', 'f', 'F', 'FALSE', 'False'].includes(flags.human);
+      // `-H=false` reaches commander as the value `=false`.
+      const human = !['false', '0', 'f', 'F', 'FALSE', 'False'].includes(flags.human.replace(/^=/, ''));
       const rows = entries.map((entry, i) => historyRow(entry, i === 0 ? image.Id : undefined, { human, trunc: flags.trunc }));
       if (flags.quiet) {
         process.stdout.write(rows.map((row) => `${row.ID}\n`).join(''));
         return;
       }
-      const table = 'table {{.ID}}\\t{{.CreatedSince}}\\t{{.CreatedBy}}\\t{{.Size}}\\t{{.Comment}}';
+      const created = human ? '{{.CreatedSince}}' : '{{.CreatedAt}}';
+      const table = `table {{.ID}}\\t${created}\\t{{.CreatedBy}}\\t{{.Size}}\\t{{.Comment}}`;
       process.stdout.write(renderRows(flags.format, rows, { defaultTable: table, headers: HEADERS }));
     });
 }

@@ -61,7 +61,7 @@ function imageRow(image: ImageSummary, trunc: boolean): Record<string, string> {
     Size: size,
     Tag: image.tag,
     UniqueSize: 'N/A',
-    VirtualSize: size,
+    VirtualSize: humanSize(image.size, 4),
   };
 }
 

@@ -1,7 +1,7 @@
-// docker's human forms (go-units): sizes with three significant digits in decimal units, ages as
+// docker's human forms (go-units): sizes with three (or `precision`) significant digits in decimal units, ages as
 // "2 hours ago", times as Go prints them.
 
-export function humanSize(bytes: number): string {
+export function humanSize(bytes: number, precision = 3): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
   let value = bytes;
   let unit = 0;
@@ -9,7 +9,7 @@ export function humanSize(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  return `${Number(value.toPrecision(3))}${units[unit]}`;
+  return `${Number(value.toPrecision(precision))}${units[unit]}`;
 }
 
 /** go-units' HumanDuration, as `docker images` shows CREATED. */

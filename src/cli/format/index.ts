@@ -20,10 +20,10 @@ export function renderRows(format: string | undefined, rows: object[], listing: 
   const table = source.startsWith('table');
   if (table) source = source.slice('table'.length);
   source = source.trim().replace(/\\t/g, '\t').replace(/\\n/g, '\n');
-  const template = parseTemplate(source, { strictFields: true });
+  const template = parseTemplate(source, { data: 'struct' });
   const lines = rows.map((row) => `${template.execute(row)}\n`);
   if (!table) return lines.join('');
-  const header = parseTemplate(source, { strictFields: false }).execute(headerRow(source, listing.headers));
+  const header = parseTemplate(source, { data: 'struct' }).execute(headerRow(source, listing.headers));
   return alignColumns([`${header}\n`, ...lines].join(''));
 }
 
@@ -37,8 +37,8 @@ function headerRow(source: string, headers: Record<string, string>): Record<stri
   return row;
 }
 
-/** Executes `format` on each document (inspect's form: a missing key prints `<no value>`). */
+/** Executes `format` on each document, as `docker inspect --format`. */
 export function renderDocuments(format: string, documents: unknown[]): string {
-  const template = parseTemplate(format.replace(/\\t/g, '\t').replace(/\\n/g, '\n'), { strictFields: false });
+  const template = parseTemplate(format.replace(/\\t/g, '\t').replace(/\\n/g, '\n'), { data: 'map' });
   return documents.map((document) => `${template.execute(document)}\n`).join('');
 }

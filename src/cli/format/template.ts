@@ -1,6 +1,7 @@
 // The subset of Go's text/template that docker users pass to `--format`: `{{.Field}}`, nested
 // fields, `{{json .}}`, `{{join .List ","}}`, `upper`/`lower`/`title`, pipelines (`{{.X | json}}`),
-// `{{range}}`/`{{if}}`/`{{else}}`/`{{end}}`. Values print as Go prints them (`[a b]`, `map[k:v]`).
+// `{{range}}`/`{{if}}`/`{{else}}`/`{{end}}`. Values print as Go prints them (`[a b]`, `map[k:v]`);
+// an unknown field is an error, as in docker.
 import { TsbuildError } from '../../errors.js';
 
 type Node =
@@ -18,10 +19,10 @@ type Argument = { kind: 'field'; path: string[] } | { kind: 'literal'; value: un
 
 export interface TemplateOptions {
   /**
-   * Docker's structs (images, history rows) refuse unknown fields; inspect's JSON documents are
-   * maps, where a missing key prints `<no value>`.
+   * What the data stands for in messages: docker's listings run templates on structs (an unknown
+   * field "can't evaluate"), inspect on the JSON as a map ("map has no entry"); both are errors.
    */
-  strictFields: boolean;
+  data: 'struct' | 'map';
 }
 
 export interface Template {
@@ -181,16 +182,12 @@ function evaluate(pipeline: Command[], dot: unknown, options: TemplateOptions, s
   return previous[0];
 }
 
-/** Missing in a map: Go's `<no value>` (a marker object so `json` still writes null). */
-const NO_VALUE = Object.freeze({ noValue: true });
-
 function field(dot: unknown, path: string[], options: TemplateOptions, source: string): unknown {
   let value = dot;
   for (const name of path) {
-    if (value === NO_VALUE || value === null || value === undefined) return value;
+    if (value === null || value === undefined) return value;
     if (typeof value !== 'object' || Array.isArray(value) || !(name in value)) {
-      if (options.strictFields || typeof value !== 'object') throw formatError(source, `can't evaluate field ${name}`);
-      return NO_VALUE;
+      throw formatError(source, options.data === 'map' && typeof value === 'object' ? `map has no entry for key "${name}"` : `can't evaluate field ${name}`);
     }
     value = (value as Record<string, unknown>)[name];
   }
@@ -199,13 +196,12 @@ function field(dot: unknown, path: string[], options: TemplateOptions, source: s
 
 function truthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
-  if (value && typeof value === 'object') return value !== NO_VALUE && Object.keys(value).length > 0;
+  if (value && typeof value === 'object') return Object.keys(value).length > 0;
   return Boolean(value);
 }
 
 /** A value as Go's fmt `%v` prints the JSON-shaped values docker's formatters give it. */
 export function goPrint(value: unknown): string {
-  if (value === NO_VALUE) return '<no value>';
   if (value === null || value === undefined) return '<nil>';
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return `[${value.map(goPrint).join(' ')}]`;
@@ -216,10 +212,18 @@ export function goPrint(value: unknown): string {
   return String(value);
 }
 
-/** Go's encoding/json of these JSON-shaped values (keys in the order given), `<`, `>` and `&` escaped. */
+/**
+ * Go's encoding/json of the decoded JSON docker's templates run on: map keys sorted, `<`, `>` and
+ * `&` escaped.
+ */
 export function goJson(value: unknown): string {
-  const text = JSON.stringify(value === NO_VALUE ? null : value, (_, v: unknown) => (v === NO_VALUE ? null : v)) ?? 'null';
-  return text.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  const sorted = (v: unknown): unknown => {
+    if (v === undefined) return null;
+    if (Array.isArray(v)) return v.map(sorted);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return JSON.stringify(sorted(value)).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
 function formatError(source: string, message: string): TsbuildError {
