@@ -55,7 +55,7 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   await walkPlan(ctx, state);
   const results = plan.platforms.map((platform) => ({ platform, result: state.resultOf(plan.targets[platform]) }));
   const { top, images } = await writeBuiltImages(ctx, results);
-  const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
+  const outputs = withLoad(options.outputs ?? [{ type: 'image', push: false }], options.load);
   const names = await exportOutputs(ctx, top, images, outputs);
   for (const spec of options.cacheTo ?? []) await exportCacheTo(ctx, state, spec);
   const result = await describeResult(ctx, top, images, names, outputs);
@@ -64,6 +64,17 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   const distributed = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
   ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started, distributed });
   return result;
+}
+
+/**
+ * `load` (buildx's `--load`): the image also goes into the local store (next to `type=local`, say)
+ * and into the local Docker engine when one answers.
+ */
+function withLoad(outputs: OutputSpec[], load: boolean | undefined): OutputSpec[] {
+  if (!load) return outputs;
+  const stored = outputs.some((o) => o.type === 'image' && !o.push);
+  const loaded = outputs.some((o) => o.type === 'docker' && o.dest === undefined);
+  return [...outputs, ...(stored ? [] : [{ type: 'image', push: false } as const]), ...(loaded ? [] : [{ type: 'docker', ifReachable: true } as const])];
 }
 
 /** The root's cache records, and those of the caches --cache-from names. */

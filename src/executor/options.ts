@@ -63,6 +63,11 @@ export interface BuildOptions {
   platforms?: string[];
   /** Default: the local image store under every tag. */
   outputs?: OutputSpec[];
+  /**
+   * buildx's `--load`: also keep the image in the local store and load it into the local Docker
+   * engine (DOCKER_HOST or /var/run/docker.sock); without a reachable engine, a warning.
+   */
+  load?: boolean;
   noCache?: boolean;
   /** Caches to import records from (`--cache-from`). */
   cacheFrom?: CacheLocation[];

@@ -53,7 +53,7 @@ export function register(program: Command): Command {
     .option('--platform <platforms>', 'target platforms, comma-separated')
     .option('-o, --output <spec>', `output: type=${outputTypes().join('|')},... (repeatable)`, collect, [])
     .option('--push', 'shorthand for --output=type=registry')
-    .option('--load', 'keep the image in the local store (the default)')
+    .option('--load', 'also load the image into the local Docker engine (DOCKER_HOST), and keep it in the local store')
     .option('--cache-from <spec>', 'external cache source (repeatable)', collect, [])
     .option('--cache-to <spec>', 'cache export destination (repeatable)', collect, [])
     .option('--secret <spec>', 'secret for RUN --mount=type=secret: id=x,src=path|env=VAR (repeatable)', collect, [])
@@ -115,6 +115,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     buildContexts: parseBuildContextFlags(flags.buildContext ?? []),
     platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
     outputs: outputs.length > 0 ? outputs : undefined,
+    load: flags.load,
     noCache: !flags.cache,
     cacheFrom: flags.cacheFrom.map(parseCacheFromFlag),
     cacheTo: flags.cacheTo.map(parseCacheToFlag),
