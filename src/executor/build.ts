@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
 import { distributableImage } from '../oci/index.js';
 import type { Dockerfile } from '../parser/index.js';
-import { historyChain, planDockerfile, readDockerfile } from '../planner/index.js';
+import { historyChain, planDockerfile, readDockerfile, runChecks } from '../planner/index.js';
 import { openCacheBackend, exportCache, CacheLookup } from '../cache/index.js';
 import type { BuildPlan } from '../planner/index.js';
 import type { Descriptor } from '../oci/index.js';
@@ -13,7 +13,7 @@ import { walkDag } from './dag.js';
 import { exportOutputs, writeBuiltImages, type BuiltPlatformImage } from './export.js';
 import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
-import type { BuildOptions, BuildResult, CacheExportSpec, OutputSpec } from './options.js';
+import type { BuildOptions, BuildResult, CacheExportSpec, CheckWarning, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
 import { openBuildContext, type BuildContext } from './context.js';
 import { BuildState } from './state.js';
@@ -48,7 +48,8 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
     context: options.context, dockerfile: ctx.dockerfilePath, dockerfileContents: options.dockerfileContents, displayName: displayName(options),
   });
   assertSupportedSyntax(dockerfile);
-  const plan = await planWithBaseImages(ctx, dockerfile);
+  const checkWarnings = await runBuildChecks(dockerfile, options.buildArgs);
+  const plan = await planWithBaseImages(ctx, dockerfile, checkWarnings);
   assertSupportedSteps(plan);
   assertEntitled(plan, options);
   const state = new BuildState(plan, await cacheLookup(ctx));
@@ -58,7 +59,7 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   const outputs = withLoad(options.outputs ?? [{ type: 'image', push: false }], options.load);
   const names = await exportOutputs(ctx, top, images, outputs);
   for (const spec of options.cacheTo ?? []) await exportCacheTo(ctx, state, spec);
-  const result = await describeResult(ctx, top, images, names, outputs);
+  const result = { ...(await describeResult(ctx, top, images, names, outputs)), checkWarnings };
   await writeResultFiles(options, result);
   await collectGarbageIfOverLimit(ctx);
   const distributed = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
@@ -115,7 +116,7 @@ async function walkPlan(ctx: BuildContext, state: BuildState): Promise<void> {
  */
 async function describeResult(
   ctx: BuildContext, top: Descriptor, images: BuiltPlatformImage[], names: string[], outputs: OutputSpec[],
-): Promise<BuildResult> {
+): Promise<Omit<BuildResult, 'checkWarnings'>> {
   const gzipped = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
   const exported = gzipped ? await distributableImage(ctx.store, top) : top;
   const [first] = images;
@@ -134,7 +135,20 @@ async function describeResult(
   };
 }
 
-async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Promise<BuildPlan> {
+/**
+ * The build checks `tsbuild check` runs, as BuildKit runs them on every build: their findings
+ * are the result's warnings; with `# check=error=true` any finding fails the build before it starts.
+ */
+async function runBuildChecks(dockerfile: Dockerfile, buildArgs: Record<string, string> | undefined): Promise<CheckWarning[]> {
+  const { findings, config } = await runChecks(dockerfile, buildArgs ?? {});
+  if (config.error && findings.length > 0) {
+    const list = findings.map((f) => `\n - ${f.rule}: ${f.message} (line ${f.location.line})`).join('');
+    throw new TsbuildError('CHECK_FAILED', `${findings.length} build check${findings.length === 1 ? '' : 's'} failed (check=error=true):${list}`);
+  }
+  return findings.map((f) => ({ rule: f.rule, message: f.message, line: f.location.line }));
+}
+
+async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile, checkWarnings: CheckWarning[] = []): Promise<BuildPlan> {
   const { plan, warnings } = await planDockerfile(dockerfile, {
     buildArgs: ctx.options.buildArgs,
     target: ctx.options.target,
@@ -142,7 +156,10 @@ async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Pr
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
   });
+  // A plan warning a build check reports too (UndefinedVar...) is told once, in the result's check warnings.
+  const reported = new Set(checkWarnings.map((w) => `${w.rule}:${w.line}`));
   for (const warning of warnings) {
+    if (warning.rule && reported.has(`${warning.rule}:${warning.location?.line}`)) continue;
     ctx.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });
   }
   return plan;

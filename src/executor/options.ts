@@ -84,6 +84,8 @@ export interface BuildOptions {
    */
   network?: 'default' | 'none' | 'host';
   runLimits?: RunLimits;
+  /** `--add-host`: extra `/etc/hosts` entries of RUN steps, as `{ name, ip }`, in order. */
+  addHosts?: { name: string; ip: string }[];
   /** Entitlements granted to the Dockerfile: `network.host` lets `RUN --network=host` run. */
   allow?: string[];
   runtime?: RuntimeName;
@@ -104,6 +106,13 @@ export interface BuildOptions {
   onEvent?: EventSink;
 }
 
+/** A build check's finding (`tsbuild check`), as BuildKit reports it after a build. */
+export interface CheckWarning {
+  rule: string;
+  message: string;
+  line: number;
+}
+
 export interface BuildResult {
   /** Digest of the image manifest (or of the index for multi-platform builds). */
   digest: string;
@@ -114,4 +123,6 @@ export interface BuildResult {
   tags: string[];
   /** BuildKit's metadata-file keys (`containerimage.digest`, ...). */
   metadata: Record<string, unknown>;
+  /** What the build checks found (BuildKit's "N warnings found"). */
+  checkWarnings: CheckWarning[];
 }

@@ -105,10 +105,15 @@ function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: R
     stdio: 'pipe',
     etcFiles: {
       hostname: `${hostname}\n`,
-      hosts: `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+      hosts: `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n${extraHosts(ctx.options.addHosts)}`,
       resolvConf: resolvConfFor(network),
     },
   };
+}
+
+/** `--add-host` entries, one line each, as docker writes them. */
+function extraHosts(hosts: { name: string; ip: string }[] | undefined): string {
+  return (hosts ?? []).map(({ name, ip }) => `${ip}\t${name}\n`).join('');
 }
 
 function resolvConfFor(network: NetworkMode): string {
