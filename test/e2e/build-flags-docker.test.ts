@@ -36,6 +36,8 @@ function build(args: string[]) {
 describe('docker build flags', () => {
   it('--add-host adds lines to /etc/hosts of RUN steps', () => {
     const dir = context('FROM base:1\nRUN cat /etc/hosts > /hosts\nCMD ["cat", "/hosts"]\n');
+    // Built first without: the extra hosts are part of the RUN step's cache key, as in BuildKit.
+    expect(build(['-q', '-t', 'demo/hosts:1', dir]).status).toBe(0);
     const built = build(['-q', '--add-host', 'db.internal:10.1.2.3', '--add-host=cache=10.1.2.4', '-t', 'demo/hosts:1', dir]);
     expect(built.status, built.stderr).toBe(0);
     const ran = spawnSync(process.execPath, [cli, 'run', '--rm', 'demo/hosts:1'], { env, encoding: 'utf8' });
