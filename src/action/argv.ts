@@ -1,29 +1,6 @@
 // Turns the action's inputs into the arguments of `tsbuild build` (docker buildx's flags).
-import { TsbuildError } from '../errors.js';
 import type { ActionInputs } from './inputs.js';
 import { secretEnvFlag, secretFlag, type SecretMount } from './secrets.js';
-
-/**
- * Inputs whose `tsbuild build` flag (and API option, in parentheses) this tsbuild does not have
- * yet: a workflow that sets one fails naming it rather than building without it. Delete an entry
- * when the flag lands.
- */
-export const PENDING_INPUTS: Partial<Record<keyof ActionInputs, { input: string; flag: string }>> = {
-  addHosts: { input: 'add-hosts', flag: '--add-host' }, // (addHosts)
-  call: { input: 'call', flag: '--call' }, // (call)
-  cgroupParent: { input: 'cgroup-parent', flag: '--cgroup-parent' }, // (cgroupParent)
-  shmSize: { input: 'shm-size', flag: '--shm-size' }, // (shmSize)
-  ulimits: { input: 'ulimit', flag: '--ulimit' }, // (ulimits)
-};
-
-/** Throws for a set input whose flag is pending (see PENDING_INPUTS). */
-export function rejectPendingInputs(inputs: ActionInputs): void {
-  for (const [key, pending] of Object.entries(PENDING_INPUTS)) {
-    const value = inputs[key as keyof ActionInputs];
-    if (value === '' || (Array.isArray(value) && value.length === 0) || !pending) continue;
-    throw new TsbuildError('USAGE', `input "${pending.input}" is not supported by this tsbuild version yet (its build flag ${pending.flag} is missing); remove the input`);
-  }
-}
 
 /** Files the action prepares for one run; their paths end up on the command line. */
 export interface RunFiles {

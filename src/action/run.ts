@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { TsbuildError } from '../errors.js';
 import { ExitStatus, exitStatusFor } from '../cli/index.js';
 import { isObject } from '../spec/index.js';
-import { buildArgv, rejectPendingInputs, type RunFiles } from './argv.js';
+import { buildArgv, type RunFiles } from './argv.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { placeError } from './error-place.js';
 import { gitAuthEnv } from './git-auth.js';
@@ -39,7 +39,6 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
 
 async function buildOnce(env: NodeJS.ProcessEnv, workDir: string): Promise<number> {
   const inputs = readInputs(env);
-  rejectPendingInputs(inputs);
   if (inputs.builder) process.stdout.write(noticeAnnotation(`input "builder: ${inputs.builder}" is ignored: tsbuild builds without a BuildKit builder`));
   const elevation = chooseElevation({
     platform: process.platform,

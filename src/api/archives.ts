@@ -1,7 +1,7 @@
 // Images in and out of files: save (OCI layout tar or directory, docker-archive), load, import.
 import { TsbuildError } from '../errors.js';
 import { saveFormats } from '../executor/index.js';
-import { loadArchive, availableImage, describeMissing, applyConfigChange, importRootfs } from '../oci/index.js';
+import { loadArchive, resolveImage, availableImage, describeMissing, applyConfigChange, importRootfs } from '../oci/index.js';
 import type { Descriptor } from '../oci/index.js';
 import type { PlatformInput, RootOptions } from './options.js';
 import { openImages, platformOf } from './stores.js';
@@ -61,14 +61,27 @@ export interface LoadedImage {
   /** The full name recorded, when the archive gave one (else the image is reachable by digest only). */
   name?: string;
   descriptor: Descriptor;
+  /** The image ID (config digest; of this host's platform for a multi-platform image), when it has one here. */
+  imageId?: string;
 }
 
-/** Loads the images of an OCI layout (tar, gzip'd tar or directory) or docker-archive into the store and names them. */
-export async function load(input: string, options: RootOptions = {}): Promise<LoadedImage[]> {
+/**
+ * Loads the images of an OCI layout (tar, gzip'd tar or directory), a docker-archive (`docker
+ * save`, old and new layouts), or a stream of either (stdin) into the store and names them;
+ * unnamed ones are kept as untagged images (`<none>`), found by image ID or manifest digest.
+ */
+export async function load(input: string | NodeJS.ReadableStream, options: RootOptions = {}): Promise<LoadedImage[]> {
   const store = await openImages(options);
   const loaded: LoadedImage[] = [];
   for (const image of await loadArchive(store.store, input)) {
-    loaded.push(image.name ? { name: await store.names.set(image.name, image.descriptor), descriptor: image.descriptor } : { descriptor: image.descriptor });
+    const imageId = (await resolveImage(store.store, image.descriptor).catch(() => undefined))?.manifest.config.digest;
+    const withId = { descriptor: image.descriptor, ...(imageId ? { imageId } : {}) };
+    if (image.name) {
+      loaded.push({ name: await store.names.set(image.name, image.descriptor), ...withId });
+    } else {
+      await store.names.addUntagged(image.descriptor);
+      loaded.push(withId);
+    }
   }
   return loaded;
 }

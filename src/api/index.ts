@@ -18,3 +18,4 @@ export { sweepLeftoverSecrets } from './leftovers.js';
 export { bool, defaultDockerfilePath, outputTypes, parseCacheLocation, parseEntitlements, parseGoDuration, parseMemorySize, parseOutput, parsePidsLimit, parseSize } from './parsers.js';
 export { rootlessWanted, runInUserNamespace, watchRootlessParent } from './rootless.js';
 export type { RunEvent } from './run.js';
+export * from './describe.js';

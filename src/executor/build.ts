@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { TsbuildError } from '../errors.js';
 import { distributableImage } from '../oci/index.js';
 import type { Dockerfile } from '../parser/index.js';
-import { historyChain, planDockerfile, readDockerfile } from '../planner/index.js';
+import { historyChain, planDockerfile, readDockerfile, runChecks } from '../planner/index.js';
 import { openCacheBackend, exportCache, CacheLookup } from '../cache/index.js';
 import type { BuildPlan } from '../planner/index.js';
 import type { Descriptor } from '../oci/index.js';
@@ -17,7 +17,7 @@ import { EXPORT_STEP_ID, exportOutputs, writeBuiltImages, type AttestImage, type
 import type { UnstampedEvent } from './events.js';
 import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
-import type { BuildOptions, BuildResult, CacheExportSpec, OutputSpec } from './options.js';
+import type { BuildOptions, BuildResult, CacheExportSpec, CheckWarning, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
 import { openBuildContext, type BuildContext } from './context.js';
 import { BuildState } from './state.js';
@@ -55,7 +55,8 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
     context: options.context, dockerfile: ctx.dockerfilePath, dockerfileContents: options.dockerfileContents, displayName: displayName(options),
   });
   assertSupportedSyntax(dockerfile);
-  const plan = await planWithBaseImages(ctx, dockerfile);
+  const checkWarnings = await runBuildChecks(dockerfile, options.buildArgs);
+  const plan = await planWithBaseImages(ctx, dockerfile, checkWarnings);
   assertSupportedSteps(plan);
   assertEntitled(plan, options);
   const state = new BuildState(plan, await cacheLookup(ctx));
@@ -69,18 +70,30 @@ async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult>
   const attest: AttestImage | undefined = options.attestations?.length
     ? (image, withRootfs) => imageAttestations(ctx, state, image, times(), withRootfs, scan)
     : undefined;
-  const outputs: OutputSpec[] = options.outputs ?? [{ type: 'image', push: false }];
-  const result = await asExportStep(ctx, async () => {
+  const outputs = withLoad(options.outputs ?? [{ type: 'image', push: false }], options.load);
+  const { result, names } = await asExportStep(ctx, async () => {
     const { top, images } = await writeBuiltImages(ctx, results, { inlineCache, attest });
-    const names = await exportOutputs(ctx, top, images, outputs);
+    const exported = await exportOutputs(ctx, top, images, outputs);
     // An inline cache is already in the image configs.
     for (const spec of options.cacheTo ?? []) if (spec.location.type !== 'inline') await exportCacheTo(ctx, state, spec);
-    return describeResult(ctx, top, images, names, outputs);
+    return { result: { ...(await describeResult(ctx, top, images, exported, outputs)), checkWarnings }, names: exported };
   });
   await writeResultFiles(options, result);
   await collectGarbageIfOverLimit(ctx);
-  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: result.tags, durationMs: Date.now() - started });
+  const distributed = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
+  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started, distributed });
   return result;
+}
+
+/**
+ * `load` (buildx's `--load`): the image also goes into the local store (next to `type=local`, say)
+ * and into the local Docker engine when one answers.
+ */
+function withLoad(outputs: OutputSpec[], load: boolean | undefined): OutputSpec[] {
+  if (!load) return outputs;
+  const stored = outputs.some((o) => o.type === 'image' && !o.push);
+  const loaded = outputs.some((o) => o.type === 'docker' && o.dest === undefined);
+  return [...outputs, ...(stored ? [] : [{ type: 'image', push: false } as const]), ...(loaded ? [] : [{ type: 'docker', ifReachable: true } as const])];
 }
 
 /** The provenance's times: the build's, or the epoch (and no invocation id) with SOURCE_DATE_EPOCH. */
@@ -161,7 +174,7 @@ async function walkPlan(ctx: BuildContext, state: BuildState): Promise<void> {
  */
 async function describeResult(
   ctx: BuildContext, top: Descriptor, images: BuiltPlatformImage[], names: string[], outputs: OutputSpec[],
-): Promise<BuildResult> {
+): Promise<Omit<BuildResult, 'checkWarnings'>> {
   const gzipped = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
   const exported = gzipped ? await distributableImage(ctx.store, top) : top;
   const [first] = images;
@@ -180,7 +193,20 @@ async function describeResult(
   };
 }
 
-async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Promise<BuildPlan> {
+/**
+ * The build checks `tsbuild check` runs, as BuildKit runs them on every build: their findings
+ * are the result's warnings; with `# check=error=true` any finding fails the build before it starts.
+ */
+async function runBuildChecks(dockerfile: Dockerfile, buildArgs: Record<string, string> | undefined): Promise<CheckWarning[]> {
+  const { findings, config } = await runChecks(dockerfile, buildArgs ?? {});
+  if (config.error && findings.length > 0) {
+    const list = findings.map((f) => `\n - ${f.rule}: ${f.message} (line ${f.location.line})`).join('');
+    throw new TsbuildError('CHECK_FAILED', `${findings.length} build check${findings.length === 1 ? '' : 's'} failed (check=error=true):${list}`);
+  }
+  return findings.map((f) => ({ rule: f.rule, message: f.message, line: f.location.line }));
+}
+
+async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile, checkWarnings: CheckWarning[] = []): Promise<BuildPlan> {
   const { plan, warnings } = await planDockerfile(dockerfile, {
     buildArgs: ctx.options.buildArgs,
     target: ctx.options.target,
@@ -188,7 +214,10 @@ async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Pr
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
   });
+  // A plan warning a build check reports too (UndefinedVar...) is told once, in the result's check warnings.
+  const reported = new Set(checkWarnings.map((w) => `${w.rule}:${w.line}`));
   for (const warning of warnings) {
+    if (warning.rule && reported.has(`${warning.rule}:${warning.location?.line}`)) continue;
     ctx.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });
   }
   return plan;

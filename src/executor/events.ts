@@ -30,7 +30,11 @@ export type UnstampedEvent =
       stepId?: string;
     }
   | { type: 'warning'; message: string; line?: number }
-  | { type: 'result'; digest: string; imageId: string; tags: string[]; durationMs: number }
+  /**
+   * `imageId` is the config digest (docker's image ID); `digest` the manifest's (or the index's),
+   * as the registry has it when `distributed` (pushed or written for elsewhere, layers gzipped).
+   */
+  | { type: 'result'; digest: string; imageId: string; tags: string[]; durationMs: number; distributed: boolean }
   /** The build failed: the last event of a failed build, as `result` is of a successful one. */
   | { type: 'error'; code: string; message: string; file?: string; line?: number; durationMs: number };
 

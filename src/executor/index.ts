@@ -7,7 +7,7 @@ export { bool } from './exporters/attributes.js';
 export { outputTypes, parseOutput, saveFormats } from './exporters/index.js';
 export { parseAnnotation } from './annotations.js';
 export { mergeAttestations, parseAttestation, shorthandAttestation } from './attestations/index.js';
-export type { Annotation, AnnotationLevel, AttestationRequest, ProvenanceRequest, SbomRequest, BuildOptions, BuildResult, CacheExportSpec, CacheLocation, NamedContext, OutputSpec, RunLimits, RuntimeName, SecretSource, SshForward } from './options.js';
+export type { Annotation, AnnotationLevel, AttestationRequest, ProvenanceRequest, SbomRequest, BuildOptions, BuildResult, CacheExportSpec, CheckWarning, CacheLocation, NamedContext, OutputSpec, RunLimits, RuntimeName, SecretSource, SshForward } from './options.js';
 export { verifyStore } from './store-verify.js';
 export type { ProblemKind, StoreProblem, VerifyStoreOptions, VerifyStoreReport } from './store-verify.js';
 export { sweepDeadContainers } from './sweep.js';

@@ -78,6 +78,11 @@ export interface BuildOptions {
   annotations?: Annotation[];
   /** Where a remote build context came from (a git URL and its commit): the provenance's config source. */
   contextSource?: { uri: string; digest?: Record<string, string> };
+  /**
+   * buildx's `--load`: also keep the image in the local store and load it into the local Docker
+   * engine (DOCKER_HOST or /var/run/docker.sock); without a reachable engine, a warning.
+   */
+  load?: boolean;
   noCache?: boolean;
   /** Caches to import records from (`--cache-from`). */
   cacheFrom?: CacheLocation[];
@@ -94,6 +99,8 @@ export interface BuildOptions {
    */
   network?: 'default' | 'none' | 'host';
   runLimits?: RunLimits;
+  /** `--add-host`: extra `/etc/hosts` entries of RUN steps, as `{ name, ip }`, in order. */
+  addHosts?: { name: string; ip: string }[];
   /** Entitlements granted to the Dockerfile: `network.host` lets `RUN --network=host` run. */
   allow?: string[];
   runtime?: RuntimeName;
@@ -114,6 +121,13 @@ export interface BuildOptions {
   onEvent?: EventSink;
 }
 
+/** A build check's finding (`tsbuild check`), as BuildKit reports it after a build. */
+export interface CheckWarning {
+  rule: string;
+  message: string;
+  line: number;
+}
+
 export interface BuildResult {
   /** Digest of the image manifest (or of the index for multi-platform builds). */
   digest: string;
@@ -124,4 +138,6 @@ export interface BuildResult {
   tags: string[];
   /** BuildKit's metadata-file keys (`containerimage.digest`, ...). */
   metadata: Record<string, unknown>;
+  /** What the build checks found (BuildKit's "N warnings found"). */
+  checkWarnings: CheckWarning[];
 }

@@ -24,7 +24,7 @@ const OUTPUT_TAIL_LINES = 10;
 export async function runExecStep(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
   const byContent = new Set([...subpathOnlyInputs(op)].filter((id) => id !== step.inputs[0]));
   return runLayerStep(ctx, state, step, {
-    contents: await contextMountDigests(ctx, state, step, op),
+    contents: { ...(await contextMountDigests(ctx, state, step, op)), ...extraHostsKey(ctx.options.addHosts) },
     ...(byContent.size > 0 ? { byContent: { inputs: byContent, definition: withoutStepIds(op, byContent) } } : {}),
     target: 'overlay',
     apply: (target, stepSignal) => execute(ctx, state, step, op, target, stepSignal),
@@ -112,10 +112,20 @@ function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: R
     stdio: 'pipe',
     etcFiles: {
       hostname: `${hostname}\n`,
-      hosts: `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+      hosts: `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n${extraHosts(ctx.options.addHosts)}`,
       resolvConf: resolvConfFor(network),
     },
   };
+}
+
+/** `--add-host` is part of a RUN step's key, as BuildKit's ExecOp has its extra hosts (none: keys as before). */
+function extraHostsKey(hosts: { name: string; ip: string }[] | undefined): Record<string, string> {
+  return hosts?.length ? { 'add-hosts': extraHosts(hosts) } : {};
+}
+
+/** `--add-host` entries, one line each, as docker writes them. */
+function extraHosts(hosts: { name: string; ip: string }[] | undefined): string {
+  return (hosts ?? []).map(({ name, ip }) => `${ip}\t${name}\n`).join('');
 }
 
 function resolvConfFor(network: NetworkMode): string {

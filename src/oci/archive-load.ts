@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { TsbuildError } from '../errors.js';
@@ -26,9 +26,12 @@ export interface LoadedImage {
 
 const METADATA_FILES = new Set(['index.json', 'manifest.json', 'oci-layout', 'repositories']);
 
-/** Loads `path` (tar, gzip'd tar, or OCI layout directory) and returns the images found. */
-export async function loadArchive(store: ContentStore, path: string): Promise<LoadedImage[]> {
-  const contents = (await statSource(path)).isDirectory() ? await readLayoutDirectory(store, path) : await readTarball(store, path);
+/** Loads `source` (tar, gzip'd tar, OCI layout directory, or a stream of a tar) and returns the images found. */
+export async function loadArchive(store: ContentStore, source: string | NodeJS.ReadableStream): Promise<LoadedImage[]> {
+  const path = typeof source === 'string' ? source : 'stdin';
+  const contents = typeof source !== 'string'
+    ? await readTarball(store, path, await gunzipIfNeeded(source))
+    : (await statSource(path)).isDirectory() ? await readLayoutDirectory(store, path) : await readTarball(store, path, await maybeGunzip(path));
   if (contents.metadata.has('index.json')) return checked(store, ociImages(contents, path));
   if (contents.metadata.has('manifest.json')) return dockerImages(store, contents, path);
   throw new TsbuildError('USAGE', `${path} is neither an OCI layout (index.json) nor a docker archive (manifest.json)`);
@@ -40,10 +43,11 @@ interface ArchiveContents {
   files: Map<string, BlobInfo>;
 }
 
-async function readTarball(store: ContentStore, path: string): Promise<ArchiveContents> {
+async function readTarball(store: ContentStore, path: string, input: Readable): Promise<ArchiveContents> {
   const contents: ArchiveContents = { metadata: new Map(), files: new Map() };
   const extract = tar.extract();
-  (await maybeGunzip(path)).pipe(extract);
+  input.on('error', (error) => extract.destroy(error));
+  input.pipe(extract);
   try {
     for await (const entry of extract) {
       const name = entry.header.name.replace(/^\.\//, '');
@@ -161,6 +165,26 @@ async function isGzipBlob(store: ContentStore, digest: Digest): Promise<boolean>
 async function maybeGunzip(path: string): Promise<Readable> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   return isGzip(await readHead(path)) ? stream.pipe(createGunzip()) : stream;
+}
+
+/** The stream, gunzipped when its first bytes are the gzip magic (stdin cannot be read twice). */
+async function gunzipIfNeeded(source: NodeJS.ReadableStream): Promise<Readable> {
+  const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  while (head.length < 2) {
+    const next = await iterator.next();
+    if (next.done) break;
+    chunks.push(Buffer.from(next.value));
+    head = Buffer.concat(chunks);
+  }
+  if (head.length === 0) throw new TsbuildError('USAGE', 'nothing to load: stdin is empty');
+  async function* whole(): AsyncGenerator<Buffer> {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield Buffer.from(next.value);
+  }
+  const stream = Readable.from(whole(), { objectMode: false });
+  return isGzip(head) ? stream.pipe(createGunzip()) : stream;
 }
 
 function isGzip(head: Uint8Array): boolean {

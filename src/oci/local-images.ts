@@ -17,8 +17,12 @@ export interface ImageSummary {
   tag: string;
   /** Digest of the manifest or index the name points at. */
   digest: string;
+  /** The image ID: the config digest (of the host platform's manifest for an index). */
+  id?: string;
   /** The config's `created` (of the host platform's manifest for an index), if any. */
   created?: string;
+  /** The config's labels. */
+  labels?: Record<string, string>;
   /** Bytes stored for the image: every reachable blob (all platforms), compressed. */
   size: number;
 }
@@ -45,7 +49,8 @@ export class LocalImages {
     const hex = /^(sha256:)?([a-f0-9]{12,64})$/.exec(reference)?.[2];
     if (hex) {
       // A manifest digest is a lookup in the name index; an image ID means reading configs.
-      const byManifest = (await this.names.list()).find((n) => n.descriptor.digest.startsWith(`sha256:${hex}`));
+      const stored = [...(await this.names.list()), ...(await this.names.listUntagged())];
+      const byManifest = stored.find((n) => n.descriptor.digest.startsWith(`sha256:${hex}`));
       if (byManifest) return { descriptor: byManifest.descriptor };
       const byImageId = await this.locateImageId(hex);
       if (byImageId) return byImageId;
@@ -128,25 +133,29 @@ export class LocalImages {
     const ref = named.name ? parseReference(named.name) : { domain: '', path: '' };
     // A name whose blobs are partly missing (an interrupted pull) still lists, with what is there.
     const blobs = await reachableBlobs(this.store, [named.descriptor]).catch(() => [named.descriptor]);
-    const created = await this.createdOf(named.descriptor);
+    const image = await this.configOf(named.descriptor);
+    const created = image?.config.created;
+    const labels = image?.config.config?.Labels;
     return {
       name: named.name,
       repository: familiarName(ref),
       tag: ref.tag ?? '<none>',
       digest: named.descriptor.digest,
+      ...(image ? { id: image.manifest.config.digest } : {}),
       ...(created ? { created } : {}),
+      ...(labels && Object.keys(labels).length > 0 ? { labels } : {}),
       size: blobs.reduce((sum, blob) => sum + blob.size, 0),
     };
   }
 
-  private async createdOf(descriptor: Descriptor): Promise<string | undefined> {
+  private async configOf(descriptor: Descriptor): Promise<ResolvedImage | undefined> {
     try {
-      return (await resolveImage(this.store, descriptor)).config.created;
+      return await resolveImage(this.store, descriptor);
     } catch {
-      // An index without this host's platform: show the first manifest's date.
+      // An index without this host's platform: show the first manifest's.
       if (!isIndexType(descriptor.mediaType)) return undefined;
       const first = (await readIndex(this.store, descriptor).catch(() => undefined))?.manifests[0];
-      return first ? (await resolveImage(this.store, first).catch(() => undefined))?.config.created : undefined;
+      return first ? resolveImage(this.store, first).catch(() => undefined) : undefined;
     }
   }
 }

@@ -23,7 +23,7 @@ const events: BuildEvent[] = ([
   { type: 'step.log', stepId: 's2', name: '[base 2/2] RUN echo hi', stream: 'stdout', text: 'there' },
   { type: 'step.done', stepId: 's2', name: '[base 2/2] RUN echo hi', durationMs: 1234 },
   { type: 'warning', message: 'build arg FOO was not used' },
-  { type: 'result', digest: 'sha256:abc', imageId: 'sha256:def', tags: ['docker.io/user/app:latest'], durationMs: 2000 },
+  { type: 'result', digest: 'sha256:abc', imageId: 'sha256:def', tags: ['docker.io/user/app:latest'], durationMs: 2000, distributed: false },
 ] satisfies UnstampedEvent[]).map(stamp);
 
 describe('progress renderers', () => {
@@ -57,7 +57,9 @@ describe('progress renderers', () => {
     expect(text).toMatch(/\[\+\] Building \d+\.\ds \(2\/2\) FINISHED/);
     expect(text).toMatch(/ => \[base 1\/2\] FROM docker.io\/library\/busybox:latest +CACHED/);
     expect(text).toMatch(/ => \[base 2\/2\] RUN echo hi +1\.2s/);
-    expect(text).toContain('=> image sha256:abc (docker.io/user/app:latest)');
+    expect(text).toContain('=> image ID: sha256:def\n');
+    expect(text).toContain('=> manifest digest: sha256:abc\n');
+    expect(text).toContain('=> naming to docker.io/user/app:latest');
   });
 
   it('json writes one parseable event per line', () => {

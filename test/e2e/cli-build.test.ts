@@ -52,7 +52,7 @@ describe('progress display', () => {
     expect(result.stdout).toMatch(new RegExp(`${ESC}\\[\\d+A${ESC}\\[0J`)); // cursor up + clear: redrawn in place
     expect(result.stdout).toMatch(/\[\+\] Building \d+\.\ds \(3\/3\) FINISHED/);
     expect(result.stdout).toMatch(/=> \[2\/2\] RUN echo hello-from-run && sleep 0\.5 +\d+\.\ds/);
-    expect(result.stdout).toContain('=> image sha256:');
+    expect(result.stdout).toContain('=> image ID: sha256:');
   });
 
   it('keeps the live view within a 100x15 terminal: a 20-step build leaves one frame in the scrollback', () => {
@@ -185,8 +185,8 @@ describe('image IDs', () => {
     const { env, context } = setup('untagged', 'FROM base:1\nCMD ["echo", "untagged ran"]\n');
     const id = execFileSync(process.execPath, [cli, 'build', '-q', context], { env, encoding: 'utf8' }).trim();
     expect(execFileSync(process.execPath, [cli, 'run', '--rm', id.slice(7, 19)], { env, encoding: 'utf8' })).toBe('untagged ran\n');
-    const images = JSON.parse(execFileSync(process.execPath, [cli, 'images', '--format', 'json'], { env, encoding: 'utf8' })) as { repository: string; tag: string }[];
-    expect(images.filter((i) => i.repository === '<none>' && i.tag === '<none>')).toHaveLength(1);
+    const images = execFileSync(process.execPath, [cli, 'images', '--format', '{{.Repository}}:{{.Tag}}'], { env, encoding: 'utf8' }).split('\n');
+    expect(images.filter((i) => i === '<none>:<none>')).toHaveLength(1);
   });
 
   it('`tsbuild run $(tsbuild build -q -t NAME .)` runs the image by its ID, full or short', () => {

@@ -81,7 +81,7 @@ describe('multi-platform images', () => {
   });
 
   it('inspect --platform picks the manifest from the index', async () => {
-    const result = await tsbuildInProcess(join(work, 'root'), ['inspect', '--platform', 'linux/arm64', 'localhost:5000/multi:1']);
+    const result = await tsbuildInProcess(join(work, 'root'), ['inspect', '--raw', '--platform', 'linux/arm64', 'localhost:5000/multi:1']);
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ index: { digest: index.digest }, config: { architecture: 'arm64' } });
   });

@@ -5,10 +5,13 @@ import {
   parseAnnotationFlags, parseAttestFlags, parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
-import { defaultDockerfilePath, outputTypes, parseEntitlements } from '../../api/parsers.js';
+import { defaultDockerfilePath, outputTypes, parseEntitlements, parseSize } from '../../api/parsers.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
+import { isIP } from 'node:net';
+import { TsbuildError } from '../../errors.js';
+import { formatPlatform, hostPlatform } from '../../spec/index.js';
 import { reportBuildFailure } from '../build-failure.js';
-import type { BuildOptions, OutputSpec, RuntimeName } from '../../api/build.js';
+import type { BuildOptions, CheckWarning, OutputSpec, RuntimeName } from '../../api/build.js';
 
 interface BuildFlags extends LimitFlags {
   file?: string;
@@ -32,7 +35,7 @@ interface BuildFlags extends LimitFlags {
   allow: string[];
   iidfile?: string;
   metadataFile?: string;
-  progress: ProgressMode;
+  progress: ProgressMode | 'rawjson';
   quiet?: boolean;
   runtime: RuntimeName;
   explainCache?: boolean;
@@ -40,6 +43,14 @@ interface BuildFlags extends LimitFlags {
   annotation?: string[];
   provenance?: string;
   sbom?: string;
+  addHost?: string[];
+  shmSize?: string;
+  ulimit?: string[];
+  cgroupParent?: string;
+  check?: boolean;
+  call?: string;
+  rm?: boolean;
+  forceRm?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -58,7 +69,7 @@ export function register(program: Command): Command {
     .option('--platform <platforms>', 'target platforms, comma-separated')
     .option('-o, --output <spec>', `output: type=${outputTypes().join('|')},... (repeatable)`, collect, [])
     .option('--push', 'shorthand for --output=type=registry')
-    .option('--load', 'keep the image in the local store (the default)')
+    .option('--load', 'also load the image into the local Docker engine (DOCKER_HOST), and keep it in the local store')
     .option('--annotation <spec>', 'OCI annotation: [manifest|index|manifest-descriptor|index-descriptor[,...][[os/arch]]:]key=value (repeatable)', collect, [])
     .option('--attest <spec>', 'attestation to attach: type=provenance[,mode=min|max,version=v1|v0.2] | type=sbom (repeatable)', collect, [])
     .option('--provenance <value>', 'shorthand for --attest=type=provenance: true, false or its attributes (mode=max)')
@@ -81,15 +92,30 @@ export function register(program: Command): Command {
     .option('--pids-limit <n>', 'maximum number of processes of each RUN step (default 4096; 0 or -1: unlimited)')
     .option('--iidfile <file>', 'write the image ID to the file')
     .option('--metadata-file <file>', 'write build result metadata to the file')
-    .addOption(new Option('--progress <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']).default('auto'))
+    .addOption(new Option('--progress <mode>', 'progress output (rawjson: the json events)').choices(['auto', 'tty', 'plain', 'json', 'rawjson', 'quiet']).default('auto'))
     .option('-q, --quiet', 'print only the image ID')
     .addOption(new Option('--runtime <name>', 'sandbox for RUN').choices(['auto', 'builtin', 'runc', 'crun']).default('auto'))
     .option('--explain-cache', 'say why each step missed the cache')
+    .option('--add-host <host:ip>', 'add a host-to-IP mapping to /etc/hosts of RUN steps (repeatable)', collect, [])
+    .option('--shm-size <size>', 'size of /dev/shm of RUN steps (only the default, 64m, is supported)')
+    .option('--ulimit <type=soft[:hard]>', 'ulimit of RUN steps (not supported yet: refused)', collect, [])
+    .option('--cgroup-parent <path>', 'parent cgroup of RUN steps (not supported yet: refused)')
+    .option('--check', 'run the build checks and stop (--call=check)')
+    .option('--call <method>', 'build (default), check (the build checks), outline (args and secrets) or targets (the stages)')
+    .option('--rm', 'accepted as buildx does: intermediate containers are always removed')
+    .option('--force-rm', 'accepted as buildx does: intermediate containers are always removed')
     .action(runBuild);
 }
 
 async function runBuild(context: string, flags: BuildFlags): Promise<void> {
-  const renderer = createProgressRenderer(flags.quiet ? 'quiet' : flags.progress);
+  refuseUnsupportedFlags(flags);
+  const call = buildMethod(flags);
+  if (call !== 'build') {
+    const { describeDockerfile } = await import('../build-call.js');
+    process.stdout.write(await describeDockerfile(call, { context, file: flags.file, buildArgs: parseKeyValueFlags(flags.buildArg), target: flags.target }));
+    return;
+  }
+  const renderer = createProgressRenderer(flags.quiet ? 'quiet' : flags.progress === 'rawjson' ? 'json' : flags.progress);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -103,6 +129,7 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
     const result = await build({ ...toOptions(input.context, flags), ...fromInput, signal: controller.signal, onEvent: renderer.onEvent })
       .finally(input.cleanup);
     renderer.close();
+    process.stderr.write(checkWarningsSummary(result.checkWarnings));
     if (flags.quiet) process.stdout.write(`${result.imageId}\n`);
   } catch (error) {
     renderer.close(error);
@@ -111,6 +138,45 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** docker's flags tsbuild cannot honour yet: refused by name rather than ignored. */
+function refuseUnsupportedFlags(flags: BuildFlags): void {
+  if (flags.shmSize !== undefined && parseSize(flags.shmSize) !== 64 * 1024 * 1024) {
+    throw new TsbuildError('USAGE', `--shm-size ${flags.shmSize}: RUN steps get a 64m /dev/shm; other sizes are not supported yet`);
+  }
+  if (flags.ulimit?.length) throw new TsbuildError('USAGE', `--ulimit ${flags.ulimit[0]!}: ulimits of RUN steps are not supported yet (they inherit tsbuild's)`);
+  if (flags.cgroupParent !== undefined) {
+    throw new TsbuildError('USAGE', `--cgroup-parent ${flags.cgroupParent}: not supported yet (each RUN step gets its own cgroup under tsbuild's)`);
+  }
+}
+
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'] as const;
+type CallMethod = (typeof CALL_METHODS)[number];
+
+function buildMethod(flags: BuildFlags): CallMethod {
+  const call = flags.check ? 'check' : (flags.call ?? 'build');
+  if (flags.check && flags.call !== undefined && flags.call !== 'check') throw new TsbuildError('USAGE', `--check is --call=check: it cannot go with --call ${flags.call}`);
+  if (!(CALL_METHODS as readonly string[]).includes(call)) throw new TsbuildError('USAGE', `--call "${call}": use ${CALL_METHODS.join(', ')}`);
+  return call as CallMethod;
+}
+
+/** BuildKit's summary of the build checks' findings after a build. */
+function checkWarningsSummary(warnings: CheckWarning[]): string {
+  if (warnings.length === 0) return '';
+  const lines = warnings.map((w) => ` - ${w.rule}: ${w.message} (line ${w.line})\n`).join('');
+  return `\n ${warnings.length} warning${warnings.length === 1 ? '' : 's'} found:\n${lines}`;
+}
+
+/** `--add-host name:ip` or `name=ip` (docker's forms; IPv6 may be in brackets). */
+function parseAddHost(value: string): { name: string; ip: string } {
+  const separator = value.includes('=') ? value.indexOf('=') : value.indexOf(':');
+  const name = value.slice(0, separator);
+  const ip = value.slice(separator + 1).replace(/^\[(.*)\]$/, '$1');
+  if (separator <= 0) throw new TsbuildError('USAGE', `--add-host "${value}": use NAME:IP or NAME=IP`);
+  if (ip === 'host-gateway') throw new TsbuildError('USAGE', `--add-host "${value}": host-gateway is not supported (RUN steps use the host's network or slirp4netns): give an IP`);
+  if (isIP(ip) === 0) throw new TsbuildError('USAGE', `--add-host "${value}": "${ip}" is not an IP address`);
+  return { name, ip };
 }
 
 export function toOptions(context: string, flags: BuildFlags): BuildOptions {
@@ -124,8 +190,10 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     labels: parseKeyValueFlags(flags.label, process.env, '--label'),
     target: flags.target,
     buildContexts: parseBuildContextFlags(flags.buildContext ?? []),
-    platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean),
+    // `local` is buildx's name of the platform of the machine building.
+    platforms: flags.platform?.split(',').map((p) => p.trim()).filter(Boolean).map((p) => (p === 'local' ? formatPlatform(hostPlatform()) : p)),
     outputs: outputs.length > 0 ? outputs : undefined,
+    load: flags.load,
     annotations: parseAnnotationFlags(flags.annotation ?? []),
     attestations: parseAttestFlags(flags.attest ?? [], flags.provenance, flags.sbom),
     noCache: !flags.cache,
@@ -138,6 +206,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     network: flags.network,
     allow: parseEntitlements(flags.allow),
     runLimits: parseRunLimitFlags(flags),
+    addHosts: (flags.addHost ?? []).map(parseAddHost),
     runtime: flags.runtime,
     iidFile: flags.iidfile,
     metadataFile: flags.metadataFile,

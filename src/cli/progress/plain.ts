@@ -1,6 +1,6 @@
 // `--progress plain`: BuildKit-style numbered lines and full step output, for CI logs.
 import type { BuildEvent } from '../../api/build.js';
-import type { ProgressRenderer } from './renderer.js';
+import { resultLines, type ProgressRenderer } from './renderer.js';
 
 export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRenderer {
   const numbers = new Map<string, number>();
@@ -44,9 +44,9 @@ export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRendere
       case 'warning':
         return write(`WARNING: ${event.line ? `line ${event.line}: ` : ''}${event.message}`);
       case 'result':
-        write(`writing image ${event.imageId} done`);
+        for (const line of resultLines(event)) write(line);
         for (const tag of event.tags) write(`naming to ${tag} done`);
-        return write(`built ${event.digest} in ${(event.durationMs / 1000).toFixed(1)}s`);
+        return write(`built in ${(event.durationMs / 1000).toFixed(1)}s`);
       case 'error':
         return; // the command prints it, with the Dockerfile excerpt
       default: {

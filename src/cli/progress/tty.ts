@@ -4,7 +4,7 @@
 // grows past the terminal (a taller one would scroll copies of itself into the scrollback); the
 // final view lists every step once.
 import type { BuildEvent } from '../../api/build.js';
-import type { ProgressRenderer } from './renderer.js';
+import { resultLines, type ProgressRenderer } from './renderer.js';
 
 type StepState = 'running' | 'done' | 'cached' | 'failed';
 
@@ -90,7 +90,8 @@ function apply(event: BuildEvent, view: ViewState): void {
       view.footer.push(`WARNING: ${event.line ? `line ${event.line}: ` : ''}${event.message}`);
       return;
     case 'result':
-      view.footer.push(`=> image ${event.digest}${event.tags.length ? ` (${event.tags.join(', ')})` : ''}`);
+      view.footer.push(...resultLines(event).map((line) => `=> ${line}`));
+      if (event.tags.length) view.footer.push(`=> naming to ${event.tags.join(', ')}`);
       return;
     case 'cache.miss':
     case 'error':

@@ -1,18 +1,39 @@
 // `type=docker,dest=PATH`: a docker-archive tarball (`docker load`) of a single-platform image.
-// Also `tsbuild save --format docker`.
+// Without `dest`, the image is loaded into the local Docker engine (buildx's `--load`). Also
+// `tsbuild save --format docker`.
 import { TsbuildError } from '../../errors.js';
-import { compressionOptions, destination, namedImages, refuseUncompressed, requiredDest, type CompressionOptions } from './attributes.js';
+import { compressionOptions, destination, namedImages, refuseUncompressed, type CompressionOptions } from './attributes.js';
 import type { Exporter, StoredImages } from './exporter.js';
 
-export type DockerOutput = { type: 'docker'; dest: string } & CompressionOptions;
+export type DockerOutput = {
+  type: 'docker';
+  /** The archive to write; none: load into the Docker engine (DOCKER_HOST or /var/run/docker.sock). */
+  dest?: string;
+  /** `--load`: when no engine answers, warn instead of failing (the image stays in the local store). */
+  ifReachable?: boolean;
+} & CompressionOptions;
 
 export const dockerExporter: Exporter<DockerOutput> = {
-  parse: (fields) => ({ type: 'docker', dest: requiredDest(fields), ...compressionOptions(fields) }),
+  parse: (fields) => ({ type: 'docker', ...(fields.dest ? { dest: fields.dest } : {}), ...compressionOptions(fields) }),
 
-  async exportBuild(output, { store, images, tags }) {
+  async exportBuild(output, { store, images, tags, emit }) {
     refuseUncompressed('docker', output);
     if (images.length > 1) throw new TsbuildError('USAGE', 'type=docker holds one platform; use type=oci for a multi-platform image');
-    await saveArchive(output, { store, images: namedImages(tags, images[0].descriptor) });
+    const toSave = { store, images: namedImages(tags, images[0].descriptor) };
+    if (output.dest !== undefined) {
+      await saveArchive(output, toSave);
+      return [];
+    }
+    const { dockerEngine, loadIntoDockerEngine, pingDockerEngine } = await import('./docker-engine.js');
+    const engine = dockerEngine();
+    try {
+      await pingDockerEngine(engine);
+    } catch (error) {
+      if (!output.ifReachable) throw error;
+      emit({ type: 'warning', message: `not loaded into Docker: ${(error as Error).message}` });
+      return [];
+    }
+    await loadIntoDockerEngine(engine, (body) => saveArchive({ ...output, dest: '-' }, { ...toSave, stream: body }));
     return [];
   },
 
@@ -23,5 +44,6 @@ export const dockerExporter: Exporter<DockerOutput> = {
 
 async function saveArchive(output: DockerOutput, { store, images, platform, stream }: StoredImages): Promise<void> {
   const { saveDockerArchive } = await import('../../oci/archive-docker.js');
+  if (output.dest === undefined) throw new TsbuildError('USAGE', 'the docker format needs a file or a stream to write');
   await saveDockerArchive(store, images, destination(output.dest, stream), platform);
 }

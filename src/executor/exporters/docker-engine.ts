@@ -1,0 +1,77 @@
+// The local Docker engine, as `--load` and `type=docker` without `dest` reach it: `POST
+// /images/load` with a docker-archive, over the socket DOCKER_HOST names (`unix://` or `tcp://`)
+// or /var/run/docker.sock, as buildx's docker driver does.
+import { request, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { TsbuildError } from '../../errors.js';
+
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+
+export interface DockerEngine {
+  /** As the user would write it: `unix:///var/run/docker.sock`. */
+  address: string;
+  connection: Pick<RequestOptions, 'socketPath' | 'host' | 'port'>;
+}
+
+/** The engine DOCKER_HOST names, or the default socket. */
+export function dockerEngine(env: NodeJS.ProcessEnv = process.env): DockerEngine {
+  const host = env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
+  if (host.startsWith('unix://')) return { address: host, connection: { socketPath: host.slice('unix://'.length) } };
+  const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(host);
+  if (tcp) return { address: host, connection: { host: tcp[1], port: Number(tcp[2] ?? 2375) } };
+  throw new TsbuildError('USAGE', `DOCKER_HOST=${host}: only unix:// and tcp:// (without TLS) engines can be loaded into`);
+}
+
+/** Resolves when the engine answers `/_ping`; the error says where it looked and what to do instead. */
+export async function pingDockerEngine(engine: DockerEngine): Promise<void> {
+  try {
+    const response = await send(request({ ...engine.connection, method: 'GET', path: '/_ping' }));
+    const body = await readBody(response);
+    if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${body.trim()}`);
+  } catch (error) {
+    throw new TsbuildError(
+      'NOT_FOUND',
+      `no Docker engine at ${engine.address} (${(error as Error).message}): set DOCKER_HOST, or write an archive with -o type=docker,dest=FILE`,
+      { cause: error },
+    );
+  }
+}
+
+/** Streams the docker-archive `write` produces into the engine's `docker load`; returns its messages ("Loaded image: x"). */
+export async function loadIntoDockerEngine(engine: DockerEngine, write: (body: NodeJS.WritableStream) => Promise<void>): Promise<string[]> {
+  const upload = request({
+    ...engine.connection, method: 'POST', path: '/images/load?quiet=1', headers: { 'Content-Type': 'application/x-tar' },
+  });
+  const answered = send(upload);
+  answered.catch(() => undefined); // read below, after the body is written
+  await write(upload);
+  const response = await answered;
+  const lines = (await readBody(response)).split('\n').filter((line) => line.trim() !== '');
+  const messages: string[] = [];
+  for (const line of lines) {
+    let event: { stream?: string; error?: string; message?: string };
+    try {
+      event = JSON.parse(line) as typeof event;
+    } catch {
+      event = { message: line };
+    }
+    if (event.error || response.statusCode !== 200) {
+      throw new TsbuildError('STORE', `the Docker engine at ${engine.address} refused the image: ${event.error ?? event.message ?? line}`);
+    }
+    if (event.stream?.trim()) messages.push(event.stream.trim());
+  }
+  return messages;
+}
+
+function send(req: ClientRequest): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+    if (req.method === 'GET') req.end();
+  });
+}
+
+async function readBody(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
