@@ -72,7 +72,7 @@ async function copyInto(ctx: BuildContext, state: BuildState, step: Step, op: Co
       chmod: op.chmod,
       exclude: op.exclude,
       parents: op.parents,
-      include: resolved.contextSelection ? contextIncludeFilter(ctx, resolved.contextSelection) : undefined,
+      include: resolved.contextSelection ? contextIncludeFilter(resolved.contextDir ?? ctx.contextDir, resolved.contextSelection) : undefined,
       inlineMtime: ctx.options.sourceDateEpoch === undefined ? undefined : new Date(ctx.options.sourceDateEpoch * 1000),
     };
     if (op.command === 'ADD') {

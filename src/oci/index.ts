@@ -1,6 +1,7 @@
 // The public surface of src/oci: what other modules may import from it.
 export { loadArchive } from './archive-load.js';
 export type { ImageToSave } from './archive-oci.js';
+export { CONTAINERD_NAME, REF_NAME, readLayoutIndex } from './archive-oci.js';
 export { availableImage, describeMissing } from './available-image.js';
 export { chainIds } from './chain-id.js';
 export { applyConfigChange } from './config-changes.js';

@@ -9,7 +9,7 @@ import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
 import { scratchContainerConfig, withDefaultPath } from './stage-state.js';
 import { suggestName } from './suggest.js';
-import type { StageRef } from './types.js';
+import type { NamedFiles, StageRef } from './types.js';
 
 /** Expands a FROM-line word with global ARGs and platform ARGs; warns on undeclared names. */
 export function expandGlobal(ctx: PlanContext, word: string, stage: Stage): string {
@@ -74,7 +74,15 @@ export function sourceImageRef(ctx: PlanContext, written: string, range: Stage['
  * (`alpine` and `docker.io/library/alpine:latest` are one), as BuildKit matches them.
  */
 export function namedImage(ctx: PlanContext, name: string): string | undefined {
-  const named = ctx.options.namedImages ?? {};
+  return lookupNamed(ctx.options.namedImages ?? {}, name);
+}
+
+/** The `--build-context` file tree (directory or URL) for `name`, matched like namedImage. */
+export function namedFiles(ctx: PlanContext, name: string): NamedFiles | undefined {
+  return lookupNamed(ctx.options.namedFiles ?? {}, name);
+}
+
+function lookupNamed<T>(named: Record<string, T>, name: string): T | undefined {
   if (named[name] !== undefined) return named[name];
   const ref = normalizedOrUndefined(name);
   if (!ref) return undefined;
