@@ -44,7 +44,7 @@ export async function imageBase(
 ): Promise<StageState> {
   const base = { stage: stageRef, platform, args: new Map<string, string | undefined>(), cmdSet: false };
   const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-  if (image.toLowerCase() === 'scratch') {
+  if (image.toLowerCase() === 'scratch' || namedImage(ctx, image) === EMPTY_IMAGE) {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
     return { ...base, head, config: scratchContainerConfig(platform.os), baseResolved: true };
   }
@@ -55,12 +55,16 @@ export async function imageBase(
   return { ...base, head, config, baseResolved: resolved !== undefined };
 }
 
+/** `--build-context name=docker-image://scratch` is the empty image (BuildKit's EmptyImageName). */
+const EMPTY_IMAGE = 'scratch';
+
 /**
  * Validates and normalises an image reference (a `--build-context` image named like it replaces
  * it); errors name the line.
  */
 export function sourceImageRef(ctx: PlanContext, written: string, range: Stage['from']['range']): string {
   const image = namedImage(ctx, written) ?? written;
+  if (image === EMPTY_IMAGE && image !== written) return 'scratch';
   try {
     return normalizeReference(image);
   } catch {

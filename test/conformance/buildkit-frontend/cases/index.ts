@@ -7,6 +7,7 @@ import { coreCases } from './core.js';
 import { excludeCases } from './exclude.js';
 import { heredocCases } from './heredoc.js';
 import { mountCases } from './mount.js';
+import { namedContextCases } from './namedcontext.js';
 import { onbuildDockerignoreCases } from './onbuild-dockerignore.js';
 import { parentsCases } from './parents.js';
 import { platformCases } from './platform.js';
@@ -26,4 +27,5 @@ export const allCases: FrontendCase[] = [
   ...coreCases,
   ...copyCases,
   ...onbuildDockerignoreCases,
+  ...namedContextCases,
 ];
