@@ -1,9 +1,12 @@
 // Every ported BuildKit frontend case, one table per Go test file.
 import type { FrontendCase } from '../case.js';
+import { addArchiveCases } from './add-archive.js';
 import { addChecksumCases } from './add-checksum.js';
 import { argsCases } from './args.js';
 import { copyCases } from './copy.js';
+import { copyMoreCases } from './copy-more.js';
 import { coreCases } from './core.js';
+import { coreMoreCases } from './core-more.js';
 import { excludeCases } from './exclude.js';
 import { heredocCases } from './heredoc.js';
 import { mountCases } from './mount.js';
@@ -28,4 +31,7 @@ export const allCases: FrontendCase[] = [
   ...copyCases,
   ...onbuildDockerignoreCases,
   ...namedContextCases,
+  ...addArchiveCases,
+  ...copyMoreCases,
+  ...coreMoreCases,
 ];
