@@ -49,8 +49,9 @@ export async function resolveSources(
   for (const source of op.sources) {
     if (source.kind === 'git') {
       const checkout = await checkoutGit(source.url, path.join(scratch, `git-${resolved.downloads.size}`), source.keepGitDir, locationOf(step));
-      if (op.checksum && op.checksum !== checkout.commit) {
-        throw new TsbuildError('DIGEST_MISMATCH', `${step.file}:${step.range?.start.line ?? 0}: ${source.url}: expected commit ${op.checksum}, got ${checkout.commit}`);
+      // BuildKit's git source: the checksum is the commit or a prefix of it.
+      if (op.checksum && !checkout.commit.startsWith(op.checksum.toLowerCase())) {
+        throw new TsbuildError('DIGEST_MISMATCH', `${step.file}:${step.range?.start.line ?? 0}: ${source.url}: expected checksum to match ${op.checksum}, got ${checkout.commit}`);
       }
       resolved.downloads.set(source.url, checkout.dir);
       resolved.contents[`git:${source.url}`] = checkout.commit;

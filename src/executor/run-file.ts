@@ -26,6 +26,10 @@ export async function runCopyStep(ctx: BuildContext, state: BuildState, step: St
       fileDigests: resolved.fileDigests,
       target: 'mounted',
       independentOfParent: op.link,
+      // A git source's --checksum only checks the commit, which `contents` has: BuildKit's key leaves it out.
+      byContent: op.checksum !== undefined && op.sources.every((s) => s.kind === 'git')
+        ? { inputs: new Set(), definition: { ...op, checksum: undefined } }
+        : undefined,
       sourceDigests: op.sources.some((s) => s.kind === 'step') ? () => digestStepSources(ctx, state, step, op) : undefined,
       apply: (target) => copyInto(ctx, state, step, op, resolved, mountedRootfs(target)),
     }, signal);

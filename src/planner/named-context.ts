@@ -3,9 +3,8 @@
 // named `context` (llb.HTTP). FROM, COPY --from and RUN --mount=from of that name read a stage
 // that is scratch plus those files, with the empty image's config.
 import type { Platform } from '../spec/index.js';
-import { formatPlatform } from '../spec/index.js';
+import { formatPlatform, isGitSource } from '../spec/index.js';
 import type { PlanContext } from './context.js';
-import { isGitSource } from './dispatch-file.js';
 import type { StageState } from './stage-state.js';
 import { scratchContainerConfig } from './stage-state.js';
 import type { CopyFileOp, FileSource, NamedFiles, StageRef } from './types.js';

@@ -11,3 +11,4 @@ export type { ImageReference } from './reference.js';
 export { parseRamInBytes } from './size.js';
 export * from './types.js';
 export { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './whiteout.js';
+export { isGitSource } from './git-source.js';

@@ -2,10 +2,7 @@
 // are not ported, each with the reason: a BuildKit-only API, an input tsbuild does not take yet
 // (another item of issue 11), the internet, or not ported yet. `npm run conformance` prints them.
 export const notPorted: Record<string, string> = {
-  testAddGitSHA1: 'dockerfile_addgit_test.go: not yet ported: portable, left for a later round (a tagged git repository over dumb HTTP, test/helpers/git-http.ts)',
-  testAddGitSHA256: 'dockerfile_addgit_test.go: not yet ported: portable, left for a later round (a tagged git repository over dumb HTTP, test/helpers/git-http.ts)',
-  testAddGit: 'dockerfile_addgit_test.go: helper of testAddGitSHA1/SHA256',
-  testAddGitChecksumCache: 'dockerfile_addgit_test.go: not yet ported: portable, left for a later round (a tagged git repository over dumb HTTP)',
+  testAddGit: 'dockerfile_addgit_test.go: helper of testAddGitSHA1/SHA256 (ported as those)',
   testGitQueryString: 'dockerfile_addgit_test.go: not yet ported: portable, left for a later round',
   testCacheReleased: 'dockerfile_cache_test.go: BuildKit-only: the daemon\'s cache records through its disk-usage API',
   testExportCacheLoop: 'dockerfile_cache_test.go: not yet ported: portable, left for a later round',

@@ -2,6 +2,7 @@
 import type { FrontendCase } from '../case.js';
 import { addArchiveCases } from './add-archive.js';
 import { addChecksumCases } from './add-checksum.js';
+import { addGitCases } from './addgit.js';
 import { argsCases } from './args.js';
 import { copyCases } from './copy.js';
 import { copyMoreCases } from './copy-more.js';
@@ -34,4 +35,5 @@ export const allCases: FrontendCase[] = [
   ...addArchiveCases,
   ...copyMoreCases,
   ...coreMoreCases,
+  ...addGitCases,
 ];
