@@ -10,6 +10,7 @@ import { coreCases } from './core.js';
 import { coreMoreCases } from './core-more.js';
 import { excludeCases } from './exclude.js';
 import { heredocCases } from './heredoc.js';
+import { imageCases } from './image.js';
 import { mountCases } from './mount.js';
 import { namedContextCases } from './namedcontext.js';
 import { onbuildDockerignoreCases } from './onbuild-dockerignore.js';
@@ -36,4 +37,5 @@ export const allCases: FrontendCase[] = [
   ...copyMoreCases,
   ...coreMoreCases,
   ...addGitCases,
+  ...imageCases,
 ];

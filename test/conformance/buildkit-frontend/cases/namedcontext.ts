@@ -11,14 +11,14 @@ import { tempDir, writeContext } from '../../../build/helpers.js';
 import type { CaseOptions, FrontendCase, Prepared } from '../case.js';
 
 /** Builds `dockerfile` (empty context) in `root` to `outputs`. */
-async function buildFirst(root: string, dockerfile: string, outputs: OutputSpec[], options: CaseOptions = {}): Promise<void> {
+export async function buildFirst(root: string, dockerfile: string, outputs: OutputSpec[], options: CaseOptions = {}): Promise<void> {
   const context = writeContext({});
   writeFileSync(join(context, 'Dockerfile'), dockerfile);
   await build({ context, root, runtime: 'builtin', ...options, outputs });
 }
 
 /** Builds `dockerfile` into `root`'s image store as `tag`. */
-function buildImageAs(root: string, tag: string, dockerfile: string, options: CaseOptions = {}): Promise<void> {
+export function buildImageAs(root: string, tag: string, dockerfile: string, options: CaseOptions = {}): Promise<void> {
   return buildFirst(root, dockerfile, [{ type: 'image', push: false, names: [tag] }], options);
 }
 
