@@ -74,8 +74,6 @@ export const notPorted: Record<string, string> = {
   testNamedMultiplatformInputContext: 'dockerfile_namedcontext_test.go: BuildKit-only API: `input:` contexts are results of another gateway solve',
   testNamedFilteredContext: 'dockerfile_namedcontext_test.go: BuildKit-only: asserts the bytes a client session transfers for a named context (tsbuild has no client session: a named directory is read on the build machine)',
   testSourcePolicyWithNamedContext: 'dockerfile_namedcontext_test.go: BuildKit-only API: source policies',
-  testOnBuildNewDeps: 'dockerfile_onbuild_test.go: not yet ported: portable, left for a later round',
-  testOnBuildWithCacheMount: 'dockerfile_onbuild_test.go: not yet ported: portable, left for a later round',
   testOutlineArgs: 'dockerfile_outline_test.go: BuildKit-only API: the outline frontend subrequest',
   testOutlineSecrets: 'dockerfile_outline_test.go: BuildKit-only API: the outline frontend subrequest',
   testOutlineRecursiveArgs: 'dockerfile_outline_test.go: BuildKit-only API: the outline frontend subrequest',

@@ -14,6 +14,7 @@ import { imageCases } from './image.js';
 import { mountCases } from './mount.js';
 import { namedContextCases } from './namedcontext.js';
 import { onbuildDockerignoreCases } from './onbuild-dockerignore.js';
+import { onbuildMoreCases } from './onbuild-more.js';
 import { parentsCases } from './parents.js';
 import { platformCases } from './platform.js';
 import { secretsSshNetworkCases } from './secrets-ssh-network.js';
@@ -38,4 +39,5 @@ export const allCases: FrontendCase[] = [
   ...coreMoreCases,
   ...addGitCases,
   ...imageCases,
+  ...onbuildMoreCases,
 ];

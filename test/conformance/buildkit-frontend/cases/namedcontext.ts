@@ -34,7 +34,7 @@ async function buildLayout(root: string, dockerfile: string): Promise<{ layout: 
 const prepared = (options: CaseOptions): Prepared => ({ options, dispose: () => Promise.resolve() });
 
 /** `alpine:latest` of the Go tests, told apart from busybox by its /etc/alpine-release. */
-const ALPINE = 'FROM busybox\nRUN echo 3.99.0 > /etc/alpine-release\n';
+export const ALPINE = 'FROM busybox\nRUN echo 3.99.0 > /etc/alpine-release\n';
 
 /** The image the second half of testNamedImageContext pushes: alpine with custom envs. */
 const CUSTOM_ENVS = 'FROM alpine:latest\nENV PATH=/foobar:$PATH\nENV FOOBAR=foobar\n';
