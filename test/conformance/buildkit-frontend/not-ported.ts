@@ -49,8 +49,6 @@ export const notPorted: Record<string, string> = {
   testDefaultShellAndPath: 'dockerfile_cmd_test.go: not yet ported: portable, left for a later round',
   testDefaultPathEnvOnWindows: 'dockerfile_cmd_test.go: Windows base images (nanoserver)',
   testDockerfileInvalidCommand: 'dockerfile_cmd_test.go: asserts the progress text buildctl prints, not the build',
-  testCopyChmod: 'dockerfile_copy_test.go: not yet ported: portable, left for a later round',
-  testCopyInvalidChmod: 'dockerfile_copy_test.go: not yet ported: portable, left for a later round',
   testLocalCustomSessionID: 'dockerfile_copy_test.go: BuildKit-only: session IDs of local mounts',
   testNoSnapshotLeak: 'dockerfile_core_test.go: BuildKit-only: counts the daemon\'s snapshots through its disk-usage API',
   testStepNames: 'dockerfile_core_test.go: not yet ported: portable, left for a later round',
