@@ -127,6 +127,5 @@ export const notPorted: Record<string, string> = {
   testSSHFileDescriptorsClosed: 'dockerfile_ssh_test.go: needs the internet (apk add openssh, ssh to github.com)',
   testTargetsList: 'dockerfile_targets_test.go: BuildKit-only API: the targets frontend subrequest',
   testTargetsDescribeDefinition: 'dockerfile_targets_test.go: BuildKit-only API: the targets frontend subrequest',
-  testWorkdirSourceDateEpochReproducible: 'dockerfile_workdir_test.go: not yet ported: portable, left for a later round',
   testErrorsSourceMap: 'errors_test.go: BuildKit-only: source maps attached to solve errors (tsbuild names file:line in the message)',
 };

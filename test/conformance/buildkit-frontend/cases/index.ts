@@ -19,6 +19,7 @@ import { parentsCases } from './parents.js';
 import { platformCases } from './platform.js';
 import { secretsSshNetworkCases } from './secrets-ssh-network.js';
 import { sourceDateEpochCases } from './source-date-epoch.js';
+import { workdirCases } from './workdir.js';
 
 export const allCases: FrontendCase[] = [
   ...mountCases,
@@ -40,4 +41,5 @@ export const allCases: FrontendCase[] = [
   ...addGitCases,
   ...imageCases,
   ...onbuildMoreCases,
+  ...workdirCases,
 ];
