@@ -46,7 +46,6 @@ export const notPorted: Record<string, string> = {
   testFrontendSubrequests: 'dockerfile_client_test.go: BuildKit-only API: gateway client frontends and subrequests',
   testNilContextInSolveGateway: 'dockerfile_client_test.go: BuildKit-only API: gateway solve',
   testMultiNilRefsInSolveGateway: 'dockerfile_client_test.go: BuildKit-only API: gateway solve',
-  testDefaultShellAndPath: 'dockerfile_cmd_test.go: not yet ported: portable, left for a later round',
   testDefaultPathEnvOnWindows: 'dockerfile_cmd_test.go: Windows base images (nanoserver)',
   testDockerfileInvalidCommand: 'dockerfile_cmd_test.go: asserts the progress text buildctl prints, not the build',
   testLocalCustomSessionID: 'dockerfile_copy_test.go: BuildKit-only: session IDs of local mounts',
