@@ -50,7 +50,6 @@ export const notPorted: Record<string, string> = {
   testDockerfileInvalidCommand: 'dockerfile_cmd_test.go: asserts the progress text buildctl prints, not the build',
   testLocalCustomSessionID: 'dockerfile_copy_test.go: BuildKit-only: session IDs of local mounts',
   testNoSnapshotLeak: 'dockerfile_core_test.go: BuildKit-only: counts the daemon\'s snapshots through its disk-usage API',
-  testStepNames: 'dockerfile_core_test.go: not yet ported: portable, left for a later round',
   testTarExporterBasic: 'dockerfile_export_test.go: not yet ported: portable, left for a later round',
   testTarExporterMulti: 'dockerfile_export_test.go: not yet ported: portable, left for a later round',
   testExportMultiPlatform: 'dockerfile_export_test.go: not yet ported: portable, left for a later round',

@@ -1,5 +1,6 @@
 // More of moby/buildkit frontend/dockerfile/dockerfile_core_test.go: a COPY through a dangling
 // symlink, the supplementary groups of USER, the sandbox hostname, and --target's did-you-mean.
+import assert from 'node:assert/strict';
 import type { FrontendCase } from '../case.js';
 import { tarOf } from './tar.js';
 
@@ -47,5 +48,15 @@ export const coreMoreCases: FrontendCase[] = [
     options: { target: 'bulid' },
     dockerfile: 'FROM scratch AS build\nCOPY Dockerfile /out\nFROM scratch\nCOPY --from=build /out /\n',
     error: ['target stage "bulid" could not be found (did you mean build?)'],
+  },
+  {
+    name: 'testStepNames',
+    source,
+    dockerfile: 'FROM busybox AS base\nWORKDIR /out\nRUN echo "base" > base\nFROM scratch\nCOPY --from=base --chmod=0644 /out /out\n',
+    verify(outcome) {
+      const names = new Set(outcome.events.flatMap((event) => ('name' in event && typeof event.name === 'string' ? [event.name] : [])));
+      assert.ok(names.has('[base 3/3] RUN echo "base" > base'), `missing run step: ${[...names].join(' | ')}`);
+      assert.ok(names.has('[stage-1 1/1] COPY --from=base --chmod=0644 /out /out'), `missing copy step: ${[...names].join(' | ')}`);
+    },
   },
 ];
