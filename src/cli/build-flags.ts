@@ -139,8 +139,9 @@ function microseconds(value: string, flag: string): number {
 }
 
 /**
- * `--build-context name=docker-image://ref` (repeatable). Directory, URL and oci-layout:// contexts
- * are refused rather than ignored.
+ * `--build-context name=VALUE` (repeatable), as buildx reads VALUE: `docker-image://ref`,
+ * `oci-layout://path[:tag][@sha256:…]`, a URL (`https://`, `http://`, `git://`, `git@`), else a
+ * local directory path.
  */
 export function parseBuildContextFlags(values: string[]): Record<string, NamedContext> {
   const out: Record<string, NamedContext> = {};
@@ -148,10 +149,8 @@ export function parseBuildContextFlags(values: string[]): Record<string, NamedCo
     const eq = value.indexOf('=');
     if (eq <= 0) throw usage(`invalid --build-context "${value}": expected NAME=VALUE`);
     const [name, source] = [value.slice(0, eq), value.slice(eq + 1)];
-    if (!source.startsWith('docker-image://')) {
-      throw usage(`--build-context ${name}=${source}: only docker-image:// contexts are supported by tsbuild yet`);
-    }
-    out[name] = { image: source.slice('docker-image://'.length) };
+    if (source === '') throw usage(`invalid --build-context "${value}": empty value`);
+    out[name] = namedContextOf(name, source);
   }
   return out;
 }
@@ -169,4 +168,17 @@ export function parseAttestFlags(attest: string[], provenance?: string, sbom?: s
 export function parseAnnotationFlags(values: string[]): Annotation[] | undefined {
   const annotations = values.flatMap(parseAnnotation);
   return annotations.length > 0 ? annotations : undefined;
+}
+
+function namedContextOf(name: string, source: string): NamedContext {
+  if (source.startsWith('docker-image://')) return { image: source.slice('docker-image://'.length) };
+  if (source.startsWith('oci-layout://')) {
+    const [pathAndTag = '', digest] = source.slice('oci-layout://'.length).split('@', 2);
+    const colon = pathAndTag.lastIndexOf(':');
+    const [layout, tag] = colon > 0 ? [pathAndTag.slice(0, colon), pathAndTag.slice(colon + 1)] : [pathAndTag, undefined];
+    return { ociLayout: layout, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+  }
+  if (/^(https?:\/\/|git:\/\/|git@)/.test(source)) return { url: source };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) throw usage(`--build-context ${name}=${source}: unsupported context source ${source.split(':')[0]}`);
+  return { dir: source };
 }

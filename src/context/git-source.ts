@@ -62,7 +62,7 @@ export async function checkoutGit(url: string, dir: string, keepGitDir: boolean,
   const git = async (...args: string[]) =>
     (await run('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 24 })).stdout.trim();
   try {
-    await git('init', '-q', '--template=');
+    await git('init', '-q', '--template=', ...(await isSha256Repository(git, remote) ? ['--object-format=sha256'] : []));
     await git('remote', 'add', '--end-of-options', 'origin', remote);
     const target = await fetchRef(git, ref ?? 'HEAD');
     await git('-c', 'advice.detachedHead=false', 'checkout', '-q', target, '--');
@@ -76,6 +76,19 @@ export async function checkoutGit(url: string, dir: string, keepGitDir: boolean,
     const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
     const prefix = typeof where === 'string' ? where : `${where.file}:${where.line}`;
     throw new TsbuildError('NOT_FOUND', `${prefix}: cannot check out ${url}: ${detail}`);
+  }
+}
+
+/**
+ * A repository of SHA-256 object names (`git init --object-format=sha256`) needs a local repository
+ * of the same format; its refs are 64 hex digits long. Unknown (the server fails) counts as SHA-1:
+ * the fetch then reports the failure.
+ */
+async function isSha256Repository(git: (...args: string[]) => Promise<string>, remote: string): Promise<boolean> {
+  try {
+    return /^[0-9a-f]{64}\s/.test(await git('ls-remote', '--end-of-options', remote));
+  } catch {
+    return false;
   }
 }
 

@@ -20,7 +20,8 @@ export interface DownloadedFile {
 }
 
 /**
- * Downloads `url` into `dir` (named after the URL's last path segment) and returns its sha256.
+ * Downloads `url` into `dir` (named after the URL's last path segment, else `__unnamed__` as in
+ * BuildKit) and returns its sha256.
  * `where` prefixes errors (`Dockerfile:3`); an `expected` checksum that does not match fails.
  */
 export async function downloadUrl(url: string, dir: string, where: string, expected: string | undefined, signal: AbortSignal): Promise<DownloadedFile> {
@@ -42,7 +43,7 @@ export async function downloadUrl(url: string, dir: string, where: string, expec
     throw new TsbuildError('NOT_FOUND', `${where}: cannot download ${url}: HTTP ${response.status}`);
   }
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, path.posix.basename(new URL(url).pathname) || 'index.html');
+  const file = path.join(dir, path.posix.basename(new URL(url).pathname) || '__unnamed__');
   const hashing = new HashingStream();
   await pipeline(Readable.fromWeb(response.body), hashing, createWriteStream(file, { mode: 0o600 }), { signal }).catch((error: unknown) => {
     throw failed(error);

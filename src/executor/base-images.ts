@@ -1,7 +1,7 @@
 // Base images for FROM and `--from=image`: taken from the local store when named there (unless
 // --pull), otherwise pulled for the requested platform. Each reference resolves once per build.
 import { TsbuildError } from '../errors.js';
-import type { ContentStore, ImageNames, Lease, Platform } from '../oci/index.js';
+import type { ContentStore, Descriptor, ImageNames, Lease, Platform } from '../oci/index.js';
 import { platformOf, resolveImage, type ResolvedImage } from '../oci/index.js';
 import { formatPlatform, platformRank, formatReference, parseReference } from '../spec/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
@@ -23,6 +23,8 @@ export class BaseImages {
   private readonly resolved = new Map<string, Promise<ResolvedImage>>();
   /** Names stored locally for another platform only, for the error when the pull fails too. */
   private readonly storedElsewhere = new Map<string, string>();
+  /** Images given by reference for this build (`--build-context name=oci-layout://…`), already stored. */
+  private readonly provided = new Map<string, Descriptor>();
 
   constructor(private readonly options: BaseImagesOptions) {}
 
@@ -37,7 +39,18 @@ export class BaseImages {
     return promise;
   }
 
+  /** Makes `reference` resolve to the stored `descriptor` (an index or a manifest), never pulled. */
+  provide(reference: string, descriptor: Descriptor): void {
+    this.provided.set(formatReference(parseReference(reference)), descriptor);
+  }
+
   private async load(name: string, platform: Platform): Promise<ResolvedImage> {
+    const provided = this.provided.get(name);
+    if (provided) {
+      const resolved = await resolveImage(this.options.store, provided, platform);
+      if (!(await this.leaseStored(resolved))) throw new TsbuildError('NOT_FOUND', `the blobs of ${name} were removed during the build`);
+      return resolved;
+    }
     if (!this.options.pull) {
       const local = await this.fromStore(name, platform);
       if (local) return local;

@@ -20,6 +20,7 @@ import { buildTimestamp } from './image-config.js';
 import type { BuildOptions, BuildResult, CacheExportSpec, CheckWarning, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
 import { openBuildContext, type BuildContext } from './context.js';
+import { prepareNamedContexts } from './named-contexts.js';
 import { BuildState } from './state.js';
 import { assertSupportedSteps, assertSupportedSyntax } from './unsupported.js';
 import { assertEntitled } from './entitlements.js';
@@ -210,7 +211,7 @@ async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile, che
   const { plan, warnings } = await planDockerfile(dockerfile, {
     buildArgs: ctx.options.buildArgs,
     target: ctx.options.target,
-    namedImages: Object.fromEntries(Object.entries(ctx.options.buildContexts ?? {}).map(([name, c]) => [name, c.image])),
+    ...(await prepareNamedContexts(ctx)),
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ContextEntry } from '../context/index.js';
 import { CacheRecordStore } from '../cache/index.js';
 import { StatCache } from '../context/index.js';
+import { TsbuildError } from '../errors.js';
 import { DiskContentStore, ImageNames, Lease, openRoot, resolveRoot, type RootLayout } from '../oci/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 import type { SandboxBackend } from '../runtime-shim/index.js';
@@ -14,6 +15,13 @@ import type { BuildOptions } from './options.js';
 import { SnapshotStore } from '../snapshots/index.js';
 import { sweepLeftovers } from './sweep.js';
 import { defaultDockerfilePath } from '../planner/index.js';
+
+/** A directory COPY reads with its .dockerignore applied: the build context or a `--build-context` directory. */
+export interface ContextSource {
+  readonly dir: string;
+  /** The non-ignored entries, file hashes filled lazily; scanned on first use. */
+  entries(): Promise<ContextEntry[]>;
+}
 
 export interface BuildContext {
   readonly options: BuildOptions;
@@ -34,6 +42,8 @@ export interface BuildContext {
   readonly created: string;
   /** The context's non-ignored entries, file hashes filled lazily; scanned on first use. */
   contextEntries(): Promise<ContextEntry[]>;
+  /** The build context (no name), or the `--build-context name=<directory>` of that name. */
+  contextSource(name?: string): ContextSource;
   /** The sandbox backend, chosen on first RUN. */
   sandbox(): Promise<SandboxBackend>;
   /** The root's stat cache (path + stat -> content hash), saved when the build ends. */
@@ -56,6 +66,15 @@ export async function openBuildContext(options: BuildOptions, created: string): 
   const lease = await Lease.create(layout);
   let scanned: Promise<ContextEntry[]> | undefined;
   let statCache: StatCache | undefined;
+  const contextEntries = () => (scanned ??= scanContextOnce(contextDir, dockerfilePath));
+  const sources = new Map<string | undefined, ContextSource>([[undefined, { dir: contextDir, entries: contextEntries }]]);
+  for (const [name, named] of Object.entries(options.buildContexts ?? {})) {
+    if (!('dir' in named)) continue;
+    const dir = path.resolve(named.dir);
+    let entries: Promise<ContextEntry[]> | undefined;
+    // Only the directory's own .dockerignore applies (BuildKit reads it from the named context).
+    sources.set(name, { dir, entries: () => (entries ??= scanContextOnce(dir)) });
+  }
   let backend: Promise<SandboxBackend> | undefined;
   return {
     options,
@@ -71,7 +90,12 @@ export async function openBuildContext(options: BuildOptions, created: string): 
     dockerfilePath,
     emit,
     created,
-    contextEntries: () => (scanned ??= scanContextOnce(contextDir, dockerfilePath)),
+    contextEntries,
+    contextSource: (name) => {
+      const source = sources.get(name);
+      if (!source) throw new TsbuildError('INTERNAL', `no --build-context directory named ${name ?? '(none)'}`);
+      return source;
+    },
     // Loaded on the first context hash: builds that copy nothing from the context never read it.
     statCache: () => (statCache ??= StatCache.forRoot(layout.root)),
     saveStatCache: () => statCache?.save(),
@@ -81,15 +105,15 @@ export async function openBuildContext(options: BuildOptions, created: string): 
 }
 
 /** Walks the context once; files are hashed later, only those a step selects. */
-async function scanContextOnce(contextDir: string, dockerfilePath: string): Promise<ContextEntry[]> {
+async function scanContextOnce(contextDir: string, dockerfilePath?: string): Promise<ContextEntry[]> {
   const { loadIgnoreRules } = await import('../context/dockerignore.js');
   const { walkContext } = await import('../context/index.js');
   const matcher = await loadIgnoreRules(contextDir, dockerfilePath);
   return walkContext(contextDir, matcher);
 }
 
-/** Hashes the given context entries through the root's persistent stat cache. */
-export async function hashSelected(ctx: BuildContext, entries: ContextEntry[]): Promise<void> {
+/** Hashes the given entries of `dir` (default the build context) through the root's persistent stat cache. */
+export async function hashSelected(ctx: BuildContext, entries: ContextEntry[], dir = ctx.contextDir): Promise<void> {
   const { hashContextFiles } = await import('../context/hash.js');
-  hashContextFiles(ctx.contextDir, entries, { statCache: ctx.statCache() });
+  hashContextFiles(dir, entries, { statCache: ctx.statCache() });
 }

@@ -17,6 +17,8 @@ export interface ResolvedSources {
   contents: Record<string, string>;
   fileDigests?: Record<string, string>;
   contextSelection?: SourceSelection;
+  /** The directory `contextSelection` was made in: the build context or a `--build-context` directory. */
+  contextDir?: string;
   /** Downloaded URL sources, by URL. */
   downloads: Map<string, string>;
 }
@@ -29,12 +31,16 @@ export async function resolveSources(
 ): Promise<ResolvedSources> {
   if (op.sources.some((s) => s.kind === 'step' && hasWildcard(s.path))) fastGlob ??= (await import('fast-glob')).default;
   const resolved: ResolvedSources = { contents: {}, downloads: new Map() };
-  const contextPatterns = op.sources.filter((s) => s.kind === 'context').map((s) => s.path);
-  const contextEntries = contextPatterns.length > 0 ? await ctx.contextEntries() : [];
+  const contextSources = op.sources.filter((s) => s.kind === 'context');
+  const contextPatterns = contextSources.map((s) => s.path);
+  // One COPY reads one context: the Dockerfile's the build context, a named context's stage its directory.
+  const source = ctx.contextSource(contextSources[0]?.context);
+  const contextEntries = contextPatterns.length > 0 ? await source.entries() : [];
   if (contextPatterns.length > 0) {
     const selection = withLocation(step, () => selectSources(contextEntries, contextPatterns));
-    await hashSelected(ctx, selection.entries);
+    await hashSelected(ctx, selection.entries, source.dir);
     resolved.contextSelection = selection;
+    resolved.contextDir = source.dir;
     resolved.contents.context = contentDigest(selection);
     resolved.fileDigests = Object.fromEntries(
       selection.entries.slice(0, 20_000).map((e) => [e.path, e.sha256 ?? e.linkTarget ?? `${e.type}:${e.mode.toString(8)}`]),
@@ -45,8 +51,9 @@ export async function resolveSources(
     if (scratch === undefined) throw new TsbuildError('INTERNAL', `${source.url}: no scratch directory to download into`);
     if (source.kind === 'git') {
       const checkout = await checkoutGit(source.url, path.join(scratch, `git-${resolved.downloads.size}`), source.keepGitDir, locationOf(step));
-      if (op.checksum && op.checksum !== checkout.commit) {
-        throw new TsbuildError('DIGEST_MISMATCH', `${step.file}:${step.range?.start.line ?? 0}: ${source.url}: expected commit ${op.checksum}, got ${checkout.commit}`);
+      // BuildKit's git source: the checksum is the commit or a prefix of it.
+      if (op.checksum && !checkout.commit.startsWith(op.checksum.toLowerCase())) {
+        throw new TsbuildError('DIGEST_MISMATCH', `${step.file}:${step.range?.start.line ?? 0}: ${source.url}: expected checksum to match ${op.checksum}, got ${checkout.commit}`);
       }
       resolved.downloads.set(source.url, checkout.dir);
       resolved.contents[`git:${source.url}`] = checkout.commit;
@@ -68,7 +75,7 @@ export function copySourcesFor(
     case 'context':
       return (resolved.contextSelection?.roots ?? [])
         .filter((root) => root.pattern === source.path)
-        .map((root) => ({ kind: 'path', root: ctx.contextDir, relPath: root.matchedPath || '.', pivotDepth: pivotDepth(source.path) }));
+        .map((root) => ({ kind: 'path', root: resolved.contextDir ?? ctx.contextDir, relPath: root.matchedPath || '.', pivotDepth: pivotDepth(source.path) }));
     case 'step': {
       const root = stepRoots.get(source.step);
       if (!root) throw new TsbuildError('INTERNAL', `no rootfs mounted for step ${source.step}`);
@@ -127,13 +134,13 @@ function existsOrLink(file: string): boolean {
   }
 }
 
-/** Paths (and their parent directories) a context copy may read: the non-ignored ones. */
-export function contextIncludeFilter(ctx: BuildContext, selection: SourceSelection): (hostPath: string) => boolean {
+/** Paths (and their parent directories) a context copy of `dir` may read: the non-ignored ones. */
+export function contextIncludeFilter(dir: string, selection: SourceSelection): (hostPath: string) => boolean {
   const allowed = new Set<string>();
   for (const entry of selection.entries) {
     let rel = entry.path;
-    while (rel && rel !== '.' && !allowed.has(path.join(ctx.contextDir, rel))) {
-      allowed.add(path.join(ctx.contextDir, rel));
+    while (rel && rel !== '.' && !allowed.has(path.join(dir, rel))) {
+      allowed.add(path.join(dir, rel));
       rel = path.posix.dirname(rel);
     }
   }

@@ -47,10 +47,18 @@ export interface RunLimits {
 /** `--allow` (buildx): privileges the Dockerfile may use. */
 export type Entitlement = 'network.host';
 
-/** `--build-context name=docker-image://ref`: the image replaces FROM/`--from` of that name. */
-export interface NamedContext {
-  image: string;
-}
+/**
+ * `--build-context name=…`: replaces the stage, FROM, `--from` and `from=` of that name, as in
+ * BuildKit. `image`: an image reference (docker-image://); `dir`: a local directory (its own
+ * .dockerignore applies); `url`: a git URL (its checkout) or another http(s) URL (one file named
+ * `context`); `ociLayout`: the image of an OCI layout directory, by `digest`, else by `tag`
+ * (default `latest`, or the layout's only image).
+ */
+export type NamedContext =
+  | { image: string }
+  | { dir: string }
+  | { url: string }
+  | { ociLayout: string; digest?: string; tag?: string };
 
 export interface BuildOptions {
   /** The build context directory. */

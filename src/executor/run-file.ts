@@ -30,6 +30,10 @@ export async function runCopyStep(ctx: BuildContext, state: BuildState, step: St
       fileDigests: resolved.fileDigests,
       target: 'mounted',
       independentOfParent: op.link,
+      // A git source's --checksum only checks the commit, which `contents` has: BuildKit's key leaves it out.
+      byContent: op.checksum !== undefined && op.sources.every((s) => s.kind === 'git')
+        ? { inputs: new Set(), definition: { ...op, checksum: undefined } }
+        : undefined,
       sourceDigests: op.sources.some((s) => s.kind === 'step') ? () => digestStepSources(ctx, state, step, op) : undefined,
       seedFrom: contextOnlyCopy(op) ? (previous) => sameSelection(previous.fileDigests, resolved) : undefined,
       apply: (target) => copyInto(ctx, state, step, op, resolved, mountedRootfs(target)),
@@ -107,7 +111,7 @@ async function copyInto(ctx: BuildContext, state: BuildState, step: Step, op: Co
       chmod: op.chmod,
       exclude: op.exclude,
       parents: op.parents,
-      include: resolved.contextSelection ? contextIncludeFilter(ctx, resolved.contextSelection) : undefined,
+      include: resolved.contextSelection ? contextIncludeFilter(resolved.contextDir ?? ctx.contextDir, resolved.contextSelection) : undefined,
       inlineMtime: ctx.options.sourceDateEpoch === undefined ? undefined : new Date(ctx.options.sourceDateEpoch * 1000),
       seededUpper: rootfs.seeded ? rootfs.upperdir : undefined,
     };

@@ -3,6 +3,7 @@ export { loadArchive } from './archive-load.js';
 export type { ImageToSave } from './archive-oci.js';
 export { imageSubjects, readStatements, writeAttestationManifest } from './attestations.js';
 export type { Attestation } from './attestations.js';
+export { CONTAINERD_NAME, REF_NAME, readLayoutIndex } from './archive-oci.js';
 export { availableImage, describeMissing } from './available-image.js';
 export { chainIds } from './chain-id.js';
 export { applyConfigChange } from './config-changes.js';

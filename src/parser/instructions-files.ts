@@ -3,6 +3,7 @@
 import { chompHeredocContent, parseHeredocWord } from './heredoc.js';
 import { type ParsedFlags, flagBool } from './flags.js';
 import { type InstructionRequest, InstructionError, atLeastOne, exactlyOne, hasVariable } from './instruction-request.js';
+import { isGitSource } from '../spec/index.js';
 import type { AddInstruction, CopyInstruction, FileCopyFlags, Heredoc, VolumeInstruction, WorkdirInstruction } from './types.js';
 
 const OCTAL_MODE = /^[0-7]{1,4}$/;
@@ -79,8 +80,10 @@ export function parseAdd(req: InstructionRequest): AddInstruction {
     unpack: 'bool',
   });
   const checksum = flags.values.get('checksum');
-  // A digest for URLs, a commit hash for git sources (BuildKit accepts both).
-  if (checksum !== undefined && !hasVariable(checksum) && !DIGEST.test(checksum) && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(checksum)) {
+  const sources = sourcesAndDest(req, 'ADD');
+  // A digest for URLs; a git source's commit hash (or prefix) is checked once the source is expanded.
+  const maybeGit = sources.sources.some((source) => isGitSource(source) || hasVariable(source));
+  if (checksum !== undefined && !hasVariable(checksum) && !DIGEST.test(checksum) && !maybeGit) {
     throw new InstructionError(`invalid checksum digest format: ${checksum}`);
   }
   const unpack = flags.values.get('unpack');
@@ -88,7 +91,7 @@ export function parseAdd(req: InstructionRequest): AddInstruction {
     kind: 'ADD',
     ...req.base,
     ...copyFlags(flags),
-    ...sourcesAndDest(req, 'ADD'),
+    ...sources,
     checksum,
     keepGitDir: flagBool(flags, 'keep-git-dir'),
     unpack: unpack === undefined ? undefined : unpack === 'true',

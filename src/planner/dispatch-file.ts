@@ -8,6 +8,7 @@ import { expandAt, expandInStage } from './scope.js';
 import { workdirOf } from './stage-state.js';
 import type { StageState } from './stage-state.js';
 import type { CopyFileOp, FileSource, StepId } from './types.js';
+import { isGitSource } from '../spec/index.js';
 
 export async function dispatchCopy(
   ctx: PlanContext,
@@ -52,8 +53,13 @@ function addOnly(
   if (ins.checksum !== undefined && sources.some((s) => s.kind !== 'url' && s.kind !== 'git')) {
     throw ctx.invalid('checksum can\'t be specified for non-HTTP(S) sources', ins.range);
   }
+  const checksum = ins.checksum === undefined ? undefined : word(ins.checksum);
+  // BuildKit's git source takes a commit hash or a prefix of one.
+  if (checksum !== undefined && sources[0]?.kind === 'git' && !/^[0-9a-fA-F]+$/.test(checksum)) {
+    throw ctx.invalid(`invalid checksum ${checksum} for Git URL, expected hex commit hash`, ins.range);
+  }
   return {
-    ...(ins.checksum !== undefined ? { checksum: word(ins.checksum) } : {}),
+    ...(checksum !== undefined ? { checksum } : {}),
     ...(ins.unpack !== undefined ? { unpack: ins.unpack } : {}),
   };
 }
@@ -86,13 +92,6 @@ function heredocContent(ctx: PlanContext, state: StageState, heredoc: Heredoc, i
   if (!heredoc.expand || !/[$\\]/.test(heredoc.content)) return heredoc.content;
   const protectedText = heredoc.content.replace(/["']/g, (q) => `\\${q}`);
   return expandInStage(ctx, state, protectedText, ins.range, '\\');
-}
-
-/** BuildKit's git-ref detection: git@, git://, ssh:// and http(s) URLs ending in `.git`. */
-function isGitSource(path: string): boolean {
-  if (/^(git@|git:\/\/|ssh:\/\/)/.test(path)) return true;
-  const [url = ''] = path.split('#');
-  return /^https?:\/\//i.test(url) && /\.git\/?$/.test(url);
 }
 
 /** `--from` is taken as written: BuildKit refuses anything an expansion would change. */

@@ -29,6 +29,8 @@ export interface PlanFileOptions extends DockerfileSource {
   resolveImageConfig?: PlanOptions['resolveImageConfig'];
   /** `--build-context name=docker-image://ref`: images that replace a stage, FROM or --from of that name. */
   namedImages?: PlanOptions['namedImages'];
+  /** `--build-context name=<dir>|<url>`: file trees that replace a stage, FROM or --from of that name. */
+  namedFiles?: PlanOptions['namedFiles'];
 }
 
 /** Reads and parses the Dockerfile of `source`, with docker's messages for a missing context or file. */
@@ -55,6 +57,7 @@ export function planDockerfile(dockerfile: Dockerfile, options: Omit<PlanFileOpt
     buildArgs: options.buildArgs ?? {},
     target: options.target,
     ...(options.namedImages ? { namedImages: options.namedImages } : {}),
+    ...(options.namedFiles ? { namedFiles: options.namedFiles } : {}),
     platforms: options.platforms?.length ? parsePlatformList(options.platforms.join(',')) : [host],
     buildPlatform: host,
     ...(options.resolveImageConfig ? { resolveImageConfig: options.resolveImageConfig } : {}),

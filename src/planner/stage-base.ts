@@ -9,7 +9,7 @@ import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
 import { scratchContainerConfig, withDefaultPath } from './stage-state.js';
 import { suggestName } from './suggest.js';
-import type { StageRef } from './types.js';
+import type { NamedFiles, StageRef } from './types.js';
 
 /** Expands a FROM-line word with global ARGs and platform ARGs; warns on undeclared names. */
 export function expandGlobal(ctx: PlanContext, word: string, stage: Stage): string {
@@ -44,7 +44,7 @@ export async function imageBase(
 ): Promise<StageState> {
   const base = { stage: stageRef, platform, args: new Map<string, string | undefined>(), cmdSet: false };
   const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-  if (image.toLowerCase() === 'scratch') {
+  if (image.toLowerCase() === 'scratch' || namedImage(ctx, image) === EMPTY_IMAGE) {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
     return { ...base, head, config: scratchContainerConfig(platform.os), baseResolved: true };
   }
@@ -55,12 +55,16 @@ export async function imageBase(
   return { ...base, head, config, baseResolved: resolved !== undefined };
 }
 
+/** `--build-context name=docker-image://scratch` is the empty image (BuildKit's EmptyImageName). */
+const EMPTY_IMAGE = 'scratch';
+
 /**
  * Validates and normalises an image reference (a `--build-context` image named like it replaces
  * it); errors name the line.
  */
 export function sourceImageRef(ctx: PlanContext, written: string, range: Stage['from']['range']): string {
   const image = namedImage(ctx, written) ?? written;
+  if (image === EMPTY_IMAGE && image !== written) return 'scratch';
   try {
     return normalizeReference(image);
   } catch {
@@ -74,7 +78,15 @@ export function sourceImageRef(ctx: PlanContext, written: string, range: Stage['
  * (`alpine` and `docker.io/library/alpine:latest` are one), as BuildKit matches them.
  */
 export function namedImage(ctx: PlanContext, name: string): string | undefined {
-  const named = ctx.options.namedImages ?? {};
+  return lookupNamed(ctx.options.namedImages ?? {}, name);
+}
+
+/** The `--build-context` file tree (directory or URL) for `name`, matched like namedImage. */
+export function namedFiles(ctx: PlanContext, name: string): NamedFiles | undefined {
+  return lookupNamed(ctx.options.namedFiles ?? {}, name);
+}
+
+function lookupNamed<T>(named: Record<string, T>, name: string): T | undefined {
   if (named[name] !== undefined) return named[name];
   const ref = normalizedOrUndefined(name);
   if (!ref) return undefined;

@@ -4,7 +4,8 @@ import type { SourceRange, Stage } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { dispatchInstruction } from './dispatch.js';
 import { parseOnbuildTriggers } from './onbuild.js';
-import { expandGlobal, imageBase, namedImage, sourceImageRef, stagePlatform } from './stage-base.js';
+import { expandGlobal, imageBase, namedFiles, namedImage, sourceImageRef, stagePlatform } from './stage-base.js';
+import { namedFilesBase } from './named-context.js';
 import type { StageState } from './stage-state.js';
 import type { StageRef, StepId } from './types.js';
 
@@ -59,13 +60,21 @@ export class StagePlanner {
     ];
     if (triggers.length > 0) state = { ...state, config: { ...state.config, OnBuild: null } };
     // A stage replaced by a `--build-context` image is that image: its instructions are not run.
-    const replaced = stage.from.stageName !== undefined && namedImage(this.ctx, stage.from.stageName) !== undefined;
+    const replaced = stage.from.stageName !== undefined && this.named(stage.from.stageName);
     for (const ins of replaced ? [] : instructions) state = await dispatchInstruction(this.ctx, state, ins);
     return state;
   }
 
+  /** A `--build-context` of this name replaces the stage (or image) of that name. */
+  private named(name: string): boolean {
+    return namedImage(this.ctx, name) !== undefined || namedFiles(this.ctx, name) !== undefined;
+  }
+
   private async baseState(stage: Stage, ref: StageRef): Promise<StageState> {
-    const replacement = stage.from.stageName === undefined ? undefined : namedImage(this.ctx, stage.from.stageName);
+    const name = stage.from.stageName;
+    const files = name === undefined ? undefined : namedFiles(this.ctx, name);
+    if (name !== undefined && files) return namedFilesBase(this.ctx, ref, name, files, stagePlatform(this.ctx, stage) ?? this.ctx.platform);
+    const replacement = name === undefined ? undefined : namedImage(this.ctx, name);
     if (replacement !== undefined) return imageBase(this.ctx, stage, ref, replacement, stagePlatform(this.ctx, stage) ?? this.ctx.platform);
     const expanded = expandGlobal(this.ctx, stage.from.image, stage);
     // Build checks go on past an empty base name (InvalidDefaultArgInFrom reports it).
@@ -73,6 +82,8 @@ export class StagePlanner {
     if (image === '') throw this.ctx.invalid(`base name (${stage.from.image}) should not be blank`, stage.from.range);
     const platform = stagePlatform(this.ctx, stage);
     const baseIndex = this.findByName(image, stage.index);
+    const baseFiles = baseIndex === undefined ? namedFiles(this.ctx, image) : undefined;
+    if (baseFiles) return namedFilesBase(this.ctx, ref, image, baseFiles, platform ?? this.ctx.platform);
     if (baseIndex === undefined) return imageBase(this.ctx, stage, ref, image, platform ?? this.ctx.platform);
     const base = await this.stage(baseIndex, stage.from.range);
     return {
@@ -94,6 +105,8 @@ export class StagePlanner {
   }
 
   private imageSource(from: string, state: StageState, range: SourceRange): StepId {
+    const files = namedFiles(this.ctx, from);
+    if (files) return namedFilesBase(this.ctx, state.stage, from, files, this.ctx.platform).head;
     const image = sourceImageRef(this.ctx, from, range);
     const op = { kind: 'source' as const, image, platform: this.ctx.platformString };
     return this.ctx.addStep(op, [], state.stage, `FROM ${from}`);

@@ -135,7 +135,8 @@ export interface HeredocFile {
 
 /** Where one `COPY`/`ADD` source comes from. */
 export type FileSource =
-  | { kind: 'context'; path: string }
+  /** `context`: a `--build-context` directory by name; absent: the build context. */
+  | { kind: 'context'; path: string; context?: string }
   | { kind: 'step'; step: StepId; path: string }
   | { kind: 'url'; url: string }
   | { kind: 'git'; url: string; keepGitDir: boolean }
@@ -217,7 +218,12 @@ export interface PlanOptions {
   lint?: boolean;
   /** `--build-context name=docker-image://ref`: image references that replace a stage, FROM or `--from` named `name`. */
   namedImages?: Record<string, string>;
+  /** `--build-context` file trees (a directory, a git URL, a file URL) by name: the same replacement, by their files. */
+  namedFiles?: Record<string, NamedFiles>;
 }
+
+/** A `--build-context` that is files, not an image: a local directory, or a URL (git or one file). */
+export type NamedFiles = { kind: 'dir' } | { kind: 'url'; url: string };
 
 /** A non-fatal finding while planning (unused build args, undefined variables ...). */
 export interface PlanWarning {

@@ -16,3 +16,4 @@ export {
   REFERENCE_TYPE_ANNOTATION, digestSet, imagePurl, inTotoStatement, isAttestationManifest,
 } from './in-toto.js';
 export type { InTotoStatement, InTotoSubject } from './in-toto.js';
+export { isGitSource } from './git-source.js';

@@ -50,7 +50,7 @@ describe('ADD <git repository>', () => {
     const { result } = await buildImage(root, writeContext({}), `FROM busybox\nADD --keep-git-dir --checksum=${firstCommit} ${base}#v1 /src\n`);
     expect(existsSync(join(unpackImage(root, result.digest), 'src/.git'))).toBe(true);
     const wrong = await buildError(root, writeContext({}), `FROM busybox\nADD --checksum=${'0'.repeat(40)} ${base}#v1 /src\n`);
-    expect(wrong.message).toMatch(/^Dockerfile:2: .*expected commit 0{40}, got [0-9a-f]{40}/);
+    expect(wrong.message).toMatch(/^Dockerfile:2: .*expected checksum to match 0{40}, got [0-9a-f]{40}/);
   });
 
   it('fails naming the line when the repository cannot be fetched', async () => {

@@ -52,7 +52,7 @@ export async function newRoot(extraNames: string[] = []): Promise<string> {
   return root;
 }
 
-export type FileSpec = string | { content: string; mode?: number } | { symlink: string };
+export type FileSpec = string | { content: string | Buffer; mode?: number } | { symlink: string };
 
 /** Writes a context directory from `{ 'path/in/context': content }`. */
 export function writeContext(files: Record<string, FileSpec>, dir = tempDir('tsbuild-ctx-')): string {

@@ -10,6 +10,7 @@ import { PredicateType, digestSet, formatPlatform, hostPlatform, imagePurl, pars
 import type { Attestation, Descriptor } from '../../oci/index.js';
 import type { BuildContext } from '../context.js';
 import type { BuildState } from '../state.js';
+import type { NamedContext } from '../options.js';
 import type { ProvenanceRequest } from './requests.js';
 
 const BUILD_TYPE_V1 = 'https://github.com/moby/buildkit/blob/master/docs/attestations/slsa-definitions.md';
@@ -117,10 +118,18 @@ function requestArgs(ctx: BuildContext, max: boolean): Record<string, string> {
     for (const [key, value] of Object.entries(options.buildArgs ?? {})) args[`build-arg:${key}`] = value;
     for (const [key, value] of Object.entries(options.labels ?? {})) args[`label:${key}`] = value;
   }
-  for (const [name, context] of Object.entries(options.buildContexts ?? {})) args[`context:${name}`] = `docker-image://${context.image}`;
+  for (const [name, context] of Object.entries(options.buildContexts ?? {})) args[`context:${name}`] = namedContextSource(name, context);
   if (options.noCache) args['no-cache'] = '';
   if (options.target) args.target = options.target;
   return sortedKeys(args);
+}
+
+/** A named context as buildx passes it (`--build-context name=VALUE`); a directory as `local:`. */
+function namedContextSource(name: string, context: NamedContext): string {
+  if ('image' in context) return `docker-image://${context.image}`;
+  if ('url' in context) return withoutCredentials(context.url);
+  if ('dir' in context) return `local:${name}`;
+  return `oci-layout://${context.ociLayout}${context.tag ? `:${context.tag}` : ''}${context.digest ? `@${context.digest}` : ''}`;
 }
 
 function sortedKeys(record: Record<string, string>): Record<string, string> {

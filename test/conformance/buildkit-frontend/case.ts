@@ -8,7 +8,7 @@ import type { FileSpec } from '../../build/helpers.js';
 /** The flags a case may pass (context, root, outputs and runtime are the harness's). */
 export type CaseOptions = Pick<BuildOptions,
   'buildArgs' | 'target' | 'platforms' | 'labels' | 'noCache' | 'secrets' | 'ssh' | 'network' | 'allow' |
-  'sourceDateEpoch' | 'dockerfile' | 'tags'>;
+  'sourceDateEpoch' | 'dockerfile' | 'tags' | 'buildContexts'>;
 
 export interface BuildSpec {
   /** Context files; `Dockerfile` is written from `dockerfile` unless this sets it. */
@@ -42,8 +42,11 @@ export interface FrontendCase extends BuildSpec {
   error?: (string | RegExp)[];
   /** Further assertions (node:assert); gets every build's outcome, first build first. */
   verify?: (outcome: BuildOutcome, later: BuildOutcome[]) => void | Promise<void>;
-  /** Starts what the test's session provides (an echo server, an ssh agent); its options are merged in. */
-  prepare?: () => Promise<Prepared>;
+  /**
+   * Starts what the test's session provides (an echo server, an ssh agent, named contexts); its
+   * options are merged in. Gets the case's root, for images the test builds or pushes first.
+   */
+  prepare?: (root: string) => Promise<Prepared>;
   /** Builds run after the first in the same root (cache behaviour). */
   then?: BuildSpec[];
 }

@@ -111,7 +111,7 @@ function isSymlink(path: string): boolean {
 async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
   const root = tempDir('tsbuild-bkfe-root-');
   cpSync(await seeds.root(testCase.multiPlatform ?? false), root, { recursive: true, verbatimSymlinks: true });
-  const prepared = await testCase.prepare?.();
+  const prepared = await testCase.prepare?.(root);
   const withPrepared = (spec: BuildSpec): BuildSpec => ({
     ...spec,
     options: { ...spec.options, ...prepared?.options, buildArgs: { ...spec.options?.buildArgs, ...prepared?.options.buildArgs } },

@@ -41,7 +41,7 @@ export async function sshAgentSocket(): Promise<Prepared> {
 }
 
 /** BuildKit's httpserver: `files` served at their paths (with an ETag); the port is build arg `PORT`. */
-export async function httpFiles(files: Record<string, string>): Promise<Prepared> {
+export async function httpFiles(files: Record<string, string | Buffer>): Promise<Prepared> {
   const server = createHttpServer((request, response) => {
     const content = files[request.url ?? ''];
     if (content === undefined) {

@@ -1,0 +1,43 @@
+// Tar archives as Go's archive/tar writes them in the tests (ustar headers, in order), and gzip.
+import { gzipSync } from 'node:zlib';
+
+export interface TarEntry {
+  name: string;
+  type: 'file' | 'dir' | 'symlink' | 'link';
+  content?: string;
+  /** Target of a symlink or hard link. */
+  linkname?: string;
+  mode: number;
+}
+
+const TYPEFLAG = { file: '0', link: '1', symlink: '2', dir: '5' } as const;
+
+export function tarOf(entries: TarEntry[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const entry of entries) {
+    const body = Buffer.from(entry.content ?? '');
+    const header = Buffer.alloc(512);
+    const put = (text: string, offset: number, length: number) => header.write(text.slice(0, length), offset, 'latin1');
+    const octal = (value: number, offset: number, length: number) => put(`${value.toString(8).padStart(length - 1, '0')}\0`, offset, length);
+    put(entry.name, 0, 100);
+    octal(entry.mode, 100, 8);
+    octal(0, 108, 8);
+    octal(0, 116, 8);
+    octal(body.length, 124, 12);
+    octal(0, 136, 12);
+    put(TYPEFLAG[entry.type], 156, 1);
+    put(entry.linkname ?? '', 157, 100);
+    put('ustar\0' + '00', 257, 8);
+    header.fill(' ', 148, 156);
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+export function gzipOf(data: Buffer): Buffer {
+  return gzipSync(data);
+}
