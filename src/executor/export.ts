@@ -1,7 +1,7 @@
 // Writes a built image (config + manifest per platform, an index over several) and hands it to
 // the exporters of the build's outputs (exporters/index.ts).
 import { writeImage, writeIndex } from '../oci/index.js';
-import { formatReference, parseReference, parsePlatform, parseManifest } from '../spec/index.js';
+import { formatReference, parseReference, parsePlatform, parseManifest, withoutEmptyFields } from '../spec/index.js';
 import type { Descriptor, ImageConfig } from '../oci/index.js';
 import type { BuildContext } from './context.js';
 import type { BuiltOutput, BuiltPlatformImage } from './exporters/exporter.js';
@@ -19,7 +19,11 @@ export async function writeBuiltImages(
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
     const dated = withCreatedTimes(withLabels(withPlatform(result.config, platform), ctx.options.labels), ctx.created);
-    const config = ctx.options.sourceDateEpoch === undefined ? dated : { ...dated, created: ctx.created };
+    const config = {
+      ...dated,
+      ...(dated.config ? { config: withoutEmptyFields(dated.config) } : {}),
+      ...(ctx.options.sourceDateEpoch === undefined ? {} : { created: ctx.created }),
+    };
     const descriptor = await writeImage(ctx.store, { config, layers: result.layers.map((l) => l.descriptor) });
     const manifest = parseManifest(await ctx.store.read(descriptor.digest), { where: `built manifest ${descriptor.digest}` });
     images.push({ platform, result, descriptor, manifest, config });

@@ -86,6 +86,30 @@ describe('image config like BuildKit', () => {
     expect(same.result.config.config?.Cmd).toEqual(['kept']);
   });
 
+  // image-spec's ImageConfig tags every field `omitempty`: BuildKit writes a reset or empty
+  // CMD/ENTRYPOINT by leaving the key out, never as `null` or `[]`.
+  it('leaves a reset or empty CMD and ENTRYPOINT out of the written config', async () => {
+    const context = writeContext({});
+    const dockerfile = [
+      'FROM busybox AS parent',
+      'CMD ["parent-cmd"]',
+      'FROM parent AS reset',
+      'ENTRYPOINT ["/bin/echo"]',
+      'FROM busybox AS empty',
+      'ENTRYPOINT []',
+      'CMD []',
+    ].join('\n');
+    const reset = await buildImage(root, context, dockerfile, { target: 'reset' });
+    const resetConfig = readConfig(root, reset.result.digest).config ?? {};
+    expect(resetConfig.Entrypoint).toEqual(['/bin/echo']);
+    expect(Object.keys(resetConfig)).not.toContain('Cmd');
+    const empty = await buildImage(root, context, dockerfile, { target: 'empty' });
+    const emptyConfig = readConfig(root, empty.result.digest).config ?? {};
+    expect(Object.keys(emptyConfig)).not.toContain('Cmd');
+    expect(Object.keys(emptyConfig)).not.toContain('Entrypoint');
+    expect(emptyConfig.Env).toContain(DEFAULT_PATH);
+  });
+
   it('writes RUN/COPY/ARG/CMD history as BuildKit (exec form, # buildkit) with one diff_id per layer', async () => {
     const context = writeContext({ 'a.txt': 'a' });
     const dockerfile = [

@@ -1,6 +1,5 @@
 // Ported BuildKit frontend cases that fail today, each with the difference from BuildKit. The
 // conformance run fails when a case not listed here fails, and when a listed case passes.
-const KNOWN = 'known difference, issue 11 list';
 
 export const expectedFailures: Record<string, string> = {
 
@@ -16,7 +15,4 @@ export const expectedFailures: Record<string, string> = {
   'testSourceDateEpochDockerfileDefault': 'a global `ARG SOURCE_DATE_EPOCH=<seconds>` default does not set the build\'s epoch',
   'testSourceDateEpochDockerfileDefaultInvalid': 'a global `ARG SOURCE_DATE_EPOCH=<not a number>` default is not rejected',
   'testSourceDateEpochStageInvalid': '`SOURCE_DATE_EPOCH=<stage name>` (epoch of a source-only stage) is not supported',
-
-  // dockerfile_multistage_test.go, dockerfile_cmd_test.go, dockerfile_core_test.go
-  'testCmdShell': `${KNOWN}: config form: a reset CMD is written "Cmd": null, BuildKit omits it`,
 };
