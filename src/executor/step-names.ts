@@ -65,6 +65,6 @@ function platformLookup(plan: BuildPlan): (step: Step) => string {
 }
 
 function summary(step: Step): string {
-  const text = step.instruction.replace(/\s*\\?\n\s*/g, ' ').trim();
+  const text = (step.name ?? step.instruction).replace(/\s*\\?\n\s*/g, ' ').trim();
   return step.op.kind === 'source' && step.op.image !== 'scratch' ? `FROM ${step.op.image}` : text;
 }

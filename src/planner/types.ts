@@ -61,6 +61,8 @@ export interface Step {
   range?: SourceRange;
   /** The instruction as written, for progress output and image history. */
   instruction: string;
+  /** What progress output shows when it differs from `instruction`: a RUN with its variables expanded. */
+  name?: string;
 }
 
 export type Op = SourceOp | ExecOp | FileOp | ConfigOp;
