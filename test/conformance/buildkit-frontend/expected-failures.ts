@@ -3,9 +3,6 @@
 
 export const expectedFailures: Record<string, string> = {
 
-  // dockerfile_secrets_test.go, dockerfile_ssh_test.go
-  'testSSHSocketParams': 'RUN --mount=type=ssh ignores uid/gid/mode: the agent socket is bound as it is on the host, BuildKit serves a proxy socket with them',
-
   // dockerfile_platform_test.go
   'testPlatformWithOSVersion': 'platforms with an OS version, `windows(1.2.3)/bar`, are rejected; BuildKit builds and matches them (TARGETOSVERSION)',
   'testMaintainBaseOSVersion': 'platforms with an OS version, `windows(10.0.20348.1006)/amd64`, are rejected; BuildKit keeps the base\'s os.version',
