@@ -25,8 +25,7 @@ const STEP_CONCURRENCY = 4;
 
 export async function build(requested: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const options = withBuildArgEpoch(requested);
-  const ctx = await openBuildContext(options, buildTimestamp(options.sourceDateEpoch));
+  const ctx = await openBuildContext(requested, buildTimestamp(requested.sourceDateEpoch));
   try {
     return await buildIn(ctx, started);
   } finally {
@@ -34,21 +33,25 @@ export async function build(requested: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** `--build-arg SOURCE_DATE_EPOCH=<seconds>` sets the build's epoch as in BuildKit, unless one is given. */
-function withBuildArgEpoch(options: BuildOptions): BuildOptions {
-  const text = options.buildArgs?.SOURCE_DATE_EPOCH;
-  if (options.sourceDateEpoch !== undefined || text === undefined || text === '') return options;
-  if (!/^\d+$/.test(text)) throw new TsbuildError('USAGE', `invalid SOURCE_DATE_EPOCH: ${text}`);
-  return { ...options, sourceDateEpoch: Number(text) };
+/**
+ * The build's epoch as the Dockerfile resolves it (`--build-arg SOURCE_DATE_EPOCH`, else the global
+ * ARG's default, as in BuildKit), unless the caller gave one.
+ */
+function withPlanEpoch(ctx: BuildContext, plan: BuildPlan): BuildContext {
+  const epoch = plan.sourceDateEpoch;
+  if (ctx.options.sourceDateEpoch !== undefined || epoch === undefined) return ctx;
+  return { ...ctx, options: { ...ctx.options, sourceDateEpoch: epoch }, created: buildTimestamp(epoch) };
 }
 
-async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult> {
-  const { options } = ctx;
+async function buildIn(opened: BuildContext, started: number): Promise<BuildResult> {
   const dockerfile = readDockerfile({
-    context: options.context, dockerfile: ctx.dockerfilePath, dockerfileContents: options.dockerfileContents, displayName: displayName(options),
+    context: opened.options.context, dockerfile: opened.dockerfilePath, dockerfileContents: opened.options.dockerfileContents,
+    displayName: displayName(opened.options),
   });
   assertSupportedSyntax(dockerfile);
-  const plan = await planWithBaseImages(ctx, dockerfile);
+  const plan = await planWithBaseImages(opened, dockerfile);
+  const ctx = withPlanEpoch(opened, plan);
+  const { options } = ctx;
   assertSupportedSteps(plan);
   assertEntitled(plan, options);
   const state = new BuildState(plan, await cacheLookup(ctx));

@@ -89,7 +89,7 @@ function heredocContent(ctx: PlanContext, state: StageState, heredoc: Heredoc, i
 }
 
 /** BuildKit's git-ref detection: git@, git://, ssh:// and http(s) URLs ending in `.git`. */
-function isGitSource(path: string): boolean {
+export function isGitSource(path: string): boolean {
   if (/^(git@|git:\/\/|ssh:\/\/)/.test(path)) return true;
   const [url = ''] = path.split('#');
   return /^https?:\/\//i.test(url) && /\.git\/?$/.test(url);

@@ -28,6 +28,11 @@ export interface BuildPlan {
    * cache keys and image history, like BuildKit.
    */
   proxyEnv: string[];
+  /**
+   * The build's SOURCE_DATE_EPOCH in seconds as the Dockerfile frontend resolves it: `--build-arg`,
+   * else the global ARG's default. Dates history, config and layer files.
+   */
+  sourceDateEpoch?: number;
 }
 
 /** What the exporter needs besides the layers: the final config and the history lines. */

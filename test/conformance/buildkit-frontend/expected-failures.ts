@@ -6,9 +6,4 @@ export const expectedFailures: Record<string, string> = {
   // dockerfile_platform_test.go
   'testPlatformWithOSVersion': 'platforms with an OS version, `windows(1.2.3)/bar`, are rejected; BuildKit builds and matches them (TARGETOSVERSION)',
   'testMaintainBaseOSVersion': 'platforms with an OS version, `windows(10.0.20348.1006)/amd64`, are rejected; BuildKit keeps the base\'s os.version',
-
-  // dockerfile_source_date_epoch_test.go
-  'testSourceDateEpochDockerfileDefault': 'a global `ARG SOURCE_DATE_EPOCH=<seconds>` default does not set the build\'s epoch',
-  'testSourceDateEpochDockerfileDefaultInvalid': 'a global `ARG SOURCE_DATE_EPOCH=<not a number>` default is not rejected',
-  'testSourceDateEpochStageInvalid': '`SOURCE_DATE_EPOCH=<stage name>` (epoch of a source-only stage) is not supported',
 };
