@@ -32,11 +32,20 @@ export async function writeBuiltImages(
   return { top, images };
 }
 
-/** The image is for the target platform, whatever its base says (as BuildKit writes it). */
+/**
+ * The image is for the target platform, whatever its base says (as BuildKit writes it); a base's
+ * OS version is kept when the target names none for the same os and architecture.
+ */
 function withPlatform(config: ImageConfig, platform: string): ImageConfig {
   const target = parsePlatform(platform);
-  const { variant: _baseVariant, ...rest } = config;
-  return { ...rest, os: target.os, architecture: target.architecture, ...(target.variant ? { variant: target.variant } : {}) };
+  const { variant: _baseVariant, 'os.version': baseVersion, 'os.features': baseFeatures, ...rest } = config;
+  const sameOsArch = config.os === target.os && config.architecture === target.architecture;
+  const version = target['os.version'] || !sameOsArch ? target['os.version'] : baseVersion;
+  const features = target['os.features'] ?? baseFeatures;
+  return {
+    ...rest, os: target.os, architecture: target.architecture, ...(target.variant ? { variant: target.variant } : {}),
+    ...(version ? { 'os.version': version } : {}), ...(features?.length ? { 'os.features': features } : {}),
+  };
 }
 
 function withLabels(config: ImageConfig, labels: Record<string, string> | undefined): ImageConfig {

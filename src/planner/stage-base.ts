@@ -3,7 +3,7 @@
 import type { ContainerConfig, Platform } from '../spec/index.js';
 import type { Stage } from '../parser/index.js';
 import type { PlanContext } from './context.js';
-import { parsePlatform, normalizeReference } from '../spec/index.js';
+import { formatPlatform, parsePlatform, normalizeReference } from '../spec/index.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
@@ -43,7 +43,7 @@ export async function imageBase(
   platform: Platform,
 ): Promise<StageState> {
   const base = { stage: stageRef, platform, args: new Map<string, string | undefined>(), cmdSet: false };
-  const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+  const platformText = formatPlatform(platform);
   if (image.toLowerCase() === 'scratch') {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
     return { ...base, head, config: scratchContainerConfig(platform.os), baseResolved: true };
