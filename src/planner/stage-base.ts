@@ -2,13 +2,13 @@
 // final state, `scratch`, or a base image (a source step plus its resolved config, if any).
 import type { ContainerConfig, Platform } from '../spec/index.js';
 import type { Stage } from '../parser/index.js';
+import { closestMatch } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { formatPlatform, parsePlatform, normalizeReference } from '../spec/index.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
 import { scratchContainerConfig, withDefaultPath } from './stage-state.js';
-import { suggestName } from './suggest.js';
 import type { StageRef } from './types.js';
 
 /** Expands a FROM-line word with global ARGs and platform ARGs; warns on undeclared names. */
@@ -18,7 +18,7 @@ export function expandGlobal(ctx: PlanContext, word: string, stage: Stage): stri
   const platformNames: readonly string[] = PLATFORM_ARG_NAMES;
   for (const name of result.unmatched) {
     if (ctx.globalArgs.has(name) || platformNames.includes(name)) continue;
-    const hint = suggestName(name, ctx.globalArgs.keys());
+    const hint = closestMatch(name, ctx.globalArgs.keys(), { caseSensitive: true });
     ctx.warn('UndefinedArgInFrom', `FROM argument '${name}' is not declared${hint ? ` (did you mean ${hint}?)` : ''}`, stage.from.range);
   }
   return result.value;
