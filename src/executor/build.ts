@@ -15,6 +15,7 @@ import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
 import type { BuildOptions, BuildResult, CacheExportSpec, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
+import { remoteSourceEpoch } from './source-epoch.js';
 import { openBuildContext, type BuildContext } from './context.js';
 import { BuildState } from './state.js';
 import { assertSupportedSteps, assertSupportedSyntax } from './unsupported.js';
@@ -132,6 +133,7 @@ async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Pr
     namedImages: Object.fromEntries(Object.entries(ctx.options.buildContexts ?? {}).map(([name, c]) => [name, c.image])),
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
+    resolveSourceEpoch: (url, checksum) => remoteSourceEpoch(ctx, url, checksum),
   });
   for (const warning of warnings) {
     ctx.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });

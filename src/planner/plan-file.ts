@@ -29,6 +29,8 @@ export interface PlanFileOptions extends DockerfileSource {
   resolveImageConfig?: PlanOptions['resolveImageConfig'];
   /** `--build-context name=docker-image://ref`: images that replace a stage, FROM or --from of that name. */
   namedImages?: PlanOptions['namedImages'];
+  /** Dates a remote file for `SOURCE_DATE_EPOCH=<stage>`; without it such a stage gives no date. */
+  resolveSourceEpoch?: PlanOptions['resolveSourceEpoch'];
 }
 
 /** Reads and parses the Dockerfile of `source`, with docker's messages for a missing context or file. */
@@ -58,6 +60,7 @@ export function planDockerfile(dockerfile: Dockerfile, options: Omit<PlanFileOpt
     platforms: options.platforms?.length ? parsePlatformList(options.platforms.join(',')) : [host],
     buildPlatform: host,
     ...(options.resolveImageConfig ? { resolveImageConfig: options.resolveImageConfig } : {}),
+    ...(options.resolveSourceEpoch ? { resolveSourceEpoch: options.resolveSourceEpoch } : {}),
   });
 }
 

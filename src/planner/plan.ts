@@ -41,7 +41,7 @@ async function planPlatform(
   const autoArgs = { ...platformArgs(options.buildPlatform, platform), TARGETSTAGE: targetStageName(dockerfile, options.target) };
   const ctx = new PlanContext(dockerfile, options, platform, tables, new Map(), autoArgs);
   const declared = globalArgs(ctx, dockerfile);
-  const epoch = resolveSourceDateEpoch(ctx, declared);
+  const epoch = await resolveSourceDateEpoch(ctx, declared);
   if (epoch !== undefined) plan.sourceDateEpoch ??= epoch;
   const { buildArgs, globals } = withResolvedEpoch(options.buildArgs, declared, epoch);
   const scoped = new PlanContext(dockerfile, { ...options, buildArgs }, platform, tables, globals, autoArgs);

@@ -14,7 +14,7 @@ export const SOURCE_DATE_EPOCH = 'SOURCE_DATE_EPOCH';
  * The build's epoch in seconds; undefined when none is set or its source has no date (a local
  * context). `globals` are the global ARGs after build-arg overrides.
  */
-export function resolveSourceDateEpoch(ctx: PlanContext, globals: ReadonlyMap<string, string | undefined>): number | undefined {
+export async function resolveSourceDateEpoch(ctx: PlanContext, globals: ReadonlyMap<string, string | undefined>): Promise<number | undefined> {
   const given = ctx.options.buildArgs[SOURCE_DATE_EPOCH];
   const value = given ?? globals.get(SOURCE_DATE_EPOCH);
   if (value === undefined || value === '') return undefined;
@@ -27,7 +27,10 @@ export function resolveSourceDateEpoch(ctx: PlanContext, globals: ReadonlyMap<st
   const withoutEpoch = new Map(globals);
   withoutEpoch.delete(SOURCE_DATE_EPOCH);
   const source = sourceOnlyAdd(ctx, stage, withoutEpoch);
-  throw new UnsupportedFeatureError(`SOURCE_DATE_EPOCH from the date of a stage's source (${source})`, ctx.at(stage.from.range));
+  if (isGitSource(source.url)) {
+    throw new UnsupportedFeatureError(`SOURCE_DATE_EPOCH from the commit of a stage's git source (${source.url})`, ctx.at(stage.from.range));
+  }
+  return ctx.options.resolveSourceEpoch?.(source.url, source.checksum);
 }
 
 /** Go's strconv.ParseInt(v, 10, 64), within what a JS number holds exactly. */
@@ -38,7 +41,7 @@ function goParseInt(value: string): number | undefined {
 }
 
 /** The remote source of a source-only stage (BuildKit's sourceDateEpochStageSource rules). */
-function sourceOnlyAdd(ctx: PlanContext, stage: Stage, globals: ReadonlyMap<string, string | undefined>): string {
+function sourceOnlyAdd(ctx: PlanContext, stage: Stage, globals: ReadonlyMap<string, string | undefined>): RemoteSource {
   const fail = (message: string) => ctx.invalid(message, stage.from.range);
   const word = (text: string, env: ReadonlyMap<string, string | undefined>) => {
     try {
@@ -49,7 +52,7 @@ function sourceOnlyAdd(ctx: PlanContext, stage: Stage, globals: ReadonlyMap<stri
   };
   if (word(stage.from.image, globals) !== 'scratch') throw fail('SOURCE_DATE_EPOCH stage must use FROM scratch');
   const env = new Map(globals);
-  let source: string | undefined;
+  let source: RemoteSource | undefined;
   for (const ins of stage.instructions) {
     if (ins.kind === 'ARG') {
       for (const arg of ins.args) {
@@ -69,18 +72,24 @@ function sourceOnlyAdd(ctx: PlanContext, stage: Stage, globals: ReadonlyMap<stri
   return source;
 }
 
+interface RemoteSource {
+  url: string;
+  checksum?: string;
+}
+
 function remoteSource(
   ins: AddInstruction,
   env: ReadonlyMap<string, string | undefined>,
   word: (text: string, env: ReadonlyMap<string, string | undefined>) => string,
   fail: (message: string) => Error,
-): string {
+): RemoteSource {
   const [first] = ins.sources;
   if (ins.heredocs.length > 0 || ins.sources.length !== 1 || first === undefined) {
     throw fail('SOURCE_DATE_EPOCH stage must contain exactly one remote ADD source');
   }
-  const source = word(first, env);
-  if (/^https?:\/\//i.test(source) || isGitSource(source)) return source;
+  const url = word(first, env);
+  const checksum = ins.checksum === undefined ? undefined : word(ins.checksum, env);
+  if (/^https?:\/\//i.test(url) || isGitSource(url)) return { url, ...(checksum ? { checksum } : {}) };
   throw fail('SOURCE_DATE_EPOCH stage source must be a single HTTP(S) or Git ADD');
 }
 

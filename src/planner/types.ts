@@ -224,6 +224,11 @@ export interface PlanOptions {
   lint?: boolean;
   /** `--build-context name=docker-image://ref`: image references that replace a stage, FROM or `--from` named `name`. */
   namedImages?: Record<string, string>;
+  /**
+   * The date (seconds) of a remote file, for `SOURCE_DATE_EPOCH=<stage>` whose stage ADDs it:
+   * its Last-Modified, else its newest archived file. Undefined (offline plan): no date.
+   */
+  resolveSourceEpoch?: (url: string, checksum: string | undefined) => Promise<number | undefined>;
 }
 
 /** A non-fatal finding while planning (unused build args, undefined variables ...). */

@@ -44,6 +44,17 @@ describe('the build\'s SOURCE_DATE_EPOCH', () => {
     await expect(plan(text, { buildArgs })).rejects.toThrow(message);
   });
 
+  it('dates the build by the stage\'s remote source, through the resolver (none offline)', async () => {
+    const text = 'ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nARG V=1\nADD --checksum=sha256:abc https://example.com/a-$V.tar /\nFROM scratch\nARG SOURCE_DATE_EPOCH\nRUN x';
+    const asked: [string, string | undefined][] = [];
+    const { plan: p } = await plan(text, { resolveSourceEpoch: (url, checksum) => (asked.push([url, checksum]), Promise.resolve(1700000402)) });
+    expect(asked).toEqual([['https://example.com/a-1.tar', 'sha256:abc']]);
+    expect(p.sourceDateEpoch).toBe(1700000402);
+    expect(envOf(execAt(p, 7)).SOURCE_DATE_EPOCH).toBe('1700000402');
+    expect((await plan(text)).plan.sourceDateEpoch).toBeUndefined();
+    await expect(plan('ARG SOURCE_DATE_EPOCH=src\nFROM scratch AS src\nADD https://example.com/r.git /\nFROM scratch')).rejects.toThrow('is not supported by tsbuild yet');
+  });
+
   it('names the stage line in a source-only error', async () => {
     const error = await plan('ARG SOURCE_DATE_EPOCH=mysource\nFROM scratch AS mysource\nCOPY a /a\nFROM scratch').catch((e: unknown) => e);
     expect(error).toMatchObject({ location: { line: 2 } });
