@@ -127,13 +127,20 @@ async function describeResult(
 }
 
 async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile): Promise<BuildPlan> {
+  const sourceEpochs = new Map<string, Promise<number | undefined>>();
   const { plan, warnings } = await planDockerfile(dockerfile, {
     buildArgs: ctx.options.buildArgs,
     target: ctx.options.target,
     namedImages: Object.fromEntries(Object.entries(ctx.options.buildContexts ?? {}).map(([name, c]) => [name, c.image])),
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
-    resolveSourceEpoch: (url, checksum) => remoteSourceEpoch(ctx, url, checksum),
+    resolveSourceEpoch: (url, checksum) => {
+      // Each platform plans the same global ARGs: the source is fetched once.
+      const key = `${url} ${checksum ?? ''}`;
+      let epoch = sourceEpochs.get(key);
+      if (!epoch) sourceEpochs.set(key, (epoch = remoteSourceEpoch(ctx, url, checksum)));
+      return epoch;
+    },
   });
   for (const warning of warnings) {
     ctx.emit({ type: 'warning', message: warning.rule ? `${warning.rule}: ${warning.message}` : warning.message, line: warning.location?.line });

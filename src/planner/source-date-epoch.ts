@@ -8,7 +8,7 @@ import { expandWord } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { isGitSource } from './dispatch-file.js';
 
-export const SOURCE_DATE_EPOCH = 'SOURCE_DATE_EPOCH';
+const SOURCE_DATE_EPOCH = 'SOURCE_DATE_EPOCH';
 
 /**
  * The build's epoch in seconds; undefined when none is set or its source has no date (a local
