@@ -17,6 +17,8 @@ let agent: Agent | undefined;
 export interface DownloadedFile {
   path: string;
   digest: string;
+  /** The response's Last-Modified, when it had a valid one (the file's mtime then too). */
+  lastModified?: Date;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function downloadUrl(url: string, dir: string, where: string, expec
     throw new TsbuildError('DIGEST_MISMATCH', `${where}: ${url}: checksum mismatch: expected ${expected}, got ${digest}`);
   }
   const modified = new Date(response.headers.get('last-modified') ?? NaN);
-  if (!Number.isNaN(modified.getTime())) await utimes(file, modified, modified);
-  return { path: file, digest };
+  if (Number.isNaN(modified.getTime())) return { path: file, digest };
+  await utimes(file, modified, modified);
+  return { path: file, digest, lastModified: modified };
 }

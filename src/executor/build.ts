@@ -19,6 +19,7 @@ import { exporterFor } from './exporters/index.js';
 import { buildTimestamp } from './image-config.js';
 import type { BuildOptions, BuildResult, CacheExportSpec, CheckWarning, OutputSpec } from './options.js';
 import { runStep } from './run-step.js';
+import { remoteSourceEpoch } from './source-epoch.js';
 import { openBuildContext, type BuildContext } from './context.js';
 import { prepareNamedContexts } from './named-contexts.js';
 import { BuildState } from './state.js';
@@ -30,8 +31,7 @@ const STEP_CONCURRENCY = 4;
 
 export async function build(requested: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const options = withBuildArgEpoch(requested);
-  const ctx = await openBuildContext(options, buildTimestamp(options.sourceDateEpoch));
+  const ctx = await openBuildContext(requested, buildTimestamp(requested.sourceDateEpoch));
   try {
     return await buildIn(ctx, started);
   } catch (error) {
@@ -42,22 +42,26 @@ export async function build(requested: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** `--build-arg SOURCE_DATE_EPOCH=<seconds>` sets the build's epoch as in BuildKit, unless one is given. */
-function withBuildArgEpoch(options: BuildOptions): BuildOptions {
-  const text = options.buildArgs?.SOURCE_DATE_EPOCH;
-  if (options.sourceDateEpoch !== undefined || text === undefined || text === '') return options;
-  if (!/^\d+$/.test(text)) throw new TsbuildError('USAGE', `invalid SOURCE_DATE_EPOCH: ${text}`);
-  return { ...options, sourceDateEpoch: Number(text) };
+/**
+ * The build's epoch as the Dockerfile resolves it (`--build-arg SOURCE_DATE_EPOCH`, else the global
+ * ARG's default, as in BuildKit), unless the caller gave one.
+ */
+function withPlanEpoch(ctx: BuildContext, plan: BuildPlan): BuildContext {
+  const epoch = plan.sourceDateEpoch;
+  if (ctx.options.sourceDateEpoch !== undefined || epoch === undefined) return ctx;
+  return { ...ctx, options: { ...ctx.options, sourceDateEpoch: epoch }, created: buildTimestamp(epoch) };
 }
 
-async function buildIn(ctx: BuildContext, started: number): Promise<BuildResult> {
-  const { options } = ctx;
+async function buildIn(opened: BuildContext, started: number): Promise<BuildResult> {
   const dockerfile = readDockerfile({
-    context: options.context, dockerfile: ctx.dockerfilePath, dockerfileContents: options.dockerfileContents, displayName: displayName(options),
+    context: opened.options.context, dockerfile: opened.dockerfilePath, dockerfileContents: opened.options.dockerfileContents,
+    displayName: displayName(opened.options),
   });
   assertSupportedSyntax(dockerfile);
-  const checkWarnings = await runBuildChecks(dockerfile, options.buildArgs);
-  const plan = await planWithBaseImages(ctx, dockerfile, checkWarnings);
+  const checkWarnings = await runBuildChecks(dockerfile, opened.options.buildArgs);
+  const plan = await planWithBaseImages(opened, dockerfile, checkWarnings);
+  const ctx = withPlanEpoch(opened, plan);
+  const { options } = ctx;
   assertSupportedSteps(plan);
   assertEntitled(plan, options);
   const state = new BuildState(plan, await cacheLookup(ctx));
@@ -208,12 +212,20 @@ async function runBuildChecks(dockerfile: Dockerfile, buildArgs: Record<string, 
 }
 
 async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile, checkWarnings: CheckWarning[] = []): Promise<BuildPlan> {
+  const sourceEpochs = new Map<string, Promise<number | undefined>>();
   const { plan, warnings } = await planDockerfile(dockerfile, {
     buildArgs: ctx.options.buildArgs,
     target: ctx.options.target,
     ...(await prepareNamedContexts(ctx)),
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
+    resolveSourceEpoch: (url, checksum) => {
+      // Each platform plans the same global ARGs: the source is fetched once.
+      const key = `${url} ${checksum ?? ''}`;
+      let epoch = sourceEpochs.get(key);
+      if (!epoch) sourceEpochs.set(key, (epoch = remoteSourceEpoch(ctx, url, checksum)));
+      return epoch;
+    },
   });
   // A plan warning a build check reports too (UndefinedVar...) is told once, in the result's check warnings.
   const reported = new Set(checkWarnings.map((w) => `${w.rule}:${w.line}`));

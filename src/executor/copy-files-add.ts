@@ -5,7 +5,7 @@ import { copyFiles, ensureDestinationDir, type CopyFilesOptions, type CopySource
 import { lstatOrUndefined } from './copy-files-tree.js';
 import { decompressed, type Compression, applyLayer, cleanEntryName, resolveInRoot } from '../oci/index.js';
 
-const ARCHIVE_COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'bzip2', 'xz', 'zstd'];
+export const ARCHIVE_COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'bzip2', 'xz', 'zstd'];
 
 export interface AddSource {
   source: CopySource;

@@ -16,6 +16,7 @@ import { resolveInRoot } from '../oci/index.js';
 import { ensureSnapshots } from './layer-step.js';
 import { hashSelected, type BuildContext } from './context.js';
 import type { BuildState } from './state.js';
+import { serveSshAgent } from './ssh-proxy.js';
 import { treeContentDigest } from './tree-digest.js';
 
 /** Mounts ready for the sandbox plus what to undo afterwards. */
@@ -100,7 +101,7 @@ async function addMount(
     case 'secret':
       return secretMount(ctx, mount, out, undo);
     case 'ssh':
-      return sshMount(ctx, mount, out);
+      return sshMount(ctx, mount, out, undo);
     default: {
       const unknown: never = mount;
       throw new TsbuildError('INTERNAL', `unknown mount ${JSON.stringify(unknown)}`);
@@ -238,13 +239,17 @@ function secretMount(
   out.mounts.push({ type: 'bind', source: file, target: mount.target ?? `/run/secrets/${mount.id}`, readonly: true });
 }
 
-function sshMount(ctx: BuildContext, mount: Extract<PlannedMount, { type: 'ssh' }>, out: PreparedMounts): void {
+async function sshMount(
+  ctx: BuildContext, mount: Extract<PlannedMount, { type: 'ssh' }>, out: PreparedMounts, undo: (() => void)[],
+): Promise<void> {
   const forward = ctx.options.ssh?.find((s) => s.id === mount.id);
   if (!forward) {
     if (mount.required) throw new TsbuildError('USAGE', `ssh agent ${mount.id} is required: forward an SSH agent socket or key with id ${mount.id}`, { cliHint: `--ssh ${mount.id}` });
     return;
   }
-  out.mounts.push({ type: 'bind', source: forward.socket, target: mount.target, readonly: false });
+  const proxy = await serveSshAgent(forward.socket, mount);
+  undo.push(() => proxy.close());
+  out.mounts.push({ type: 'bind', source: proxy.socket, target: mount.target, readonly: false });
   out.env.push(`SSH_AUTH_SOCK=${mount.target}`);
 }
 

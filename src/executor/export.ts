@@ -3,7 +3,7 @@
 import { inlineCacheValue, INLINE_CACHE_FIELD } from '../cache/index.js';
 import type { StepResultRecord } from '../cache/index.js';
 import { writeAttestationManifest, writeImage, writeIndex } from '../oci/index.js';
-import { formatReference, parseReference, parsePlatform, parseManifest } from '../spec/index.js';
+import { formatReference, parseReference, parsePlatform, parseManifest, withoutEmptyFields } from '../spec/index.js';
 import type { Attestation, Descriptor, ImageConfig } from '../oci/index.js';
 import type { Emit } from './events.js';
 import type { BuildContext } from './context.js';
@@ -36,7 +36,11 @@ export async function writeBuiltImages(
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
     const dated = withCreatedTimes(withLabels(withPlatform(result.config, platform), ctx.options.labels), ctx.created);
-    const stamped = ctx.options.sourceDateEpoch === undefined ? dated : { ...dated, created: ctx.created };
+    const stamped = {
+      ...dated,
+      ...(dated.config ? { config: withoutEmptyFields(dated.config) } : {}),
+      ...(ctx.options.sourceDateEpoch === undefined ? {} : { created: ctx.created }),
+    };
     const inline = inlineCache && inlineCacheValue(inlineCache, stamped.rootfs.diff_ids);
     const config: ImageConfig = inline ? { ...stamped, [INLINE_CACHE_FIELD]: inline } as ImageConfig : stamped;
     const { annotations } = ctx.options;
@@ -73,11 +77,20 @@ function buildTags(ctx: BuildContext): string[] {
   return (ctx.options.tags ?? []).map((t) => formatReference(parseReference(t)));
 }
 
-/** The image is for the target platform, whatever its base says (as BuildKit writes it). */
+/**
+ * The image is for the target platform, whatever its base says (as BuildKit writes it); a base's
+ * OS version is kept when the target names none for the same os and architecture.
+ */
 function withPlatform(config: ImageConfig, platform: string): ImageConfig {
   const target = parsePlatform(platform);
-  const { variant: _baseVariant, ...rest } = config;
-  return { ...rest, os: target.os, architecture: target.architecture, ...(target.variant ? { variant: target.variant } : {}) };
+  const { variant: _baseVariant, 'os.version': baseVersion, 'os.features': baseFeatures, ...rest } = config;
+  const sameOsArch = config.os === target.os && config.architecture === target.architecture;
+  const version = target['os.version'] || !sameOsArch ? target['os.version'] : baseVersion;
+  const features = target['os.features'] ?? baseFeatures;
+  return {
+    ...rest, os: target.os, architecture: target.architecture, ...(target.variant ? { variant: target.variant } : {}),
+    ...(version ? { 'os.version': version } : {}), ...(features?.length ? { 'os.features': features } : {}),
+  };
 }
 
 function withLabels(config: ImageConfig, labels: Record<string, string> | undefined): ImageConfig {

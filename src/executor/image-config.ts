@@ -13,6 +13,8 @@ export function scratchConfig(platform: Platform): ImageConfig {
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant ? { variant: platform.variant } : {}),
+    ...(platform['os.version'] ? { 'os.version': platform['os.version'] } : {}),
+    ...(platform['os.features'] ? { 'os.features': platform['os.features'] } : {}),
     config: scratchContainerConfig(platform.os),
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],

@@ -65,8 +65,8 @@ function platformLookup(plan: BuildPlan): (step: Step) => string {
 }
 
 function summary(step: Step): string {
-  const text = step.instruction.replace(/\s*\\?\n\s*/g, ' ').trim();
-  if (step.op.kind === 'exec') return withBuildArgs(text, step.op.buildArgs);
+  const text = (step.name ?? step.instruction).replace(/\s*\\?\n\s*/g, ' ').trim();
+  if (step.op.kind === 'exec' && step.name === undefined) return withBuildArgs(text, step.op.buildArgs);
   return step.op.kind === 'source' && step.op.image !== 'scratch' ? `FROM ${step.op.image}` : text;
 }
 

@@ -55,7 +55,11 @@ export async function writeIndex(
 }
 
 export function platformOf(config: ImageConfig): Platform {
-  return { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) };
+  return {
+    architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}),
+    ...(config['os.version'] ? { 'os.version': config['os.version'] } : {}),
+    ...(config['os.features']?.length ? { 'os.features': config['os.features'] } : {}),
+  };
 }
 
 export async function readManifest(store: ContentStore, descriptor: Descriptor): Promise<ImageManifest> {

@@ -20,6 +20,14 @@ const MISSING_BRACE = "syntax error: missing '}'";
  */
 export const MAX_EXPANDED_WORD = 1 << 20;
 
+/** BuildKit's Lex.RawQuotes and Lex.SkipUnsetEnv, which name RUN steps for progress output. */
+export interface RawLexing {
+  /** Quotes stay in the output as written. */
+  rawQuotes?: boolean;
+  /** A reference to an unset variable stays as written (`$X`, `${X}`, `${X:-d}`). */
+  skipUnset?: boolean;
+}
+
 export interface LexedWord {
   value: string;
   words: string[];
@@ -36,6 +44,7 @@ export class ShellWordLexer {
     source: string,
     private readonly lookup: VariableLookup,
     private readonly escape: EscapeToken,
+    private readonly raw: RawLexing = {},
   ) {
     this.scanner = new RuneScanner(source);
   }
@@ -97,9 +106,13 @@ export class ShellWordLexer {
       if (ch === undefined) {
         throw shellSyntaxError('unexpected end of statement while looking for matching single-quote');
       }
-      if (ch === "'") return value;
+      if (ch === "'") return this.quoted("'", value);
       value += ch;
     }
+  }
+
+  private quoted(quote: string, value: string): string {
+    return this.raw.rawQuotes ? `${quote}${value}${quote}` : value;
   }
 
   /** Double quotes: `$` expands; the escape character only escapes `"`, `$` and itself. */
@@ -124,7 +137,7 @@ export class ShellWordLexer {
       value += ch;
     }
     this.scanner.next();
-    return value;
+    return this.quoted('"', value);
   }
 
   /** `$name`, `${name}` and `${name<modifier>…}`. */
@@ -132,7 +145,8 @@ export class ShellWordLexer {
     this.scanner.next();
     if (this.scanner.peek() !== '{') {
       const name = this.name();
-      return name === '' ? '$' : (this.variable(name) ?? '');
+      if (name === '') return '$';
+      return this.variable(name) ?? (this.raw.skipUnset ? `$${name}` : '');
     }
     this.scanner.next();
     const first = this.scanner.peek();
@@ -140,7 +154,7 @@ export class ShellWordLexer {
     if (first === '{' || first === '}' || first === ':') throw shellSyntaxError('syntax error: bad substitution');
     const name = this.name();
     const sign = this.scanner.next();
-    if (sign === '}') return this.variable(name) ?? '';
+    if (sign === '}') return this.variable(name) ?? (this.raw.skipUnset ? `\${${name}}` : '');
     if (sign === '/') return this.substitution(name);
     if (sign === ':') return this.modified(name, `:${this.scanner.next() ?? ''}`);
     if (sign !== undefined && MODIFIER_SIGNS.has(sign)) return this.modified(name, sign);
@@ -152,7 +166,9 @@ export class ShellWordLexer {
     // Rejected before the word is read, so this error wins over any inside the word.
     if (patternWord && operator.startsWith(':')) throw unsupportedModifier(operator);
     const word = this.nestedWord('}', patternWord, MISSING_BRACE);
-    return applyModifier({ name, operator, word, value: this.variable(name) });
+    const value = this.variable(name);
+    if (value === undefined && this.raw.skipUnset) return `\${${name}${operator}${word}}`;
+    return applyModifier({ name, operator, word, value });
   }
 
   /** `${name/pattern/replacement}` and `${name//pattern/replacement}`. */
@@ -161,7 +177,10 @@ export class ShellWordLexer {
     if (replaceAll) this.scanner.next();
     const pattern = this.nestedWord('/', true, "syntax error: missing '/' in ${}");
     const replacement = this.nestedWord('}', true, MISSING_BRACE);
-    const value = this.variable(name) ?? '';
+    const set = this.variable(name);
+    // BuildKit writes the kept reference with one `/`, `${X//a/b}` included.
+    if (set === undefined && this.raw.skipUnset) return `\${${name}/${pattern}/${replacement}}`;
+    const value = set ?? '';
     try {
       return replaceAll
         ? bounded(replaceAllMatches(value, pattern, replacement, MAX_EXPANDED_WORD))

@@ -2,12 +2,12 @@
 // quote removal, escapes, `$a`/`${a}` and the `${a:-b}`-style modifiers. Pure: no I/O.
 import { TsbuildError } from '../errors.js';
 import { ShellWordLexer } from './shell-words-lexer.js';
-import type { EscapeToken, LexedWord, VariableLookup } from './shell-words-lexer.js';
+import type { EscapeToken, LexedWord, RawLexing, VariableLookup } from './shell-words-lexer.js';
 
 export type { EscapeToken, VariableLookup } from './shell-words-lexer.js';
 export { MAX_EXPANDED_WORD } from './shell-words-lexer.js';
 
-export interface ExpandOptions {
+export interface ExpandOptions extends RawLexing {
   /** The Dockerfile's escape character (`# escape=`); default `\`. */
   escape?: EscapeToken;
 }
@@ -78,7 +78,7 @@ function lexWord(
   lookup: VariableLookup,
   options: ExpandOptions | undefined,
 ): { lexed: LexedWord; lexer: ShellWordLexer } {
-  const lexer = new ShellWordLexer(word, lookup, options?.escape ?? '\\');
+  const lexer = new ShellWordLexer(word, lookup, options?.escape ?? '\\', options);
   try {
     return { lexed: lexer.lex(undefined, false), lexer };
   } catch (error) {

@@ -1,34 +1,40 @@
-// Did-you-mean hints by edit distance (like BuildKit's util/suggest).
+// Did-you-mean hints by edit distance (BuildKit's util/suggest Search).
 
-/** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (`cahce`). */
+/** Levenshtein distance over code points (agext/levenshtein, which BuildKit's suggest uses). */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+  const x = [...a];
+  const y = [...b];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
     }
+    previous = current;
   }
-  return d[a.length][b.length];
+  return previous[y.length] ?? 0;
 }
 
-/** The candidate closest to `value` (case-insensitive), if it is close enough to be a typo. */
-export function closestMatch(value: string, candidates: readonly string[]): string | undefined {
-  const lower = value.toLowerCase();
+/**
+ * The candidate closest to `value`, if it is close enough to be a typo: within two edits, the
+ * first of equally close ones, none when a candidate matches exactly. Case-insensitive unless
+ * `caseSensitive` (BuildKit's UndefinedVar and UndefinedArgInFrom).
+ */
+export function closestMatch(value: string, candidates: Iterable<string>, options: { caseSensitive?: boolean } = {}): string | undefined {
+  const fold = (text: string) => (options.caseSensitive ? text : text.toLowerCase());
+  const wanted = fold(value);
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestDistance = 3;
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    if (fold(candidate) === wanted) return undefined; // the value is known: the error is about something else
+    const distance = editDistance(wanted, fold(candidate));
     if (distance < bestDistance) {
-      best = candidate;
+      best = fold(candidate);
       bestDistance = distance;
     }
   }
-  // BuildKit's suggest.Search: within two edits, no hint when the value matches exactly, and in
-  // the value's case when that is all lower or all upper.
-  if (best === undefined || bestDistance === 0 || bestDistance > 2) return undefined;
-  if (value === value.toLowerCase()) return best.toLowerCase();
-  return value === value.toUpperCase() ? best.toUpperCase() : best;
+  // BuildKit's matchCase: a case-insensitive match comes lower-cased, upper-cased for an upper-case value.
+  if (best === undefined || options.caseSensitive) return best;
+  return value === value.toUpperCase() && value !== value.toLowerCase() ? best.toUpperCase() : best;
 }

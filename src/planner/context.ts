@@ -90,10 +90,12 @@ export class PlanContext {
   }
 
   /** Adds a step (or finds the equal one already planned) and returns its id. */
-  addStep(op: Op, inputs: StepId[], stage: StageRef, instruction: string, range?: SourceRange): StepId {
+  addStep(op: Op, inputs: StepId[], stage: StageRef, instruction: string, range?: SourceRange, name?: string): StepId {
     const id = stepIdOf(op, inputs);
     if (!this.tables.steps[id]) {
-      this.tables.steps[id] = { id, op, inputs, stage, file: this.file, ...(range ? { range } : {}), instruction };
+      this.tables.steps[id] = {
+        id, op, inputs, stage, file: this.file, ...(range ? { range } : {}), instruction, ...(name !== undefined && name !== instruction ? { name } : {}),
+      };
     }
     return id;
   }

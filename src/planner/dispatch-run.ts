@@ -3,6 +3,7 @@ import type { Heredoc, RunInstruction } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { commandArgs } from './dispatch-command.js';
 import { planMounts } from './mounts.js';
+import { runStepName } from './run-name.js';
 import { envToMap } from './scope.js';
 import { DEFAULT_PATH_ENV, defaultShell, workdirOf } from './stage-state.js';
 import type { StageState } from './stage-state.js';
@@ -25,7 +26,8 @@ export async function dispatchRun(ctx: PlanContext, state: StageState, ins: RunI
     files,
     ...(ctx.sandboxHostname ? { hostname: ctx.sandboxHostname } : {}),
   };
-  const head = ctx.addStep(op, [state.head, ...mounts.inputs], state.stage, ins.original, ins.range);
+  const name = runStepName(ins.original, op.env, op.mounts, ctx.escape);
+  const head = ctx.addStep(op, [state.head, ...mounts.inputs], state.stage, ins.original, ins.range, name);
   return { ...state, head };
 }
 

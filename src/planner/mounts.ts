@@ -25,7 +25,9 @@ export async function planMounts(
     const target = (text: string | undefined) => (text === undefined ? undefined : absolute(state, word(text)));
     const from = async (text: string | undefined): Promise<MountFrom | undefined> => {
       if (text === undefined) return undefined;
-      const step = await ctx.resolveFrom(word(text), state, ins.range);
+      const mountTarget = 'target' in spec && spec.target !== undefined ? word(spec.target) : '';
+      const laterStage = (name: string) => `cannot mount from stage "${name}" to "${mountTarget}", stage needs to be defined before current command`;
+      const step = await ctx.resolveFrom(word(text), state, ins.range, laterStage);
       inputs.push(step);
       return { kind: 'step', step };
     };

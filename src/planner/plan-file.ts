@@ -31,6 +31,8 @@ export interface PlanFileOptions extends DockerfileSource {
   namedImages?: PlanOptions['namedImages'];
   /** `--build-context name=<dir>|<url>`: file trees that replace a stage, FROM or --from of that name. */
   namedFiles?: PlanOptions['namedFiles'];
+  /** Dates a remote file for `SOURCE_DATE_EPOCH=<stage>`; without it such a stage gives no date. */
+  resolveSourceEpoch?: PlanOptions['resolveSourceEpoch'];
 }
 
 /** Reads and parses the Dockerfile of `source`, with docker's messages for a missing context or file. */
@@ -61,6 +63,7 @@ export function planDockerfile(dockerfile: Dockerfile, options: Omit<PlanFileOpt
     platforms: options.platforms?.length ? parsePlatformList(options.platforms.join(',')) : [host],
     buildPlatform: host,
     ...(options.resolveImageConfig ? { resolveImageConfig: options.resolveImageConfig } : {}),
+    ...(options.resolveSourceEpoch ? { resolveSourceEpoch: options.resolveSourceEpoch } : {}),
   });
 }
 

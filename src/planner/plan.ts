@@ -9,6 +9,7 @@ import type { PlanTables } from './context.js';
 import { formatPlatform } from '../spec/index.js';
 import { platformArgs } from './platform.js';
 import { expandAt, PROXY_ARG_NAMES } from './scope.js';
+import { resolveSourceDateEpoch, withResolvedEpoch } from './source-date-epoch.js';
 import { StagePlanner } from './stages.js';
 import type { BuildPlan, PlanOptions, PlanResult } from './types.js';
 
@@ -39,8 +40,11 @@ async function planPlatform(
 ): Promise<void> {
   const autoArgs = { ...platformArgs(options.buildPlatform, platform), TARGETSTAGE: targetStageName(dockerfile, options.target) };
   const ctx = new PlanContext(dockerfile, options, platform, tables, new Map(), autoArgs);
-  const globals = globalArgs(ctx, dockerfile);
-  const scoped = new PlanContext(dockerfile, options, platform, tables, globals, autoArgs);
+  const declared = globalArgs(ctx, dockerfile);
+  const epoch = await resolveSourceDateEpoch(ctx, declared);
+  if (epoch !== undefined) plan.sourceDateEpoch ??= epoch;
+  const { buildArgs, globals } = withResolvedEpoch(options.buildArgs, declared, epoch);
+  const scoped = new PlanContext(dockerfile, { ...options, buildArgs }, platform, tables, globals, autoArgs);
   const planner = new StagePlanner(scoped);
   const targetIndex = findTarget(planner, dockerfile, options.target);
   if (options.lint) {

@@ -1,10 +1,9 @@
 // Variable scopes: the global (FROM-line) scope and per-stage ARG/ENV lookups, and word expansion
 // that reports undefined variables for the UndefinedVar / UndefinedArgInFrom checks.
 import { DockerfileSyntaxError, TsbuildError } from '../errors.js';
-import { expandWords, expandWordWithMatches } from '../parser/index.js';
+import { closestMatch, expandWords, expandWordWithMatches } from '../parser/index.js';
 import type { ExpansionResult, VariableLookup, SourceRange } from '../parser/index.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
-import { suggestName } from './suggest.js';
 import type { PlanContext } from './context.js';
 import type { StageState } from './stage-state.js';
 
@@ -45,7 +44,7 @@ export function expandInStage(
     const known = [...envToMap(state.config.Env ?? []).keys(), ...state.args.keys()];
     for (const name of result.unmatched) {
       if (state.args.has(name) || NON_ENV_NAMES.has(name)) continue;
-      const hint = suggestName(name, known);
+      const hint = closestMatch(name, known, { caseSensitive: true });
       ctx.warn('UndefinedVar', `Usage of undefined variable '$${name}'${hint ? ` (did you mean $${hint}?)` : ''}`, range);
     }
   }

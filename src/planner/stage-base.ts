@@ -2,13 +2,13 @@
 // final state, `scratch`, or a base image (a source step plus its resolved config, if any).
 import type { ContainerConfig, Platform } from '../spec/index.js';
 import type { Stage } from '../parser/index.js';
+import { closestMatch } from '../parser/index.js';
 import type { PlanContext } from './context.js';
-import { parsePlatform, normalizeReference } from '../spec/index.js';
+import { formatPlatform, parsePlatform, normalizeReference } from '../spec/index.js';
 import { PLATFORM_ARG_NAMES } from './platform.js';
 import { expandAt } from './scope.js';
 import type { StageState } from './stage-state.js';
 import { scratchContainerConfig, withDefaultPath } from './stage-state.js';
-import { suggestName } from './suggest.js';
 import type { NamedFiles, StageRef } from './types.js';
 
 /** Expands a FROM-line word with global ARGs and platform ARGs; warns on undeclared names. */
@@ -18,7 +18,7 @@ export function expandGlobal(ctx: PlanContext, word: string, stage: Stage): stri
   const platformNames: readonly string[] = PLATFORM_ARG_NAMES;
   for (const name of result.unmatched) {
     if (ctx.globalArgs.has(name) || platformNames.includes(name)) continue;
-    const hint = suggestName(name, ctx.globalArgs.keys());
+    const hint = closestMatch(name, ctx.globalArgs.keys(), { caseSensitive: true });
     ctx.warn('UndefinedArgInFrom', `FROM argument '${name}' is not declared${hint ? ` (did you mean ${hint}?)` : ''}`, stage.from.range);
   }
   return result.value;
@@ -43,7 +43,7 @@ export async function imageBase(
   platform: Platform,
 ): Promise<StageState> {
   const base = { stage: stageRef, platform, args: new Map<string, string | undefined>(), cmdSet: false };
-  const platformText = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+  const platformText = formatPlatform(platform);
   if (image.toLowerCase() === 'scratch' || namedImage(ctx, image) === EMPTY_IMAGE) {
     const head = ctx.addStep({ kind: 'source', image: 'scratch', platform: platformText }, [], stageRef, stage.from.original, stage.from.range);
     return { ...base, head, config: scratchContainerConfig(platform.os), baseResolved: true };

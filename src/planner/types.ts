@@ -28,6 +28,11 @@ export interface BuildPlan {
    * cache keys and image history, like BuildKit.
    */
   proxyEnv: string[];
+  /**
+   * The build's SOURCE_DATE_EPOCH in seconds as the Dockerfile frontend resolves it: `--build-arg`,
+   * else the global ARG's default. Dates history, config and layer files.
+   */
+  sourceDateEpoch?: number;
 }
 
 /** What the exporter needs besides the layers: the final config and the history lines. */
@@ -61,6 +66,8 @@ export interface Step {
   range?: SourceRange;
   /** The instruction as written, for progress output and image history. */
   instruction: string;
+  /** What progress output shows when it differs from `instruction`: a RUN with its variables expanded. */
+  name?: string;
 }
 
 export type Op = SourceOp | ExecOp | FileOp | ConfigOp;
@@ -220,6 +227,11 @@ export interface PlanOptions {
   namedImages?: Record<string, string>;
   /** `--build-context` file trees (a directory, a git URL, a file URL) by name: the same replacement, by their files. */
   namedFiles?: Record<string, NamedFiles>;
+  /**
+   * The date (seconds) of a remote file, for `SOURCE_DATE_EPOCH=<stage>` whose stage ADDs it:
+   * its Last-Modified, else its newest archived file. Undefined (offline plan): no date.
+   */
+  resolveSourceEpoch?: (url: string, checksum: string | undefined) => Promise<number | undefined>;
 }
 
 /** A `--build-context` that is files, not an image: a local directory, or a URL (git or one file). */

@@ -1,5 +1,6 @@
-// Platforms (`os/arch[/variant]`): parsing, containerd's normalisation, matching with ordered
-// fallbacks (arm v7 -> v6 -> v5, arm64 -> arm v8.., amd64 -> 386), and manifest selection.
+// Platforms (`os[(osversion+feature)]/arch[/variant]`): parsing, containerd's normalisation,
+// matching with ordered fallbacks (arm v7 -> v6 -> v5, arm64 -> arm v8.., amd64 -> 386) and
+// Windows OS versions, and manifest selection.
 // Unlike containerd's Parse, an unknown OS or architecture is refused here, at parse time, with
 // the same usage error on every command (tsbuild could neither pull nor run it).
 import { TsbuildError } from '../errors.js';
@@ -28,21 +29,49 @@ export function parsePlatformList(text: string): Platform[] {
   return [...seen.values()];
 }
 
-/** Parses `linux/arm64`, `linux/arm/v7`, `arm64` (host OS) or `linux` (host arch); normalised. */
+/** containerd's OS component: `os`, `os(version)`, `os(version+feature+feature)`, `os(+feature)`. */
+const OS_COMPONENT = /^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$/;
+
+/**
+ * Parses `linux/arm64`, `linux/arm/v7`, `windows(10.0.20348.1006)/amd64`, `arm64` (host OS) or
+ * `linux` (host arch); normalised.
+ */
 export function parsePlatform(text: string): Platform {
-  const parts = text.toLowerCase().split('/');
+  const [first = '', ...rest] = text.split('/');
   const invalid = (why: string) => new TsbuildError('USAGE', `invalid platform "${text}": ${why}`);
-  if (parts.length > 3 || parts.some((part) => !/^[a-z0-9_.-]+$/.test(part))) throw invalid('expected os/arch[/variant]');
+  const osComponent = OS_COMPONENT.exec(first);
+  const parts = [osComponent?.[1] ?? '', ...rest].map((part) => part.toLowerCase());
+  if (!osComponent || parts.length > 3 || parts.some((part) => !/^[a-z0-9_.-]+$/.test(part))) {
+    throw invalid('expected os[(osversion)]/arch[/variant]');
+  }
+  const osOptions = osOptionsOf(osComponent[2] ?? '', osComponent[3] ?? '', invalid);
   if (parts.length === 1) {
     const [only = ''] = parts;
-    if (KNOWN_OS.has(only)) return { ...hostPlatform(), os: only };
-    if (isKnownArch(only)) return normalizePlatform({ os: hostPlatform().os, architecture: only });
+    if (KNOWN_OS.has(only)) return normalizePlatform({ ...hostPlatform(), os: only, ...osOptions });
+    if (isKnownArch(only)) return normalizePlatform({ os: hostPlatform().os, architecture: only, ...osOptions });
     throw invalid('unknown operating system or architecture');
   }
   const [os = '', architecture = '', variant] = parts;
   if (!KNOWN_OS.has(os)) throw invalid(`unknown operating system "${os}"`);
   if (!isKnownArch(architecture)) throw invalid(`unknown architecture "${architecture}"`);
-  return normalizePlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
+  return normalizePlatform({ os, architecture, ...(variant === undefined ? {} : { variant }), ...osOptions });
+}
+
+/** The OS version and features of `os(version+a+b)`, `%`-decoded as containerd decodes them. */
+function osOptionsOf(version: string, features: string, invalid: (why: string) => Error): Pick<Platform, 'os.version' | 'os.features'> {
+  const decode = (value: string) => {
+    try {
+      return value.includes('%') ? decodeURIComponent(value) : value;
+    } catch {
+      throw invalid(`invalid escape in "${value}"`);
+    }
+  };
+  const decodedVersion = decode(version);
+  const decodedFeatures = features.split('+').slice(1).map(decode).filter((f) => f !== '');
+  return {
+    ...(decodedVersion ? { 'os.version': decodedVersion } : {}),
+    ...(decodedFeatures.length > 0 ? { 'os.features': decodedFeatures } : {}),
+  };
 }
 
 function isKnownArch(arch: string): boolean {
@@ -65,13 +94,26 @@ function normalizePlatform(platform: Platform): Platform {
   const normalized: Platform = { os: platform.os.toLowerCase(), architecture };
   if (variant) normalized.variant = variant;
   if (platform['os.version']) normalized['os.version'] = platform['os.version'];
+  const features = [...new Set(platform['os.features'] ?? [])].sort();
+  if (features.length > 0) normalized['os.features'] = features;
   return normalized;
 }
 
-/** `os/arch[/variant]` of a normalised platform, e.g. `linux/arm/v7`, `linux/arm64`. */
+/**
+ * containerd's FormatAll of a normalised platform: `linux/arm/v7`, `linux/arm64`, with the OS
+ * version and features when set, `windows(10.0.17763+win32k)/amd64`.
+ */
 export function formatPlatform(platform: Platform): string {
   const p = normalizePlatform(platform);
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  const version = encodeOsOption(p['os.version'] ?? '');
+  const features = (p['os.features'] ?? []).map(encodeOsOption).join('+');
+  const options = version || features ? `(${version}${features ? `+${features}` : ''})` : '';
+  return [`${p.os}${options}`, p.architecture, p.variant].filter(Boolean).join('/');
+}
+
+/** The characters containerd escapes in an OS version or feature (`%` first). */
+function encodeOsOption(value: string): string {
+  return value.replace(/[%+()/]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** The platform of this machine, as Docker names it. */
@@ -108,11 +150,45 @@ function withoutVariant(platform: Platform): Platform {
   return rest;
 }
 
-/** True when both name the same normalised os, architecture and variant. */
-function platformsEqual(a: Platform, b: Platform): boolean {
-  const x = normalizePlatform(a);
-  const y = normalizePlatform(b);
-  return x.os === y.os && x.architecture === y.architecture && (x.variant ?? '') === (y.variant ?? '');
+/**
+ * containerd's matcher: the same normalised os, architecture and variant; the candidate's OS
+ * features a subset of those wanted (win32k aside on Windows); on Windows, OS versions that run
+ * together (windowsVersionMatcher).
+ */
+function platformsEqual(wanted: Platform, candidate: Platform): boolean {
+  const x = normalizePlatform(wanted);
+  const y = normalizePlatform(candidate);
+  if (x.os !== y.os || x.architecture !== y.architecture || (x.variant ?? '') !== (y.variant ?? '')) return false;
+  const offered = new Set(x['os.features'] ?? []);
+  const needed = (y['os.features'] ?? []).filter((f) => !(x.os === 'windows' && f === 'win32k'));
+  if (!needed.every((f) => offered.has(f))) return false;
+  return x.os !== 'windows' || windowsVersionsMatch(x['os.version'] ?? '', y['os.version'] ?? '');
+}
+
+/** Windows Server LTSC builds whose containers later hosts run (containerd's compatLTSCReleases). */
+const LTSC_2022 = 20348;
+const COMPAT_LTSC_RELEASES = [LTSC_2022, 26100];
+
+/** containerd's windowsVersionMatcher: an empty version on either side matches. */
+function windowsVersionsMatch(hostVersion: string, containerVersion: string): boolean {
+  const host = windowsVersionOf(hostVersion);
+  if (!host || containerVersion === '') return true;
+  const container = windowsVersionOf(containerVersion) ?? { major: 0, minor: 0, build: 0 };
+  if (host.major !== container.major || host.minor !== container.minor) return false;
+  if (host.build < LTSC_2022) return host.build === container.build;
+  const oldest = [...COMPAT_LTSC_RELEASES].reverse().find((release) => host.build > release) ?? LTSC_2022;
+  return oldest <= container.build && container.build <= host.build;
+}
+
+/** `major.minor.build[.revision]`; undefined when it is not one (or all zero), as in containerd. */
+function windowsVersionOf(text: string): { major: number; minor: number; build: number } | undefined {
+  const [major, minor, build] = text.split('.');
+  if (build === undefined) return undefined;
+  const number = (part: string | undefined, max: number) => (part !== undefined && /^\d+$/.test(part) && Number(part) <= max ? Number(part) : undefined);
+  const version = { major: number(major, 0xff), minor: number(minor, 0xff), build: number(build, 0xffff) };
+  if (version.major === undefined || version.minor === undefined || version.build === undefined) return undefined;
+  if (version.major === 0 && version.minor === 0 && version.build === 0) return undefined;
+  return { major: version.major, minor: version.minor, build: version.build };
 }
 
 /**

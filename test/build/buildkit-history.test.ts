@@ -2,7 +2,7 @@
 // frontend/dockerfile: dockerfile_history_test.go testExportedHistory, dockerfile_args_test.go
 // testTargetStageNameArg, dockerfile_core_test.go testHostname/testStepNames,
 // dockerfile_multistage_test.go testCopyFromLaterStage, dockerfile2llb/image.go emptyImage).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildError, buildImage, eventsOf, newRoot, removeTempDirs, tempDir, writeContext } from './helpers.js';
@@ -68,6 +68,25 @@ describe('progress names like BuildKit (prefixCommand, cmdTotal)', () => {
       '[stage-2 1/2] COPY --from=child /c /c',
       '[stage-2 2/2] COPY a /a',
     ]));
+  });
+});
+
+describe('progress names expand variables like BuildKit (dispatchRun custom name)', () => {
+  it('shows a RUN with ENV and ARG values, quotes as written, unset variables kept, secret env as ****', async () => {
+    const context = writeContext({});
+    const secrets = tempDir('tsbuild-secret-');
+    writeFileSync(join(secrets, 'token'), 'hunter2');
+    const dockerfile = [
+      'FROM busybox',
+      'ENV GREETING=hi TOKEN=plain',
+      'ARG WHO=you',
+      `RUN echo "$GREETING" '$WHO' $WHO $UNSET \${UNSET:-x} > /out`,
+      'RUN --mount=type=secret,id=token,env=TOKEN test "$TOKEN" = hunter2',
+    ].join('\n');
+    const { events } = await buildImage(root, context, dockerfile, { noCache: true, secrets: [{ id: 'token', src: join(secrets, 'token') }] });
+    const names = eventsOf(events, 'step.started').map((e) => e.name);
+    expect(names).toContain(`[2/3] RUN echo "hi" '$WHO' you $UNSET \${UNSET:-x} > /out`);
+    expect(names).toContain('[3/3] RUN --mount=type=secret,id=token,env=TOKEN test "****" = hunter2');
   });
 });
 

@@ -1,7 +1,7 @@
 // Image config and history of built images, compared field by field with what BuildKit's
 // dockerfile frontend writes for the same Dockerfile (dispatchX / commitToHistory in convert.go).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, newRoot, readConfig, removeTempDirs, writeContext } from './helpers.js';
+import { buildError, buildImage, newRoot, readConfig, readInRootfs, removeTempDirs, unpackImage, writeContext } from './helpers.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const COMMENT = 'buildkit.dockerfile.v0';
@@ -86,6 +86,30 @@ describe('image config like BuildKit', () => {
     expect(same.result.config.config?.Cmd).toEqual(['kept']);
   });
 
+  // image-spec's ImageConfig tags every field `omitempty`: BuildKit writes a reset or empty
+  // CMD/ENTRYPOINT by leaving the key out, never as `null` or `[]`.
+  it('leaves a reset or empty CMD and ENTRYPOINT out of the written config', async () => {
+    const context = writeContext({});
+    const dockerfile = [
+      'FROM busybox AS parent',
+      'CMD ["parent-cmd"]',
+      'FROM parent AS reset',
+      'ENTRYPOINT ["/bin/echo"]',
+      'FROM busybox AS empty',
+      'ENTRYPOINT []',
+      'CMD []',
+    ].join('\n');
+    const reset = await buildImage(root, context, dockerfile, { target: 'reset' });
+    const resetConfig = readConfig(root, reset.result.digest).config ?? {};
+    expect(resetConfig.Entrypoint).toEqual(['/bin/echo']);
+    expect(Object.keys(resetConfig)).not.toContain('Cmd');
+    const empty = await buildImage(root, context, dockerfile, { target: 'empty' });
+    const emptyConfig = readConfig(root, empty.result.digest).config ?? {};
+    expect(Object.keys(emptyConfig)).not.toContain('Cmd');
+    expect(Object.keys(emptyConfig)).not.toContain('Entrypoint');
+    expect(emptyConfig.Env).toContain(DEFAULT_PATH);
+  });
+
   it('writes RUN/COPY/ARG/CMD history as BuildKit (exec form, # buildkit) with one diff_id per layer', async () => {
     const context = writeContext({ 'a.txt': 'a' });
     const dockerfile = [
@@ -127,5 +151,24 @@ describe('image config like BuildKit: PATH and ARG history', () => {
   it('prefixes RUN history with the ARGs in scope', async () => {
     const { result } = await buildImage(root, writeContext({}), 'FROM busybox\nARG V=1\nRUN true\n');
     expect(result.config.history?.at(-1)?.created_by).toBe('RUN |1 V=1 /bin/sh -c true # buildkit');
+  });
+});
+
+describe('SOURCE_DATE_EPOCH from the Dockerfile (dockerfile_source_date_epoch_test.go)', () => {
+  it('a global ARG default dates the image and history, and a stage ARG sees it', async () => {
+    const dockerfile = ['ARG SOURCE_DATE_EPOCH=1700000001', 'FROM busybox', 'ARG SOURCE_DATE_EPOCH', 'RUN echo -n "$SOURCE_DATE_EPOCH" > /epoch'].join('\n');
+    const { result } = await buildImage(root, writeContext({}), dockerfile);
+    const config = readConfig(root, result.digest);
+    expect(config.created).toBe('2023-11-14T22:13:21Z');
+    expect((config.history ?? []).slice(1).map((h) => h.created)).toEqual(['2023-11-14T22:13:21Z', '2023-11-14T22:13:21Z']);
+    expect(readInRootfs(unpackImage(root, result.digest), 'epoch')).toBe('1700000001');
+  });
+
+  it('a build arg wins over the default, and an invalid default fails the build', async () => {
+    const dockerfile = 'ARG SOURCE_DATE_EPOCH=1700000001\nFROM busybox\n';
+    const { result } = await buildImage(root, writeContext({}), dockerfile, { buildArgs: { SOURCE_DATE_EPOCH: '1700000002' } });
+    expect(readConfig(root, result.digest).created).toBe('2023-11-14T22:13:22Z');
+    const error = await buildError(root, writeContext({}), 'ARG SOURCE_DATE_EPOCH=not-a-timestamp\nFROM busybox\n');
+    expect(error.message).toContain('invalid SOURCE_DATE_EPOCH: not-a-timestamp');
   });
 });

@@ -1,6 +1,8 @@
-// RUN --mount as BuildKit: cache mount owner and mode, build-arg expansion of every field.
+// RUN --mount as BuildKit: cache mount and ssh socket owner and mode, build-arg expansion of every field.
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, newRoot, removeTempDirs, unpackImage, writeContext, readInRootfs } from './helpers.js';
+import { buildImage, newRoot, removeTempDirs, unpackImage, writeContext, readInRootfs, tempDir } from './helpers.js';
 
 let root: string;
 beforeAll(async () => {
@@ -23,6 +25,29 @@ describe('RUN --mount=type=cache', () => {
     expect(read(rootfs, 'c1-stat')).toBe('1234 2345 750\n');
     expect(read(rootfs, 'c2-default')).toBe('0 0 755\n');
     expect(read(rootfs, 'c2-owned')).toBe('7 8 700\n');
+  });
+});
+
+describe('RUN --mount=type=ssh', () => {
+  // dockerfile_ssh_test.go testSSHSocketParams: BuildKit serves a socket of its own, with the
+  // mount's uid, gid and mode, that forwards to the agent; the agent's socket is never bound.
+  it('applies uid, gid and mode to the agent socket; the default is root 0600', async () => {
+    const socket = join(tempDir('tsbuild-ssh-agent-'), 'agent.sock');
+    const agent = createServer((connection) => connection.end());
+    await new Promise<void>((resolve) => agent.listen(socket, resolve));
+    try {
+      const dockerfile = [
+        'FROM busybox',
+        'RUN --mount=type=ssh,mode=741,uid=100,gid=102 stat -c "%u %g %a %F" $SSH_AUTH_SOCK > /with-params',
+        'RUN --mount=type=ssh stat -c "%u %g %a %F" $SSH_AUTH_SOCK > /default',
+      ].join('\n');
+      const { result } = await buildImage(root, writeContext({}), dockerfile, { ssh: [{ id: 'default', socket }] });
+      const rootfs = unpackImage(root, result.digest);
+      expect(read(rootfs, 'with-params')).toBe('100 102 741 socket\n');
+      expect(read(rootfs, 'default')).toBe('0 0 600 socket\n');
+    } finally {
+      await new Promise<void>((resolve) => agent.close(() => resolve()));
+    }
   });
 });
 

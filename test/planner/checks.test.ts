@@ -43,6 +43,19 @@ describe('build checks (messages as BuildKit prints them)', () => {
     expect(await check(text)).toEqual([]);
   });
 
+  // BuildKit's suggest.Search (util/suggest): Levenshtein distance under 3, case-sensitive for
+  // UndefinedVar and UndefinedArgInFrom (validations.go), whatever the candidate's length.
+  test.each([
+    ['FROM scratch\nENV AB=1\nENV X=$XY', "Dockerfile:3: UndefinedVar: Usage of undefined variable '$XY' (did you mean $AB?)"],
+    ['FROM scratch\nENV foo=1\nENV X=$FOO', "Dockerfile:3: UndefinedVar: Usage of undefined variable '$FOO'"],
+    ['FROM scratch\nENV ABCDEFGH=1\nENV X=$ABCDEXYZ', "Dockerfile:3: UndefinedVar: Usage of undefined variable '$ABCDEXYZ'"],
+    ['ARG VERSION\nFROM scratch:$version', "Dockerfile:2: UndefinedArgInFrom: FROM argument 'version' is not declared"],
+    ['ARG AB\nFROM scratch:$XY', "Dockerfile:2: UndefinedArgInFrom: FROM argument 'XY' is not declared (did you mean AB?)"],
+  ])('did-you-mean as BuildKit: %j', async (text, expected) => {
+    const findings = await check(text);
+    expect(findings.filter((f) => f.includes('Undefined'))).toEqual([expected]);
+  });
+
   it('honours # check=skip and reports error=true', async () => {
     const parsed = parseDockerfile('# check=skip=JSONArgsRecommended;error=true\nFROM busybox as b\nCMD echo\n', { file: 'Dockerfile' });
     const { findings, config } = await runChecks(parsed);

@@ -64,6 +64,14 @@ describe('stage references and --target pruning', () => {
     ]);
     expect(p.steps[step.inputs[1]!]!.stage.name).toBe('tools');
   });
+
+  // convert_runmount.go dispatchRunMounts: as COPY --from, a mount reads only stages defined before.
+  it('RUN --mount from= a later stage is refused with BuildKit\'s message', async () => {
+    const text = 'FROM busybox AS first\nARG T=tbin\nRUN --mount=from=later,target=$T ls /tbin\nFROM busybox AS later\nRUN touch /x';
+    await expect(plan(text, { target: 'first' })).rejects.toThrow(
+      'Dockerfile:3: cannot mount from stage "later" to "tbin", stage needs to be defined before current command',
+    );
+  });
 });
 
 describe('plan errors name the stage and the line', () => {

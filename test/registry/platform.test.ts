@@ -112,3 +112,51 @@ describe('selectManifest', () => {
     );
   });
 });
+
+// containerd's platforms.Parse/FormatAll: `os(osversion+feature)/arch`, and its Windows matcher:
+// a version asked for matches the same major.minor.build, or (from LTSC 2022 on) the LTSC range.
+describe('platforms with an OS version (containerd Parse, FormatAll, windows matcher)', () => {
+  it.each([
+    ['windows(10.0.20348.1006)/amd64', { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.1006' }, 'windows(10.0.20348.1006)/amd64'],
+    ['Windows(10.0.17763)/AMD64', { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763' }, 'windows(10.0.17763)/amd64'],
+    ['windows(10.0.17763+win32k)/amd64', { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763', 'os.features': ['win32k'] }, 'windows(10.0.17763+win32k)/amd64'],
+    ['windows(+win32k+a+win32k)/amd64', { os: 'windows', architecture: 'amd64', 'os.features': ['a', 'win32k'] }, 'windows(+a+win32k)/amd64'],
+    ['linux(5.1%2Bx)/arm64', { os: 'linux', architecture: 'arm64', 'os.version': '5.1+x' }, 'linux(5.1%2Bx)/arm64'],
+    ['windows()/amd64', { os: 'windows', architecture: 'amd64' }, 'windows/amd64'],
+  ])('%s', (text, platform, formatted) => {
+    expect(parsePlatform(text)).toEqual(platform);
+    expect(formatPlatform(parsePlatform(text))).toBe(formatted);
+    expect(parsePlatform(formatted)).toEqual(platform);
+  });
+
+  it.each(['windows(1.2.3/amd64', 'windows(1 2)/amd64', 'windows(1.2)x/amd64', 'windows(a)(b)/amd64'])('rejects %j', (input) => {
+    expect(() => parsePlatform(input)).toThrow(/invalid platform/);
+  });
+
+  it.each([
+    ['windows(10.0.17763)/amd64', 'windows(10.0.17763)/amd64', 0],
+    ['windows(10.0.17763)/amd64', 'windows(10.0.20348)/amd64', undefined],
+    ['windows(10.0.17763)/amd64', 'windows/amd64', 0],
+    ['windows/amd64', 'windows(10.0.17763)/amd64', 0],
+    ['windows(10.0.26100)/amd64', 'windows(10.0.20348.1006)/amd64', 0],
+    ['windows(10.0.20348)/amd64', 'windows(10.0.26100)/amd64', undefined],
+    ['windows(1.2.3)/amd64', 'windows(1.1.0)/amd64', undefined],
+    ['linux(1.2.3)/amd64', 'linux(4.5.6)/amd64', 0],
+  ])('%s runs %s: rank %s', (wanted, candidate, rank) => {
+    expect(platformRank(parsePlatform(wanted), parsePlatform(candidate))).toBe(rank);
+  });
+
+  it('picks the manifest of the OS version asked for, the first without one', () => {
+    const entry = (n: number, version: string): Descriptor => ({
+      mediaType: MediaType.OciManifest, digest: `sha256:${String(n).repeat(64)}` as Digest, size: n,
+      platform: { os: 'windows', architecture: 'amd64', 'os.version': version },
+    });
+    const index: ImageIndex = { schemaVersion: 2, manifests: [entry(1, '1.2.3'), entry(2, '1.1.0')] };
+    expect(selectManifest(index, parsePlatform('windows(1.1.0)/amd64')).size).toBe(2);
+    expect(selectManifest(index, parsePlatform('windows(1.2.3)/amd64')).size).toBe(1);
+    expect(selectManifest(index, parsePlatform('windows/amd64')).size).toBe(1);
+    expect(() => selectManifest(index, parsePlatform('windows(1.3.0)/amd64'))).toThrow(
+      'no manifest for platform windows(1.3.0)/amd64 in the image index (available: windows(1.2.3)/amd64, windows(1.1.0)/amd64)',
+    );
+  });
+});

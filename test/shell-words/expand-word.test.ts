@@ -106,3 +106,20 @@ describe('syntax errors', () => {
     }
   });
 });
+
+// BuildKit names RUN steps with RawQuotes and SkipUnsetEnv (dockerfile2llb dispatchRun): quotes
+// stay as written and an unset variable keeps its reference, modifier and all.
+describe('with raw quotes and unset variables kept (progress names)', () => {
+  const named = { rawQuotes: true, skipUnset: true } as const;
+  test.each([
+    ['echo "$A" \'$A\' $A', 'echo "alpha" \'$A\' alpha'],
+    ['$UNSET ${UNSET} "${UNSET}"', '$UNSET ${UNSET} "${UNSET}"'],
+    ['${UNSET:-x} ${UNSET+y} ${UNSET%%.*}', '${UNSET:-x} ${UNSET+y} ${UNSET%%.*}'],
+    ['${UNSET//a/b}', '${UNSET/a/b}'],
+    ['${A:-x} ${EMPTY:-x} $EMPTY.', 'alpha x .'],
+    ['\\$A "\\$A"', '$A "$A"'],
+    ['a$', 'a$'],
+  ])('%s → %s', (word, expected) => {
+    expect(expandWord(word, env, named)).toBe(expected);
+  });
+});
