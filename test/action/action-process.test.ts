@@ -116,9 +116,10 @@ describe('the action entry point', () => {
   });
 
   it('propagates the CLI exit status, annotates the error and sets no outputs on failure', () => {
-    const result = runAction({ secrets: 'TOKEN=s3cret' }, { FAKE_CLI_EXIT: '3' });
+    // The workspace has no ./Dockerfile (the repository's own, in the cwd, is outside it): not placed.
+    const result = runAction({ secrets: 'TOKEN=s3cret' }, { FAKE_CLI_EXIT: '3', GITHUB_WORKSPACE: dir });
     expect(result.status).toBe(3);
-    expect(result.stdout).toContain('::error title=tsbuild::./Dockerfile:3: RUN failed with exit status 1'); // no such file: not placed
+    expect(result.stdout).toContain('::error title=tsbuild::./Dockerfile:3: RUN failed with exit status 1');
     expect(existsSync(paths.output)).toBe(false);
     expect(readFileSync(paths.summary, 'utf8')).toMatch(/❌ failed \(exit status 3\)[\s\S]*❌ failed: process/);
     expect(recorded().secrets[0].content).toBe('s3cret');

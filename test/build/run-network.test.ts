@@ -77,7 +77,8 @@ describe('RUN network', () => {
     const context = writeContext({});
     const error = await buildError(root, context, dockerfile);
     expect(error.message).toMatch(/^Dockerfile:2: .*network\.host is not allowed/);
-    expect(error.message).toContain('--allow network.host');
+    expect(error.message).toContain('allow network.host');
+    expect(error).toMatchObject({ cliHint: '--allow network.host' });
     const { result } = await buildImage(root, context, dockerfile, { allow: ['network.host'] });
     expect(read(unpackImage(root, result.digest), 'got')).toMatch(/host-loopback-secret$/);
   });
