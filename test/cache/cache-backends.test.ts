@@ -43,7 +43,7 @@ describe('cache flags come from the backend table', () => {
     ['--cache-to', parseCacheToFlag, 'type=s3,bucket=b,region=r,use_path_style=maybe', '--cache-to type=s3: use_path_style must be true or false, got "maybe"'],
     ['--cache-from', parseCacheFromFlag, 'type=s3,bucket=b,region=r,endpoint_url=file:///etc', '--cache-from type=s3: endpoint_url must be an http:// or https:// URL'],
     ['--cache-to', parseCacheToFlag, 'type=inline,mode=max', '--cache-to type=inline supports mode=min only'],
-    ['--cache-from', parseCacheFromFlag, 'type=inline', '--cache-from type=inline: name the image instead (--cache-from type=registry,ref=IMAGE)'],
+    ['--cache-from', parseCacheFromFlag, 'type=inline', '--cache-from type=inline: name the image instead (type=registry,ref=IMAGE)'],
     ['--cache-from', parseCacheFromFlag, 'type=floppy', '--cache-from: unknown type "floppy" (registry, local, s3, gha, inline)'],
   ])('%s %s is refused clearly', (_flag, parse, value, message) => {
     expect(() => parse(value)).toThrow(message);

@@ -10,16 +10,19 @@ export interface InlineCacheLocation {
 
 export const inlineCache: CacheBackendFactory<InlineCacheLocation> = {
   parseLocation(fields, flag) {
-    if (flag === '--cache-from') throw new TsbuildError('USAGE', '--cache-from type=inline: name the image instead (--cache-from type=registry,ref=IMAGE)');
+    const importing = flag === '--cache-from';
+    if (importing) throw new TsbuildError('USAGE', `${flag} type=inline: name the image instead (type=registry,ref=IMAGE)`);
     // The image holds the layers of its own steps only, as in BuildKit.
-    if (fields.mode === 'max') throw new TsbuildError('USAGE', '--cache-to type=inline supports mode=min only');
+    if (fields.mode === 'max') throw new TsbuildError('USAGE', `${flag} type=inline supports mode=min only`);
     return { type: 'inline' };
   },
 
   open() {
     return {
       description: 'inline',
-      import: () => Promise.reject(new TsbuildError('USAGE', 'an inline cache is read with --cache-from type=registry,ref=IMAGE')),
+      import: () => Promise.reject(new TsbuildError('USAGE', 'an inline cache is read as a cache import of type=registry,ref=IMAGE', {
+        cliHint: '--cache-from type=registry,ref=IMAGE',
+      })),
       // The records are in the image config already.
       export: () => Promise.resolve(),
     };

@@ -39,7 +39,11 @@ export async function inlineCacheOf(
     records.push(...inline.records);
     foreign += inline.foreign;
   }
-  if (!found) throw new TsbuildError('NOT_FOUND', `${where} is an image without an inline cache (build it with --cache-to type=inline)`);
+  if (!found) {
+    throw new TsbuildError('NOT_FOUND', `${where} is an image without an inline cache (build it with a cache export of type=inline)`, {
+      cliHint: '--cache-to type=inline',
+    });
+  }
   if (records.length === 0 && foreign > 0) {
     throw new TsbuildError('NOT_FOUND', `${where}: its inline cache is BuildKit's (${foreign} records keyed by BuildKit's LLB digests, which tsbuild's cache keys never equal)`);
   }
