@@ -22,7 +22,8 @@ function complete(line: string): string[] {
 describe('shell completion', () => {
   it('bash completes commands, subcommands, flags and flag values', () => {
     expect(complete('tsbuild bu')).toEqual(['build']);
-    expect(complete('tsbuild build --pro')).toEqual(['--progress']);
+    expect(complete('tsbuild build --prog')).toEqual(['--progress']);
+    expect(complete('tsbuild build --pro')).toEqual(['--provenance', '--progress']);
     expect(complete('tsbuild build --progress p')).toEqual(['plain']);
     expect(complete('tsbuild build -t x --no-cache-')).toEqual(['--no-cache-filter']);
     expect(complete('tsbuild cache ')).toContain('du');
@@ -36,7 +37,7 @@ describe('shell completion', () => {
     expect(zsh).toContain('complete -o default -F _tsbuild tsbuild');
     const fish = script('fish').stdout;
     expect(fish).toContain("complete -c tsbuild -n __fish_use_subcommand -a 'build' -d 'Build an image from a Dockerfile'");
-    expect(fish).toMatch(/complete -c tsbuild -n '__fish_seen_subcommand_from build' -l progress -r -a 'auto tty plain json quiet' -d/);
+    expect(fish).toMatch(/complete -c tsbuild -n '__fish_seen_subcommand_from build' -l progress -r -a 'auto tty plain json rawjson quiet' -d/);
   });
 
   it('refuses another shell', () => {

@@ -47,7 +47,7 @@ it('builds with the real CLI and publishes digest, imageid and metadata outputs'
   expect(imageId).toBeDefined();
   expect(outputs).toContain('"image.name": "docker.io/demo/action:1"');
   const inspected = JSON.parse(
-    execFileSync(process.execPath, [join(repo, 'dist/cli.js'), 'inspect', 'demo/action:1'], { env, encoding: 'utf8' }),
+    execFileSync(process.execPath, [join(repo, 'dist/cli.js'), 'inspect', '--raw', 'demo/action:1'], { env, encoding: 'utf8' }),
   ) as { digest: string; config: { config: { Labels: Record<string, string> } } };
   expect(inspected.digest).toBe(digest);
   expect(inspected.config.config.Labels).toEqual({ stage: 'test', 'org.example.ci': 'yes' });
