@@ -42,7 +42,10 @@ export interface RunContainerOptions {
   pull?: PullPolicy;
   /** `-i`: the container shares this process's stdin, stdout and stderr. */
   interactive?: boolean;
-  /** `-t`: a pseudo-terminal; fails with a SANDBOX error where the backend has none. */
+  /**
+   * `-t`: the command gets a pseudo-terminal (stdout and stderr both come through it). With
+   * `interactive`, this process's stdin is its input, in raw mode when it is a terminal.
+   */
   tty?: boolean;
   /** `--security-opt` values: `seccomp=unconfined` turns the default syscall filter off. */
   securityOpt?: string[];

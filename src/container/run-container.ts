@@ -113,6 +113,7 @@ async function runSandbox(backend: SandboxBackend, spec: SandboxSpec, stopper: C
       onStdout: options.onStdout ?? ((chunk) => output?.onStdout(chunk)),
       onStderr: options.onStderr ?? ((chunk) => output?.onStderr(chunk)),
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      attachStdin: options.interactive === true,
     });
   } catch (error) {
     if (!stopper.kill.signal.aborted || (error as TsbuildError).code !== 'CANCELLED') throw error;

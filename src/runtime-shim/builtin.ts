@@ -15,6 +15,7 @@ import { attachSlirp4netns, type NetworkAttachment } from './network.js';
 import { createPrivateDir, type PrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
+import { hostTerminalSize } from './terminal.js';
 
 export class BuiltinBackend implements SandboxBackend {
   readonly name = 'builtin' as const;
@@ -44,10 +45,12 @@ export class BuiltinBackend implements SandboxBackend {
       const specFile = join(specDir.path, 'spec');
       const cgroupProcs = cgroup?.procsFiles ?? [];
       const dropMknod = !cgroup?.restrictsDevices;
-      const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs, dropMknod };
+      const terminalSize = spec.stdio === 'tty' ? hostTerminalSize() : undefined;
+      const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs, dropMknod, terminalSize };
       writeFileSync(specFile, encodeHelperSpec(spec, inputs), { mode: 0o600 });
       const privateNetwork = spec.network === 'private';
-      const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options, true, privateNetwork);
+      const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options,
+        { status: true, sync: privateNetwork, ttyControl: spec.stdio === 'tty' });
       if (privateNetwork) {
         network = connectNetwork(started);
         network.catch(() => undefined); // awaited once the helper has exited
@@ -111,7 +114,6 @@ function killProcessGroup(leader: number | undefined): void {
 }
 
 function checkSupported(spec: SandboxSpec): void {
-  if (spec.stdio === 'tty') throw new TsbuildError('SANDBOX', 'a terminal (tty) is not supported by the builtin sandbox yet');
   if (spec.uidMappings?.length || spec.gidMappings?.length) {
     throw new TsbuildError('SANDBOX', 'user-namespace id mappings are not supported by the builtin sandbox yet');
   }

@@ -68,7 +68,9 @@ export interface EtcFiles {
  * `pipe`: stdin from RunOptions.stdin (or empty), stdout/stderr to the callbacks.
  * `inherit`: tsbuild's stdin, stdout and stderr relayed through pipes, as `docker run -i` does;
  *   the command never gets the caller's terminal (it could type into it with TIOCSTI).
- * `tty`: a pseudo-terminal inside the sandbox (not implemented yet: rejected with SANDBOX).
+ * `tty`: a pseudo-terminal of the sandbox's own devpts is the command's controlling terminal and
+ *   stdio; tsbuild relays its output (stderr included) and, with RunOptions.attachStdin, its input
+ *   (see terminal.ts).
  */
 export type StdioMode = 'pipe' | 'inherit' | 'tty';
 
