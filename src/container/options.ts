@@ -60,7 +60,7 @@ export interface RunContainerOptions {
   /**
    * Aborting stops the container like `docker stop`: a signal (the abort reason when it is a
    * signal name such as `'SIGINT'`, else the image's StopSignal, else SIGTERM), then SIGKILL
-   * after `stopTimeoutMs`.
+   * after `stopTimeoutMs`; the reason `'SIGKILL'` kills it at once.
    */
   signal?: AbortSignal;
   /** Default 10 000 ms. */
@@ -71,6 +71,10 @@ export interface RunContainerOptions {
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   onEvent?: RunEventSink;
+  /** Keep the output in the container's log file (`tsbuild logs`) instead of `onStdout`/`onStderr` (a detached container). */
+  logToFile?: boolean;
+  /** Called with the container ID once its sandbox has started. */
+  onStart?: (containerId: string) => void;
   /** Registry settings for pulls (mirrors, insecure registries, Docker config path). */
   registry?: RegistryClientOptions;
   /** The environment `-e K` and bare `--env-file` names read from; default `process.env`. */

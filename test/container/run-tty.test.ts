@@ -27,8 +27,10 @@ describe.each(['builtin', 'runc'] as const)('tsbuild run -it (%s)', (runtime) =>
       ['send', 'echo $((6*7)); tty; ls /dev/pts | tr "\\n" " "; echo; stty size\n'],
       ['expect', '42\n/dev/pts/0\n0 ptmx \n24 80\n'],
       ['expect', PROMPT],
+      // The container's terminal signals its foreground job once its size has changed.
+      ['send', "sh -c 'trap \"stty size; exit\" WINCH; echo armed; while :; do sleep 1; done'\n"],
+      ['expect', 'armed\n'],
       ['resize', 30, 100],
-      ['send', 'stty size\n'],
       ['expect', '30 100\n'],
       ['expect', PROMPT],
       // The process itself announces that it runs; a SIGINT from then on ends it (130), sh or sleep.
