@@ -20,7 +20,7 @@ export function listContainers(options: ListContainersOptions = {}): ContainerRe
 }
 
 export interface StopOptions extends RootOptions {
-  /** Milliseconds between the stop signal and SIGKILL, as the container's tsbuild was told (default 10 s). */
+  /** Milliseconds to wait after the stop signal before the container is killed (default 10 s). */
   timeoutMs?: number;
 }
 

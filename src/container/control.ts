@@ -8,15 +8,21 @@ import { directoryBytes } from '../fs/index.js';
 import { findContainerRecord, listContainerRecords, removeContainerRecord, type ContainerRecord } from '../container/records.js';
 
 const POLL_MS = 100;
-/** How long `stop` and `rm -f` wait for the container's tsbuild beyond its own stop timeout. */
+/** How long `stop` and `rm -f` wait for the container's tsbuild to exit once it was told to kill it. */
 const EXIT_GRACE_MS = 60_000;
 
-/** Stops a running container (its stop signal, SIGKILL after `timeoutMs`); resolves once it has exited. */
+/**
+ * Stops a running container as `docker stop`: its stop signal, then, if it is still running after
+ * `timeoutMs` (or its own `--stop-timeout`, whichever comes first), SIGKILL. Resolves once it has exited.
+ */
 export async function stopContainer(root: string, ref: string, timeoutMs = 10_000): Promise<ContainerRecord> {
   const record = findContainerRecord(root, ref);
   if (record.status !== 'running') return record;
   signal(record, 'SIGTERM');
-  return waitForExit(root, record, timeoutMs + EXIT_GRACE_MS);
+  const stopped = await waitForExit(root, record, timeoutMs).catch(() => undefined);
+  if (stopped) return stopped;
+  signal(record, 'SIGUSR2');
+  return waitForExit(root, record, EXIT_GRACE_MS);
 }
 
 /** Removes a container; a running one only with `force` (killed first, as `docker rm -f`). */

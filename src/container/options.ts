@@ -60,9 +60,11 @@ export interface RunContainerOptions {
   /**
    * Aborting stops the container like `docker stop`: a signal (the abort reason when it is a
    * signal name such as `'SIGINT'`, else the image's StopSignal, else SIGTERM), then SIGKILL
-   * after `stopTimeoutMs`; the reason `'SIGKILL'` kills it at once.
+   * after `stopTimeoutMs`.
    */
   signal?: AbortSignal;
+  /** Aborting kills the container at once (`docker kill`, `rm -f`), also while a stop is under way. */
+  killSignal?: AbortSignal;
   /** Default 10 000 ms. */
   stopTimeoutMs?: number;
   /** Bytes for the command's stdin when not `interactive` (stdin is empty otherwise). */

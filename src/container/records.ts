@@ -56,7 +56,8 @@ function readRecord(base: string, id: string): ContainerRecord | undefined {
   }
   const owner = typeof state['owner'] === 'string' ? state['owner'] : '';
   const running = state['status'] === 'running' && owner !== '' && ownerState(owner) !== 'dead';
-  const killed = state['status'] === 'running' && !running;
+  // `dead`: marked so by the sweep of a later run (src/executor/sweep.ts).
+  const killed = (state['status'] === 'running' && !running) || state['status'] === 'dead';
   return {
     id,
     name: typeof state['name'] === 'string' ? state['name'] : undefined,

@@ -42,21 +42,20 @@ export async function runContainer(options: RunContainerOptions): Promise<RunCon
   const backend = selectBackend(options.runtime ?? 'auto');
   const stopper = new ContainerStopper(options.stopTimeoutMs);
   let stopSignal: NodeJS.Signals = 'SIGTERM';
-  const onAbort = (): void => {
-    const signal = signalFromReason(options.signal?.reason);
-    if (signal === 'SIGKILL') stopper.kill.abort(); // `rm -f`: the backend kills everything at once
-    else stopper.request(signal ?? stopSignal);
-  };
-  if (options.signal?.aborted) throw cancelled();
+  const onAbort = (): void => stopper.request(signalFromReason(options.signal?.reason) ?? stopSignal);
+  const onKill = (): void => stopper.kill.abort(); // the backend kills everything at once
+  if (options.signal?.aborted || options.killSignal?.aborted) throw cancelled();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  options.killSignal?.addEventListener('abort', onKill, { once: true });
   try {
     const prepared = await prepareContainer(request, options, () => {
-      if (stopper.stopRequested) throw cancelled();
+      if (stopper.stopRequested || stopper.kill.signal.aborted) throw cancelled();
     });
     stopSignal = parseStopSignal(prepared.image.config.config?.StopSignal) ?? stopSignal;
     return await runPrepared(backend, prepared, request, stopper, options);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    options.killSignal?.removeEventListener('abort', onKill);
     stopper.finish();
   }
 }

@@ -79,6 +79,17 @@ describe('tsbuild run -d', () => {
     expect(fx.containers()).not.toContain(id);
   }, 300_000);
 
+  it('stop -t kills a container that ignores its stop signal once the time is up', async () => {
+    const shared = join(fx.work, 'stubborn');
+    mkdirSync(shared);
+    // Its own stop timeout is long: only stop -t can end it within the test.
+    await detach(['--name', 'stubborn', '--stop-timeout', '600', '-v', `${shared}:/x`, IMAGES.busybox, 'sh', '-c', `trap "" TERM; echo > /x/armed; ${FOREVER}`]);
+    await until('the trap to be set', async () => (readIfExists(join(shared, 'armed')) ? true : undefined));
+    expect(await fx.tsbuild(['stop', '-t', '1', 'stubborn'])).toMatchObject({ status: 0, stdout: 'stubborn\n' });
+    expect((await ps(true)).get('stubborn')).toMatch(/^Exited \(137\) /);
+    expect(await fx.tsbuild(['rm', 'stubborn'])).toMatchObject({ status: 0 });
+  }, 300_000);
+
   it('logs -f follows the output until the container exits', async () => {
     const shared = join(fx.work, 'follow');
     mkdirSync(shared);
@@ -108,7 +119,7 @@ describe('tsbuild run -d', () => {
     expect((await ps(true)).has('orphan')).toBe(false);
   }, 300_000);
 
-  it('container prune removes the stopped containers and keeps the running one', async () => {
+  it('cache du counts the stopped containers; container prune removes them and keeps the running one', async () => {
     await detach(['--name', 'done-1', IMAGES.busybox, 'true']);
     await detach(['--name', 'done-2', IMAGES.busybox, 'sh', '-c', 'exit 3']);
     const running = await detach(['--name', 'keeps', IMAGES.busybox, 'sh', '-c', FOREVER]);
@@ -116,6 +127,12 @@ describe('tsbuild run -d', () => {
       const all = await ps(true);
       return all.get('done-1')?.startsWith('Exited (0)') && all.get('done-2')?.startsWith('Exited (3)') ? true : undefined;
     });
+    const usage = await fx.tsbuild(['cache', 'du', '--format', 'json']);
+    const containers = (JSON.parse(usage.stdout) as { containers?: { stopped: number; running: number; bytes: number } }).containers;
+    expect(containers?.stopped).toBeGreaterThanOrEqual(2);
+    expect(containers?.running).toBe(1);
+    expect(containers?.bytes).toBeGreaterThan(0);
+    expect((await fx.tsbuild(['cache', 'du'])).stdout).toMatch(/^containers +\d+ stopped, 1 running +\d/m);
     const pruned = await fx.tsbuild(['container', 'prune']);
     expect(pruned.status, pruned.stderr).toBe(0);
     expect(pruned.stdout).toMatch(/^Deleted Containers:\n(?:[0-9a-f]{64}\n){2,}\nTotal reclaimed space: \d/);

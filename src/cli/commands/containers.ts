@@ -1,6 +1,7 @@
 // `tsbuild ps`, `logs`, `stop`, `rm` and `container prune`: the containers under the root, with
 // Docker's columns and flags.
 import type { Command } from 'commander';
+import { TsbuildError } from '../../errors.js';
 import type { ContainerRecord } from '../../api/containers.js';
 import { formatSize } from '../format-size.js';
 
@@ -45,11 +46,13 @@ export function register(program: Command): Command {
     .command('stop')
     .description('Stop one or more running containers')
     .argument('<container...>', 'names or IDs')
-    .option('-t, --time <seconds>', 'seconds the container was given to stop (its --stop-timeout) before it is killed', '10')
+    .option('-t, --time <seconds>', 'seconds to wait for the container to stop before killing it', '10')
     .action(async (refs: string[], flags: { time: string }) => {
       const { stop } = await import('../../api/containers.js');
+      const seconds = Number(flags.time);
+      if (!Number.isFinite(seconds) || seconds < 0) throw new TsbuildError('USAGE', `invalid --time "${flags.time}": expected seconds`);
       for (const ref of refs) {
-        await stop(ref, { timeoutMs: Number(flags.time) * 1000 });
+        await stop(ref, { timeoutMs: seconds * 1000 });
         process.stdout.write(`${ref}\n`);
       }
     });

@@ -90,10 +90,12 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
   }
   if (flags.detach && !supervising) return startDetached();
   const controller = new AbortController();
+  const killer = new AbortController();
   let received: NodeJS.Signals | undefined;
   const forward = (signal: NodeJS.Signals): void => {
     received ??= signal;
-    controller.abort(signal === KILL_SIGNAL ? 'SIGKILL' : signal);
+    if (signal === KILL_SIGNAL) killer.abort();
+    else controller.abort(signal);
   };
   for (const signal of [...FORWARDED_SIGNALS, KILL_SIGNAL]) process.on(signal, forward);
   const report = supervising ? reportToStarter : undefined;
@@ -105,7 +107,7 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
       memory: flags.memory, cpus: flags.cpus, pidsLimit: flags.pidsLimit,
       platform: flags.platform, pull: flags.pull as 'missing', interactive: flags.interactive, tty: flags.tty,
       runtime: flags.runtime as 'auto', securityOpt: flags.securityOpt, rm: flags.rm, name: flags.name, stopTimeoutMs: stopTimeoutMs(flags.stopTimeout),
-      signal: controller.signal,
+      signal: controller.signal, killSignal: killer.signal,
       ...(report
         ? { logToFile: true, onStart: (id: string) => report({ id }), onEvent: () => undefined }
         : { onEvent: (event) => printRunEvent(event, (line) => process.stderr.write(`${line}\n`)) }),
