@@ -28,6 +28,8 @@ export interface RunContainerOptions {
    * slirp4netns (loopback only, with a warning, when it is not installed); `host`; `none`.
    */
   network?: 'bridge' | 'default' | 'host' | 'none';
+  /** `-p` values: `[IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp]`, forwarded by slirp4netns (bridge network only). */
+  publish?: string[];
   /** Default: the first 12 digits of the container ID. */
   hostname?: string;
   /** Bytes, or a size like `512m` / `1g`. */

@@ -24,6 +24,8 @@ export interface ContainerRecord {
   /** The pid of the tsbuild process that runs it (the supervisor of a detached container). */
   pid: number | undefined;
   dir: string;
+  /** Published ports as `ps` shows them: `0.0.0.0:8080->80/tcp`. */
+  ports: string[];
   /** Container output kept for `logs` (detached containers). */
   logFile: string;
 }
@@ -69,9 +71,15 @@ function readRecord(base: string, id: string): ContainerRecord | undefined {
     exitCode: killed ? 137 : typeof state['exitCode'] === 'number' ? state['exitCode'] : undefined,
     finished: typeof state['finished'] === 'string' ? state['finished'] : killed ? modified(stateFile) : undefined,
     pid: typeof state['pid'] === 'number' ? state['pid'] : undefined,
+    ports: Array.isArray(state['ports']) ? state['ports'].map(formatPort) : [],
     dir: join(base, id),
     logFile: join(base, id, CONTAINER_LOG),
   };
+}
+
+function formatPort(value: unknown): string {
+  const p = (value ?? {}) as { hostIp?: unknown; hostPort?: unknown; containerPort?: unknown; protocol?: unknown };
+  return `${String(p.hostIp)}:${String(p.hostPort)}->${String(p.containerPort)}/${String(p.protocol)}`;
 }
 
 function modified(file: string): string | undefined {

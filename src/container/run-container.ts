@@ -85,7 +85,7 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
     const spec = containerSpec({ request: { ...request, network }, config, lowerdirs: layers.lowerdirs, dir, mounts: mounts.mounts, hostname });
     const state = {
       image: request.image, imageDigest: image.descriptor.digest, command: spec.args, hostname,
-      created: new Date().toISOString(), volumes: mounts.anonymous.map((v) => ({ target: v.target, dir: v.dir })),
+      created: new Date().toISOString(), ports: spec.ports ?? [], volumes: mounts.anonymous.map((v) => ({ target: v.target, dir: v.dir })),
     };
     dir.writeState({ ...state, status: 'running', pid: process.pid, owner: ownerToken(), rm: request.rm });
     checkpoint();

@@ -14,7 +14,7 @@ import { oomKilled } from './cgroup-stats.js';
 import { attachSlirp4netns, type NetworkAttachment } from './network.js';
 import { createPrivateDir, type PrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
-import type { SandboxSpec } from './spec.js';
+import type { PortForward, SandboxSpec } from './spec.js';
 import { hostTerminalSize } from './terminal.js';
 
 export class BuiltinBackend implements SandboxBackend {
@@ -52,7 +52,7 @@ export class BuiltinBackend implements SandboxBackend {
       const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options,
         { status: true, sync: privateNetwork, ttyControl: spec.stdio === 'tty' });
       if (privateNetwork) {
-        network = connectNetwork(started);
+        network = connectNetwork(started, spec.ports ?? []);
         network.catch(() => undefined); // awaited once the helper has exited
       }
       onAbort = () => {
@@ -83,7 +83,7 @@ export class BuiltinBackend implements SandboxBackend {
  * The helper reports on its sync socket once it is in its new network namespace; slirp4netns is
  * attached to it there, then one byte lets the command start. A failure kills the helper.
  */
-function connectNetwork(started: StartedProcess): Promise<NetworkAttachment | undefined> {
+function connectNetwork(started: StartedProcess, ports: PortForward[]): Promise<NetworkAttachment | undefined> {
   const socket = started.child.stdio[NETNS_SYNC_FD] as Duplex;
   return new Promise<NetworkAttachment | undefined>((resolve, reject) => {
     let reported = false;
@@ -93,7 +93,7 @@ function connectNetwork(started: StartedProcess): Promise<NetworkAttachment | un
     });
     socket.once('data', () => {
       reported = true;
-      attachSlirp4netns(started.child.pid as number).then((attached) => {
+      attachSlirp4netns(started.child.pid as number, ports).then((attached) => {
         socket.end('1');
         resolve(attached);
       }, (error: unknown) => {

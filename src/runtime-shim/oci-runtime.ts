@@ -52,7 +52,7 @@ export class OciRuntimeBackend implements SandboxBackend {
     try {
       const sources = await stageMountSources(spec.mounts ?? [], dir.path);
       try {
-        const network = spec.network === 'private' ? await holdPrivateNetwork() : undefined;
+        const network = spec.network === 'private' ? await holdPrivateNetwork(spec.ports ?? []) : undefined;
         try {
           const terminalSize = spec.stdio === 'tty' ? hostTerminalSize() : undefined;
           const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`, network?.path, terminalSize);

@@ -82,6 +82,14 @@ export type SeccompMode = 'default' | 'unconfined';
  */
 export type NetworkMode = 'private' | 'host' | 'none';
 
+/** A host port forwarded into a `private` network (`-p`), by slirp4netns. */
+export interface PortForward {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
 export interface SandboxSpec {
   args: string[];
   /** `KEY=value` entries, exactly what the process sees. */
@@ -92,6 +100,8 @@ export interface SandboxSpec {
   rootfs: Rootfs;
   mounts?: Mount[];
   network: NetworkMode;
+  /** Host ports forwarded to the sandbox (a `private` network only). */
+  ports?: PortForward[];
   hostname?: string;
   limits?: SandboxLimits;
   stdio?: StdioMode;

@@ -20,7 +20,7 @@ export function register(program: Command): Command {
         process.stdout.write(records.map((r) => `${id(r)}\n`).join(''));
         return;
       }
-      const rows = records.map((r) => [id(r), r.image, quoteCommand(r.command, flags.trunc), ago(r.created), status(r), '', r.name ?? '']);
+      const rows = records.map((r) => [id(r), r.image, quoteCommand(r.command, flags.trunc), ago(r.created), status(r), r.ports.join(', '), r.name ?? '']);
       process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows));
     });
   program

@@ -11,6 +11,7 @@ interface RunFlags {
   envFile: string[];
   volume: string[];
   tmpfs: string[];
+  publish: string[];
   workdir?: string;
   user?: string;
   entrypoint?: string;
@@ -60,6 +61,7 @@ export function register(program: Command): Command {
     .option('-w, --workdir <dir>', 'working directory inside the container (created if missing)')
     .option('-u, --user <user[:group]>', 'user name or uid, optionally with a group')
     .option('--entrypoint <cmd>', "override the image ENTRYPOINT (and drop its CMD); '' clears it")
+    .option('-p, --publish <[IP:]HOST:CTR[/proto]>', "publish a container port on the host (the bridge network's slirp4netns forwards it; repeatable)", collect, [])
     .option('--network <mode>', 'network: bridge (the default: its own, with outbound access through slirp4netns), host or none')
     .option('--hostname <name>', 'container host name (default: the short container ID)')
     .option('-m, --memory <size>', 'memory limit, e.g. 512m or 1g')
@@ -102,7 +104,7 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
   try {
     const result = await run({
       image, command, ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint } : {}),
-      env: flags.env, envFiles: flags.envFile, volumes: flags.volume, tmpfs: flags.tmpfs,
+      env: flags.env, envFiles: flags.envFile, publish: flags.publish, volumes: flags.volume, tmpfs: flags.tmpfs,
       workdir: flags.workdir, user: flags.user, network: flags.network as 'host' | undefined, hostname: flags.hostname,
       memory: flags.memory, cpus: flags.cpus, pidsLimit: flags.pidsLimit,
       platform: flags.platform, pull: flags.pull as 'missing', interactive: flags.interactive, tty: flags.tty,
