@@ -1,6 +1,7 @@
 // tsbuild-sandbox: runs one command in new namespaces over a prepared rootfs (docs/design/sandbox.md).
 //
 // Usage: tsbuild-sandbox SPECFILE
+//        tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD -- RUNTIME ARGS...   (see oci_tty_main)
 // SPECFILE is a sequence of NUL-terminated tokens written by src/runtime-shim/builtin-spec.ts:
 //   root DIR                         where the new root is assembled (a mount point is made there)
 //   rootfs-dir DIR                   bind DIR as the root, or
@@ -12,6 +13,8 @@
 //   netns-sync FD                    a network namespace set up from outside (see private_netns)
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
 //   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
+//   tty ROWS COLS CONTROLFD          the command gets a pseudo-terminal (0 0: size unknown); stdin and
+//                                    stdout relay its input and output, CONTROLFD carries "ROWS COLS\n" resizes
 // Setup errors go to fd 3 when it is open (the caller's status pipe) and to stderr; exit 125.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,11 +36,13 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <termios.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -54,6 +59,8 @@ struct spec {
   const char *root, *rootfs_dir, *overlay, *hostname, *cwd;
   int netns, no_new_privs, no_mknod, seccomp_unconfined;
   int netns_sync_fd;
+  int tty, tty_control_fd;
+  unsigned short tty_rows, tty_cols;
   uid_t uid;
   gid_t gid;
   gid_t groups[256];
@@ -162,6 +169,12 @@ static void parse_spec(void) {
     else if (!strcmp(key, "cwd")) spec.cwd = token();
     else if (!strcmp(key, "env")) { CHECK_ROOM(spec.nenv, MAX_ITEMS, "env"); spec.env[spec.nenv++] = token(); }
     else if (!strcmp(key, "arg")) { CHECK_ROOM(spec.nargs, MAX_ITEMS, "args"); spec.args[spec.nargs++] = token(); }
+    else if (!strcmp(key, "tty")) {
+      spec.tty = 1;
+      spec.tty_rows = (unsigned short)number();
+      spec.tty_cols = (unsigned short)number();
+      spec.tty_control_fd = (int)number();
+    }
     else if (!strcmp(key, "cgroup")) { CHECK_ROOM(spec.ncgroups, 16, "cgroups"); spec.cgroups[spec.ncgroups++] = token(); }
     else { errno = 0; fail("spec: unknown key %s", key); }
   }
@@ -783,6 +796,151 @@ static void install_seccomp(void) {
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) fail("install seccomp filter");
 }
 
+/* ---- a pseudo-terminal for the command (`tsbuild run -t`) ---- */
+
+/*
+ * The terminal is opened by init inside the sandbox, on the sandbox's own devpts instance, so the
+ * command sees /dev/pts/0 of its own /dev; its master goes to the helper outside (SCM_RIGHTS), which
+ * relays it to tsbuild's pipes. The command never holds anything of tsbuild's terminal.
+ */
+static int console_sock[2] = { -1, -1 }; /* init sends the master on [1], the relay receives it on [0] */
+static int tty_slave = -1;
+
+static void send_fd(int sock, int fd) {
+  char byte = 0;
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  ssize_t r;
+  do r = sendmsg(sock, &msg, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
+  if (r != 1) fail("send the terminal");
+}
+
+/* The fd passed over SOCK, or -1 when the sender closed the socket without sending one. */
+static int receive_fd(int sock) {
+  char byte;
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int) * 4)]; } control;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+  ssize_t r;
+  do r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (r < 0 && errno == EINTR);
+  if (r <= 0) return -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    int n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int)), fd = -1;
+    for (int i = 0; i < n; i++) {
+      int got;
+      memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      if (fd < 0) fd = got; else close(got);
+    }
+    if (fd >= 0) return fd;
+  }
+  return -1;
+}
+
+static void set_window_size(int master, unsigned short rows, unsigned short cols) {
+  if (rows == 0 || cols == 0) return;
+  struct winsize ws = { .ws_row = rows, .ws_col = cols };
+  if (ioctl(master, TIOCSWINSZ, &ws) < 0) { /* the terminal is gone: nothing to resize */ }
+}
+
+/* In init, after pivot_root: a pty on the sandbox's devpts; the master goes to the helper. */
+static void open_terminal(void) {
+  int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) fail("open /dev/pts/ptmx");
+  int unlock = 0;
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0) fail("unlock the terminal");
+  /* TIOCGPTPEER opens the peer of this very master, with no path lookup in the sandbox's /dev. */
+  tty_slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (tty_slave < 0) fail("open the terminal's slave");
+  /* As runc: the terminal belongs to the command's user (its group stays tty's, from devpts gid=5). */
+  if (fchown(tty_slave, spec.uid, (gid_t)-1) < 0 && errno != EINVAL) fail("chown the terminal");
+  set_window_size(master, spec.tty_rows, spec.tty_cols);
+  send_fd(console_sock[1], master);
+  close(master);
+  close(console_sock[1]);
+}
+
+/* In the command, after setsid: the terminal becomes its controlling terminal and its stdio. */
+static void take_terminal(void) {
+  if (ioctl(tty_slave, TIOCSCTTY, 0) < 0) fail("make the terminal controlling");
+  for (int fd = 0; fd <= 2; fd++)
+    if (dup2(tty_slave, fd) < 0) fail("terminal stdio");
+  close(tty_slave);
+}
+
+/* "ROWS COLS\n" lines from tsbuild; a line may arrive in pieces. */
+struct resizer { int fd; size_t len; char line[64]; };
+
+static void read_resizes(struct resizer *r, int master) {
+  ssize_t got = read(r->fd, r->line + r->len, sizeof r->line - 1 - r->len);
+  if (got <= 0) {
+    if (got == 0 || (errno != EINTR && errno != EAGAIN)) { close(r->fd); r->fd = -1; }
+    return;
+  }
+  r->len += (size_t)got;
+  char *nl;
+  while ((nl = memchr(r->line, '\n', r->len))) {
+    *nl = '\0';
+    unsigned rows, cols;
+    if (sscanf(r->line, "%u %u", &rows, &cols) == 2 && rows < 65536 && cols < 65536)
+      set_window_size(master, (unsigned short)rows, (unsigned short)cols);
+    size_t used = (size_t)(nl + 1 - r->line);
+    memmove(r->line, nl + 1, r->len - used);
+    r->len -= used;
+  }
+  if (r->len == sizeof r->line - 1) r->len = 0; /* no newline in a full buffer: not a size */
+}
+
+/*
+ * Copies stdin to the master and the master to stdout, and applies resizes from CONTROL, until the
+ * terminal's last slave fd is closed (EIO on the master: the sandbox is gone). Writes do not block,
+ * with one buffer per direction, so a command that reads no input never stalls its output.
+ */
+static void relay_terminal(int master, int control) {
+  struct { int from, to, open; size_t len, off; char data[65536]; } *d = calloc(2, sizeof *d);
+  if (!d) fail("malloc");
+  d[0].from = 0, d[0].to = master, d[0].open = 1;   /* input */
+  d[1].from = master, d[1].to = 1, d[1].open = 1;   /* output */
+  struct resizer resize = { .fd = control };
+  fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+  fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
+  signal(SIGPIPE, SIG_IGN);
+  while (d[1].open || d[1].off < d[1].len) {
+    struct pollfd p[3];
+    for (int i = 0; i < 2; i++) {
+      int pending = d[i].off < d[i].len;
+      p[i].fd = pending ? d[i].to : d[i].open ? d[i].from : -1;
+      p[i].events = pending ? POLLOUT : POLLIN;
+    }
+    p[2].fd = resize.fd;
+    p[2].events = POLLIN;
+    if (poll(p, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (p[2].revents) read_resizes(&resize, master);
+    for (int i = 0; i < 2; i++) {
+      if (!p[i].revents) continue;
+      if (d[i].off < d[i].len) {
+        ssize_t w = write(d[i].to, d[i].data + d[i].off, d[i].len - d[i].off);
+        if (w > 0) d[i].off += (size_t)w;
+        else if (errno != EINTR && errno != EAGAIN) d[i].off = d[i].len, d[i].open = 0; /* nobody reads */
+      } else {
+        ssize_t got = read(d[i].from, d[i].data, sizeof d[i].data);
+        if (got > 0) d[i].len = (size_t)got, d[i].off = 0;
+        else if (got == 0 || (errno != EINTR && errno != EAGAIN)) d[i].open = 0; /* EOF; EIO from the master */
+      }
+    }
+  }
+}
+
 /* ---- the command and the init that waits for it ---- */
 
 static const char *env_path(void) {
@@ -868,6 +1026,7 @@ static void wait_and_exit(pid_t pid) {
  * stdio, the command cannot TIOCSTI into it (or open /dev/tty); tsbuild forwards Ctrl-C's SIGINT. */
 static void run_command(void) {
   if (setsid() < 0) fail("setsid");
+  if (spec.tty) take_terminal();
   if (!spec.seccomp_unconfined) install_seccomp();
   set_capabilities();
   switch_user();
@@ -897,9 +1056,11 @@ static void init_main(void) {
   if (spec.hostname && sethostname(spec.hostname, strlen(spec.hostname)) < 0) fail("sethostname");
   make_cwd();
   if (spec.netns_sync_fd) await_network();
+  if (spec.tty) open_terminal();
   drop_bounding_set();
   pid_t child = fork_forwarding();
   if (child == 0) run_command();
+  if (tty_slave >= 0) close(tty_slave);
   wait_and_exit(child);
 }
 
@@ -1012,9 +1173,126 @@ static void pipe_socket_stdio(void) {
   relay_loop(r, n);
 }
 
+/* ---- runc/crun with a terminal ---- */
+
+/*
+ * `runc run` in the foreground relays a terminal only through a terminal of its own (its stdio or
+ * /dev/tty), which tsbuild's children never have, and Node cannot receive an fd over a socket. So
+ * this mode starts `RUNTIME ... run --detach --console-socket SOCKET --pid-file PIDFILE ID`, takes
+ * the master runc sends on SOCKET, and, being a child subreaper, becomes the parent of the detached
+ * container (as containerd-shim does): it forwards signals to it, relays the terminal like the
+ * builtin helper and exits with the container's status.
+ */
+static volatile sig_atomic_t early_signal;
+
+static void forward_or_keep(int sig) {
+  if (forward_to > 0) kill(forward_to, sig);
+  else early_signal = sig;
+}
+
+static int accept_console(int listener, pid_t runtime, int *runtime_status) {
+  for (;;) {
+    struct pollfd p = { .fd = listener, .events = POLLIN };
+    int r = poll(&p, 1, 100); /* also checks now and then whether the runtime gave up */
+    if (r > 0) {
+      int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+      if (conn >= 0) return conn;
+      if (errno != EINTR && errno != ECONNABORTED) fail("accept on the console socket");
+    } else if (r < 0 && errno != EINTR) {
+      fail("poll the console socket");
+    }
+    if (waitpid(runtime, runtime_status, WNOHANG) == runtime) return -1;
+  }
+}
+
+static pid_t read_pid_file(const char *path) {
+  char text[32] = "";
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("open %s", path);
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  long pid = n > 0 ? strtol(text, NULL, 10) : 0;
+  if (pid <= 0) { errno = 0; fail("no container pid in %s", path); }
+  return (pid_t)pid;
+}
+
+static void oci_tty_main(int argc, char **argv) {
+  if (argc < 7 || strcmp(argv[5], "--")) { errno = 0; fail("usage: tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD -- RUNTIME ARGS..."); }
+  const char *socket_path = argv[2], *pid_file = argv[3];
+  int control = atoi(argv[4]);
+  if (fcntl(control, F_GETFD) < 0) fail("terminal control fd %d", control);
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fail("become a subreaper");
+  set_forwarding(forward_or_keep);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  if (strlen(socket_path) >= sizeof addr.sun_path) { errno = 0; fail("console socket path too long: %s", socket_path); }
+  strcpy(addr.sun_path, socket_path);
+  int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listener, 1) < 0)
+    fail("console socket %s", socket_path);
+  pid_t runtime = fork();
+  if (runtime < 0) fail("fork");
+  if (runtime == 0) {
+    int null = open("/dev/null", O_RDWR);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(2, 1) < 0) fail("runtime stdio");
+    execvp(argv[6], argv + 6);
+    fail("exec %s", argv[6]);
+  }
+  int status = 0;
+  int conn = accept_console(listener, runtime, &status);
+  close(listener);
+  if (conn < 0) _exit(exit_code_of(status) ? exit_code_of(status) : SETUP_FAILED); /* runc's log says why */
+  int master = receive_fd(conn);
+  close(conn);
+  unlink(socket_path);
+  while (waitpid(runtime, &status, 0) < 0 && errno == EINTR) {}
+  if (master < 0 || exit_code_of(status) != 0) _exit(exit_code_of(status) ? exit_code_of(status) : SETUP_FAILED);
+  forward_to = read_pid_file(pid_file);
+  if (early_signal) kill(forward_to, early_signal);
+  relay_terminal(master, control);
+  close(master);
+  wait_and_exit(forward_to);
+}
+
+/* Only the terminal's ends stay open in the relay: tsbuild sees the run end once the helper and it
+ * have exited, whatever else the helper held (the status pipe, the network sync socket). */
+static void close_all_but(const int *keep, int n) {
+  for (long fd = 0; fd < 65536; fd++) {
+    int used = 0;
+    for (int i = 0; i < n; i++) used |= keep[i] == fd;
+    if (!used) close((int)fd);
+  }
+}
+
+/* Before the PID namespace (children forked after unshare(CLONE_NEWPID) would be in it and die with
+ * init, output unread): a process of the helper's that receives init's terminal and relays it. */
+static void start_terminal_relay(void) {
+  if (fcntl(spec.tty_control_fd, F_GETFD) < 0) fail("terminal control fd %d", spec.tty_control_fd);
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console_sock) < 0) fail("socketpair");
+  pid_t pid = fork();
+  if (pid < 0) fail("fork");
+  if (pid == 0) {
+    int keep[] = { 0, 1, console_sock[0], spec.tty_control_fd };
+    close_all_but(keep, 4);
+    int master = receive_fd(console_sock[0]);
+    close(console_sock[0]);
+    if (master >= 0) relay_terminal(master, spec.tty_control_fd); /* none: init failed, its status says why */
+    _exit(0);
+  }
+  close(console_sock[0]);
+  close(spec.tty_control_fd);
+  /* The relay alone holds tsbuild's ends; fds 0 and 1 stay taken, so no fd opened later lands there. */
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0 || dup3(null, 0, O_CLOEXEC) < 0 || dup3(null, 1, O_CLOEXEC) < 0) fail("/dev/null");
+  close(null);
+}
+
 int main(int argc, char **argv) {
   cloexec_inherited_fds();
   if (fcntl(3, F_GETFD) >= 0) status_fd = 3;
+  if (argc > 1 && !strcmp(argv[1], "--oci-tty")) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
+    oci_tty_main(argc, argv);
+  }
   if (argc != 2) { errno = 0; fail("usage: tsbuild-sandbox SPECFILE"); }
   pid_t parent = getppid();
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
@@ -1024,7 +1302,8 @@ int main(int argc, char **argv) {
   spec.env[spec.nenv] = NULL;
   spec.args[spec.nargs] = NULL;
   if (spec.netns_sync_fd) private_netns();
-  pipe_socket_stdio();
+  if (spec.tty) start_terminal_relay();
+  else pipe_socket_stdio();
   if (unshare(CLONE_NEWPID) < 0) fail("unshare pid namespace");
   int alive[2];
   if (pipe2(alive, O_CLOEXEC) < 0) fail("pipe");
@@ -1035,5 +1314,6 @@ int main(int argc, char **argv) {
     init_main();
   }
   close(alive[0]); /* alive[1] stays open for the helper's lifetime */
+  if (console_sock[1] >= 0) close(console_sock[1]);
   wait_and_exit(init);
 }

@@ -8,6 +8,7 @@ export * from './images.js';
 export * from './archives.js';
 export * from './login.js';
 export * from './maintenance.js';
+export * from './containers.js';
 export * from './version.js';
 export * from './leftovers.js';
 export * from './keychain.js';

@@ -1,6 +1,8 @@
 // The root's upkeep: prune, cache disk usage, store verify.
 import { diskUsage, type DiskUsage, prune as pruneRoot, type PruneReport, parseSize } from '../cache/index.js';
 import { verifyStore as verify, type VerifyStoreOptions, type VerifyStoreReport } from '../executor/index.js';
+import { listContainerRecords } from '../container/index.js';
+import { directoryBytes } from '../fs/index.js';
 import type { RootOptions } from './options.js';
 import { openStores } from './stores.js';
 
@@ -23,10 +25,20 @@ export async function prune(options: PruneOptions = {}): Promise<PruneReport> {
   return pruneRoot(layout, store, names, { all: options.all, keepBytes, olderThanMs: options.olderThanMs });
 }
 
-/** What the root holds: images, build cache, unreferenced blobs, snapshots, cache mounts. */
-export async function cacheDiskUsage(options: RootOptions = {}): Promise<DiskUsage> {
+export interface RootDiskUsage extends DiskUsage {
+  /** Containers (`tsbuild run` without `--rm`): their upper dirs, volumes and logs. */
+  containers: { stopped: number; running: number; bytes: number };
+}
+
+/** What the root holds: images, build cache, unreferenced blobs, snapshots, cache mounts, containers. */
+export async function cacheDiskUsage(options: RootOptions = {}): Promise<RootDiskUsage> {
   const { layout, store, names } = await openStores(options);
-  return diskUsage(layout, store, names);
+  const containers = { stopped: 0, running: 0, bytes: 0 };
+  for (const record of listContainerRecords(layout.root)) {
+    containers[record.status === 'running' ? 'running' : 'stopped']++;
+    containers.bytes += directoryBytes(record.dir);
+  }
+  return { ...(await diskUsage(layout, store, names)), containers };
 }
 
 /** Sweeps leftovers of killed tsbuild processes, then checks (and with `repair` fixes) the store. */

@@ -1,10 +1,10 @@
 // `tsbuild cache du`: what the root holds, split into what named images need, what only the
 // build cache needs, and what nothing references (freed by the next prune).
-import { lstatSync, readdirSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiskContentStore, ImageNames, RootLayout } from '../oci/index.js';
 import { reachableBlobs } from '../oci/index.js';
+import { directoryBytes } from '../fs/index.js';
 import { readCacheRecord } from './records.js';
 
 export interface DiskUsage {
@@ -43,34 +43,4 @@ export async function diskUsage(layout: RootLayout, store: DiskContentStore, nam
   const snapshots = (await readdir(layout.snapshots).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{64}$/.test(n));
   usage.snapshots = { count: snapshots.length, bytes: directoryBytes(layout.snapshots) };
   return usage;
-}
-
-/** Apparent bytes under a directory, hard links counted once (as `du -sb`), 0 when it does not exist. */
-function directoryBytes(dir: string): number {
-  const seen = new Set<string>();
-  let total = 0;
-  const visit = (file: string): void => {
-    let stats;
-    try {
-      stats = lstatSync(file);
-    } catch {
-      return; // removed meanwhile
-    }
-    if (stats.nlink > 1 && !stats.isDirectory()) {
-      const inode = `${stats.dev}:${stats.ino}`;
-      if (seen.has(inode)) return;
-      seen.add(inode);
-    }
-    total += stats.size;
-    if (!stats.isDirectory()) return;
-    let names: string[] = [];
-    try {
-      names = readdirSync(file);
-    } catch {
-      return;
-    }
-    for (const name of names) visit(path.join(file, name));
-  };
-  visit(dir);
-  return total;
 }

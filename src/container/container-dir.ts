@@ -46,11 +46,23 @@ export function createContainerDir(root: string, id: string, name?: string): Con
       return dir;
     },
     writeState: (state) => writeFileSync(join(path, 'state.json'), `${JSON.stringify({ id, name, ...state }, null, 2)}\n`),
-    remove() {
-      rmSync(path, { recursive: true, force: true });
-      if (name !== undefined) releaseName(base, name);
-    },
+    remove: () => removeContainerDir(root, id, name),
   };
+}
+
+/** Removes `<root>/containers/<id>` and frees its name (when the name still points at it). */
+export function removeContainerDir(root: string, id: string, name: string | undefined): void {
+  const base = containersDir(root);
+  rmSync(join(base, id), { recursive: true, force: true });
+  if (name !== undefined && nameHolder(base, name) === id) releaseName(base, name);
+}
+
+function nameHolder(base: string, name: string): string | undefined {
+  try {
+    return readlinkSync(join(base, 'names', name));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A symlink is created atomically, so two processes cannot both take a name. */

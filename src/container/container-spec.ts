@@ -40,6 +40,7 @@ export function containerSpec(input: ContainerSpecInput): SandboxSpec {
     rootfs,
     mounts: input.mounts,
     network: request.network,
+    ...(request.network === 'private' && request.ports.length > 0 ? { ports: request.ports } : {}),
     hostname: input.hostname,
     limits: request.limits,
     stdio: request.stdio,

@@ -4,3 +4,7 @@ export type { PullPolicy } from './image-source.js';
 export type { RunContainerOptions, RunContainerResult } from './options.js';
 export { runContainer } from './run-container.js';
 export { parseMemorySize, parsePidsLimit } from './sizes.js';
+export { listContainerRecords, type ContainerRecord } from './records.js';
+export {
+  pruneContainers, readContainerLogs, removeContainer, stopContainer, type LogEntry, type PruneContainersReport,
+} from './control.js';

@@ -28,6 +28,8 @@ export interface RunContainerOptions {
    * slirp4netns (loopback only, with a warning, when it is not installed); `host`; `none`.
    */
   network?: 'bridge' | 'default' | 'host' | 'none';
+  /** `-p` values: `[IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp]`, forwarded by slirp4netns (bridge network only). */
+  publish?: string[];
   /** Default: the first 12 digits of the container ID. */
   hostname?: string;
   /** Bytes, or a size like `512m` / `1g`. */
@@ -42,7 +44,10 @@ export interface RunContainerOptions {
   pull?: PullPolicy;
   /** `-i`: the container shares this process's stdin, stdout and stderr. */
   interactive?: boolean;
-  /** `-t`: a pseudo-terminal; fails with a SANDBOX error where the backend has none. */
+  /**
+   * `-t`: the command gets a pseudo-terminal (stdout and stderr both come through it). With
+   * `interactive`, this process's stdin is its input, in raw mode when it is a terminal.
+   */
   tty?: boolean;
   /** `--security-opt` values: `seccomp=unconfined` turns the default syscall filter off. */
   securityOpt?: string[];
@@ -60,6 +65,8 @@ export interface RunContainerOptions {
    * after `stopTimeoutMs`.
    */
   signal?: AbortSignal;
+  /** Aborting kills the container at once (`docker kill`, `rm -f`), also while a stop is under way. */
+  killSignal?: AbortSignal;
   /** Default 10 000 ms. */
   stopTimeoutMs?: number;
   /** Bytes for the command's stdin when not `interactive` (stdin is empty otherwise). */
@@ -68,6 +75,10 @@ export interface RunContainerOptions {
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   onEvent?: RunEventSink;
+  /** Keep the output in the container's log file (`tsbuild logs`) instead of `onStdout`/`onStderr` (a detached container). */
+  logToFile?: boolean;
+  /** Called with the container ID once its sandbox has started. */
+  onStart?: (containerId: string) => void;
   /** Registry settings for pulls (mirrors, insecure registries, Docker config path). */
   registry?: RegistryClientOptions;
   /** The environment `-e K` and bare `--env-file` names read from; default `process.env`. */

@@ -1,5 +1,7 @@
 // `runContainer`: runs an image from the local store in the sandbox RUN steps use — image lookup
 // (and pull), snapshots, container directory, mounts, spec, run, stop handling and cleanup.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { TsbuildError } from '../errors.js';
 import { assertCanRun, selectBackend, privateNetworkProblem } from '../runtime-shim/index.js';
 import { SnapshotStore } from '../snapshots/index.js';
@@ -20,6 +22,7 @@ import { processOutput } from '../container/output.js';
 import { parseRunRequest, type RunRequest } from '../container/run-request.js';
 import { ContainerStopper, parseStopSignal, signalFromReason } from '../container/stop-signals.js';
 import { copyImageContent } from '../container/volume-copy.js';
+import { CONTAINER_LOG } from '../container/records.js';
 
 export type { RunContainerOptions, RunContainerResult } from '../container/options.js';
 export type { RunEvent, RunEventSink } from '../container/events.js';
@@ -40,16 +43,19 @@ export async function runContainer(options: RunContainerOptions): Promise<RunCon
   const stopper = new ContainerStopper(options.stopTimeoutMs);
   let stopSignal: NodeJS.Signals = 'SIGTERM';
   const onAbort = (): void => stopper.request(signalFromReason(options.signal?.reason) ?? stopSignal);
-  if (options.signal?.aborted) throw cancelled();
+  const onKill = (): void => stopper.kill.abort(); // the backend kills everything at once
+  if (options.signal?.aborted || options.killSignal?.aborted) throw cancelled();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  options.killSignal?.addEventListener('abort', onKill, { once: true });
   try {
     const prepared = await prepareContainer(request, options, () => {
-      if (stopper.stopRequested) throw cancelled();
+      if (stopper.stopRequested || stopper.kill.signal.aborted) throw cancelled();
     });
     stopSignal = parseStopSignal(prepared.image.config.config?.StopSignal) ?? stopSignal;
     return await runPrepared(backend, prepared, request, stopper, options);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    options.killSignal?.removeEventListener('abort', onKill);
     stopper.finish();
   }
 }
@@ -79,7 +85,7 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
     const spec = containerSpec({ request: { ...request, network }, config, lowerdirs: layers.lowerdirs, dir, mounts: mounts.mounts, hostname });
     const state = {
       image: request.image, imageDigest: image.descriptor.digest, command: spec.args, hostname,
-      created: new Date().toISOString(), volumes: mounts.anonymous.map((v) => ({ target: v.target, dir: v.dir })),
+      created: new Date().toISOString(), ports: spec.ports ?? [], volumes: mounts.anonymous.map((v) => ({ target: v.target, dir: v.dir })),
     };
     dir.writeState({ ...state, status: 'running', pid: process.pid, owner: ownerToken(), rm: request.rm });
     checkpoint();
@@ -96,7 +102,12 @@ async function runPrepared(
   const { dir } = prepared;
   let result: RunResult | undefined;
   try {
-    result = await runSandbox(backend, prepared.spec, stopper, options);
+    const log = options.logToFile ? containerLog(join(dir.path, CONTAINER_LOG)) : undefined;
+    try {
+      result = await runSandbox(backend, prepared.spec, stopper, { ...options, ...log?.sinks }, () => options.onStart?.(dir.id));
+    } finally {
+      log?.close();
+    }
     return { ...result, containerId: dir.id };
   } finally {
     if (request.rm) dir.remove();
@@ -104,15 +115,21 @@ async function runPrepared(
   }
 }
 
-async function runSandbox(backend: SandboxBackend, spec: SandboxSpec, stopper: ContainerStopper, options: RunContainerOptions): Promise<RunResult> {
+async function runSandbox(
+  backend: SandboxBackend, spec: SandboxSpec, stopper: ContainerStopper, options: RunContainerOptions, onStart: () => void,
+): Promise<RunResult> {
   const output = options.onStdout && options.onStderr ? undefined : processOutput(() => stopper.kill.abort());
   try {
     return await backend.run(spec, {
       signal: stopper.kill.signal,
-      onSpawn: (hostPid) => stopper.spawned(hostPid),
+      onSpawn: (hostPid) => {
+        stopper.spawned(hostPid);
+        onStart();
+      },
       onStdout: options.onStdout ?? ((chunk) => output?.onStdout(chunk)),
       onStderr: options.onStderr ?? ((chunk) => output?.onStderr(chunk)),
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      attachStdin: options.interactive === true,
     });
   } catch (error) {
     if (!stopper.kill.signal.aborted || (error as TsbuildError).code !== 'CANCELLED') throw error;
@@ -146,4 +163,13 @@ function availableNetwork(request: RunRequest, onEvent: RunEventSink): NetworkMo
 
 function cancelled(): TsbuildError {
   return new TsbuildError('CANCELLED', 'the container was stopped before it started');
+}
+
+/** Appends the container's output to its log file, one JSON line per chunk (Docker's json-file format). */
+function containerLog(file: string): { sinks: Pick<RunContainerOptions, 'onStdout' | 'onStderr'>; close(): void } {
+  const fd = openSync(file, 'a', 0o600);
+  const write = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
+    writeSync(fd, `${JSON.stringify({ stream, log: chunk.toString('utf8'), time: new Date().toISOString() })}\n`);
+  };
+  return { sinks: { onStdout: write('stdout'), onStderr: write('stderr') }, close: () => closeSync(fd) };
 }

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
 import { parsePlatform } from '../spec/index.js';
 import type { Platform } from '../oci/index.js';
-import type { NetworkMode, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/index.js';
+import type { NetworkMode, PortForward, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/index.js';
+import { parsePublishFlag } from '../container/publish.js';
 import type { CommandOverrides } from '../container/command-line.js';
 import { parseEnvFile, parseEnvFlag, type EnvLookup } from '../container/env.js';
 import { isValidHostname } from '../container/etc-files.js';
@@ -23,6 +24,7 @@ export interface RunRequest {
   workdir: string | undefined;
   user: string | undefined;
   network: NetworkMode;
+  ports: PortForward[];
   /** No --network given: a private network may fall back to loopback only (see run-container.ts). */
   defaultNetwork: boolean;
   hostname: string | undefined;
@@ -44,6 +46,9 @@ export function parseRunRequest(options: RunContainerOptions): RunRequest {
   if (options.hostname !== undefined && !isValidHostname(options.hostname)) {
     throw new TsbuildError('USAGE', `invalid hostname "${options.hostname}"`);
   }
+  const network = checkNetwork(options.network ?? 'default');
+  const ports = (options.publish ?? []).map(parsePublishFlag);
+  if (ports.length > 0 && network === 'none') throw new TsbuildError('USAGE', '-p publishes nothing with --network none: the container has no network');
   return {
     image: options.image,
     overrides: { args: options.command ?? [], ...(options.entrypoint !== undefined ? { entrypoint: options.entrypoint } : {}) },
@@ -53,7 +58,9 @@ export function parseRunRequest(options: RunContainerOptions): RunRequest {
     tmpfs: (options.tmpfs ?? []).map(parseTmpfsFlag),
     workdir: options.workdir,
     user: options.user,
-    network: checkNetwork(options.network ?? 'default'),
+    network,
+    // With the host's network the container's ports are the host's already (Docker discards -p too).
+    ports: network === 'private' ? ports : [],
     defaultNetwork: (options.network ?? 'default') === 'default',
     hostname: options.hostname,
     limits: limitsOf(options),

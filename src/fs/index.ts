@@ -7,3 +7,4 @@ export { UNKNOWN_OWNER_AFTER_MS, isLeftover, ownerInName, ownerState, ownerToken
 export { resolveInRoot } from './root-path.js';
 export { tempPathBeside, writeAtomically } from './temp-path.js';
 export { inUserNamespace, lchownInNamespace, opaqueXattr, overlayDiffOptions } from './userns.js';
+export { directoryBytes } from './directory-bytes.js';

@@ -8,6 +8,8 @@ export interface RunOptions {
   onStderr?: (chunk: Buffer) => void;
   /** Bytes fed to the process's stdin in `pipe` mode (stdin is empty otherwise). */
   stdin?: string | Uint8Array;
+  /** `tty` mode: tsbuild's stdin is the terminal's input (`-i`), in raw mode when it is a terminal itself. */
+  attachStdin?: boolean;
   /**
    * Called with the pid of the host-side process (the builtin helper, or `runc run`) once it is
    * spawned. Signals sent to it (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1/2, SIGWINCH) are forwarded

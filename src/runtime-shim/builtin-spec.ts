@@ -2,6 +2,7 @@
 import { TsbuildError } from '../errors.js';
 import { overlayMountData } from './overlay-options.js';
 import type { Mount, SandboxSpec } from './spec.js';
+import { TTY_CONTROL_FD, type TerminalSize } from './terminal.js';
 
 /** The socket over which the helper reports its network namespace and waits for slirp4netns. */
 export const NETNS_SYNC_FD = 4;
@@ -15,6 +16,8 @@ export interface HelperInputs {
   cgroupProcs: string[];
   /** No cgroup enforces the device allow-list (cgroup v2, or none): the command gets no CAP_MKNOD. */
   dropMknod?: boolean;
+  /** The terminal's initial size for `stdio: 'tty'` (unknown without one on tsbuild's side). */
+  terminalSize?: TerminalSize;
 }
 
 /** The token file's bytes: every token NUL-terminated, keys followed by their fixed arguments. */
@@ -27,6 +30,10 @@ export function encodeHelperSpec(spec: SandboxSpec, inputs: HelperInputs): Buffe
   if (spec.network === 'private') tokens.push('netns-sync', String(NETNS_SYNC_FD));
   if (spec.noNewPrivileges !== false) tokens.push('no-new-privs');
   if (inputs.dropMknod) tokens.push('no-mknod');
+  if (spec.stdio === 'tty') {
+    const size = inputs.terminalSize;
+    tokens.push('tty', String(size?.rows ?? 0), String(size?.cols ?? 0), String(TTY_CONTROL_FD));
+  }
   tokens.push('uid', uint(spec.user.uid), 'gid', uint(spec.user.gid));
   for (const g of spec.user.additionalGids ?? []) tokens.push('group', uint(g));
   tokens.push('cwd', spec.cwd);

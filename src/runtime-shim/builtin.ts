@@ -14,7 +14,8 @@ import { oomKilled } from './cgroup-stats.js';
 import { attachSlirp4netns, type NetworkAttachment } from './network.js';
 import { createPrivateDir, type PrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
-import type { SandboxSpec } from './spec.js';
+import type { PortForward, SandboxSpec } from './spec.js';
+import { hostTerminalSize } from './terminal.js';
 
 export class BuiltinBackend implements SandboxBackend {
   readonly name = 'builtin' as const;
@@ -44,12 +45,14 @@ export class BuiltinBackend implements SandboxBackend {
       const specFile = join(specDir.path, 'spec');
       const cgroupProcs = cgroup?.procsFiles ?? [];
       const dropMknod = !cgroup?.restrictsDevices;
-      const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs, dropMknod };
+      const terminalSize = spec.stdio === 'tty' ? hostTerminalSize() : undefined;
+      const inputs = { rootMountpoint: dir.rootMountpoint, lowerLinkDir: join(dir.path, 'l'), etcMounts: dir.etcMounts, cgroupProcs, dropMknod, terminalSize };
       writeFileSync(specFile, encodeHelperSpec(spec, inputs), { mode: 0o600 });
       const privateNetwork = spec.network === 'private';
-      const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options, true, privateNetwork);
+      const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options,
+        { status: true, sync: privateNetwork, ttyControl: spec.stdio === 'tty' });
       if (privateNetwork) {
-        network = connectNetwork(started);
+        network = connectNetwork(started, spec.ports ?? []);
         network.catch(() => undefined); // awaited once the helper has exited
       }
       onAbort = () => {
@@ -80,7 +83,7 @@ export class BuiltinBackend implements SandboxBackend {
  * The helper reports on its sync socket once it is in its new network namespace; slirp4netns is
  * attached to it there, then one byte lets the command start. A failure kills the helper.
  */
-function connectNetwork(started: StartedProcess): Promise<NetworkAttachment | undefined> {
+function connectNetwork(started: StartedProcess, ports: PortForward[]): Promise<NetworkAttachment | undefined> {
   const socket = started.child.stdio[NETNS_SYNC_FD] as Duplex;
   return new Promise<NetworkAttachment | undefined>((resolve, reject) => {
     let reported = false;
@@ -90,7 +93,7 @@ function connectNetwork(started: StartedProcess): Promise<NetworkAttachment | un
     });
     socket.once('data', () => {
       reported = true;
-      attachSlirp4netns(started.child.pid as number).then((attached) => {
+      attachSlirp4netns(started.child.pid as number, ports).then((attached) => {
         socket.end('1');
         resolve(attached);
       }, (error: unknown) => {
@@ -111,7 +114,6 @@ function killProcessGroup(leader: number | undefined): void {
 }
 
 function checkSupported(spec: SandboxSpec): void {
-  if (spec.stdio === 'tty') throw new TsbuildError('SANDBOX', 'a terminal (tty) is not supported by the builtin sandbox yet');
   if (spec.uidMappings?.length || spec.gidMappings?.length) {
     throw new TsbuildError('SANDBOX', 'user-namespace id mappings are not supported by the builtin sandbox yet');
   }

@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { RunOptions, RunResult } from './backend.js';
 import type { StdioMode } from './spec.js';
+import { attachTerminal } from './terminal.js';
 
 export interface StartedProcess {
   child: ChildProcess;
@@ -11,33 +12,32 @@ export interface StartedProcess {
   done: Promise<{ exitCode: number; statusText: string }>;
 }
 
-/**
- * Spawns `command`; with `statusPipe` an extra pipe is passed as fd 3 and its text collected, with
- * `syncPipe` one more as fd 4 (a socket, so both ways) for the caller to talk over.
- */
-export function startProcess(
-  command: string,
-  args: string[],
-  mode: StdioMode,
-  options: RunOptions,
-  statusPipe = false,
-  syncPipe = false,
-): StartedProcess {
+/** Extra fds for the helper: fd 3 a status pipe (its text collected), fd 4 a sync socket, fd 5 the terminal's control pipe. */
+export interface ExtraFds {
+  status?: boolean;
+  sync?: boolean;
+  ttyControl?: boolean;
+}
+
+/** Spawns `command` with stdio as `mode` asks and the extra fds of `fds`. */
+export function startProcess(command: string, args: string[], mode: StdioMode, options: RunOptions, fds: ExtraFds = {}): StartedProcess {
   // `inherit` relays tsbuild's stdio through pipes: the sandbox never holds the caller's terminal.
   const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe'];
-  if (statusPipe || syncPipe) stdio.push(statusPipe ? 'pipe' : 'ignore');
-  if (syncPipe) stdio.push('pipe');
+  const extra = [fds.status, fds.sync, fds.ttyControl];
+  const count = extra.findLastIndex(Boolean) + 1;
+  for (const wanted of extra.slice(0, count)) stdio.push(wanted ? 'pipe' : 'ignore');
   // detached: a session of its own, without tsbuild's controlling terminal, so nothing in the
   // sandbox can open /dev/tty to type into it; tsbuild forwards the terminal's signals (onSpawn).
   const child = spawn(command, args, { stdio, detached: true });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   if (mode === 'inherit') relayStdio(child, options);
+  else if (mode === 'tty') attachTerminal(child, options);
   else {
     feedStdin(child, options.stdin);
     if (options.onStdout) child.stdout?.on('data', options.onStdout);
     if (options.onStderr) child.stderr?.on('data', options.onStderr);
   }
-  const status = statusPipe ? collect(child.stdio[3] as Readable) : Promise.resolve('');
+  const status = fds.status ? collect(child.stdio[3] as Readable) : Promise.resolve('');
   const done = new Promise<{ exitCode: number; statusText: string }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -18,6 +18,6 @@ export { assertCanRun } from './emulation.js';
 export { privateNetworkProblem, privateResolvConf } from './network.js';
 export { volatileOption } from './overlay-options.js';
 export { createPrivateDir, sweepPrivateDirs } from './private-tmpfs.js';
-export type { NetworkMode } from './spec.js';
+export type { NetworkMode, PortForward } from './spec.js';
 export { parseGroup, parsePasswd } from './user.js';
 export { rootlessWanted, runInUserNamespace, watchRootlessParent } from './userns-enter.js';

@@ -3,11 +3,14 @@
 // firewall rules or bridges, works without root (what rootless podman, buildah and BuildKit use),
 // and `--disable-host-loopback` keeps the host's 127.0.0.1 out of reach.
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, readlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readlinkSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
 import { inUserNamespace } from '../fs/index.js';
+import type { PortForward } from './spec.js';
 
 /** slirp4netns's DNS forwarder: it relays queries to the host's resolvers (even loopback ones). */
 const SLIRP_DNS = '10.0.2.3';
@@ -72,11 +75,18 @@ export interface NetworkAttachment {
   stop(): Promise<void>;
 }
 
-/** Starts slirp4netns for the network namespace of `pid` and resolves once the interface is up. */
-export async function attachSlirp4netns(pid: number): Promise<NetworkAttachment> {
+/**
+ * Starts slirp4netns for the network namespace of `pid` and resolves once the interface is up and
+ * `ports` are forwarded (slirp4netns's `add_hostfwd` over its API socket).
+ */
+export async function attachSlirp4netns(pid: number, ports: PortForward[] = []): Promise<NetworkAttachment> {
   const binary = slirp4netnsPath();
   if (!binary) throw new TsbuildError('SANDBOX', `${SLIRP4NETNS_MISSING}: a private network needs it; use the host network mode or none instead`);
-  const child = spawn(binary, slirp4netnsArgs(pid), { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  const apiDir = ports.length > 0 ? mkdtempSync(join(tmpdir(), 'tsbuild-slirp-')) : undefined;
+  const apiSocket = apiDir ? join(apiDir, 'api.sock') : undefined;
+  const args = slirp4netnsArgs(pid);
+  if (apiSocket) args.unshift(`--api-socket=${apiSocket}`);
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -85,6 +95,7 @@ export async function attachSlirp4netns(pid: number): Promise<NetworkAttachment>
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
+    if (apiDir) rmSync(apiDir, { recursive: true, force: true });
   };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -103,11 +114,42 @@ export async function attachSlirp4netns(pid: number): Promise<NetworkAttachment>
         failed(`exited with status ${code ?? 'unknown'} before the network was up`);
       });
     });
+    for (const port of ports) await forwardPort(apiSocket as string, port);
   } catch (error) {
     await stop();
     throw error;
   }
   return { stop };
+}
+
+/** One `add_hostfwd` request on slirp4netns's API socket; its error (a port in use) becomes SANDBOX. */
+function forwardPort(socketPath: string, port: PortForward): Promise<void> {
+  const request = {
+    execute: 'add_hostfwd',
+    arguments: { proto: port.protocol, host_addr: port.hostIp, host_port: port.hostPort, guest_port: port.containerPort },
+  };
+  return new Promise((resolve, reject) => {
+    let reply = '';
+    const socket = createConnection(socketPath, () => socket.end(JSON.stringify(request)));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (reply += chunk));
+    socket.on('error', (error) => reject(new TsbuildError('SANDBOX', `cannot publish port ${port.hostPort}: ${error.message}`)));
+    socket.on('close', () => {
+      const parsed = parseReply(reply);
+      if (parsed.ok) resolve();
+      else reject(new TsbuildError('SANDBOX', `cannot publish ${port.hostIp}:${port.hostPort} -> ${port.containerPort}/${port.protocol}: ${parsed.error}`));
+    });
+  });
+}
+
+function parseReply(reply: string): { ok: boolean; error?: string } {
+  try {
+    const value = JSON.parse(reply) as { return?: unknown; error?: { desc?: string } };
+    if (value.error) return { ok: false, error: value.error.desc ?? JSON.stringify(value.error) };
+    return { ok: 'return' in value };
+  } catch {
+    return { ok: false, error: `unexpected reply ${JSON.stringify(reply)}` };
+  }
 }
 
 /** A private network namespace held open by a process of its own, for runtimes that join one by path. */
@@ -125,7 +167,7 @@ const HOLDER_TIMEOUT_MS = 10_000;
  * and the container joins it by path. The namespace exists before the container does, so nothing
  * has to be attached while the runtime is starting it.
  */
-export async function holdPrivateNetwork(): Promise<HeldNetwork> {
+export async function holdPrivateNetwork(ports: PortForward[] = []): Promise<HeldNetwork> {
   const holder = spawn('unshare', ['--net', '--', 'cat'], { stdio: ['pipe', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => holder.once('close', () => resolve()));
   const release = async (): Promise<void> => {
@@ -135,7 +177,7 @@ export async function holdPrivateNetwork(): Promise<HeldNetwork> {
   };
   try {
     const pid = await inOwnNetworkNamespace(holder);
-    const attached = await attachSlirp4netns(pid);
+    const attached = await attachSlirp4netns(pid, ports);
     return {
       path: `/proc/${pid}/ns/net`,
       stop: async () => {

@@ -3,6 +3,7 @@ import type { Mount, SandboxLimits, SandboxSpec } from './spec.js';
 import { DEFAULT_CAPABILITIES } from './spec.js';
 import { ociDeviceRules } from './devices.js';
 import { ociSeccomp } from './seccomp.js';
+import type { TerminalSize } from './terminal.js';
 
 /** The subset of the OCI runtime config that tsbuild writes. */
 export interface OciRuntimeConfig {
@@ -21,13 +22,14 @@ const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys',
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
 export function ociConfig(
-  spec: SandboxSpec, rootPath: string, etcMounts: Mount[], cgroupsPath: string, networkPath?: string,
+  spec: SandboxSpec, rootPath: string, etcMounts: Mount[], cgroupsPath: string, networkPath?: string, terminalSize?: TerminalSize,
 ): OciRuntimeConfig {
   const caps = [...DEFAULT_CAPABILITIES];
   return {
     ociVersion: '1.0.2',
     process: {
-      terminal: false,
+      terminal: spec.stdio === 'tty',
+      ...(terminalSize ? { consoleSize: { height: terminalSize.rows, width: terminalSize.cols } } : {}),
       user: { uid: spec.user.uid, gid: spec.user.gid, additionalGids: spec.user.additionalGids ?? [] },
       args: spec.args,
       env: spec.env,

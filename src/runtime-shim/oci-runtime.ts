@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { TsbuildError } from '../errors.js';
 import { isObject } from '../spec/index.js';
 import type { RunOptions, RunResult, SandboxBackend } from './backend.js';
-import { resultFromExitCode, startProcess } from './child-process.js';
+import { resultFromExitCode, startProcess, type StartedProcess } from './child-process.js';
+import { helperAvailable, helperPath } from './helper-path.js';
 import { stageMountSources } from './mount-sources.js';
 import { ociConfig } from './oci-config.js';
 import { overlayMountData } from './overlay-options.js';
@@ -15,6 +16,7 @@ import { holdPrivateNetwork } from './network.js';
 import { createPrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import type { SandboxSpec } from './spec.js';
+import { hostTerminalSize, TTY_CONTROL_FD } from './terminal.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +31,9 @@ export class OciRuntimeBackend implements SandboxBackend {
   }
 
   async run(spec: SandboxSpec, options: RunOptions = {}): Promise<RunResult> {
-    if (spec.stdio === 'tty') throw new TsbuildError('SANDBOX', `a terminal (tty) is not supported with ${this.name} yet`);
+    if (spec.stdio === 'tty' && !helperAvailable()) {
+      throw new TsbuildError('SANDBOX', `a terminal (tty) with ${this.name} needs the native helper ${helperPath()} (run node scripts/build-native.mjs)`);
+    }
     return withRunDir(spec, options.signal, async (dir, runSpec) => {
       const rootPath = await mountRootfs(runSpec, dir);
       try {
@@ -48,9 +52,10 @@ export class OciRuntimeBackend implements SandboxBackend {
     try {
       const sources = await stageMountSources(spec.mounts ?? [], dir.path);
       try {
-        const network = spec.network === 'private' ? await holdPrivateNetwork() : undefined;
+        const network = spec.network === 'private' ? await holdPrivateNetwork(spec.ports ?? []) : undefined;
         try {
-          const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`, network?.path);
+          const terminalSize = spec.stdio === 'tty' ? hostTerminalSize() : undefined;
+          const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`, network?.path, terminalSize);
           writeFileSync(join(bundle.path, 'config.json'), JSON.stringify(config), { mode: 0o600 });
           return await this.runContainer(bundle.path, spec, id, options);
         } finally {
@@ -70,7 +75,9 @@ export class OciRuntimeBackend implements SandboxBackend {
     const log = join(bundlePath, 'runtime.log');
     const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
     if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
-    const started = startProcess(this.binary, [...global, 'run', '--bundle', bundlePath, id], spec.stdio ?? 'pipe', options);
+    const started = spec.stdio === 'tty'
+      ? this.startWithTerminal(bundlePath, global, id, options)
+      : startProcess(this.binary, [...global, 'run', '--bundle', bundlePath, id], spec.stdio ?? 'pipe', options);
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       // The container may not exist yet when the abort comes: keep killing until `runc run` returns.
@@ -80,8 +87,9 @@ export class OciRuntimeBackend implements SandboxBackend {
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const { exitCode } = await started.done;
+      const { exitCode, statusText } = await started.done;
       if (options.signal?.aborted) throw cancelledError();
+      if (statusText.trim() !== '') throw new TsbuildError('SANDBOX', statusText.trim());
       return this.interpret(exitCode, log, options);
     } finally {
       clearInterval(killer);
@@ -89,6 +97,20 @@ export class OciRuntimeBackend implements SandboxBackend {
       // Removes the container's state and cgroup, killing whatever is left.
       await run(this.binary, [...global, 'delete', '--force', id]).catch(() => undefined);
     }
+  }
+
+  /**
+   * With a terminal, `<runtime> run` in the foreground wants a terminal of its own, and Node cannot
+   * receive the console's fd: the native helper's `--oci-tty` mode runs the container detached as
+   * its child subreaper, takes the master from the console socket and relays it (its signals go to
+   * the container).
+   */
+  private startWithTerminal(bundlePath: string, global: string[], id: string, options: RunOptions): StartedProcess {
+    const socket = join(bundlePath, 'console.sock');
+    const pidFile = join(bundlePath, 'container.pid');
+    const runtime = [this.binary, ...global, 'run', '--detach', '--console-socket', socket, '--pid-file', pidFile, '--bundle', bundlePath, id];
+    return startProcess(helperPath(), ['--oci-tty', socket, pidFile, String(TTY_CONTROL_FD), '--', ...runtime], 'tty', options,
+      { status: true, ttyControl: true });
   }
 
   /** A runtime error before the command started is a SANDBOX error, except a missing executable (127). */

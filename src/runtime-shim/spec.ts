@@ -68,7 +68,9 @@ export interface EtcFiles {
  * `pipe`: stdin from RunOptions.stdin (or empty), stdout/stderr to the callbacks.
  * `inherit`: tsbuild's stdin, stdout and stderr relayed through pipes, as `docker run -i` does;
  *   the command never gets the caller's terminal (it could type into it with TIOCSTI).
- * `tty`: a pseudo-terminal inside the sandbox (not implemented yet: rejected with SANDBOX).
+ * `tty`: a pseudo-terminal of the sandbox's own devpts is the command's controlling terminal and
+ *   stdio; tsbuild relays its output (stderr included) and, with RunOptions.attachStdin, its input
+ *   (see terminal.ts).
  */
 export type StdioMode = 'pipe' | 'inherit' | 'tty';
 
@@ -80,6 +82,14 @@ export type SeccompMode = 'default' | 'unconfined';
  */
 export type NetworkMode = 'private' | 'host' | 'none';
 
+/** A host port forwarded into a `private` network (`-p`), by slirp4netns. */
+export interface PortForward {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
 export interface SandboxSpec {
   args: string[];
   /** `KEY=value` entries, exactly what the process sees. */
@@ -90,6 +100,8 @@ export interface SandboxSpec {
   rootfs: Rootfs;
   mounts?: Mount[];
   network: NetworkMode;
+  /** Host ports forwarded to the sandbox (a `private` network only). */
+  ports?: PortForward[];
   hostname?: string;
   limits?: SandboxLimits;
   stdio?: StdioMode;

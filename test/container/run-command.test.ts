@@ -105,12 +105,6 @@ describe('tsbuild run: stdio, runtimes, limits', () => {
     expect(detached).toMatchObject({ status: 0, stdout: '' });
   });
 
-  it('-t fails with 125 and a clear error where the sandbox has no terminal support', async () => {
-    const result = await run(['-t', IMAGES.busybox, 'true']);
-    expect(result.status).toBe(125);
-    expect(result.stderr).toMatch(/terminal \(tty\) is not supported/);
-  });
-
   it('--runtime runc runs the same container through runc', async () => {
     const result = await run(['--runtime', 'runc', '-u', 'nobody', IMAGES.busybox, 'sh', '-c', 'id -u; exit 3']);
     expect(result).toMatchObject({ status: 3, stdout: '65534\n' });

@@ -67,6 +67,23 @@ describe('encodeHelperSpec mounts and devices', () => {
     expect(encoded.slice(4, 10)).toEqual(['bind-in', '/stage', 'hostroot', '/h', '1', 'hostname']);
     expect(encoded).toContain('no-mknod');
   });
+
+  it('asks for a terminal with its size and control fd only for stdio tty', () => {
+    const encode = (spec: SandboxSpec): string[] => encodeHelperSpec(spec, {
+      rootMountpoint: '/r', lowerLinkDir: join(linkBase, `l${runs++}`), etcMounts: [], cgroupProcs: [], terminalSize: { rows: 30, cols: 100 },
+    }).toString('utf8').split('\0');
+    const encoded = encode({ ...base, stdio: 'tty' });
+    expect(encoded.slice(encoded.indexOf('tty'), encoded.indexOf('tty') + 4)).toEqual(['tty', '30', '100', '5']);
+    expect(encode({ ...base, stdio: 'inherit' })).not.toContain('tty');
+  });
+});
+
+describe('ociConfig terminal', () => {
+  it('sets process.terminal and the console size for stdio tty only', () => {
+    expect(ociConfig({ ...base, stdio: 'tty' }, '/r', [], '/x', undefined, { rows: 30, cols: 100 }).process)
+      .toMatchObject({ terminal: true, consoleSize: { height: 30, width: 100 } });
+    expect(ociConfig(base, '/r', [], '/x').process).toMatchObject({ terminal: false });
+  });
 });
 
 describe('ociConfig', () => {

@@ -49,6 +49,7 @@ export function registerCache(program: Command): Command {
         ['unreferenced', `${usage.unreferenced.blobs} blobs`, formatSize(usage.unreferenced.bytes)],
         ['snapshots', `${usage.snapshots.count} layers`, formatSize(usage.snapshots.bytes)],
         ['cache mounts', '', formatSize(usage.cacheMounts.bytes)],
+        ['containers', `${usage.containers.stopped} stopped, ${usage.containers.running} running`, formatSize(usage.containers.bytes)],
       ];
       process.stdout.write(`${rows.map((r) => `${r[0].padEnd(14)}${r[1].padEnd(28)}${r[2]}`).join('\n')}\n`);
     });

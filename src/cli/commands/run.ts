@@ -1,14 +1,17 @@
 // `tsbuild run [OPTIONS] IMAGE [COMMAND] [ARG...]`: run an image from the local store in the sandbox,
 // with Docker's flags; tsbuild's exit status is the container's (125 when it could not be started).
+import { closeSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 
 interface RunFlags {
   rm?: boolean;
+  detach?: boolean;
   name?: string;
   env: string[];
   envFile: string[];
   volume: string[];
   tmpfs: string[];
+  publish: string[];
   workdir?: string;
   user?: string;
   entrypoint?: string;
@@ -29,6 +32,12 @@ interface RunFlags {
 /** Docker's status when the container could not be created or started. */
 const START_FAILED = 125;
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Sent by `tsbuild rm -f`: kill the container at once (SIGUSR1 would start Node's inspector). */
+const KILL_SIGNAL = 'SIGUSR2';
+/** Set in the environment of the process that `run -d` starts to supervise the container. */
+const SUPERVISOR_ENV = 'TSBUILD_RUN_SUPERVISOR';
+/** The supervisor reports `{"id"}` or `{"error"}` on this fd to the `run -d` that started it. */
+const REPORT_FD = 3;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -43,6 +52,7 @@ export function register(program: Command): Command {
     .argument('[command...]', 'command and arguments (replace the image CMD)')
     .passThroughOptions()
     .option('--rm', 'remove the container directory and its anonymous volumes when it exits')
+    .option('-d, --detach', 'run the container in the background and print its ID (see ps, logs, stop, rm)')
     .option('--name <name>', 'assign a name to the container')
     .option('-e, --env <K=V>', 'set an environment variable; K alone passes the host value (repeatable)', collect, [])
     .option('--env-file <file>', 'read environment variables from a file (repeatable)', collect, [])
@@ -51,6 +61,7 @@ export function register(program: Command): Command {
     .option('-w, --workdir <dir>', 'working directory inside the container (created if missing)')
     .option('-u, --user <user[:group]>', 'user name or uid, optionally with a group')
     .option('--entrypoint <cmd>', "override the image ENTRYPOINT (and drop its CMD); '' clears it")
+    .option('-p, --publish <[IP:]HOST:CTR[/proto]>', "publish a container port on the host (the bridge network's slirp4netns forwards it; repeatable)", collect, [])
     .option('--network <mode>', 'network: bridge (the default: its own, with outbound access through slirp4netns), host or none')
     .option('--hostname <name>', 'container host name (default: the short container ID)')
     .option('-m, --memory <size>', 'memory limit, e.g. 512m or 1g')
@@ -74,32 +85,76 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
     import('../run-events.js'),
     import('node:os'),
   ]);
+  const supervising = flags.detach === true && process.env[SUPERVISOR_ENV] === '1';
+  if (flags.detach && (flags.interactive || flags.tty)) {
+    process.stderr.write('error: -d cannot be combined with -i or -t: tsbuild cannot attach to a detached container\n');
+    return START_FAILED;
+  }
+  if (flags.detach && !supervising) return startDetached();
   const controller = new AbortController();
+  const killer = new AbortController();
   let received: NodeJS.Signals | undefined;
   const forward = (signal: NodeJS.Signals): void => {
     received ??= signal;
-    controller.abort(signal);
+    if (signal === KILL_SIGNAL) killer.abort();
+    else controller.abort(signal);
   };
-  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  for (const signal of [...FORWARDED_SIGNALS, KILL_SIGNAL]) process.on(signal, forward);
+  const report = supervising ? reportToStarter : undefined;
   try {
     const result = await run({
       image, command, ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint } : {}),
-      env: flags.env, envFiles: flags.envFile, volumes: flags.volume, tmpfs: flags.tmpfs,
+      env: flags.env, envFiles: flags.envFile, publish: flags.publish, volumes: flags.volume, tmpfs: flags.tmpfs,
       workdir: flags.workdir, user: flags.user, network: flags.network as 'host' | undefined, hostname: flags.hostname,
       memory: flags.memory, cpus: flags.cpus, pidsLimit: flags.pidsLimit,
       platform: flags.platform, pull: flags.pull as 'missing', interactive: flags.interactive, tty: flags.tty,
       runtime: flags.runtime as 'auto', securityOpt: flags.securityOpt, rm: flags.rm, name: flags.name, stopTimeoutMs: stopTimeoutMs(flags.stopTimeout),
-      signal: controller.signal, onEvent: (event) => printRunEvent(event, (line) => process.stderr.write(`${line}\n`)),
+      signal: controller.signal, killSignal: killer.signal,
+      ...(report
+        ? { logToFile: true, onStart: (id: string) => report({ id }), onEvent: () => undefined }
+        : { onEvent: (event) => printRunEvent(event, (line) => process.stderr.write(`${line}\n`)) }),
     });
     return result.exitCode;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'CANCELLED' && received) return 128 + constants.signals[received];
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message}\n`);
+    if (report) report({ error: message });
+    else process.stderr.write(`error: ${message}\n`);
     return START_FAILED;
   } finally {
-    for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+    for (const signal of [...FORWARDED_SIGNALS, KILL_SIGNAL]) process.off(signal, forward);
+  }
+}
+
+/**
+ * `run -d`: the same command line again, in a session of its own, as the container's supervisor
+ * (it outlives this process; `stop`/`rm -f` signal it). It reports the container ID, or why the
+ * container could not start, on a pipe; the container's output goes to its log (`tsbuild logs`).
+ */
+async function startDetached(): Promise<number> {
+  const [{ spawn }, { readReport }] = await Promise.all([import('node:child_process'), import('../detached-report.js')]);
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    env: { ...process.env, [SUPERVISOR_ENV]: '1' },
+  });
+  const outcome = await readReport(child.stdio[REPORT_FD]);
+  child.unref();
+  if (outcome.id !== undefined) {
+    process.stdout.write(`${outcome.id}\n`);
+    return 0;
+  }
+  process.stderr.write(`error: ${outcome.error ?? 'the container did not start (its supervisor exited)'}\n`);
+  return START_FAILED;
+}
+
+function reportToStarter(message: { id?: string; error?: string }): void {
+  try {
+    writeSync(REPORT_FD, `${JSON.stringify(message)}\n`);
+    closeSync(REPORT_FD);
+  } catch {
+    // the starter is gone; nothing to tell
   }
 }
 

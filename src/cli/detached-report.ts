@@ -1,0 +1,31 @@
+// The one message a `run -d` supervisor sends its starter: `{"id"}` once the container runs, or
+// `{"error"}` when it could not start. A pipe closed without either means the supervisor died.
+import type { Readable, Writable } from 'node:stream';
+
+export interface DetachedReport {
+  id?: string;
+  error?: string;
+}
+
+export function readReport(stream: Readable | Writable | null | undefined): Promise<DetachedReport> {
+  return new Promise((resolve) => {
+    if (!stream || !('on' in stream)) return resolve({});
+    let text = '';
+    const readable = stream as Readable;
+    readable.setEncoding('utf8');
+    const finish = (): void => {
+      readable.destroy(); // processes the supervisor starts may hold the pipe's other end on
+      try {
+        resolve(JSON.parse(text.split('\n')[0] ?? '') as DetachedReport);
+      } catch {
+        resolve({});
+      }
+    };
+    readable.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) finish();
+    });
+    readable.on('error', () => resolve({}));
+    readable.on('close', finish);
+  });
+}
