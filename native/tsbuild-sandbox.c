@@ -1253,15 +1253,6 @@ static void oci_tty_main(int argc, char **argv) {
   wait_and_exit(forward_to);
 }
 
-/* Only the terminal's ends stay open in the relay: tsbuild sees the run end once the helper and it
- * have exited, whatever else the helper held (the status pipe, the network sync socket). */
-static void close_all_but(const int *keep, int n) {
-  for (long fd = 0; fd < 65536; fd++) {
-    int used = 0;
-    for (int i = 0; i < n; i++) used |= keep[i] == fd;
-    if (!used) close((int)fd);
-  }
-}
 
 /* Before the PID namespace (children forked after unshare(CLONE_NEWPID) would be in it and die with
  * init, output unread): a process of the helper's that receives init's terminal and relays it. */
@@ -1271,6 +1262,8 @@ static void start_terminal_relay(void) {
   pid_t pid = fork();
   if (pid < 0) fail("fork");
   if (pid == 0) {
+    /* Only the terminal's ends stay open in the relay: tsbuild sees the run end once the helper and
+     * it have exited, whatever else the helper held (the status pipe, the network sync socket). */
     int keep[] = { 0, 1, console_sock[0], spec.tty_control_fd };
     close_all_but(keep, 4);
     int master = receive_fd(console_sock[0]);

@@ -48,7 +48,7 @@ export function parseRunRequest(options: RunContainerOptions): RunRequest {
   }
   const network = checkNetwork(options.network ?? 'default');
   const ports = (options.publish ?? []).map(parsePublishFlag);
-  if (ports.length > 0 && network === 'none') throw new TsbuildError('USAGE', '-p publishes nothing with --network none: the container has no network');
+  if (ports.length > 0 && network === 'none') throw new TsbuildError('USAGE', 'published ports need a network: the network mode is none', { cliHint: '-p with --network none' });
   return {
     image: options.image,
     overrides: { args: options.command ?? [], ...(options.entrypoint !== undefined ? { entrypoint: options.entrypoint } : {}) },

@@ -38,10 +38,6 @@ describe.each(['builtin', 'runc'] as const)('%s setup errors', (name) => {
     await expect(selectBackend(name).run(spec)).rejects.toMatchObject({ code: 'SANDBOX' });
   });
 
-  it('rejects a tty request with SANDBOX instead of ignoring it', async () => {
-    await expect(selectBackend(name).run(fx.spec(sh('true'), { stdio: 'tty' }))).rejects.toMatchObject({ code: 'SANDBOX' });
-  });
-
   it('rejects an already-aborted signal with CANCELLED before starting', async () => {
     const r = selectBackend(name).run(fx.spec(sh('true')), { signal: AbortSignal.abort() });
     await expect(r).rejects.toMatchObject({ code: 'CANCELLED' });

@@ -118,7 +118,8 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'CANCELLED' && received) return 128 + constants.signals[received];
-    const message = error instanceof Error ? error.message : String(error);
+    const hint = (error as { cliHint?: string }).cliHint;
+    const message = `${error instanceof Error ? error.message : String(error)}${hint ? ` (${hint})` : ''}`;
     if (report) report({ error: message });
     else process.stderr.write(`error: ${message}\n`);
     return START_FAILED;
