@@ -1,26 +1,16 @@
 // `tsbuild run -p HOST:CTR` on a container with its own network (slirp4netns's port forwarding),
 // through the built CLI and both sandboxes: a connection to the host port reaches a server inside.
 import { rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGES, makeRunFixture, type RunFixture } from '../container/fixture.js';
+import { freePort } from '../helpers/registry-server.js';
 
 let fx: RunFixture;
 beforeAll(async () => {
   fx = await makeRunFixture();
 }, 120_000);
 afterAll(() => rmSync(fx.work, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** What the server at 127.0.0.1:port sends before it closes ('' when the connection fails). */
 function fetchFrom(port: number): Promise<string> {
