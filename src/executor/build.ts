@@ -76,17 +76,17 @@ async function buildIn(opened: BuildContext, started: number): Promise<BuildResu
     ? (image, withRootfs) => imageAttestations(ctx, state, image, times(), withRootfs, scan)
     : undefined;
   const outputs = withLoad(options.outputs ?? [{ type: 'image', push: false }], options.load);
-  const { result, names } = await asExportStep(ctx, async () => {
+  const result: BuildResult = await asExportStep(ctx, async () => {
     const { top, images } = await writeBuiltImages(ctx, results, { inlineCache, attest });
-    const exported = await exportOutputs(ctx, top, images, outputs);
+    const names = await exportOutputs(ctx, top, images, outputs);
     // An inline cache is already in the image configs.
     for (const spec of options.cacheTo ?? []) if (spec.location.type !== 'inline') await exportCacheTo(ctx, state, spec);
-    return { result: { ...(await describeResult(ctx, top, images, exported, outputs)), checkWarnings }, names: exported };
+    return { ...(await describeResult(ctx, top, images, names, outputs)), checkWarnings };
   });
   await writeResultFiles(options, result);
   await collectGarbageIfOverLimit(ctx);
   const distributed = outputs.some((o) => exporterFor(o).distributes?.(o) ?? false);
-  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: names, durationMs: Date.now() - started, distributed });
+  ctx.emit({ type: 'result', digest: result.digest, imageId: result.imageId, tags: result.tags, durationMs: Date.now() - started, distributed });
   return result;
 }
 
