@@ -16,7 +16,7 @@ export function readReport(stream: Readable | Writable | null | undefined): Prom
     const finish = (): void => {
       readable.destroy(); // processes the supervisor starts may hold the pipe's other end on
       try {
-        resolve(JSON.parse(text.split('\n')[0] ?? '') as DetachedReport);
+        resolve(reportOf(JSON.parse(text.split('\n')[0] ?? '')));
       } catch {
         resolve({});
       }
@@ -28,4 +28,11 @@ export function readReport(stream: Readable | Writable | null | undefined): Prom
     readable.on('error', () => resolve({}));
     readable.on('close', finish);
   });
+}
+
+/** The supervisor's first line, keeping only the fields a report has, each a string. */
+function reportOf(value: unknown): DetachedReport {
+  if (typeof value !== 'object' || value === null) return {};
+  const { id, error } = value as Record<string, unknown>;
+  return { ...(typeof id === 'string' ? { id } : {}), ...(typeof error === 'string' ? { error } : {}) };
 }

@@ -5,6 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
 import { directoryBytes } from '../fs/index.js';
+import { isObject } from '../spec/index.js';
 import { findContainerRecord, listContainerRecords, removeContainerRecord, type ContainerRecord } from '../container/records.js';
 
 const POLL_MS = 100;
@@ -111,7 +112,8 @@ class LogReader {
 
 function parseEntry(line: string): LogEntry | undefined {
   try {
-    const value = JSON.parse(line) as { stream?: unknown; log?: unknown };
+    const value: unknown = JSON.parse(line);
+    if (!isObject(value)) return undefined;
     if ((value.stream === 'stdout' || value.stream === 'stderr') && typeof value.log === 'string') return { stream: value.stream, log: value.log };
   } catch {
     // a line cut by a crash

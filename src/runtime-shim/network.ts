@@ -10,6 +10,7 @@ import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { TsbuildError } from '../errors.js';
 import { inUserNamespace } from '../fs/index.js';
+import { isObject } from '../spec/index.js';
 import type { PortForward } from './spec.js';
 
 /** slirp4netns's DNS forwarder: it relays queries to the host's resolvers (even loopback ones). */
@@ -144,8 +145,12 @@ function forwardPort(socketPath: string, port: PortForward): Promise<void> {
 
 function parseReply(reply: string): { ok: boolean; error?: string } {
   try {
-    const value = JSON.parse(reply) as { return?: unknown; error?: { desc?: string } };
-    if (value.error) return { ok: false, error: value.error.desc ?? JSON.stringify(value.error) };
+    const value: unknown = JSON.parse(reply);
+    if (!isObject(value)) return { ok: false, error: `unexpected reply ${JSON.stringify(reply)}` };
+    if (value.error !== undefined) {
+      const desc = isObject(value.error) && typeof value.error.desc === 'string' ? value.error.desc : undefined;
+      return { ok: false, error: desc ?? JSON.stringify(value.error) };
+    }
     return { ok: 'return' in value };
   } catch {
     return { ok: false, error: `unexpected reply ${JSON.stringify(reply)}` };

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { TsbuildError } from '../../errors.js';
 import type { Descriptor } from '../../oci/index.js';
+import { isObject } from '../../spec/index.js';
 import { readErrorText, readLimited } from '../../registry/index.js';
 import type { CacheBackend } from '../backend.js';
 import { blobStorageBackend, tooLarge, type BlobStorage, type ObjectBody } from './blob-storage.js';
@@ -201,10 +202,10 @@ function blobKey(descriptor: Descriptor): string {
  */
 export function tokenScopes(token: string): TokenScope[] {
   try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { ac?: unknown };
-    const scopes: unknown = typeof claims.ac === 'string' ? JSON.parse(claims.ac) : undefined;
+    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const scopes: unknown = isObject(claims) && typeof claims.ac === 'string' ? JSON.parse(claims.ac) : undefined;
     if (Array.isArray(scopes)) {
-      const valid = scopes.filter((s): s is TokenScope => typeof s?.Scope === 'string' && typeof s?.Permission === 'number');
+      const valid = scopes.filter((s): s is TokenScope => isObject(s) && typeof s.Scope === 'string' && typeof s.Permission === 'number');
       if (valid.length > 0) return valid;
     }
   } catch {

@@ -125,11 +125,26 @@ function parseCommand(text: string, source: string): Command {
 function parseArgument(word: string, source: string): Argument {
   if (word === '.') return { kind: 'field', path: [] };
   if (word.startsWith('.')) return { kind: 'field', path: word.slice(1).split('.') };
-  if (word.startsWith('"')) return { kind: 'literal', value: JSON.parse(word) as string };
+  if (word.startsWith('"')) return { kind: 'literal', value: quotedString(word, source) };
   if (word.startsWith('`')) return { kind: 'literal', value: word.slice(1, -1) };
   if (word === 'true' || word === 'false') return { kind: 'literal', value: word === 'true' };
   if (/^-?\d+(\.\d+)?$/.test(word)) return { kind: 'literal', value: Number(word) };
   throw formatError(source, `cannot read "${word}"`);
+}
+
+/**
+ * A Go "quoted" string: JSON's escapes are Go's common ones, and raw control characters (the tab
+ * docker's `\t` becomes before parsing) stand for themselves; anything else is a format error.
+ */
+function quotedString(word: string, source: string): string {
+  try {
+    const escaped = [...word].map((c) => (c < ' ' ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('');
+    const value: unknown = JSON.parse(escaped);
+    if (typeof value === 'string') return value;
+  } catch {
+    // reported below
+  }
+  throw formatError(source, `cannot read the string ${word}`);
 }
 
 function splitOutsideQuotes(text: string, separator: string): string[] {

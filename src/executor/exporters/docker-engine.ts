@@ -3,6 +3,7 @@
 // or /var/run/docker.sock, as buildx's docker driver does.
 import { request, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { TsbuildError } from '../../errors.js';
+import { isObject } from '../../spec/index.js';
 
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
@@ -48,12 +49,7 @@ export async function loadIntoDockerEngine(engine: DockerEngine, write: (body: N
   const lines = (await readBody(response)).split('\n').filter((line) => line.trim() !== '');
   const messages: string[] = [];
   for (const line of lines) {
-    let event: { stream?: string; error?: string; message?: string };
-    try {
-      event = JSON.parse(line) as typeof event;
-    } catch {
-      event = { message: line };
-    }
+    const event = engineEvent(line);
     if (event.error || response.statusCode !== 200) {
       throw new TsbuildError('STORE', `the Docker engine at ${engine.address} refused the image: ${event.error ?? event.message ?? line}`);
     }
@@ -74,4 +70,17 @@ async function readBody(response: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One line of the engine's load answer; a line that is not a JSON object is a message as it stands. */
+function engineEvent(line: string): { stream?: string; error?: string; message?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { message: line };
+  }
+  if (!isObject(value)) return { message: line };
+  const text = (key: string) => (typeof value[key] === 'string' ? value[key] : undefined);
+  return { stream: text('stream'), error: text('error'), message: text('message') };
 }
