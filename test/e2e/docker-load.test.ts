@@ -1,6 +1,7 @@
 // `build --load` and `-o type=docker` without dest load the image into a real Docker engine
 // (DOCKER_HOST), as buildx does; `--load` also keeps it in tsbuild's store, next to `-o type=local`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +75,34 @@ describe('loading into the local Docker engine', () => {
     expect(loaded.stderr).toMatch(/WARNING: .*no Docker engine at unix:\/\/.*no-such\.sock/);
     expect(tsbuild(['images', '-q', 'demo/nowhere:2']).stdout).toMatch(/^[0-9a-f]{12}\n$/);
   });
+
+  it('a hostile engine that never stops answering is read only up to a bound: the build goes on with a warning', async () => {
+    const socket = join(work, 'endless.sock');
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    // Its /_ping answers 500 with a body that never ends.
+    const server = createServer((_request, response) => {
+      response.writeHead(500);
+      const pump = (): void => {
+        while (response.write(chunk)) { /* until the socket is full */ }
+      };
+      response.on('drain', pump);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      const built = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'build', '--progress', 'plain', '--load', '-t', 'endless/app:1', context], {
+          env: { ...env, DOCKER_HOST: `unix://${socket}` },
+        });
+        let stderr = '';
+        child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
+      expect(built.status, built.stderr).toBe(0);
+      expect(built.stderr).toMatch(/WARNING: .*Docker engine/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 120_000);
 });

@@ -66,10 +66,21 @@ function send(req: ClientRequest): Promise<IncomingMessage> {
   });
 }
 
+/** An engine's answers are a few lines: more than this is cut (the rest is not read). */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 async function readBody(response: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of response) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= MAX_ANSWER_BYTES) {
+      response.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
 }
 
 /** One line of the engine's load answer; a line that is not a JSON object is a message as it stands. */
