@@ -87,6 +87,25 @@ describe('SBOM attestations', () => {
     expect(versions(statementOf(join(dest, 'sbom-builder.spdx.json')).predicate)).toEqual(['busybox 1.36.1-r15', 'musl 1.2.4-r2']);
   }, 180_000);
 
+  it('the context document leaves out what .dockerignore excludes, keeping its ! exceptions', async () => {
+    const manifest = (name: string) => JSON.stringify({ name, version: '1.0.0' });
+    const context = writeContext({
+      '.dockerignore': 'node_modules/secret-*\nvendor\n!vendor/node_modules/kept\nsite\n',
+      'node_modules/seen/package.json': manifest('seen'),
+      'node_modules/secret-tool/package.json': manifest('secret-tool'),
+      'vendor/node_modules/dropped/package.json': manifest('dropped'),
+      'vendor/node_modules/kept/package.json': manifest('kept'),
+      'vendor/package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/locked': { version: '9.9.9' } } }),
+      'site/requests-2.31.0.dist-info/METADATA': PY_METADATA,
+      'var/lib/dpkg/status': 'Package: seen-deb\nStatus: install ok installed\nVersion: 1\n',
+    });
+    const dest = join(tempDir('tsbuild-sbom-local-'), 'out');
+    await buildImage(await newRoot(), context, 'FROM busybox\n', {
+      attestations: [{ type: 'sbom' }], buildArgs: { BUILDKIT_SBOM_SCAN_CONTEXT: 'true' }, outputs: [{ type: 'local', dest }],
+    });
+    expect(versions(statementOf(join(dest, 'sbom-context.spdx.json')).predicate)).toEqual(['kept 1.0.0', 'seen 1.0.0', 'seen-deb 1']);
+  }, 180_000);
+
   it('reads a status file with a 24 MiB line and skips an oversized package.json with a warning', async () => {
     const tree = tempDir('tsbuild-sbom-tree-');
     mkdirSync(join(tree, 'var/lib/dpkg'), { recursive: true });

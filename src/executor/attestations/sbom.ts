@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { IgnoreMatcher, ParentMatches } from '../../context/index.js';
 import { resolveInRoot } from '../../fs/index.js';
 import type { Dockerfile } from '../../parser/index.js';
 import type { BuildPlan, Step, StepId } from '../../planner/index.js';
@@ -43,7 +44,10 @@ export async function sbomAttestations(
   const name = ctx.options.tags?.[0] ?? 'image';
   const documents: Attestation[] = [{ predicateType: PredicateType.Spdx, path: 'sbom.spdx.json', predicate: spdxDocument(name, core, created) }];
   if (scan?.context) {
-    documents.push({ predicateType: PredicateType.Spdx, path: 'sbom-context.spdx.json', predicate: spdxDocument('context', await scanTree(ctx.contextDir, warn), created) });
+    // What the build may read of its context: the .dockerignore (or <Dockerfile>.dockerignore) applies, as to COPY.
+    const { loadIgnoreRules } = await import('../../context/dockerignore.js');
+    const ignore = await loadIgnoreRules(ctx.contextDir, ctx.dockerfilePath);
+    documents.push({ predicateType: PredicateType.Spdx, path: 'sbom-context.spdx.json', predicate: spdxDocument('context', await scanTree(ctx.contextDir, warn, ignore), created) });
   }
   for (const stage of scan?.stages ?? []) {
     const result = state.results.get(stage.step);
@@ -91,10 +95,14 @@ export function sbomScanOf(dockerfile: Dockerfile, buildArgs: Record<string, str
   return { context, stages };
 }
 
-/** The packages of a tree: its dpkg and apk databases, and every npm and Python package file in it. */
-export async function scanTree(root: string, warn: (message: string) => void): Promise<FoundPackage[]> {
+/**
+ * The packages of a tree: its dpkg and apk databases, and every npm and Python package file in it.
+ * `ignore` (a build context's .dockerignore) leaves out what it excludes.
+ */
+export async function scanTree(root: string, warn: (message: string) => void, ignore?: IgnoreMatcher): Promise<FoundPackage[]> {
   const found: FoundPackage[] = [];
   const inRoot = async (file: string) => {
+    if (ignore?.matches(file)) return undefined;
     const resolved = resolveInRoot(root, file, true);
     return (await lstat(resolved).catch(() => undefined))?.isFile() ? resolved : undefined;
   };
@@ -103,7 +111,7 @@ export async function scanTree(root: string, warn: (message: string) => void): P
   const apk = await inRoot('lib/apk/db/installed');
   if (apk) found.push(...(await apkPackages(apk, '/lib/apk/db/installed')));
   let entries = 0;
-  const walk = async (relative: string): Promise<void> => {
+  const walk = async (relative: string, parentMatches?: ParentMatches): Promise<void> => {
     const names = (await readdir(path.join(root, relative)).catch(() => [] as string[])).sort();
     for (const name of names) {
       if (++entries > MAX_ENTRIES) return;
@@ -112,12 +120,16 @@ export async function scanTree(root: string, warn: (message: string) => void): P
       const full = path.join(root, rel);
       const stat = await lstat(full).catch(() => undefined);
       if (!stat) continue;
+      const { ignored, matched } = ignore?.matchesUnder(rel, parentMatches) ?? { ignored: false, matched: undefined };
       if (stat.isDirectory()) {
-        if (name.endsWith('.dist-info')) {
+        if (ignored && !ignore!.mayContainIncluded(rel)) continue;
+        if (name.endsWith('.dist-info') && !ignore?.matches(`${rel}/METADATA`)) {
           const metadata = path.join(full, 'METADATA');
           if ((await lstat(metadata).catch(() => undefined))?.isFile()) found.push(...(await pythonMetadataPackage(metadata, `/${rel}/METADATA`)));
         }
-        await walk(rel);
+        await walk(rel, matched);
+      } else if (ignored) {
+        continue;
       } else if (stat.isFile()) {
         if (name === 'package-lock.json' && !relative.split('/').includes('node_modules')) found.push(...(await npmLockPackages(full, `/${rel}`, warn)));
         else if (name === 'package.json' && isNodeModule(relative)) found.push(...(await npmManifestPackage(full, `/${rel}`, warn)));
