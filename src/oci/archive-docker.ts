@@ -1,8 +1,11 @@
 // Saves images as a docker-archive tarball (`manifest.json`, config JSON, layer blobs,
 // `repositories`), the format `docker load`, `podman load` and skopeo's docker-archive read.
+// With a `layout`, the tarball is also an OCI layout (`index.json`, blobs/sha256), as BuildKit's
+// docker exporter writes it: the index keeps what manifest.json cannot, attestation manifests.
 import type { ArchiveEntry } from './archive-tar.js';
 import { writeTarArchive } from './archive-tar.js';
-import type { ImageToSave } from './archive-oci.js';
+import { layoutEntries, layoutIndex, type ImageToSave } from './archive-oci.js';
+import { reachableBlobs } from './image-walk.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
 import { resolveImage } from './image.js';
@@ -17,14 +20,14 @@ export interface DockerArchiveManifest {
 }
 
 export async function saveDockerArchive(
-  store: ContentStore, images: ImageToSave[], output: string | NodeJS.WritableStream, platform?: Platform,
+  store: ContentStore, images: ImageToSave[], output: string | NodeJS.WritableStream, platform?: Platform, layout?: ImageToSave[],
 ): Promise<void> {
   const manifests: DockerArchiveManifest[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   const blobs = new Map<string, Descriptor>();
   for (const image of images) {
     const resolved = await resolveImage(store, image.descriptor, platform);
-    const path = (d: Descriptor) => dockerArchivePath(d, d === resolved.manifest.config);
+    const path = (d: Descriptor) => (layout ? `blobs/sha256/${digestHex(d.digest)}` : dockerArchivePath(d, d === resolved.manifest.config));
     for (const d of [resolved.manifest.config, ...resolved.manifest.layers]) blobs.set(path(d), d);
     const repoTag = dockerRepoTag(image.name);
     const existing = manifests.find((m) => m.Config === path(resolved.manifest.config));
@@ -34,8 +37,11 @@ export async function saveDockerArchive(
     }
     if (repoTag) (repositories[repoTag.repository] ??= {})[repoTag.tag] = digestHex(resolved.manifest.config.digest);
   }
+  const oci = layout ? layoutEntries(layoutIndex(layout), await reachableBlobs(store, layout.map((image) => image.descriptor))) : [];
+  const inLayout = new Set(oci.map((entry) => entry.name));
   const entries: ArchiveEntry[] = [
-    ...[...blobs].map(([name, d]): ArchiveEntry => ({ kind: 'blob', name, digest: d.digest, size: d.size })),
+    ...oci,
+    ...[...blobs].filter(([name]) => !inLayout.has(name)).map(([name, d]): ArchiveEntry => ({ kind: 'blob', name, digest: d.digest, size: d.size })),
     { kind: 'bytes', name: 'manifest.json', bytes: Buffer.from(JSON.stringify(manifests)) },
     { kind: 'bytes', name: 'repositories', bytes: Buffer.from(JSON.stringify(repositories)) },
   ];

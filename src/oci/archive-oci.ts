@@ -26,7 +26,7 @@ export interface ImageToSave {
 }
 
 /** The `index.json` of a layout holding `images`; ref.name is the tag, as skopeo and umoci expect. */
-function layoutIndex(images: ImageToSave[]): ImageIndex {
+export function layoutIndex(images: ImageToSave[]): ImageIndex {
   const manifests = images.map(({ name, descriptor }) => {
     if (!name) return descriptor;
     const tag = parseReference(name).tag;
@@ -42,7 +42,7 @@ async function ociLayoutEntries(store: ContentStore, saved: ImageToSave[]): Prom
   return layoutEntries(layoutIndex(images), await reachableBlobs(store, images.map((image) => image.descriptor)));
 }
 
-function layoutEntries(index: ImageIndex, blobs: Descriptor[]): ArchiveEntry[] {
+export function layoutEntries(index: ImageIndex, blobs: Descriptor[]): ArchiveEntry[] {
   return [
     { kind: 'bytes', name: 'oci-layout', bytes: Buffer.from(OCI_LAYOUT) },
     { kind: 'bytes', name: 'index.json', bytes: Buffer.from(JSON.stringify(index)) },

@@ -14,6 +14,9 @@ export async function* tarChunks(entries: Iterable<LayerEntry>): AsyncGenerator<
     if (entry.contentPath !== undefined) {
       for (const piece of fileContent(entry.contentPath, entry.header.size)) yield* batch.add(piece);
       yield* batch.add(padding(entry.header.size));
+    } else if (entry.content !== undefined) {
+      yield* batch.add(entry.content);
+      yield* batch.add(padding(entry.content.length));
     }
   }
   yield* batch.add(END_OF_ARCHIVE);

@@ -11,6 +11,8 @@ export interface LayerEntry {
   header: TarHeader;
   /** Absolute path of a regular file whose bytes follow the header. */
   contentPath?: string;
+  /** Or the bytes themselves, for a file made in memory (an attestation statement). */
+  content?: Buffer;
 }
 
 export interface WalkOptions {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { load } from '../../src/api/index.js';
 import { pushBusyboxBase } from '../helpers/registry-base.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
 import { EPOCH, buildImage, newRoot, removeTempDirs, tempDir, writeContext } from './helpers.js';
@@ -176,6 +177,46 @@ describe('provenance attestations', () => {
     }
     expect(digests[1]).toBe(digests[0]);
     expect(locals[1]).toBe(locals[0]);
+  }, 180_000);
+
+  it('type=docker carries the attestation manifests in the archive\'s OCI index (BuildKit\'s docker exporter); type=tar carries them as files', async () => {
+    const out = tempDir('tsbuild-attest-archives-');
+    const [dockerTar, rootfsTar] = [join(out, 'docker.tar'), join(out, 'rootfs.tar')];
+    const { result } = await buildImage(await newRoot(), writeContext({ 'hello.txt': 'hello\n' }), 'FROM busybox\nCOPY hello.txt /hello.txt\n', {
+      tags: ['demo/attest:archives'], attestations: [{ type: 'provenance', mode: 'min', version: 'v1' }, { type: 'sbom' }],
+      outputs: [{ type: 'docker', dest: dockerTar }, { type: 'tar', dest: rootfsTar }],
+    });
+    // docker: `docker load`'s manifest.json still names the image (skopeo reads it), and index.json
+    // is the image index with the attestation manifest beside it, every blob under blobs/sha256.
+    const unpacked = join(out, 'docker');
+    execFileSync('mkdir', [unpacked]);
+    execFileSync('tar', ['-xf', dockerTar, '-C', unpacked]);
+    const blob = (digest: string) => readFileSync(join(unpacked, 'blobs/sha256', digest.slice(7)));
+    const [loaded] = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as { Config: string; RepoTags: string[]; Layers: string[] }[];
+    expect(loaded.RepoTags).toEqual(['demo/attest:archives']);
+    const skopeo = JSON.parse(execFileSync('skopeo', ['inspect', '--config', `docker-archive:${dockerTar}`], { encoding: 'utf8' })) as { rootfs: { diff_ids: string[] } };
+    expect(skopeo.rootfs.diff_ids).toHaveLength(loaded.Layers.length);
+    const top = (JSON.parse(readFileSync(join(unpacked, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests;
+    expect(top).toHaveLength(1);
+    expect(top[0].digest).toBe(result.digest);
+    const index = JSON.parse(blob(top[0].digest).toString('utf8')) as { manifests: Descriptor[] };
+    const [image, attestation] = index.manifests;
+    expect(`blobs/sha256/${(JSON.parse(blob(image.digest).toString('utf8')) as { config: Descriptor }).config.digest.slice(7)}`).toBe(loaded.Config);
+    expect(attestation.platform).toEqual({ os: 'unknown', architecture: 'unknown' });
+    expect(attestation.annotations).toEqual({ 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': image.digest });
+    const layers = (JSON.parse(blob(attestation.digest).toString('utf8')) as { layers: Descriptor[] }).layers;
+    expect(layers.map((l) => l.annotations?.['in-toto.io/predicate-type'])).toEqual(['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document']);
+    expect((JSON.parse(blob(layers[0].digest).toString('utf8')) as Statement).subject[0].digest.sha256).toBe(image.digest.slice(7));
+    const reloaded = await load(dockerTar, { root: await newRoot() });
+    expect(reloaded.map((l) => [l.name, l.descriptor.digest])).toEqual([['docker.io/demo/attest:archives', result.digest]]);
+    // tar: the statements are files at the top of the tarball, their subjects the files beside them.
+    const names = execFileSync('tar', ['-tf', rootfsTar], { encoding: 'utf8' }).split('\n');
+    expect(names).toEqual(expect.arrayContaining(['hello.txt', 'provenance.json', 'sbom.spdx.json']));
+    const provenance = JSON.parse(execFileSync('tar', ['-xOf', rootfsTar, 'provenance.json'], { encoding: 'utf8' })) as Statement;
+    expect(provenance.predicateType).toBe('https://slsa.dev/provenance/v1');
+    expect(provenance.subject).toContainEqual({ name: 'hello.txt', digest: { sha256: sha256(Buffer.from('hello\n')) } });
+    const sbom = JSON.parse(execFileSync('tar', ['-xOf', rootfsTar, 'sbom.spdx.json'], { encoding: 'utf8' })) as Statement;
+    expect(sbom.predicate.spdxVersion).toBe('SPDX-2.3');
   }, 180_000);
 
   it('an ADD URL is a material with the digest of what was downloaded', async () => {

@@ -1,9 +1,11 @@
 // `type=docker,dest=PATH`: a docker-archive tarball (`docker load`) of a single-platform image.
 // Without `dest`, the image is loaded into the local Docker engine (buildx's `--load`). Also
-// `tsbuild save --format docker`.
+// `tsbuild save --format docker`. With attestations the tarball is also an OCI layout whose index
+// holds them (BuildKit's docker exporter; an engine with the containerd image store keeps them).
 import { TsbuildError } from '../../errors.js';
 import { compressionOptions, destination, namedImages, refuseUncompressed, type CompressionOptions } from './attributes.js';
 import type { Exporter, StoredImages } from './exporter.js';
+import type { ImageToSave } from '../../oci/index.js';
 
 export type DockerOutput = {
   type: 'docker';
@@ -16,10 +18,11 @@ export type DockerOutput = {
 export const dockerExporter: Exporter<DockerOutput> = {
   parse: (fields) => ({ type: 'docker', ...(fields.dest ? { dest: fields.dest } : {}), ...compressionOptions(fields) }),
 
-  async exportBuild(output, { store, images, tags, emit }) {
+  async exportBuild(output, { store, images, tags, emit, top }) {
     refuseUncompressed('docker', output);
     if (images.length > 1) throw new TsbuildError('USAGE', 'type=docker holds one platform; use type=oci for a multi-platform image');
-    const toSave = { store, images: namedImages(tags, images[0].descriptor) };
+    const layout = images[0].attestations.length > 0 ? namedImages(tags, top) : undefined;
+    const toSave = { store, images: namedImages(tags, images[0].descriptor), layout };
     if (output.dest !== undefined) {
       await saveArchive(output, toSave);
       return [];
@@ -42,8 +45,9 @@ export const dockerExporter: Exporter<DockerOutput> = {
   saveFormats: { docker: { attributes: {} } },
 };
 
-async function saveArchive(output: DockerOutput, { store, images, platform, stream }: StoredImages): Promise<void> {
+/** `layout`: the image index (with its attestation manifests) the archive's index.json names. */
+async function saveArchive(output: DockerOutput, { store, images, platform, stream, layout }: StoredImages & { layout?: ImageToSave[] }): Promise<void> {
   const { saveDockerArchive } = await import('../../oci/archive-docker.js');
   if (output.dest === undefined) throw new TsbuildError('USAGE', 'the docker format needs a file or a stream to write');
-  await saveDockerArchive(store, images, destination(output.dest, stream), platform);
+  await saveDockerArchive(store, images, destination(output.dest, stream), platform, layout);
 }

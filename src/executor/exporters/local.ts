@@ -57,34 +57,8 @@ async function copyTree(from: string, to: string): Promise<void> {
   }
 }
 
-/** BuildKit's local attestations: statements whose subjects are the regular files of the output, by path. */
+/** BuildKit's local attestations: statement files beside the exported files. */
 async function writeStatements(dir: string, attestations: Attestation[]): Promise<void> {
-  const [{ inTotoStatement }, { writeFile }] = await Promise.all([import('../../spec/index.js'), import('node:fs/promises')]);
-  const subjects = await fileSubjects(dir);
-  for (const attestation of attestations) {
-    const statement = inTotoStatement(attestation.predicateType, attestation.predicate, subjects);
-    await writeFile(path.join(dir, path.basename(attestation.path)), `${JSON.stringify(statement, null, 2)}`, { mode: 0o600 });
-  }
-}
-
-async function fileSubjects(root: string): Promise<{ name: string; digest: Record<string, string> }[]> {
-  const [{ createHash }, { createReadStream }, { lstat, readdir }, { pipeline }] = await Promise.all([
-    import('node:crypto'), import('node:fs'), import('node:fs/promises'), import('node:stream/promises'),
-  ]);
-  const subjects: { name: string; digest: Record<string, string> }[] = [];
-  const walk = async (relative: string): Promise<void> => {
-    const names = (await readdir(path.join(root, relative))).sort();
-    for (const name of names) {
-      const entry = relative ? `${relative}/${name}` : name;
-      const stat = await lstat(path.join(root, entry));
-      if (stat.isDirectory()) await walk(entry);
-      else if (stat.isFile()) {
-        const hash = createHash('sha256');
-        await pipeline(createReadStream(path.join(root, entry)), hash);
-        subjects.push({ name: entry, digest: { sha256: hash.digest('hex') } });
-      }
-    }
-  };
-  await walk('');
-  return subjects;
+  const [{ statementFiles }, { writeFile }] = await Promise.all([import('./attestation-files.js'), import('node:fs/promises')]);
+  for (const file of await statementFiles(dir, attestations)) await writeFile(path.join(dir, file.name), file.text, { mode: 0o600 });
 }
