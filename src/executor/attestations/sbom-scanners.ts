@@ -1,13 +1,13 @@
 // What an image says it contains, read from the package databases in its files: dpkg's status
 // file, apk's installed database, npm lock files and package.json files, Python dist-info
-// METADATA. Every read is bounded: files stream line by line, a line is cut at MAX_LINE bytes,
+// METADATA (Go binaries' build info: sbom-go.ts). Every read is bounded: files stream line by line, a line is cut at MAX_LINE bytes,
 // and a file over its kind's size limit is skipped with a warning (an image may be hostile).
 import { createReadStream } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 
 export interface FoundPackage {
-  /** purl type: deb, apk, npm, pypi. */
-  type: 'deb' | 'apk' | 'npm' | 'pypi';
+  /** purl type: deb, apk, npm, pypi, golang. */
+  type: 'deb' | 'apk' | 'npm' | 'pypi' | 'golang';
   name: string;
   version: string;
   arch?: string;
@@ -15,6 +15,8 @@ export interface FoundPackage {
   source: string;
   supplier?: string;
   license?: string;
+  /** A Go module's go.sum hash (`h1:` + base64 sha256). */
+  h1Digest?: string;
 }
 
 /** A line longer than this is cut: the fields read are short, descriptions are not needed. */

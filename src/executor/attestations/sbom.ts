@@ -19,6 +19,7 @@ import type { BuildState } from '../state.js';
 import {
   apkPackages, dpkgPackages, npmLockPackages, npmManifestPackage, pythonMetadataPackage, type FoundPackage,
 } from './sbom-scanners.js';
+import { GoBuildInfoTooLarge, MAX_GO_STRING, goModulePackages, h1Hex, readGoBuildInfo } from './sbom-go.js';
 
 /** Directories never walked: kernel file systems a rootfs may hold mount points for. */
 const SKIPPED = new Set(['proc', 'sys', 'dev']);
@@ -131,6 +132,7 @@ export async function scanTree(root: string, warn: (message: string) => void, ig
       } else if (ignored) {
         continue;
       } else if (stat.isFile()) {
+        if ((stat.mode & 0o111) !== 0) found.push(...(await goBinaryPackages(full, `/${rel}`, warn)));
         if (name === 'package-lock.json' && !relative.split('/').includes('node_modules')) found.push(...(await npmLockPackages(full, `/${rel}`, warn)));
         else if (name === 'package.json' && isNodeModule(relative)) found.push(...(await npmManifestPackage(full, `/${rel}`, warn)));
       }
@@ -139,6 +141,18 @@ export async function scanTree(root: string, warn: (message: string) => void, ig
   await walk('');
   if (entries > MAX_ENTRIES) warn(`SBOM: more than ${MAX_ENTRIES} files; the scan stopped there`);
   return dedupe(found);
+}
+
+/** The Go modules of an executable that is a Go binary; none for any other file. */
+async function goBinaryPackages(file: string, source: string, warn: (message: string) => void): Promise<FoundPackage[]> {
+  try {
+    const info = await readGoBuildInfo(file);
+    return info ? goModulePackages(info, source) : [];
+  } catch (error) {
+    if (!(error instanceof GoBuildInfoTooLarge)) throw error;
+    warn(`SBOM: ${source} holds ${error.message}, over the ${MAX_GO_STRING}-byte limit; not read`);
+    return [];
+  }
 }
 
 /** `.../node_modules/NAME` or `.../node_modules/@SCOPE/NAME`: a directory npm installed a package in. */
@@ -155,6 +169,12 @@ function dedupe(found: FoundPackage[]): FoundPackage[] {
 }
 
 function purlOf(p: FoundPackage): string {
+  if (p.type === 'golang') {
+    // packageurl-go as syft calls it: the module path's last element is the name, the rest the namespace.
+    const escape = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const version = p.name === 'stdlib' ? p.version.replace(/^go/, '') : p.version; // syft: pkg:golang/stdlib@1.22.1
+    return `pkg:golang/${p.name.split('/').map(escape).join('/')}@${escape(version)}`;
+  }
   const scoped = p.type === 'npm' && p.name.startsWith('@') ? `${encodeURIComponent(p.name.slice(0, p.name.indexOf('/')))}/${encodeURIComponent(p.name.slice(p.name.indexOf('/') + 1))}` : encodeURIComponent(p.name);
   const namespace = p.type === 'deb' ? 'debian/' : p.type === 'apk' ? 'alpine/' : '';
   const name = p.type === 'pypi' ? scoped.toLowerCase().replace(/[-_.]+/g, '-') : scoped;
@@ -176,6 +196,7 @@ export function spdxDocument(name: string, found: FoundPackage[], created: strin
       licenseDeclared: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
       ...(p.license ? { licenseComments: `declared: ${p.license}` } : {}),
+      ...(p.h1Digest && h1Hex(p.h1Digest) ? { checksums: [{ algorithm: 'SHA256', checksumValue: h1Hex(p.h1Digest) }] } : {}),
       sourceInfo: `acquired package info from ${p.source}`,
       externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }],
     };
