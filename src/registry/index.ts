@@ -12,3 +12,5 @@ export { pullImage } from './pull.js';
 export type { PullResult } from './pull.js';
 export { pushImage } from './push.js';
 export type { PushResult } from './push.js';
+export { isTemporaryStatus } from './errors.js';
+export { isRetryable } from './transport.js';

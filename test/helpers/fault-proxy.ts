@@ -1,6 +1,6 @@
 // An HTTP proxy in front of a test registry that injects faults: error statuses for the first N
 // matching requests, dropped connections, bodies cut short, or a flipped byte in a body.
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 
 export type FaultAction =
   | { kind: 'status'; status: number; retryAfter?: number; code?: string }
@@ -11,7 +11,12 @@ export type FaultAction =
   /** Forwards the response with the byte at `offset` of the body inverted. */
   | { kind: 'corrupt'; offset: number }
   /** Answers 307 pointing at the same path under `to` (e.g. the registry itself, like a CDN). */
-  | { kind: 'redirect'; to: string };
+  | { kind: 'redirect'; to: string }
+  /**
+   * Holds matching requests until `count` of them wait at once, then forwards them all (logged as
+   * `gate-full`); a request held `timeoutMs` goes on alone (`gate-timeout`). Shows concurrency.
+   */
+  | { kind: 'gate'; count: number; timeoutMs: number };
 
 export interface Fault {
   method?: string;
@@ -26,8 +31,10 @@ export interface Fault {
 
 export interface FaultProxy {
   host: string;
-  /** Method, path, Range header and injected fault of every request seen. */
-  log: { method: string; path: string; range: string | undefined; faulted: string | undefined }[];
+  /** Method, path, Range header, injected fault and the headers of every request seen. */
+  log: { method: string; path: string; range: string | undefined; faulted: string | undefined; headers: IncomingHttpHeaders }[];
+  /** The most requests under way at once since the last clearFaults(). */
+  peakInFlight(): number;
   addFault(fault: Fault): void;
   clearFaults(): void;
   stop(): Promise<void>;
@@ -40,11 +47,33 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = { host, port: Number(port) };
   const faults: ArmedFault[] = [];
   const log: FaultProxy['log'] = [];
+  const gates = new Map<FaultAction, { entry: FaultProxy['log'][number]; release: () => void }[]>();
+  let inFlight = 0;
+  let peak = 0;
   const server = createServer((req, res) => {
+    peak = Math.max(peak, ++inFlight);
+    res.once('close', () => inFlight--);
     const path = req.url ?? '/';
     const action = takeFault(faults, req.method ?? '', path);
-    log.push({ method: req.method ?? '', path, range: req.headers.range, faulted: action?.kind });
+    const entry: FaultProxy['log'][number] = { method: req.method ?? '', path, range: req.headers.range, faulted: action?.kind, headers: req.headers };
+    log.push(entry);
     if (action?.kind === 'drop') req.socket.destroy();
+    else if (action?.kind === 'gate') {
+      const waiting = gates.get(action) ?? [];
+      gates.set(action, waiting);
+      const timer = setTimeout(() => {
+        waiting.splice(waiting.findIndex((w) => w.entry === entry), 1);
+        entry.faulted = 'gate-timeout';
+        forward(upstream, req, res, undefined);
+      }, action.timeoutMs);
+      waiting.push({ entry, release: () => { clearTimeout(timer); forward(upstream, req, res, undefined); } });
+      if (waiting.length >= action.count) {
+        for (const held of waiting.splice(0)) {
+          held.entry.faulted = 'gate-full';
+          held.release();
+        }
+      }
+    }
     else if (action?.kind === 'redirect') {
       req.resume();
       res.writeHead(307, { location: `${action.to}${path}` }).end();
@@ -57,7 +86,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     host: `127.0.0.1:${proxyPort}`,
     log,
     addFault: (fault) => faults.push({ ...fault, left: fault.times ?? Infinity, toSkip: fault.skip ?? 0 }),
-    clearFaults: () => void faults.splice(0),
+    peakInFlight: () => peak,
+    clearFaults: () => {
+      faults.splice(0);
+      peak = inFlight;
+    },
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -26,6 +26,8 @@ export interface GhaCacheStandIn {
   token: string;
   /** Finalized entry keys, oldest first. */
   keys(): string[];
+  /** Signed blob URLs point at `url` from now on (a fault proxy in front of the stand-in). */
+  advertise(url: string): void;
   /** Replaces a finalized entry's bytes (the attack tests' lying service). */
   tamper(key: string, content: Buffer): void;
   stop(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startGhaCacheStandIn(scopes = [{ Scope: 'refs/heads/main',
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const token = `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ ac: JSON.stringify(scopes) })}.stand-in`;
   let base = '';
+  let advertised = '';
 
   const json = (res: ServerResponse, status: number, value: object) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
@@ -53,7 +56,7 @@ export async function startGhaCacheStandIn(scopes = [{ Scope: 'refs/heads/main',
         if (entries.has(key)) return twirpError(res, 409, 'already_exists', `cache entry ${key} exists`);
         const entry: Entry = { key, version, id: randomBytes(8).toString('hex'), signature: randomBytes(8).toString('hex'), blocks: new Map(), finalized: false, order: 0 };
         entries.set(key, entry);
-        return json(res, 200, { ok: true, signed_upload_url: `${base}/blobs/${entry.id}?sv=2020-10-02&sig=${entry.signature}` });
+        return json(res, 200, { ok: true, signed_upload_url: `${advertised || base}/blobs/${entry.id}?sv=2020-10-02&sig=${entry.signature}` });
       }
       case 'FinalizeCacheEntryUpload': {
         const entry = entries.get(key);
@@ -70,7 +73,7 @@ export async function startGhaCacheStandIn(scopes = [{ Scope: 'refs/heads/main',
         const match = finalized.find((e) => e.key === key)
           ?? restoreKeys.map((prefix) => finalized.filter((e) => e.key.startsWith(prefix)).sort((a, b) => b.order - a.order)[0]).find(Boolean);
         if (!match) return json(res, 200, { ok: false });
-        return json(res, 200, { ok: true, matched_key: match.key, signed_download_url: `${base}/blobs/${match.id}?sv=2020-10-02&sig=${match.signature}` });
+        return json(res, 200, { ok: true, matched_key: match.key, signed_download_url: `${advertised || base}/blobs/${match.id}?sv=2020-10-02&sig=${match.signature}` });
       }
       default:
         return twirpError(res, 404, 'bad_route', `no method ${method}`);
@@ -128,6 +131,9 @@ export async function startGhaCacheStandIn(scopes = [{ Scope: 'refs/heads/main',
   return {
     url: `${base}/`,
     token,
+    advertise: (url) => {
+      advertised = url.replace(/\/$/, '');
+    },
     keys: () => [...entries.values()].filter((e) => e.finalized).sort((a, b) => a.order - b.order).map((e) => e.key),
     tamper(key, content) {
       const entry = entries.get(key);

@@ -2,6 +2,7 @@
 // one object per blob. The storage only moves bytes; what comes back is checked here: the
 // manifest and config are read with a bound, every blob must have its descriptor's size and digest.
 import type { Readable } from 'node:stream';
+import pLimit from 'p-limit';
 import { TsbuildError } from '../../errors.js';
 import type { ContentStore, Descriptor } from '../../oci/index.js';
 import { BodyLimit } from '../../registry/index.js';
@@ -18,6 +19,8 @@ export interface ObjectBody extends AsyncIterable<Uint8Array> {
 
 export interface BlobStorage {
   readonly description: string;
+  /** Blobs checked and sent at once on export (default 1). */
+  readonly uploadParallelism?: number;
   /** The manifest's bytes (at most `limit`, more is an error), or undefined when there is none. */
   readManifest(limit: number): Promise<Buffer | undefined>;
   writeManifest(bytes: Buffer): Promise<void>;
@@ -41,9 +44,10 @@ export function blobStorageBackend(storage: BlobStorage): CacheBackend {
       return { config, fetchBlob: (descriptor) => fetchVerified(storage, store, descriptor) };
     },
     async export(store, { manifest, blobs }) {
-      for (const blob of blobs) {
+      const limit = pLimit(storage.uploadParallelism ?? 1);
+      await Promise.all(blobs.map((blob) => limit(async () => {
         if (!(await storage.hasBlob(blob))) await storage.writeBlob(blob, () => store.open(blob.digest));
-      }
+      })));
       await storage.writeManifest(await store.read(manifest.digest));
     },
   };

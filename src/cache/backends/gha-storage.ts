@@ -3,7 +3,8 @@
 // moved to and from the signed Azure blob URLs they return (Put Block + Put Block List, Get Blob).
 // Entries are immutable: as go-actions-cache (BuildKit's gha backend) does, a mutable index is a
 // series of keys `KEY#1`, `KEY#2`, ... read back through a prefix match, which yields the newest.
-// Blobs use BuildKit's keys and version, so the two builders share layers by digest.
+// Blobs use BuildKit's keys and version, so the two builders share layers by digest. Every
+// request is retried on temporary failures (http-retry.ts).
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
@@ -13,6 +14,7 @@ import { isObject } from '../../spec/index.js';
 import { readErrorText, readLimited } from '../../registry/index.js';
 import type { CacheBackend } from '../backend.js';
 import { blobStorageBackend, tooLarge, type BlobStorage, type ObjectBody } from './blob-storage.js';
+import { withRetries } from './http-retry.js';
 
 /** go-actions-cache's entry version (the same for every key). */
 const VERSION = createHash('sha256').update('|go-actionscache-1.0').digest('hex');
@@ -183,9 +185,10 @@ class GhaBlobStorage implements BlobStorage {
     throw new TsbuildError('CACHE_BACKEND', `${this.description}: ${method} answered with something that is not a JSON object`);
   }
 
+  /** One call or transfer, retried on temporary failures (every body here is a Buffer or string, sent again as is). */
   private async send(url: URL, options: NonNullable<Parameters<typeof request>[1]>, what: string): Promise<Response> {
     try {
-      return await request(url, options);
+      return await withRetries(() => request(url, options));
     } catch (error) {
       throw new TsbuildError('CACHE_BACKEND', `${this.description}: ${what} (${url.host}): ${(error as Error).message}`, { cause: error });
     }

@@ -15,6 +15,15 @@ export interface S3CacheLocation {
   accessKeyId?: string;
   secretAccessKey?: string;
   sessionToken?: string;
+  /** Blobs sent at once (`upload_parallelism=`, default 4 as BuildKit). */
+  uploadParallelism?: number;
+  /** A blob already there but last modified longer ago than this is touched (`touch_refresh=`, default 24 h as BuildKit). */
+  touchRefreshMs?: number;
+  /**
+   * Bytes per part of a multipart upload, which every blob larger than one part goes up as (API
+   * only; default 5 MiB, the AWS SDK upload manager's part size and S3's smallest but last part).
+   */
+  partSize?: number;
 }
 
 /** BuildKit's default name is `buildkit`; tsbuild's cache format differs, so it keeps its own. */

@@ -1,8 +1,10 @@
 // `type=s3,bucket=B,region=R[,endpoint_url=,prefix=,use_path_style=,name=,...]`: the cache in an S3
 // bucket, laid out as BuildKit's s3 backend lays it out: `<prefix>blobs/<digest>` per blob and
 // `<prefix>manifests/<name>` for the manifest. Credentials as the AWS SDKs find them
-// (aws-credentials.ts) unless `access_key_id=`/`secret_access_key=` are given.
+// (aws-credentials.ts) unless `access_key_id=`/`secret_access_key=` are given. BuildKit's
+// `upload_parallelism=` (blobs sent at once) and `touch_refresh=` (a Go duration) too.
 import { TsbuildError } from '../../errors.js';
+import { parseGoDuration } from '../../spec/index.js';
 import type { CacheBackend, CacheBackendFactory } from '../backend.js';
 import { boolAttribute } from './attributes.js';
 import { s3ManifestKey, type S3CacheLocation } from './s3-location.js';
@@ -22,6 +24,16 @@ export const s3Cache: CacheBackendFactory<S3CacheLocation> = {
       endpointUrl: fields.endpoint_url, prefix: fields.prefix, blobsPrefix: fields.blobs_prefix, manifestsPrefix: fields.manifests_prefix,
       accessKeyId: fields.access_key_id, secretAccessKey: fields.secret_access_key, sessionToken: fields.session_token,
     };
+    const uploadParallelism = fields.upload_parallelism === undefined ? undefined : Number(fields.upload_parallelism);
+    if (uploadParallelism !== undefined && !(Number.isSafeInteger(uploadParallelism) && uploadParallelism >= 1)) {
+      throw new TsbuildError('USAGE', `${flag} type=s3: upload_parallelism must be a whole number of at least 1, got "${fields.upload_parallelism}"`);
+    }
+    let touchRefreshMs: number | undefined;
+    try {
+      touchRefreshMs = fields.touch_refresh === undefined ? undefined : parseGoDuration(fields.touch_refresh) / 1e6; // ns
+    } catch (error) {
+      throw new TsbuildError('USAGE', `${flag} type=s3: touch_refresh: ${(error as Error).message}`, { cause: error });
+    }
     if (optional.endpointUrl !== undefined && !/^https?:\/\//.test(optional.endpointUrl)) {
       throw new TsbuildError('USAGE', `${flag} type=s3: endpoint_url must be an http:// or https:// URL, got "${optional.endpointUrl}"`);
     }
@@ -29,6 +41,8 @@ export const s3Cache: CacheBackendFactory<S3CacheLocation> = {
       type: 's3', bucket, region,
       ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
       ...(usePathStyle ? { usePathStyle } : {}),
+      ...(uploadParallelism !== undefined ? { uploadParallelism } : {}),
+      ...(touchRefreshMs !== undefined ? { touchRefreshMs } : {}),
       ...(names && names.length > 0 ? { names } : {}),
     };
   },
