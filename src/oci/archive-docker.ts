@@ -2,14 +2,15 @@
 // `repositories`), the format `docker load`, `podman load` and skopeo's docker-archive read.
 // With a `layout`, the tarball is also an OCI layout (`index.json`, blobs/sha256), as BuildKit's
 // docker exporter writes it: the index keeps what manifest.json cannot, attestation manifests.
+// Stored images that carry attestations are saved so without being asked.
 import type { ArchiveEntry } from './archive-tar.js';
 import { writeTarArchive } from './archive-tar.js';
 import { layoutEntries, layoutIndex, type ImageToSave } from './archive-oci.js';
 import { reachableBlobs } from './image-walk.js';
 import type { ContentStore } from './content-store.js';
 import { digestHex } from './digest.js';
-import { resolveImage } from './image.js';
-import { familiarName, parseReference } from '../spec/index.js';
+import { isIndexType, readIndex, resolveImage } from './image.js';
+import { familiarName, isAttestationManifest, parseReference } from '../spec/index.js';
 import type { Descriptor, Platform } from '../spec/index.js';
 
 /** One element of `manifest.json`. */
@@ -25,6 +26,7 @@ export async function saveDockerArchive(
   const manifests: DockerArchiveManifest[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   const blobs = new Map<string, Descriptor>();
+  layout ??= (await carryAttestations(store, images)) ? images : undefined;
   for (const image of images) {
     const resolved = await resolveImage(store, image.descriptor, platform);
     const path = (d: Descriptor) => (layout ? `blobs/sha256/${digestHex(d.digest)}` : dockerArchivePath(d, d === resolved.manifest.config));
@@ -46,6 +48,14 @@ export async function saveDockerArchive(
     { kind: 'bytes', name: 'repositories', bytes: Buffer.from(JSON.stringify(repositories)) },
   ];
   await writeTarArchive(store, entries, output);
+}
+
+/** True when an image to save is an index with attestation manifests, which manifest.json cannot hold. */
+async function carryAttestations(store: ContentStore, images: ImageToSave[]): Promise<boolean> {
+  for (const { descriptor } of images) {
+    if (isIndexType(descriptor.mediaType) && (await readIndex(store, descriptor)).manifests.some(isAttestationManifest)) return true;
+  }
+  return false;
 }
 
 /** Docker's classic names: `<config hex>.json`, and `<hex>.tar` / `<hex>.tar.gz` for layers. */

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { load } from '../../src/api/index.js';
+import { load, save } from '../../src/api/index.js';
 import { pushBusyboxBase } from '../helpers/registry-base.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
 import { EPOCH, buildImage, newRoot, removeTempDirs, tempDir, writeContext } from './helpers.js';
@@ -217,6 +217,24 @@ describe('provenance attestations', () => {
     expect(provenance.subject).toContainEqual({ name: 'hello.txt', digest: { sha256: sha256(Buffer.from('hello\n')) } });
     const sbom = JSON.parse(execFileSync('tar', ['-xOf', rootfsTar, 'sbom.spdx.json'], { encoding: 'utf8' })) as Statement;
     expect(sbom.predicate.spdxVersion).toBe('SPDX-2.3');
+  }, 180_000);
+
+  it('tsbuild save --format docker of a stored image keeps its attestation manifests in the archive\'s index', async () => {
+    const root = await newRoot();
+    const { result } = await buildImage(root, writeContext({}), 'FROM busybox\nRUN echo saved > /saved\n', {
+      tags: ['demo/attest:saved'], attestations: [{ type: 'provenance', mode: 'min', version: 'v1' }], outputs: [{ type: 'image', push: false }],
+    });
+    const out = tempDir('tsbuild-attest-save-');
+    await save('demo/attest:saved', { root, format: 'docker', output: join(out, 'saved.tar') });
+    execFileSync('tar', ['-xf', join(out, 'saved.tar'), '-C', out]);
+    const top = (JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests;
+    expect(top.map((d) => d.digest)).toEqual([result.digest]);
+    const index = JSON.parse(readFileSync(join(out, 'blobs/sha256', result.digest.slice(7)), 'utf8')) as { manifests: Descriptor[] };
+    expect(index.manifests[1].annotations?.['vnd.docker.reference.type']).toBe('attestation-manifest');
+    expect(existsSync(join(out, 'blobs/sha256', index.manifests[1].digest.slice(7)))).toBe(true);
+    const [loaded] = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { Config: string; RepoTags: string[] }[];
+    expect(loaded.RepoTags).toEqual(['demo/attest:saved']);
+    expect(existsSync(join(out, loaded.Config))).toBe(true);
   }, 180_000);
 
   it('an ADD URL is a material with the digest of what was downloaded', async () => {
