@@ -4,6 +4,7 @@
 // Also a pre-1.18 style binary: a minimal ELF whose build info is found through pointers.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -12,6 +13,11 @@ export const DEP_VERSION = 'v2.1.3';
 
 /** Builds `example.com/app` (importing DEP_PATH at DEP_VERSION) into `<dir>/app`; returns its path. */
 export function buildGoBinary(dir: string): string {
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+  } catch (error) {
+    throw new Error('these tests build a Go binary: install Debian\'s golang-go (.ci/run does)', { cause: error });
+  }
   const proxy = join(dir, 'proxy');
   const versionDir = join(proxy, DEP_PATH, '@v');
   mkdirSync(versionDir, { recursive: true });
@@ -29,8 +35,10 @@ export function buildGoBinary(dir: string): string {
   writeFileSync(join(app, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${DEP_PATH} ${DEP_VERSION}\n`);
   writeFileSync(join(app, 'main.go'), `package main\n\nimport "${DEP_PATH}"\n\nfunc main() { println(greet.Hello()) }\n`);
   const env = {
-    ...process.env, GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GO111MODULE: 'on', CGO_ENABLED: '0',
+    ...process.env, GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw', GO111MODULE: 'on', CGO_ENABLED: '0',
     GOPATH: join(dir, 'gopath'), GOMODCACHE: join(dir, 'gopath/pkg/mod'), GOTOOLCHAIN: 'local',
+    // Kept between runs: the standard library is compiled once (HOME may be unset under CI).
+    GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'tsbuild-test-gocache'),
   };
   const binary = join(dir, 'app');
   execFileSync('go', ['build', '-trimpath', '-o', binary, '.'], { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });

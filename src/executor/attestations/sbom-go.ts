@@ -17,6 +17,8 @@ const DATA_WINDOW = 64 * 1024;
 export const MAX_GO_STRING = 1 << 20;
 const MAX_PROGRAM_HEADERS = 512;
 const MAX_SECTIONS = 4096;
+/** Larger header entries than the ELF ones (56/64 bytes) are refused: the tables stay under 1 MiB. */
+const MAX_ENTRY_SIZE = 256;
 const MAX_SECTION_NAMES = 1 << 20;
 /** The sentinels cmd/go wraps the module info in (16 bytes each). */
 const SENTINEL_LENGTH = 16;
@@ -187,7 +189,7 @@ async function readElf(handle: FileHandle): Promise<Elf | undefined> {
   const phoff = word(ident, is64 ? 0x20 : 0x1c);
   const shoff = word(ident, is64 ? 0x28 : 0x20);
   const [phentsize, phnum, shentsize, shnum, shstrndx] = (is64 ? [0x36, 0x38, 0x3a, 0x3c, 0x3e] : [0x2a, 0x2c, 0x2e, 0x30, 0x32]).map((at) => u16(ident, at));
-  if (phnum > MAX_PROGRAM_HEADERS || phentsize < (is64 ? 56 : 32)) return undefined;
+  if (phnum > MAX_PROGRAM_HEADERS || phentsize < (is64 ? 56 : 32) || phentsize > MAX_ENTRY_SIZE) return undefined;
   const programs = await readAt(handle, phoff, phnum * phentsize);
   const segments: Segment[] = [];
   for (let i = 0; (i + 1) * phentsize <= programs.length; i++) {
@@ -213,7 +215,7 @@ interface SectionTable {
 
 /** The address of the `.go.buildinfo` section, when the section headers name one. */
 async function buildinfoSection(handle: FileHandle, t: SectionTable): Promise<bigint | undefined> {
-  if (t.shnum === 0 || t.shnum > MAX_SECTIONS || t.shstrndx >= t.shnum || t.shentsize < (t.is64 ? 64 : 40)) return undefined;
+  if (t.shnum === 0 || t.shnum > MAX_SECTIONS || t.shstrndx >= t.shnum || t.shentsize < (t.is64 ? 64 : 40) || t.shentsize > MAX_ENTRY_SIZE) return undefined;
   const table = await readAt(handle, t.shoff, t.shnum * t.shentsize);
   if (table.length < t.shnum * t.shentsize) return undefined;
   const at = (i: number) => table.subarray(i * t.shentsize);
