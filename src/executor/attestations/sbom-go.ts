@@ -178,7 +178,8 @@ async function readAt(handle: FileHandle, offset: bigint, length: number): Promi
 
 /** The ELF header, program headers and the data start; undefined for a file that is no ELF. */
 async function readElf(handle: FileHandle): Promise<Elf | undefined> {
-  const ident = await readAt(handle, 0n, 64);
+  // One read holds the ELF header and, in every linker's layout, the program headers after it.
+  const ident = await readAt(handle, 0n, 4096);
   if (ident.length < 52 || ident.readUInt32BE(0) !== 0x7f454c46) return undefined;
   const is64 = ident[4] === 2;
   const little = ident[5] === 1;
@@ -190,7 +191,8 @@ async function readElf(handle: FileHandle): Promise<Elf | undefined> {
   const shoff = word(ident, is64 ? 0x28 : 0x20);
   const [phentsize, phnum, shentsize, shnum, shstrndx] = (is64 ? [0x36, 0x38, 0x3a, 0x3c, 0x3e] : [0x2a, 0x2c, 0x2e, 0x30, 0x32]).map((at) => u16(ident, at));
   if (phnum > MAX_PROGRAM_HEADERS || phentsize < (is64 ? 56 : 32) || phentsize > MAX_ENTRY_SIZE) return undefined;
-  const programs = await readAt(handle, phoff, phnum * phentsize);
+  const tableEnd = phoff + BigInt(phnum * phentsize);
+  const programs = tableEnd <= BigInt(ident.length) ? ident.subarray(Number(phoff), Number(tableEnd)) : await readAt(handle, phoff, phnum * phentsize);
   const segments: Segment[] = [];
   for (let i = 0; (i + 1) * phentsize <= programs.length; i++) {
     const p = programs.subarray(i * phentsize);
@@ -199,6 +201,9 @@ async function readElf(handle: FileHandle): Promise<Elf | undefined> {
       : { type: u32(p, 0), offset: word(p, 4), vaddr: word(p, 8), filesz: word(p, 16), flags: u32(p, 24) });
   }
   const section = await buildinfoSection(handle, { shoff, shentsize, shnum, shstrndx, is64, u32, word });
+  // Go's linkers have named the section since build info exists; an ELF whose section table
+  // lacks it is no Go binary (and the 64 KiB look at its data is saved). Without a table, Go's fallback.
+  if (section === null) return undefined;
   const writable = segments.find((s) => s.type === PT_LOAD && (s.flags & (PF_X | PF_W)) === PF_W);
   return { little, is64, segments, dataStart: section ?? writable?.vaddr };
 }
@@ -213,8 +218,8 @@ interface SectionTable {
   word: (b: Buffer, at: number) => bigint;
 }
 
-/** The address of the `.go.buildinfo` section, when the section headers name one. */
-async function buildinfoSection(handle: FileHandle, t: SectionTable): Promise<bigint | undefined> {
+/** The address of the `.go.buildinfo` section; null when the section table has none; undefined without a usable table. */
+async function buildinfoSection(handle: FileHandle, t: SectionTable): Promise<bigint | null | undefined> {
   if (t.shnum === 0 || t.shnum > MAX_SECTIONS || t.shstrndx >= t.shnum || t.shentsize < (t.is64 ? 64 : 40) || t.shentsize > MAX_ENTRY_SIZE) return undefined;
   const table = await readAt(handle, t.shoff, t.shnum * t.shentsize);
   if (table.length < t.shnum * t.shentsize) return undefined;
@@ -230,5 +235,5 @@ async function buildinfoSection(handle: FileHandle, t: SectionTable): Promise<bi
     const name = t.u32(at(i), 0);
     if (strings.subarray(name, name + wanted.length).equals(wanted)) return addrOf(at(i));
   }
-  return undefined;
+  return strings.length > 0 ? null : undefined;
 }
