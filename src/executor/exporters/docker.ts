@@ -16,7 +16,8 @@ export type DockerOutput = {
 export const dockerExporter: Exporter<DockerOutput> = {
   parse: (fields) => ({ type: 'docker', ...(fields.dest ? { dest: fields.dest } : {}), ...compressionOptions(fields) }),
 
-  async exportBuild(output, { store, images, tags, emit }) {
+  async exportBuild(output, built) {
+    const { store, images, tags, emit } = built;
     refuseUncompressed('docker', output);
     if (images.length > 1) throw new TsbuildError('USAGE', 'type=docker holds one platform; use type=oci for a multi-platform image');
     const toSave = { store, images: namedImages(tags, images[0].descriptor) };
@@ -25,7 +26,7 @@ export const dockerExporter: Exporter<DockerOutput> = {
       return [];
     }
     const { dockerEngine, loadIntoDockerEngine, pingDockerEngine } = await import('./docker-engine.js');
-    const engine = dockerEngine();
+    const engine = dockerEngine(built.dockerEngine);
     try {
       await pingDockerEngine(engine);
     } catch (error) {
