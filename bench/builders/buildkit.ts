@@ -3,14 +3,19 @@
 import path from 'node:path';
 import { runChecked, runMeasured } from '../command.js';
 import { currentTreeRssBytes } from '../process-tree.js';
-import { dockerCli, startDockerd, type Dockerd } from '../dockerd.js';
+import { DOCKER_CLI, startDockerd, type TestDockerd } from '../../test/helpers/dockerd.js';
 import { makeScratchDir, removeTree } from '../scratch-dir.js';
 import type { Builder, BuildResult, Scenario } from '../types.js';
+
+/** The docker client of the builds: `$BENCH_DOCKER_CLI`, else Debian's (BuildKit built in). */
+function dockerCli(): string {
+  return process.env.BENCH_DOCKER_CLI ?? DOCKER_CLI;
+}
 
 export class BuildkitBuilder implements Builder {
   readonly name = 'buildkit';
   private readonly workDir = makeScratchDir('buildkit');
-  private daemon: Dockerd | undefined;
+  private daemon: TestDockerd | undefined;
   version = '';
 
   constructor(private readonly dockerdFlags: readonly string[]) {}
@@ -25,7 +30,7 @@ export class BuildkitBuilder implements Builder {
   }
 
   async prepare(): Promise<void> {
-    this.daemon = await startDockerd(this.workDir, this.dockerdFlags);
+    this.daemon = await startDockerd({ parent: this.workDir, flags: this.dockerdFlags });
     const server = (await this.docker(['version', '--format', '{{.Server.Version}}'])).trim();
     const flags = this.dockerdFlags.length > 0 ? `, dockerd flags ${this.dockerdFlags.join(' ')}` : '';
     const idleMiB = (currentTreeRssBytes([this.daemon.pid]) / 1024 / 1024).toFixed(0);

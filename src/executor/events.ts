@@ -20,6 +20,12 @@ export type UnstampedEvent =
   | ({ type: 'step.done'; durationMs: number } & StepLabel)
   | ({ type: 'step.failed'; durationMs: number; error: string } & StepLabel)
   | ({ type: 'cache.miss'; reasons: string[] } & StepLabel)
+  /**
+   * A part of a step's work that is no transfer (BuildKit's vertex status): `resolve
+   * docker.io/library/x@sha256:…`, `extracting sha256:…` under a FROM. Reported when it starts,
+   * and again with `durationMs` when it is done.
+   */
+  | { type: 'step.status'; stepId: string; text: string; durationMs?: number }
   | {
       type: 'blob.progress';
       action: 'pull' | 'push' | 'export';

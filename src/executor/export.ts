@@ -107,7 +107,7 @@ export async function exportOutputs(
   const built: BuiltOutput = {
     store: ctx.store, names: ctx.names, registry: ctx.registry, emit: underExportStep(ctx), sourceDateEpoch: ctx.options.sourceDateEpoch,
     withRootfs: (image, action) => withRootfsView(ctx, image, action),
-    top, images, tags,
+    top, images, tags, dockerEngine: ctx.options.dockerEngine,
   };
   for (const output of outputs) named.push(...(await exporterFor(output).exportBuild(output, built)));
   return named;

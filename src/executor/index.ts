@@ -5,6 +5,7 @@ export { parseEntitlements } from './entitlements.js';
 export type { BuildEvent, BuildEventType, EventSink, StepLabel, UnstampedEvent } from './events.js';
 export { bool } from './exporters/attributes.js';
 export { outputTypes, parseOutput, saveFormats } from './exporters/index.js';
+export type { DockerEngineOptions } from './exporters/index.js';
 export { parseAnnotation } from './annotations.js';
 export { mergeAttestations, parseAttestation, shorthandAttestation } from './attestations/index.js';
 export type { Annotation, AnnotationLevel, AttestationRequest, ProvenanceRequest, SbomRequest, BuildOptions, BuildResult, CacheExportSpec, CheckWarning, CacheLocation, NamedContext, OutputSpec, RunLimits, RuntimeName, SecretSource, SshForward } from './options.js';

@@ -223,8 +223,13 @@ async function storeDiff(ctx: BuildContext, diffDir: string): Promise<LayerRef> 
   });
 }
 
-/** Unpacks the layers (once per root) and returns their chain IDs, bottom first. */
-export async function ensureSnapshots(ctx: BuildContext, layers: readonly LayerRef[]): Promise<Digest[]> {
+/**
+ * Unpacks the layers (once per root) and returns their chain IDs, bottom first. `onUnpack` hears
+ * of each layer this call finds unpacked nowhere yet, and returns what to call once it is.
+ */
+export async function ensureSnapshots(
+  ctx: BuildContext, layers: readonly LayerRef[], onUnpack?: (layer: LayerRef) => () => void,
+): Promise<Digest[]> {
   const chains = chainIds(layers.map((l) => l.diffId));
   // Leased before use: a snapshot GC removed before this is seen missing and unpacked again.
   await ctx.lease.add([
@@ -232,9 +237,11 @@ export async function ensureSnapshots(ctx: BuildContext, layers: readonly LayerR
     ...layers.map((l) => ({ kind: 'blob' as const, id: l.descriptor.digest })),
   ]);
   await Promise.all(
-    layers.map((layer, i) =>
-      ctx.snapshots.ensureLayer(chains[i], layer.diffId, () => ctx.store.open(layer.descriptor.digest)),
-    ),
+    layers.map(async (layer, i) => {
+      const unpacked = ctx.snapshots.has(chains[i]) ? undefined : onUnpack?.(layer);
+      await ctx.snapshots.ensureLayer(chains[i], layer.diffId, () => ctx.store.open(layer.descriptor.digest));
+      unpacked?.();
+    }),
   );
   return chains;
 }

@@ -4,7 +4,7 @@ import type { CacheLocation } from '../cache/index.js';
 import type { Annotation } from './annotations.js';
 import type { AttestationRequest } from './attestations/requests.js';
 import type { EventSink } from './events.js';
-import type { OutputSpec } from './exporters/index.js';
+import type { DockerEngineOptions, OutputSpec } from './exporters/index.js';
 import type { ImageConfig, ImageManifest } from '../oci/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
 
@@ -91,6 +91,11 @@ export interface BuildOptions {
    * engine (DOCKER_HOST or /var/run/docker.sock); without a reachable engine, a warning.
    */
   load?: boolean;
+  /**
+   * The Docker engine `load` and `type=docker` without `dest` load into: `host` instead of
+   * DOCKER_HOST; `idleTimeoutMs`, how long it may read nothing of the image before the load fails (120 s).
+   */
+  dockerEngine?: DockerEngineOptions;
   noCache?: boolean;
   /** Caches to import records from (`--cache-from`). */
   cacheFrom?: CacheLocation[];

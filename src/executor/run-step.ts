@@ -1,12 +1,10 @@
 // Dispatches one plan step to the runner of its op kind.
-import { cacheKey } from '../cache/index.js';
 import { TsbuildError } from '../errors.js';
-import { parsePlatform } from '../spec/index.js';
-import type { Digest } from '../oci/index.js';
-import type { ConfigOp, SourceOp, Step } from '../planner/index.js';
-import { applyConfigChange, baseConfig, historyFor, scratchConfig } from './image-config.js';
+import type { ConfigOp, Step } from '../planner/index.js';
+import { applyConfigChange, historyFor } from './image-config.js';
 import { runExecStep } from './run-exec.js';
 import { runCopyStep, runMkdirStep } from './run-file.js';
+import { runSourceStep } from './run-source.js';
 import type { BuildContext } from './context.js';
 import type { BuildState } from './state.js';
 import type { StepResult } from './step-result.js';
@@ -28,28 +26,6 @@ export async function runStep(ctx: BuildContext, state: BuildState, step: Step, 
       throw new TsbuildError('INTERNAL', `unknown op ${JSON.stringify(unknown)}`);
     }
   }
-}
-
-/** FROM: the base image's config and layers; its key is its manifest digest. */
-async function runSourceStep(ctx: BuildContext, state: BuildState, step: Step, op: SourceOp): Promise<StepResult> {
-  const platform = parsePlatform(op.platform);
-  if (op.image === 'scratch') {
-    return { key: cacheKey({ definition: op, inputKeys: [], contents: {} }), config: scratchConfig(platform), layers: [] };
-  }
-  const label = { stepId: step.id, name: state.stepNames.get(step.id) ?? step.instruction, line: step.range?.start.line };
-  const started = Date.now();
-  ctx.emit({ type: 'step.started', ...label });
-  const image = await ctx.baseImages.resolve(op.image, platform);
-  ctx.emit({ type: 'step.done', ...label, durationMs: Date.now() - started });
-  const diffIds = image.config.rootfs.diff_ids;
-  if (diffIds.length !== image.manifest.layers.length) {
-    throw new TsbuildError('STORE', `${op.image}: the config lists ${diffIds.length} layers but the manifest ${image.manifest.layers.length}`);
-  }
-  return {
-    key: cacheKey({ definition: op, inputKeys: [], contents: { image: image.descriptor.digest } }),
-    config: baseConfig(image.config),
-    layers: image.manifest.layers.map((descriptor, i) => ({ descriptor, diffId: diffIds[i] as Digest })),
-  };
 }
 
 /**

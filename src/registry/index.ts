@@ -9,7 +9,7 @@ export { dockerKeychain, multiKeychain, staticKeychain } from './keychain.js';
 export type { Keychain } from './keychain.js';
 export type { ProgressCallback, TransferProgress } from './progress.js';
 export { pullImage } from './pull.js';
-export type { PullResult } from './pull.js';
+export type { PulledManifest, PullOptions, PullResult } from './pull.js';
 export { pushImage } from './push.js';
 export type { PushResult } from './push.js';
 export { isTemporaryStatus } from './errors.js';

@@ -21,8 +21,9 @@ function ranLines(run: BuildRun): number[] {
   return eventsOf(run.events, 'step.started').filter((e) => !/\] FROM /.test(e.name) && e.stepId !== 'export').map((e) => e.line ?? 0).sort((x, y) => x - y);
 }
 
+/** The Dockerfile lines of the layer steps that were cached (a base already unpacked shows CACHED too), sorted. */
 function cachedLines(run: BuildRun): number[] {
-  return eventsOf(run.events, 'step.cached').map((e) => e.line ?? 0).sort((x, y) => x - y);
+  return eventsOf(run.events, 'step.cached').filter((e) => !/\] FROM /.test(e.name)).map((e) => e.line ?? 0).sort((x, y) => x - y);
 }
 
 describe('build cache', () => {

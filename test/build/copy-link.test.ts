@@ -20,7 +20,7 @@ describe('COPY --link', () => {
     const dockerfile = 'ARG BASE\nFROM $BASE\nCOPY --link app.txt /app/app.txt\nCOPY app.txt /plain/app.txt\n';
     await buildImage(root, context, dockerfile, { buildArgs: { BASE: 'busybox' } });
     const rebased = await buildImage(root, context, dockerfile, { buildArgs: { BASE: 'base:2' } });
-    expect(eventsOf(rebased.events, 'step.cached').map((e) => e.line)).toEqual([3]);
+    expect(eventsOf(rebased.events, 'step.cached').filter((e) => !/\] FROM /.test(e.name)).map((e) => e.line)).toEqual([3]);
     expect(eventsOf(rebased.events, 'step.done').map((e) => e.line)).toContain(4);
     const rootfs = unpackImage(root, rebased.result.digest);
     expect(readFileSync(join(rootfs, 'app/app.txt'), 'utf8')).toBe('app\n');

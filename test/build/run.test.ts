@@ -145,7 +145,7 @@ describe('RUN --mount', () => {
     writeFileSync(secretFile, 'FILE-SECRET-changed');
     process.env.TSBUILD_TEST_SECRET = 'ENV-SECRET-changed';
     const again = await buildImage(ownRoot, context, dockerfile, { secrets, sourceDateEpoch: 1_700_000_000 });
-    expect(eventsOf(again.events, 'step.cached')).toHaveLength(1);
+    expect(eventsOf(again.events, 'step.cached').filter((e) => !/\] FROM /.test(e.name))).toHaveLength(1);
     expect(again.result.digest).toBe(result.digest);
     delete process.env.TSBUILD_TEST_SECRET;
   });

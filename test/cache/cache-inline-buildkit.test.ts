@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dockerCli, startDockerd, type Dockerd } from '../../bench/dockerd.js';
+import { DOCKER_CLI, startDockerd, type TestDockerd } from '../helpers/dockerd.js';
 import { INLINE_CACHE_FIELD } from '../../src/cache/index.js';
 import { build } from '../../src/executor/build.js';
 import type { BuildEvent } from '../../src/executor/events.js';
@@ -21,7 +21,7 @@ import { pushBusyboxBase } from '../helpers/registry-base.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js';
 
 let registry: TestRegistry;
-let dockerd: Dockerd;
+let dockerd: TestDockerd;
 let work: string;
 let context: string;
 let base: string;
@@ -34,8 +34,7 @@ beforeAll(async () => {
   await writeFile(path.join(context, 'Dockerfile'), 'ARG BASE\nFROM ${BASE}\nWORKDIR /src\nCOPY app.txt .\nRUN cp app.txt built.txt && echo built >> built.txt\n');
   await writeFile(path.join(context, 'app.txt'), 'hello\n');
   base = await pushBusyboxBase(registry, work);
-  await mkdir(path.join(work, 'dockerd'));
-  dockerd = await startDockerd(path.join(work, 'dockerd'), ['--debug']);
+  dockerd = await startDockerd({ flags: ['--debug'] });
 }, 180_000);
 
 afterAll(async () => {
@@ -45,7 +44,7 @@ afterAll(async () => {
 });
 
 function docker(...args: string[]): string {
-  const run = spawnSync(dockerCli(), ['-H', dockerd.host, ...args], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, encoding: 'utf8', timeout: 300_000 });
+  const run = spawnSync(DOCKER_CLI, ['-H', dockerd.host, ...args], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, encoding: 'utf8', timeout: 300_000 });
   if (run.status !== 0) throw new Error(`docker ${args.join(' ')} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   return `${run.stdout}\n${run.stderr}`;
 }
@@ -72,7 +71,7 @@ it('BuildKit imports an image carrying tsbuild\'s inline cache without an error'
   expect(log).toContain(`importing cache manifest from ${ref}`);
   expect(log).not.toMatch(/failed to (import|parse|unmarshal)|error.*cache/i);
   // BuildKit reports a cache it cannot import only in dockerd's debug log.
-  const daemonLog = () => readFile(path.join(work, 'dockerd', 'dockerd.log'), 'utf8');
+  const daemonLog = () => readFile(dockerd.logFile, 'utf8');
   expect(await daemonLog()).not.toContain(`error while importing cache manifest from cmId=${ref}`);
 
   // The control: the same image with a field BuildKit cannot parse makes it complain.

@@ -125,6 +125,24 @@ describe('plain progress', () => {
     expect(out.text()).toContain('#1 push sha256:aaa 10 bytes done');
   });
 
+  it("prints a step's status once, when it is done, with its time when it took any", () => {
+    const out = sink(false);
+    const renderer = createProgressRenderer('plain', out.stream);
+    const from = { stepId: 'f', name: '[1/2] FROM docker.io/library/busybox:latest@sha256:bbb' };
+    renderer.onEvent(stamp({ type: 'step.started', ...from }));
+    renderer.onEvent(stamp({ type: 'step.status', stepId: 'f', text: 'resolve docker.io/library/busybox:latest@sha256:bbb' }));
+    renderer.onEvent(stamp({ type: 'step.status', stepId: 'f', text: 'resolve docker.io/library/busybox:latest@sha256:bbb', durationMs: 0 }));
+    renderer.onEvent(stamp({ type: 'step.status', stepId: 'f', text: 'extracting sha256:ccc' }));
+    renderer.onEvent(stamp({ type: 'step.status', stepId: 'f', text: 'extracting sha256:ccc', durationMs: 1240 }));
+    renderer.close();
+    expect(out.text()).toBe([
+      '#1 [1/2] FROM docker.io/library/busybox:latest@sha256:bbb',
+      '#1 resolve docker.io/library/busybox:latest@sha256:bbb done',
+      '#1 extracting sha256:ccc 1.2s done',
+      '',
+    ].join('\n'));
+  });
+
   it("shows a failed step's error once, without the output tail the log lines showed", () => {
     const out = sink(false);
     const renderer = createProgressRenderer('plain', out.stream);
@@ -192,5 +210,18 @@ describe('tty progress', () => {
     const lines = out.text().split('\n');
     const exporting = lines.findIndex((l) => l.includes('exporting to image'));
     expect(lines[exporting + 1]).toMatch(/^ => => push sha256:aaaaaaaaaaaa +1\.00MB \/ 2\.00MB$/);
+  });
+
+  it("shows a step's unfinished status under it with its time, and drops it from the final view once done", () => {
+    const out = sink(true);
+    const renderer = createTtyRenderer(out.stream, {});
+    renderer.onEvent(stamp({ type: 'step.started', stepId: 'f', name: '[1/2] FROM busybox@sha256:bbb' }));
+    renderer.onEvent(stamp({ type: 'step.status', stepId: 'f', text: 'extracting sha256:ccc' }));
+    renderer.onEvent(stamp({ type: 'step.status', stepId: 'f', text: 'resolve busybox@sha256:bbb', durationMs: 0 }));
+    renderer.close();
+    const lines = stripColours(out.text()).split('\n');
+    const from = lines.findIndex((l) => l.includes('FROM busybox'));
+    expect(lines[from + 1]).toMatch(/^ => => extracting sha256:ccc +\d+\.\ds$/);
+    expect(lines.some((l) => l.includes('resolve busybox'))).toBe(false);
   });
 });

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerCli, startDockerd, type Dockerd } from '../../bench/dockerd.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
+import { DOCKER_CLI, startDockerd, type TestDockerd } from '../helpers/dockerd.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'dist/cli.js');
@@ -24,7 +24,7 @@ const CONTAINER_SECURITY_OPTS = [
 
 let work: string;
 let env: NodeJS.ProcessEnv;
-let dockerd: Dockerd | undefined;
+let dockerd: TestDockerd | undefined;
 
 function tsbuild(args: string[], timeout = 600_000): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, ['--', cli, ...args], { env, encoding: 'utf8', timeout });
@@ -70,16 +70,10 @@ describe('the tsbuild container image', () => {
 
   it('builds an image with a RUN step as its non-root user in a docker container without --privileged', async () => {
     // Outside /tmp: other tests' cleanups of mounts and dirs under /tmp must not reach dockerd's.
-    const dockerdDir = mkdtempSync('/var/tmp/tsbuild-test-dockerd-');
-    dockerd = await startDockerd(dockerdDir, []);
-    const stopDockerd = dockerd.stop;
-    dockerd.stop = async () => {
-      await stopDockerd();
-      rmSync(dockerdDir, { recursive: true, force: true });
-    };
-    const dockerdLog = () => (existsSync(join(dockerdDir, 'dockerd.log')) ? readFileSync(join(dockerdDir, 'dockerd.log'), 'utf8').slice(-4000) : '');
+    const engine = (dockerd = await startDockerd({ parent: '/var/tmp' }));
+    const dockerdLog = () => (existsSync(engine.logFile) ? readFileSync(engine.logFile, 'utf8').slice(-4000) : '');
     const docker = (args: string[]) => {
-      const result = spawnSync(dockerCli(), ['-H', dockerd!.host, ...args], { encoding: 'utf8', timeout: 600_000 });
+      const result = spawnSync(DOCKER_CLI, ['-H', engine.host, ...args], { encoding: 'utf8', timeout: 600_000 });
       return result.status === 0 ? result : { ...result, stderr: `${result.stderr}\n--- dockerd.log (tail):\n${dockerdLog()}` };
     };
     const loaded = docker(['load', '-i', archive]);

@@ -41,6 +41,12 @@ export function createPlainRenderer(out: NodeJS.WritableStream): ProgressRendere
         const prefix = event.stepId === undefined ? '' : `#${number(event.stepId)} `;
         return write(`${prefix}${event.action} ${event.digest} ${event.total} bytes done`);
       }
+      case 'step.status': {
+        // Once, when done, with its time when it took any (as BuildKit prints a vertex status).
+        if (event.durationMs === undefined) return;
+        const time = event.durationMs > 10 ? ` ${(event.durationMs / 1000).toFixed(1)}s` : '';
+        return write(`#${number(event.stepId)} ${event.text}${time} done`);
+      }
       case 'warning':
         return write(`WARNING: ${event.line ? `line ${event.line}: ` : ''}${event.message}`);
       case 'result':

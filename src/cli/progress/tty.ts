@@ -14,6 +14,12 @@ interface Transfer {
   total: number;
 }
 
+/** A part of a step's work that is no transfer (`resolve …`, `extracting …`). */
+interface Status {
+  startedAt: number;
+  durationMs?: number;
+}
+
 interface StepView {
   name: string;
   state: StepState;
@@ -21,6 +27,7 @@ interface StepView {
   durationMs?: number;
   tail: string[];
   transfers: Map<string, Transfer>;
+  statuses: Map<string, Status>;
 }
 
 interface ViewState {
@@ -72,7 +79,9 @@ function apply(event: BuildEvent, view: ViewState): void {
     case 'step.started':
     case 'step.cached': {
       const state = event.type === 'step.started' ? 'running' : 'cached';
-      view.steps.set(event.stepId, { name: event.name, state, startedAt: Date.now(), tail: [], transfers: step?.transfers ?? new Map() });
+      view.steps.set(event.stepId, {
+        name: event.name, state, startedAt: Date.now(), tail: [], transfers: step?.transfers ?? new Map(), statuses: step?.statuses ?? new Map(),
+      });
       return;
     }
     case 'step.log':
@@ -85,6 +94,9 @@ function apply(event: BuildEvent, view: ViewState): void {
       return;
     case 'blob.progress':
       (step?.transfers ?? view.transfers).set(event.digest, event);
+      return;
+    case 'step.status':
+      step?.statuses.set(event.text, { startedAt: step.statuses.get(event.text)?.startedAt ?? Date.now(), durationMs: event.durationMs });
       return;
     case 'warning':
       view.footer.push(`WARNING: ${event.line ? `line ${event.line}: ` : ''}${event.message}`);
@@ -149,6 +161,9 @@ function stepBlock(step: StepView, final: boolean, width: number): Line[] {
   const right = step.state === 'cached' ? 'CACHED' : step.state === 'failed' ? `ERROR ${seconds(time)}` : seconds(time);
   const colour: Colour | undefined = step.state === 'failed' ? 'failed' : step.state === 'running' ? undefined : 'done';
   const lines: Line[] = [{ text: aligned(` => ${step.name}`, right, width), colour }];
+  for (const [text, status] of step.statuses) {
+    if (!final || status.durationMs === undefined) lines.push({ text: aligned(` => => ${text}`, seconds(status.durationMs ?? Date.now() - status.startedAt), width) });
+  }
   for (const [digest, transfer] of step.transfers) {
     if (!final || transfer.done < transfer.total) lines.push(transferLine(digest, transfer, width));
   }

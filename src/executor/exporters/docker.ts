@@ -18,7 +18,8 @@ export type DockerOutput = {
 export const dockerExporter: Exporter<DockerOutput> = {
   parse: (fields) => ({ type: 'docker', ...(fields.dest ? { dest: fields.dest } : {}), ...compressionOptions(fields) }),
 
-  async exportBuild(output, { store, images, tags, emit, top }) {
+  async exportBuild(output, built) {
+    const { store, images, tags, emit, top } = built;
     refuseUncompressed('docker', output);
     if (images.length > 1) throw new TsbuildError('USAGE', 'type=docker holds one platform; use type=oci for a multi-platform image');
     const layout = images[0].attestations.length > 0 ? namedImages(tags, top) : undefined;
@@ -28,7 +29,7 @@ export const dockerExporter: Exporter<DockerOutput> = {
       return [];
     }
     const { dockerEngine, loadIntoDockerEngine, pingDockerEngine } = await import('./docker-engine.js');
-    const engine = dockerEngine();
+    const engine = dockerEngine(built.dockerEngine);
     try {
       await pingDockerEngine(engine);
     } catch (error) {

@@ -5,6 +5,7 @@ import type { Attestation, ImageToSave, ContentStore, ImageNames, Descriptor, Im
 import type { RegistryClientOptions } from '../../registry/index.js';
 import type { Emit } from '../events.js';
 import type { StepResult } from '../step-result.js';
+import type { DockerEngineOptions } from './docker-engine.js';
 
 /** One platform's finished image. */
 export interface BuiltPlatformImage {
@@ -32,6 +33,8 @@ export interface BuiltOutput {
   images: BuiltPlatformImage[];
   /** The build's `-t` names, normalised. */
   tags: string[];
+  /** The Docker engine `--load` reaches (default: DOCKER_HOST) and how long it waits for it. */
+  dockerEngine?: DockerEngineOptions;
 }
 
 /** Images already in a store (`tsbuild save`), each under its name. */

@@ -4,6 +4,7 @@ import { TsbuildError } from '../../errors.js';
 import { compressionOptions } from './attributes.js';
 import { dockerExporter } from './docker.js';
 import type { Exporter, SaveFormat } from './exporter.js';
+export type { DockerEngineOptions } from './docker-engine.js';
 import { imageExporter } from './image.js';
 import { localExporter } from './local.js';
 import { ociExporter } from './oci.js';
