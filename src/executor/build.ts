@@ -29,9 +29,10 @@ import { assertEntitled } from './entitlements.js';
 /** Steps running at once: enough to overlap independent stages without thrashing 2 cores. */
 const STEP_CONCURRENCY = 4;
 
-export async function build(requested: BuildOptions): Promise<BuildResult> {
+export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const ctx = await openBuildContext(requested, buildTimestamp(requested.sourceDateEpoch));
+  const requested = withEpochBuildArg(options);
+  const ctx = await openBuildContext(requested, buildTimestamp());
   try {
     return await buildIn(ctx, started);
   } catch (error) {
@@ -43,12 +44,22 @@ export async function build(requested: BuildOptions): Promise<BuildResult> {
 }
 
 /**
+ * `sourceDateEpoch` is what buildx makes of the environment's SOURCE_DATE_EPOCH: the build arg of
+ * that name unless the build args set one. The Dockerfile then resolves the epoch (withPlanEpoch).
+ */
+function withEpochBuildArg(options: BuildOptions): BuildOptions {
+  const { sourceDateEpoch, ...rest } = options;
+  if (sourceDateEpoch === undefined || options.buildArgs?.SOURCE_DATE_EPOCH !== undefined) return rest;
+  return { ...rest, buildArgs: { ...options.buildArgs, SOURCE_DATE_EPOCH: String(sourceDateEpoch) } };
+}
+
+/**
  * The build's epoch as the Dockerfile resolves it (`--build-arg SOURCE_DATE_EPOCH`, else the global
- * ARG's default, as in BuildKit), unless the caller gave one.
+ * ARG's default, as in BuildKit).
  */
 function withPlanEpoch(ctx: BuildContext, plan: BuildPlan): BuildContext {
   const epoch = plan.sourceDateEpoch;
-  if (ctx.options.sourceDateEpoch !== undefined || epoch === undefined) return ctx;
+  if (epoch === undefined) return ctx;
   return { ...ctx, options: { ...ctx.options, sourceDateEpoch: epoch }, created: buildTimestamp(epoch) };
 }
 

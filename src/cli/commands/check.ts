@@ -1,7 +1,7 @@
 // `tsbuild check`: run the build checks over a Dockerfile and print `file:line: Rule: message`.
 // `# check=error=true` makes findings fail the command (exit status 3).
 import type { Command } from 'commander';
-import { parseKeyValueFlags } from '../build-flags.js';
+import { parseBuildArgFlags } from '../build-flags.js';
 
 interface CheckFlags {
   file?: string;
@@ -17,7 +17,7 @@ export function register(program: Command): Command {
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .action(async (context: string, flags: CheckFlags) => {
       const { check, checkFailed } = await import('../../api/plan.js');
-      const report = await check({ context, dockerfile: flags.file, buildArgs: parseKeyValueFlags(flags.buildArg) });
+      const report = await check({ context, dockerfile: flags.file, buildArgs: parseBuildArgFlags(flags.buildArg) });
       for (const line of report.lines) process.stdout.write(`${line}\n`);
       if (report.failed) throw checkFailed(report.findings.length);
     });

@@ -1,6 +1,6 @@
 // `tsbuild plan`: parse a Dockerfile and print its build plan (text, JSON, DOT or Mermaid),
 // offline: base images appear as references.
-import { parseKeyValueFlags } from '../build-flags.js';
+import { parseBuildArgFlags } from '../build-flags.js';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 
@@ -32,7 +32,7 @@ export function register(program: Command): Command {
       const result = await plan({
         context,
         dockerfile: flags.file,
-        buildArgs: parseKeyValueFlags(flags.buildArg),
+        buildArgs: parseBuildArgFlags(flags.buildArg),
         platforms: flags.platform ? [flags.platform] : undefined,
         ...(flags.target !== undefined ? { target: flags.target } : {}),
         resolve: flags.resolve,
