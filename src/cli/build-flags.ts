@@ -153,6 +153,12 @@ function microseconds(value: string, flag: string): number {
  * `oci-layout://path[:tag][@sha256:…]`, a URL (`https://`, `http://`, `git://`, `git@`), else a
  * local directory path.
  */
+/** `--build-context` as `build`, `plan` and `check` declare it (parsed by parseBuildContextFlags). */
+export const BUILD_CONTEXT_OPTION = {
+  flags: '--build-context <name=value>',
+  description: 'named context replacing the stage, FROM and --from of that name: name=DIR, name=https://URL, name=docker-image://REF, name=oci-layout://PATH[:TAG][@DIGEST] (repeatable)',
+} as const;
+
 export function parseBuildContextFlags(values: string[]): Record<string, NamedContext> {
   const out: Record<string, NamedContext> = {};
   for (const value of values) {
