@@ -70,9 +70,13 @@ export async function downloadUrl(
   // The kept body is restored (and verified) first; the server then only says whether it is current.
   const record = kept ? await restoreKept(kept, url, file) : undefined;
   if (record) {
-    const head = await request('HEAD', record.etag);
-    await head.body?.cancel();
-    if (namesKeptBody(head, record)) return checked(await keptResult(file, record));
+    // A HEAD that fails is no answer: the GET below asks again (BuildKit does the same).
+    const head = await request('HEAD', record.etag).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      return undefined;
+    });
+    await head?.body?.cancel();
+    if (head && namesKeptBody(head, record)) return checked(await keptResult(file, record));
   }
   const response = await request('GET', record?.etag);
   if (response.status === 304 && record) {

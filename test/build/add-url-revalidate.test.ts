@@ -135,6 +135,18 @@ describe('ADD <url> revalidation by ETag', () => {
     expect(methods('/size')).toEqual(['GET', 'HEAD', 'GET']);
   }, 120_000);
 
+  it('asks with a conditional GET when the HEAD fails, and a 304 to it keeps the body', async () => {
+    const root = await newRoot();
+    behaviours.set('/nohead', honest('content1', '"v1"'));
+    await buildAdd(root, '/nohead');
+    const answer = honest('content1', '"v1"');
+    behaviours.set('/nohead', (request, response) => (request.method === 'HEAD' ? request.socket.destroy() : answer(request, response)));
+    const second = await buildAdd(root, '/nohead');
+    expect(second.content).toBe('content1');
+    expect(seen.get('/nohead')?.slice(1)).toEqual([{ method: 'HEAD', ifNoneMatch: '"v1"' }, { method: 'GET', ifNoneMatch: '"v1"' }]);
+    expect(addRan(second.events)).toBe(false);
+  }, 120_000);
+
   it('downloads again when the kept body was altered on disk', async () => {
     const root = await newRoot();
     behaviours.set('/altered', honest('content1', '"v1"'));
