@@ -88,7 +88,7 @@ export async function downloadUrl(
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw cannot(`HTTP ${response.status}`);
+    throw cannot(response.status === 304 ? 'HTTP 304 Not Modified to a request that was not conditional' : `HTTP ${response.status}`);
   }
   const hashing = new HashingStream();
   await pipeline(Readable.fromWeb(response.body), hashing, createWriteStream(file, { mode: 0o600 }), { signal }).catch((error: unknown) => {
