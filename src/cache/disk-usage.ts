@@ -2,6 +2,7 @@
 // build cache needs, and what nothing references (freed by the next prune).
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { downloadRecordsDir, keptDownloads } from '../context/index.js';
 import type { DiskContentStore, ImageNames, RootLayout } from '../oci/index.js';
 import { reachableBlobs } from '../oci/index.js';
 import { directoryBytes } from '../fs/index.js';
@@ -25,6 +26,10 @@ export async function diskUsage(layout: RootLayout, store: DiskContentStore, nam
     const record = await readCacheRecord(path.join(recordsDir, file)).catch(() => undefined);
     const layer = record?.result.layer?.digest;
     if (layer && !image.has(layer)) cacheOnly.add(layer);
+  }
+  // The bodies ADD <url> keeps for revalidation (download-records.ts).
+  for (const download of await keptDownloads(downloadRecordsDir(layout.cache))) {
+    if (download.digest && !image.has(download.digest)) cacheOnly.add(download.digest);
   }
   const usage: DiskUsage = {
     images: { blobs: 0, bytes: 0 },

@@ -4,6 +4,7 @@
 // spared too, so a build keeps what it wrote before it could lease it.
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { downloadRecordsDir, keptDownloads } from '../context/index.js';
 import { chainIds, digestHex, withCollectorLock, type LeasedItems, reachableBlobs } from '../oci/index.js';
 import type { DiskContentStore, ImageNames, RootLayout, Digest } from '../oci/index.js';
 import { parseConfig } from '../spec/index.js';
@@ -58,6 +59,7 @@ async function collect(
   const imageBlobs = await reachableBlobs(store, roots);
   const liveBlobs = new Set<string>([...imageBlobs.map((b) => b.digest), ...leased.blob]);
   const liveChains = new Set<string>(leased.snapshot);
+  await keepDownloads(layout, options, now, grace, liveBlobs, report);
   for (const item of kept) {
     if (item.record.result.layer) liveBlobs.add(item.record.result.layer.digest);
     for (const id of chainIds(item.record.result.diffIds)) liveChains.add(digestHex(id));
@@ -69,7 +71,18 @@ async function collect(
   return report;
 }
 
-function shouldDrop(item: RecordFile, options: PruneOptions, now: number): boolean {
+/** The bodies `ADD <url>` keeps for revalidation live as long as their records, which age like cache records. */
+async function keepDownloads(layout: RootLayout, options: PruneOptions, now: number, grace: number, live: Set<string>, report: PruneReport): Promise<void> {
+  for (const download of await keptDownloads(downloadRecordsDir(layout.cache))) {
+    if (download.digest && !(shouldDrop(download, options, now) && now - download.lastUsed > grace)) live.add(download.digest);
+    else {
+      await rm(download.file, { force: true });
+      report.records++;
+    }
+  }
+}
+
+function shouldDrop(item: Pick<RecordFile, 'lastUsed'>, options: PruneOptions, now: number): boolean {
   if (options.all) return true;
   return options.olderThanMs !== undefined && now - item.lastUsed > options.olderThanMs;
 }

@@ -80,6 +80,16 @@ export function parseKeyValueFlags(values: string[], env: NodeJS.ProcessEnv = pr
   return out;
 }
 
+/**
+ * The build args of `build`, `plan` and `check` as buildx passes them: the `--build-arg`s, and
+ * the environment's SOURCE_DATE_EPOCH as the build arg of that name when none of them sets it.
+ */
+export function parseBuildArgFlags(values: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const args = parseKeyValueFlags(values, env);
+  const epoch = env.SOURCE_DATE_EPOCH;
+  return args.SOURCE_DATE_EPOCH === undefined && epoch !== undefined ? { ...args, SOURCE_DATE_EPOCH: epoch } : args;
+}
+
 /** `--cache-from type=registry,ref=R` | `type=local,src=DIR` | `type=s3,...` | `type=gha,...` (a bare value is a registry ref). */
 export function parseCacheFromFlag(value: string): CacheLocation {
   if (!value.includes('=')) return { type: 'registry', ref: value };
@@ -143,6 +153,12 @@ function microseconds(value: string, flag: string): number {
  * `oci-layout://path[:tag][@sha256:…]`, a URL (`https://`, `http://`, `git://`, `git@`), else a
  * local directory path.
  */
+/** `--build-context` as `build`, `plan` and `check` declare it (parsed by parseBuildContextFlags). */
+export const BUILD_CONTEXT_OPTION = {
+  flags: '--build-context <name=value>',
+  description: 'named context replacing the stage, FROM and --from of that name: name=DIR, name=https://URL, name=docker-image://REF, name=oci-layout://PATH[:TAG][@DIGEST] (repeatable)',
+} as const;
+
 export function parseBuildContextFlags(values: string[]): Record<string, NamedContext> {
   const out: Record<string, NamedContext> = {};
   for (const value of values) {

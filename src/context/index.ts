@@ -10,4 +10,6 @@ export { hashContextFiles, sha256OfFile } from './hash.js';
 export { selectSources } from './select.js';
 export type { SourceSelection } from './select.js';
 export { StatCache } from './stat-cache.js';
+export { downloadRecordsDir, keptDownloads } from './download-records.js';
 export { downloadUrl } from './url-source.js';
+export type { KeptDownloads } from './url-source.js';

@@ -21,7 +21,7 @@ import type { BuildOptions, BuildResult, CacheExportSpec, CheckWarning, OutputSp
 import { runStep } from './run-step.js';
 import { remoteSourceEpoch } from './source-epoch.js';
 import { openBuildContext, type BuildContext } from './context.js';
-import { prepareNamedContexts } from './named-contexts.js';
+import { prepareNamedContexts, type PlannedNamedContexts } from './named-contexts.js';
 import { BuildState } from './state.js';
 import { assertSupportedSteps, assertSupportedSyntax } from './unsupported.js';
 import { assertEntitled } from './entitlements.js';
@@ -29,9 +29,10 @@ import { assertEntitled } from './entitlements.js';
 /** Steps running at once: enough to overlap independent stages without thrashing 2 cores. */
 const STEP_CONCURRENCY = 4;
 
-export async function build(requested: BuildOptions): Promise<BuildResult> {
+export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const ctx = await openBuildContext(requested, buildTimestamp(requested.sourceDateEpoch));
+  const requested = withEpochBuildArg(options);
+  const ctx = await openBuildContext(requested, buildTimestamp());
   try {
     return await buildIn(ctx, started);
   } catch (error) {
@@ -43,12 +44,22 @@ export async function build(requested: BuildOptions): Promise<BuildResult> {
 }
 
 /**
+ * `sourceDateEpoch` is what buildx makes of the environment's SOURCE_DATE_EPOCH: the build arg of
+ * that name unless the build args set one. The Dockerfile then resolves the epoch (withPlanEpoch).
+ */
+function withEpochBuildArg(options: BuildOptions): BuildOptions {
+  const { sourceDateEpoch, ...rest } = options;
+  if (sourceDateEpoch === undefined || options.buildArgs?.SOURCE_DATE_EPOCH !== undefined) return rest;
+  return { ...rest, buildArgs: { ...options.buildArgs, SOURCE_DATE_EPOCH: String(sourceDateEpoch) } };
+}
+
+/**
  * The build's epoch as the Dockerfile resolves it (`--build-arg SOURCE_DATE_EPOCH`, else the global
- * ARG's default, as in BuildKit), unless the caller gave one.
+ * ARG's default, as in BuildKit).
  */
 function withPlanEpoch(ctx: BuildContext, plan: BuildPlan): BuildContext {
   const epoch = plan.sourceDateEpoch;
-  if (ctx.options.sourceDateEpoch !== undefined || epoch === undefined) return ctx;
+  if (epoch === undefined) return ctx;
   return { ...ctx, options: { ...ctx.options, sourceDateEpoch: epoch }, created: buildTimestamp(epoch) };
 }
 
@@ -58,8 +69,9 @@ async function buildIn(opened: BuildContext, started: number): Promise<BuildResu
     displayName: displayName(opened.options),
   });
   assertSupportedSyntax(dockerfile);
-  const checkWarnings = await runBuildChecks(dockerfile, opened.options.buildArgs);
-  const plan = await planWithBaseImages(opened, dockerfile, checkWarnings);
+  const named = await prepareNamedContexts(opened.options.buildContexts, opened);
+  const checkWarnings = await runBuildChecks(dockerfile, opened.options.buildArgs, named);
+  const plan = await planWithBaseImages(opened, dockerfile, named, checkWarnings);
   const ctx = withPlanEpoch(opened, plan);
   const { options } = ctx;
   assertSupportedSteps(plan);
@@ -202,8 +214,8 @@ async function describeResult(
  * The build checks `tsbuild check` runs, as BuildKit runs them on every build: their findings
  * are the result's warnings; with `# check=error=true` any finding fails the build before it starts.
  */
-async function runBuildChecks(dockerfile: Dockerfile, buildArgs: Record<string, string> | undefined): Promise<CheckWarning[]> {
-  const { findings, config } = await runChecks(dockerfile, buildArgs ?? {});
+async function runBuildChecks(dockerfile: Dockerfile, buildArgs: Record<string, string> | undefined, named: PlannedNamedContexts): Promise<CheckWarning[]> {
+  const { findings, config } = await runChecks(dockerfile, buildArgs ?? {}, named);
   if (config.error && findings.length > 0) {
     const list = findings.map((f) => `\n - ${f.rule}: ${f.message} (line ${f.location.line})`).join('');
     throw new TsbuildError('CHECK_FAILED', `${findings.length} build check${findings.length === 1 ? '' : 's'} failed (check=error=true):${list}`);
@@ -211,12 +223,14 @@ async function runBuildChecks(dockerfile: Dockerfile, buildArgs: Record<string, 
   return findings.map((f) => ({ rule: f.rule, message: f.message, line: f.location.line }));
 }
 
-async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile, checkWarnings: CheckWarning[] = []): Promise<BuildPlan> {
+async function planWithBaseImages(
+  ctx: BuildContext, dockerfile: Dockerfile, named: PlannedNamedContexts, checkWarnings: CheckWarning[] = [],
+): Promise<BuildPlan> {
   const sourceEpochs = new Map<string, Promise<number | undefined>>();
   const { plan, warnings } = await planDockerfile(dockerfile, {
     buildArgs: ctx.options.buildArgs,
     target: ctx.options.target,
-    ...(await prepareNamedContexts(ctx)),
+    ...named,
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
     resolveSourceEpoch: (url, checksum) => {

@@ -3,7 +3,7 @@
 import { inlineCacheValue, INLINE_CACHE_FIELD } from '../cache/index.js';
 import type { StepResultRecord } from '../cache/index.js';
 import { writeAttestationManifest, writeImage, writeIndex } from '../oci/index.js';
-import { formatReference, parseReference, parsePlatform, parseManifest, withoutEmptyFields } from '../spec/index.js';
+import { formatReference, parseReference, parsePlatform, parseManifest, withoutEmptyFields, withSpecKeysOnly } from '../spec/index.js';
 import type { Attestation, Descriptor, ImageConfig } from '../oci/index.js';
 import type { Emit } from './events.js';
 import type { BuildContext } from './context.js';
@@ -35,7 +35,7 @@ export async function writeBuiltImages(
 ): Promise<{ top: Descriptor; images: BuiltPlatformImage[] }> {
   const images: BuiltPlatformImage[] = [];
   for (const { platform, result } of results) {
-    const dated = withCreatedTimes(withLabels(withPlatform(result.config, platform), ctx.options.labels), ctx.created);
+    const dated = withSpecKeysOnly(withCreatedTimes(withLabels(withPlatform(result.config, platform), ctx.options.labels), ctx.created));
     const stamped = {
       ...dated,
       ...(dated.config ? { config: withoutEmptyFields(dated.config) } : {}),

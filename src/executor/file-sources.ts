@@ -5,7 +5,7 @@ import { locationOf, withLocation } from './step-location.js';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
-import { contentDigest, selectSources, type SourceSelection, checkoutGit, downloadUrl } from '../context/index.js';
+import { contentDigest, selectSources, type SourceSelection, checkoutGit, downloadRecordsDir, downloadUrl } from '../context/index.js';
 import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/index.js';
 import type { CopySource } from './copy-files.js';
@@ -60,7 +60,8 @@ export async function resolveSources(
       continue;
     }
     const { file: dockerfile, line } = locationOf(step);
-    const file = await downloadUrl(source.url, path.join(scratch, `url-${resolved.downloads.size}`), `${dockerfile}:${line}`, op.checksum, signal);
+    const kept = { dir: downloadRecordsDir(ctx.layout.cache), store: ctx.store, hold: (digest: string) => ctx.lease.add([{ kind: 'blob' as const, id: digest }]) };
+    const file = await downloadUrl(source.url, path.join(scratch, `url-${resolved.downloads.size}`), `${dockerfile}:${line}`, op.checksum, signal, kept);
     resolved.downloads.set(source.url, file.path);
     resolved.contents[`url:${source.url}`] = file.digest;
   }

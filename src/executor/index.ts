@@ -2,6 +2,7 @@
 export { BaseImages } from './base-images.js';
 export { build } from './build.js';
 export { parseEntitlements } from './entitlements.js';
+export { prepareNamedContexts } from './named-contexts.js';
 export type { BuildEvent, BuildEventType, EventSink, StepLabel, UnstampedEvent } from './events.js';
 export { bool } from './exporters/attributes.js';
 export { outputTypes, parseOutput, saveFormats } from './exporters/index.js';

@@ -117,7 +117,12 @@ export interface BuildOptions {
   /** Entitlements granted to the Dockerfile: `network.host` lets `RUN --network=host` run. */
   allow?: string[];
   runtime?: RuntimeName;
-  /** Clamps timestamps for reproducible images (seconds since the epoch). */
+  /**
+   * Whole seconds since the epoch, as buildx takes the environment's SOURCE_DATE_EPOCH: the build
+   * arg SOURCE_DATE_EPOCH unless `buildArgs` sets one (which then wins), so a stage's
+   * `ARG SOURCE_DATE_EPOCH` sees it. The epoch the Dockerfile resolves dates the image and clamps
+   * its timestamps for reproducible images.
+   */
   sourceDateEpoch?: number;
   /** Emit `cache.miss` events saying why each step missed. */
   explainCache?: boolean;

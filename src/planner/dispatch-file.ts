@@ -5,6 +5,7 @@ import type { AddInstruction, CopyInstruction, Heredoc, WorkdirInstruction } fro
 import type { PlanContext } from './context.js';
 import { configStep } from './dispatch-config.js';
 import { expandAt, expandInStage } from './scope.js';
+import { copyStepName } from './step-name.js';
 import { workdirOf } from './stage-state.js';
 import type { StageState } from './stage-state.js';
 import type { CopyFileOp, FileSource, StepId } from './types.js';
@@ -40,7 +41,8 @@ export async function dispatchCopy(
     ...addOnly(ctx, ins, sources, word),
   };
   const inputs: StepId[] = fromStep ? [state.head, fromStep] : [state.head];
-  return { ...state, head: ctx.addStep(op, inputs, state.stage, ins.original, ins.range) };
+  const name = copyStepName(ins.original, state, ctx.escape);
+  return { ...state, head: ctx.addStep(op, inputs, state.stage, ins.original, ins.range, name) };
 }
 
 function addOnly(

@@ -3,7 +3,7 @@ import type { Heredoc, RunInstruction } from '../parser/index.js';
 import type { PlanContext } from './context.js';
 import { commandArgs } from './dispatch-command.js';
 import { planMounts } from './mounts.js';
-import { runStepName } from './run-name.js';
+import { runStepName } from './step-name.js';
 import { envToMap } from './scope.js';
 import { DEFAULT_PATH_ENV, defaultShell, workdirOf } from './stage-state.js';
 import type { StageState } from './stage-state.js';

@@ -106,7 +106,7 @@ function proxyEnv(buildArgs: Record<string, string>): string[] {
 }
 
 /** Build args that switch frontend behaviour rather than feed ARGs. */
-const FRONTEND_ARG_NAMES = ['BUILDKIT_SANDBOX_HOSTNAME'];
+const FRONTEND_ARG_NAMES = ['BUILDKIT_SANDBOX_HOSTNAME', 'SOURCE_DATE_EPOCH'];
 
 function warnUnusedBuildArgs(options: PlanOptions, tables: PlanTables): void {
   const names: readonly string[] = [...PROXY_ARG_NAMES, ...FRONTEND_ARG_NAMES];

@@ -26,7 +26,7 @@ export function envToMap(env: readonly string[]): Map<string, string> {
 }
 
 /** Lookup for stage instructions: ENV (image env included) wins over ARG values. */
-function stageLookup(state: StageState): VariableLookup {
+export function stageLookup(state: StageState): VariableLookup {
   const env = envToMap(state.config.Env ?? []);
   return (name) => env.get(name) ?? state.args.get(name) ?? undefined;
 }

@@ -1,6 +1,6 @@
 // The public surface of src/spec: what other modules may import from it.
 export { canonicalJson } from './canonical-json.js';
-export { withoutEmptyFields } from './container-config.js';
+export { withoutEmptyFields, withSpecKeysOnly } from './container-config.js';
 export { DEFAULT_PATH } from './default-path.js';
 export { digestHex, digestOfHash, isDigest, parseDigest, parseDigests, sha256Digest } from './digest.js';
 export type { Digest } from './digest.js';

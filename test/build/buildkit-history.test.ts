@@ -88,6 +88,28 @@ describe('progress names expand variables like BuildKit (dispatchRun custom name
     expect(names).toContain(`[2/3] RUN echo "hi" '$WHO' you $UNSET \${UNSET:-x} > /out`);
     expect(names).toContain('[3/3] RUN --mount=type=secret,id=token,env=TOKEN test "****" = hunter2');
   });
+
+  it('shows COPY and ADD with ARG and ENV values expanded, flags included, quotes as written, unset variables kept (dispatchCopy)', async () => {
+    const context = writeContext({ 'app-1.2': 'app', 'notes.txt': 'n' });
+    const dockerfile = [
+      'FROM busybox AS build',
+      'ARG VERSION=1.2',
+      'RUN mkdir /out && echo x > /out/app',
+      'FROM busybox',
+      'ARG VERSION=1.2',
+      'ENV DEST=/usr/bin OWNER=0',
+      'COPY --from=build /out/app ${DEST}/app',
+      'copy --chown=$OWNER:$OWNER app-$VERSION "$DEST/app-$VERSION"',
+      'ADD notes.txt $UNSET ${DEST}/',
+    ].join('\n');
+    const { events } = await buildImage(root, context, dockerfile, { noCache: true });
+    const names = eventsOf(events, 'step.started').map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining([
+      '[stage-1 2/4] COPY --from=build /out/app /usr/bin/app',
+      '[stage-1 3/4] COPY --chown=0:0 app-1.2 "/usr/bin/app-1.2"',
+      '[stage-1 4/4] ADD notes.txt $UNSET /usr/bin/',
+    ]));
+  });
 });
 
 describe('built-in args and build-arg switches', () => {

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import {
-  parseAnnotationFlags, parseAttestFlags, parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
+  BUILD_CONTEXT_OPTION, parseAnnotationFlags, parseAttestFlags, parseBuildArgFlags, parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
 import { defaultDockerfilePath, outputTypes, parseEntitlements, parseSize } from '../../api/parsers.js';
@@ -65,7 +65,7 @@ export function register(program: Command): Command {
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
     .option('--label <key=value>', 'set a label on the image (repeatable)', collect, [])
     .option('--target <stage>', 'build this stage')
-    .option('--build-context <name=value>', 'named context replacing the stage, FROM and --from of that name: name=DIR, name=https://URL, name=docker-image://REF, name=oci-layout://PATH[:TAG][@DIGEST] (repeatable)', collect, [])
+    .option(BUILD_CONTEXT_OPTION.flags, BUILD_CONTEXT_OPTION.description, collect, [])
     .option('--platform <platforms>', 'target platforms, comma-separated')
     .option('-o, --output <spec>', `output: type=${outputTypes().join('|')},... (repeatable)`, collect, [])
     .option('--push', 'shorthand for --output=type=registry')
@@ -112,7 +112,7 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   const call = buildMethod(flags);
   if (call !== 'build') {
     const { describeDockerfile } = await import('../build-call.js');
-    process.stdout.write(await describeDockerfile(call, { context, file: flags.file, buildArgs: parseKeyValueFlags(flags.buildArg), target: flags.target }));
+    process.stdout.write(await describeDockerfile(call, { context, file: flags.file, buildArgs: parseBuildArgFlags(flags.buildArg), target: flags.target }));
     return;
   }
   const renderer = createProgressRenderer(flags.quiet ? 'quiet' : flags.progress === 'rawjson' ? 'json' : flags.progress);
@@ -186,7 +186,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     context,
     dockerfile: flags.file ?? defaultDockerfilePath(context),
     tags: flags.tag,
-    buildArgs: parseKeyValueFlags(flags.buildArg),
+    buildArgs: parseBuildArgFlags(flags.buildArg),
     labels: parseKeyValueFlags(flags.label, process.env, '--label'),
     target: flags.target,
     buildContexts: parseBuildContextFlags(flags.buildContext ?? []),
@@ -211,6 +211,5 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     iidFile: flags.iidfile,
     metadataFile: flags.metadataFile,
     explainCache: flags.explainCache,
-    sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) : undefined,
   };
 }

@@ -1,6 +1,6 @@
 // `tsbuild plan`: parse a Dockerfile and print its build plan (text, JSON, DOT or Mermaid),
 // offline: base images appear as references.
-import { parseKeyValueFlags } from '../build-flags.js';
+import { BUILD_CONTEXT_OPTION, parseBuildArgFlags, parseBuildContextFlags } from '../build-flags.js';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 
@@ -11,6 +11,7 @@ interface PlanFlags {
   file?: string;
   target?: string;
   buildArg: string[];
+  buildContext: string[];
   platform?: string;
   format: PlanFormat;
   resolve?: boolean;
@@ -24,6 +25,7 @@ export function register(program: Command): Command {
     .option('-f, --file <file>', 'Dockerfile path (default: CONTEXT/Dockerfile)')
     .option('--target <stage>', 'plan only this stage and what it needs')
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
+    .option(BUILD_CONTEXT_OPTION.flags, BUILD_CONTEXT_OPTION.description, collect, [])
     .option('--platform <platforms>', 'target platforms, comma-separated (default: this machine)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--resolve', 'resolve base images from their registries')
@@ -32,7 +34,8 @@ export function register(program: Command): Command {
       const result = await plan({
         context,
         dockerfile: flags.file,
-        buildArgs: parseKeyValueFlags(flags.buildArg),
+        buildArgs: parseBuildArgFlags(flags.buildArg),
+        buildContexts: parseBuildContextFlags(flags.buildContext),
         platforms: flags.platform ? [flags.platform] : undefined,
         ...(flags.target !== undefined ? { target: flags.target } : {}),
         resolve: flags.resolve,

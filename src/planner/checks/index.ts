@@ -1,6 +1,7 @@
 // Build checks: every rule run over a Dockerfile, honouring `# check=skip=...;error=true`.
 import type { Dockerfile } from '../../parser/index.js';
 import { planBuild } from '../plan.js';
+import type { PlanOptions } from '../types.js';
 import { hostPlatform } from '../../spec/index.js';
 import { consistentInstructionCasing } from './consistent-instruction-casing.js';
 import { duplicateStageName } from './duplicate-stage-name.js';
@@ -53,13 +54,18 @@ export interface CheckResult {
   config: CheckConfig;
 }
 
-/** Runs every rule not skipped; UndefinedVar needs an offline plan of all stages. */
-export async function runChecks(dockerfile: Dockerfile, buildArgs: Record<string, string> = {}): Promise<CheckResult> {
+/**
+ * Runs every rule not skipped; UndefinedVar needs an offline plan of all stages, made with the
+ * build's named contexts (`--build-context`).
+ */
+export async function runChecks(
+  dockerfile: Dockerfile, buildArgs: Record<string, string> = {}, named: Pick<PlanOptions, 'namedImages' | 'namedFiles'> = {},
+): Promise<CheckResult> {
   const config = parseCheckDirective(dockerfile.directives.check);
   const skip = config.skip;
   if (skip === 'all') return { findings: [], config };
   const host = hostPlatform();
-  const { warnings } = await planBuild(dockerfile, { buildArgs, platforms: [host], buildPlatform: host, lint: true });
+  const { warnings } = await planBuild(dockerfile, { buildArgs, ...named, platforms: [host], buildPlatform: host, lint: true });
   const findings = CHECK_RULES.filter((rule) => !skip.has(rule.name))
     .flatMap((rule) => rule.run({ dockerfile, planWarnings: warnings }))
     .sort((a, b) => a.location.line - b.location.line || a.rule.localeCompare(b.rule));

@@ -5,7 +5,4 @@ export const expectedFailures: Record<string, string> = {
 
   // dockerfile_platform_test.go
   'testPlatformWithOSVersion': 'the made-up architecture `bar` of `windows(1.2.3)/bar` is refused (tsbuild refuses unknown architectures on every entry point); BuildKit builds it from scratch. OS versions themselves build and match as in BuildKit (test/build/platform-os-version.test.ts, with amd64)',
-
-  // dockerfile_add_test.go
-  'testDockerfileADDFromURL/revalidate': 'a rebuild downloads an ADD <url> again with GET; BuildKit keeps the download by ETag and revalidates it with a HEAD request',
 };
