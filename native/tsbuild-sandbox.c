@@ -13,6 +13,8 @@
 //   netns-sync FD                    a network namespace set up from outside (see private_netns)
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
 //   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
+//   rlimit NAME SOFT HARD            (repeatable) setrlimit of the command (docker's --ulimit names; -1: unlimited)
+//   shm-size BYTES                   size of the /dev/shm tmpfs (default 64 MiB)
 //   tty ROWS COLS CONTROLFD          the command gets a pseudo-terminal (0 0: size unknown); stdin and
 //                                    stdout relay its input and output, CONTROLFD carries "ROWS COLS\n" resizes
 // Setup errors go to fd 3 when it is open (the caller's status pipe) and to stderr; exit 125.
@@ -35,6 +37,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -55,8 +58,17 @@ struct mnt {
   int readonly;
 };
 
+struct rlim {
+  const char *name;
+  int resource;
+  rlim_t soft, hard;
+};
+
 struct spec {
   const char *root, *rootfs_dir, *overlay, *hostname, *cwd;
+  struct rlim rlimits[16];
+  size_t nrlimits;
+  unsigned long long shm_size;
   int netns, no_new_privs, no_mknod, seccomp_unconfined;
   int netns_sync_fd;
   int tty, tty_control_fd;
@@ -134,6 +146,34 @@ static void read_spec(const char *path) {
   end = buf + got;
 }
 
+/* A 64-bit count: docker's --ulimit values (-1 is RLIM_INFINITY) and --shm-size bytes. */
+static unsigned long long big_number(int allow_unlimited) {
+  char *t = token(), *e;
+  if (allow_unlimited && !strcmp(t, "-1")) return RLIM_INFINITY;
+  errno = 0;
+  unsigned long long v = strtoull(t, &e, 10);
+  if (errno || *t < '0' || *t > '9' || *e != '\0') { errno = 0; fail("spec: bad number %s", t); }
+  return v;
+}
+
+static const struct { const char *name; int resource; } rlimit_names[] = {
+  { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE },
+  { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
+  { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS },
+  { "rtprio", RLIMIT_RTPRIO }, { "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING },
+  { "stack", RLIMIT_STACK },
+};
+
+static void parse_rlimit(struct rlim *r) {
+  r->name = token();
+  r->resource = -1;
+  for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
+    if (!strcmp(rlimit_names[i].name, r->name)) r->resource = rlimit_names[i].resource;
+  if (r->resource < 0) { errno = 0; fail("spec: unknown rlimit %s", r->name); }
+  r->soft = (rlim_t)big_number(1);
+  r->hard = (rlim_t)big_number(1);
+}
+
 #define CHECK_ROOM(n, cap, what) \
   if ((n) >= (cap)) { errno = 0; fail("spec: too many %s", what); }
 
@@ -176,6 +216,8 @@ static void parse_spec(void) {
       spec.tty_control_fd = (int)number();
     }
     else if (!strcmp(key, "cgroup")) { CHECK_ROOM(spec.ncgroups, 16, "cgroups"); spec.cgroups[spec.ncgroups++] = token(); }
+    else if (!strcmp(key, "rlimit")) { CHECK_ROOM(spec.nrlimits, 16, "rlimits"); parse_rlimit(&spec.rlimits[spec.nrlimits++]); }
+    else if (!strcmp(key, "shm-size")) spec.shm_size = big_number(0);
     else { errno = 0; fail("spec: unknown key %s", key); }
   }
   if (!spec.root || spec.nargs == 0 || !spec.cwd || (!spec.rootfs_dir && !spec.overlay)) {
@@ -362,7 +404,9 @@ static void mount_dev(void) {
     mount_in_root(host, inside, NULL, MS_BIND, NULL, 0);
   }
   mount_devpts();
-  mount_in_root("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", 1);
+  char shm[64] = "mode=1777,size=65536k";
+  if (spec.shm_size) snprintf(shm, sizeof shm, "mode=1777,size=%llu", spec.shm_size);
+  mount_in_root("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm, 1);
   mount_in_root("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 1);
   int dev = open_in_root("/dev", O_PATH | O_DIRECTORY);
   if (dev < 0) fail("open /dev");
@@ -1024,8 +1068,17 @@ static void wait_and_exit(pid_t pid) {
 
 /* Always a new session without a controlling terminal: even with the caller's terminal on its
  * stdio, the command cannot TIOCSTI into it (or open /dev/tty); tsbuild forwards Ctrl-C's SIGINT. */
+/* While the command still has every capability: raising a hard limit needs CAP_SYS_RESOURCE. */
+static void set_rlimits(void) {
+  for (size_t i = 0; i < spec.nrlimits; i++) {
+    struct rlimit value = { .rlim_cur = spec.rlimits[i].soft, .rlim_max = spec.rlimits[i].hard };
+    if (setrlimit(spec.rlimits[i].resource, &value) < 0) fail("ulimit %s", spec.rlimits[i].name);
+  }
+}
+
 static void run_command(void) {
   if (setsid() < 0) fail("setsid");
+  set_rlimits();
   if (spec.tty) take_terminal();
   if (!spec.seccomp_unconfined) install_seccomp();
   set_capabilities();

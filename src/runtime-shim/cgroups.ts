@@ -10,13 +10,13 @@ import type { RunCgroup } from './cgroup-handle.js';
 import { runCgroupParents, type CgroupLayout } from './cgroup-layout.js';
 
 export type { RunCgroup } from './cgroup-handle.js';
-export { detectCgroupLayout, runCgroupParents, type CgroupLayout } from './cgroup-layout.js';
+export { cgroupParentPath, detectCgroupLayout, runCgroupParents, type CgroupLayout } from './cgroup-layout.js';
 
-/** Creates `tsbuild/<name>` in every relevant hierarchy and writes the limits. */
-export function createRunCgroup(layout: CgroupLayout, name: string, limits: SandboxLimits = {}): RunCgroup {
+/** Creates `tsbuild/<name>` in every relevant hierarchy (under `parent`, see cgroupParentPath) and writes the limits. */
+export function createRunCgroup(layout: CgroupLayout, name: string, limits: SandboxLimits = {}, parent?: string): RunCgroup {
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TsbuildError('SANDBOX', `invalid cgroup name ${name}`);
   try {
-    return layout.version === 2 ? createV2Cgroup(layout.root, name, limits) : createV1Cgroup(layout, name, limits);
+    return layout.version === 2 ? createV2Cgroup(layout.root, name, limits, parent) : createV1Cgroup(layout, name, limits, parent);
   } catch (err) {
     if (err instanceof TsbuildError) throw err;
     throw new TsbuildError('SANDBOX', `cannot create cgroup ${name}: ${(err as Error).message}`, { cause: err });
@@ -27,8 +27,8 @@ export function createRunCgroup(layout: CgroupLayout, name: string, limits: Sand
  * Removes empty per-run cgroups whose tsbuild process is gone (killed before it could clean up).
  * Run cgroup names carry the owning pid: `run-<pid>-<random>`. (runc's own are removed by `runc delete`.)
  */
-export function removeStaleCgroups(layout: CgroupLayout): void {
-  for (const parent of runCgroupParents(layout)) {
+export function removeStaleCgroups(layout: CgroupLayout, cgroupParent?: string): void {
+  for (const parent of runCgroupParents(layout, cgroupParent)) {
     for (const name of listDirs(parent)) {
       const owner = /^run-(\d+)-/.exec(name)?.[1];
       if (owner === undefined || processAlive(Number(owner))) continue;

@@ -15,6 +15,7 @@ import { overlayMountData } from './overlay-options.js';
 import { holdPrivateNetwork } from './network.js';
 import { createPrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
+import { checkRunSettings, ociCgroupsPath, ociRlimitsJson } from './run-settings.js';
 import type { SandboxSpec } from './spec.js';
 import { hostTerminalSize, TTY_CONTROL_FD } from './terminal.js';
 
@@ -31,6 +32,7 @@ export class OciRuntimeBackend implements SandboxBackend {
   }
 
   async run(spec: SandboxSpec, options: RunOptions = {}): Promise<RunResult> {
+    checkRunSettings(spec);
     if (spec.stdio === 'tty' && !helperAvailable()) {
       throw new TsbuildError('SANDBOX', `a terminal (tty) with ${this.name} needs the native helper ${helperPath()} (run node scripts/build-native.mjs)`);
     }
@@ -45,7 +47,7 @@ export class OciRuntimeBackend implements SandboxBackend {
   }
 
   private async runBundle(dir: RunDir, spec: SandboxSpec, rootPath: string, options: RunOptions): Promise<RunResult> {
-    // Also the cgroup name, directly under each hierarchy's root: `runc delete` leaves nothing behind.
+    // Also the cgroup name, directly under each hierarchy's root (or the cgroup parent): `runc delete` leaves nothing behind.
     const id = `tsbuild-${process.pid}-${randomBytes(4).toString('hex')}`;
     // config.json holds the env, secrets included: the bundle lives on a tmpfs, never on a disk.
     const bundle = createPrivateDir();
@@ -55,8 +57,9 @@ export class OciRuntimeBackend implements SandboxBackend {
         const network = spec.network === 'private' ? await holdPrivateNetwork(spec.ports ?? []) : undefined;
         try {
           const terminalSize = spec.stdio === 'tty' ? hostTerminalSize() : undefined;
-          const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`, network?.path, terminalSize);
-          writeFileSync(join(bundle.path, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+          const cgroupsPath = ociCgroupsPath(id, spec.cgroupParent);
+          const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, cgroupsPath, network?.path, terminalSize);
+          writeFileSync(join(bundle.path, 'config.json'), ociRlimitsJson(config), { mode: 0o600 });
           return await this.runContainer(bundle.path, spec, id, options);
         } finally {
           await network?.stop();
