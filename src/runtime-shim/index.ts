@@ -16,6 +16,7 @@ export { resolveUser, type ResolvedUser } from './user.js';
 export { canLimitPids } from './cgroup-stats.js';
 export { assertCanRun } from './emulation.js';
 export { privateNetworkProblem, privateResolvConf } from './network.js';
+export { checkRunSettings } from './run-settings.js';
 export { volatileOption } from './overlay-options.js';
 export { createPrivateDir, sweepPrivateDirs } from './private-tmpfs.js';
 export type { NetworkMode, PortForward } from './spec.js';

@@ -8,7 +8,8 @@ import type { SandboxSpec } from './spec.js';
 /** RLIM_INFINITY, the uint64 an unlimited (-1) rlimit is, beyond a JS number's precision. */
 const RLIM_INFINITY = '18446744073709551615';
 
-export function checkRunSettings(spec: SandboxSpec): void {
+/** Throws USAGE for a bad ulimit, /dev/shm size or cgroup parent (also what a build checks before it starts). */
+export function checkRunSettings(spec: Pick<SandboxSpec, 'ulimits' | 'shmSize' | 'cgroupParent'>): void {
   for (const ulimit of spec.ulimits ?? []) checkUlimit(ulimit);
   if (spec.shmSize !== undefined && !(Number.isSafeInteger(spec.shmSize) && spec.shmSize > 0)) {
     throw new TsbuildError('USAGE', `invalid /dev/shm size ${spec.shmSize}: a positive number of bytes`);

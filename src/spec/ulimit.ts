@@ -30,6 +30,16 @@ export function parseUlimit(text: string): Ulimit {
   return ulimit;
 }
 
+/** Repeated `--ulimit` flags: a later one of the same name replaces the earlier (docker's UlimitOpt). */
+export function parseUlimits(texts: string[]): Ulimit[] {
+  const byName = new Map<string, Ulimit>();
+  for (const text of texts) {
+    const ulimit = parseUlimit(text);
+    byName.set(ulimit.name, ulimit);
+  }
+  return [...byName.values()];
+}
+
 /** The rules of a ulimit however it was given (a flag, or the Node API's objects). */
 export function checkUlimit(ulimit: Ulimit): void {
   if (!(ULIMIT_NAMES as readonly string[]).includes(ulimit.name)) {
