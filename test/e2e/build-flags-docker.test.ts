@@ -1,12 +1,13 @@
 // The `docker build` flags docker users pass: each works or fails with a clear error (never
 // "unknown option"), and `build` shows the build checks' warnings as BuildKit does.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
+import { makeParentCgroup } from '../helpers/cgroup-parent.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'dist/cli.js');
@@ -76,19 +77,16 @@ describe('docker build flags', () => {
   });
 
   it('--cgroup-parent makes the RUN steps\' cgroups under that parent', () => {
-    const parent = `tsbuild-e2e-parent-${process.pid}`;
-    const pids = join('/sys/fs/cgroup', existsSync('/sys/fs/cgroup/cgroup.controllers') ? '' : 'pids', parent);
-    mkdirSync(pids);
+    const parent = makeParentCgroup(`tsbuild-e2e-parent-${process.pid}`, 10);
     try {
-      writeFileSync(join(pids, 'pids.max'), '10');
       const dir = context('FROM base:1\nRUN cat /proc/self/cgroup > /cgroup; (for i in $(seq 1 12); do sleep 5 & done) 2>/forks; true\n');
       const out = join(work, 'out-cgroup');
-      const built = build(['--cgroup-parent', parent, '-o', `type=local,dest=${out}`, dir]);
+      const built = build(['--cgroup-parent', parent.name, '-o', `type=local,dest=${out}`, dir]);
       expect(built.status, built.stderr).toBe(0);
-      expect(readFileSync(join(out, 'cgroup'), 'utf8')).toMatch(new RegExp(`^\\d+:pids:/${parent}/tsbuild/run-`, 'm'));
+      expect(readFileSync(join(out, 'cgroup'), 'utf8')).toMatch(new RegExp(`^\\d+:pids:/${parent.name}/tsbuild/run-`, 'm'));
       expect(readFileSync(join(out, 'forks'), 'utf8')).toMatch(/Resource temporarily unavailable/);
     } finally {
-      rmdirSync(pids);
+      parent.remove();
     }
   });
 

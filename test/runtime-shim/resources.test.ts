@@ -1,9 +1,10 @@
 // docker's --ulimit, --shm-size and --cgroup-parent in every sandbox backend: rlimits set before
 // the command starts, /dev/shm's tmpfs size, and the run's cgroup under a chosen parent.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { detectCgroupLayout, selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { makeParentCgroup } from '../helpers/cgroup-parent.js';
 import { makeFixture, runCaptured, sh, type Fixture } from './fixture.js';
 
 let fx: Fixture;
@@ -23,27 +24,6 @@ function hardLimit(label: string): number {
   const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith(label));
   const hard = line?.slice(label.length).trim().split(/\s+/)[1];
   return hard === undefined || hard === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(hard);
-}
-
-/** The v1 hierarchies (this host) or the v2 root where a test parent cgroup is made. */
-function hierarchyRoots(): string[] {
-  const layout = detectCgroupLayout();
-  if (!layout) throw new Error('cgroups must be mounted at /sys/fs/cgroup');
-  if (layout.version === 2) return [layout.root];
-  return readdirSync(layout.root).map((name) => join(layout.root, name)).filter((dir) => existsSync(join(dir, 'cgroup.procs')));
-}
-
-/** Removes `name` (and whatever empty cgroups the runtimes left in it) from every hierarchy. */
-function removeCgroupTree(name: string): void {
-  for (const root of hierarchyRoots()) {
-    const dir = join(root, name);
-    if (!existsSync(dir)) continue;
-    for (const sub of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
-      for (const leaf of readdirSync(join(dir, sub.name), { withFileTypes: true }).filter((e) => e.isDirectory())) rmdirSync(join(dir, sub.name, leaf.name));
-      rmdirSync(join(dir, sub.name));
-    }
-    rmdirSync(dir);
-  }
 }
 
 describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
@@ -90,12 +70,8 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
   });
 
   it('creates the run\'s cgroup under --cgroup-parent, whose limits then apply', async () => {
-    const parent = `tsbuild-test-parent-${name}-${process.pid}`;
-    const layout = detectCgroupLayout();
-    const pidsRoot = layout?.version === 2 ? layout.root : join(layout?.root ?? '/sys/fs/cgroup', 'pids');
-    mkdirSync(join(pidsRoot, parent));
+    const { name: parent, remove } = makeParentCgroup(`tsbuild-test-parent-${name}-${process.pid}`, 10);
     try {
-      writeFileSync(join(pidsRoot, parent, 'pids.max'), '10');
       // As BuildKit's testCgroupParent: the parent's pids.max stops the 10th sleeper.
       const script = 'cat /proc/self/cgroup; (for i in $(seq 1 12); do sleep 5 & done) 2>/forks; cat /forks';
       const r = await runCaptured(backend, fx.spec(sh(script), { cgroupParent: `/${parent}`, limits: { pidsLimit: 100 } }));
@@ -105,7 +81,7 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
       const relative = await runCaptured(backend, fx.spec(sh('cat /proc/self/cgroup'), { cgroupParent: parent }));
       expect(relative.stdout).toMatch(new RegExp(`^\\d+:pids:/${parent}/`, 'm'));
     } finally {
-      removeCgroupTree(parent);
+      remove();
     }
   });
 
