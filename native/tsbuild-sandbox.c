@@ -2,6 +2,7 @@
 //
 // Usage: tsbuild-sandbox SPECFILE
 //        tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD -- RUNTIME ARGS...   (see oci_tty_main)
+//        tsbuild-sandbox --supervise PIDFILE MOUNT|- -- RUNTIME ARGS...   (see supervise_main)
 // SPECFILE is a sequence of NUL-terminated tokens written by src/runtime-shim/builtin-spec.ts:
 //   root DIR                         where the new root is assembled (a mount point is made there)
 //   rootfs-dir DIR                   bind DIR as the root, or
@@ -1332,9 +1333,68 @@ static void start_terminal_relay(void) {
   close(null);
 }
 
+/* ---- runc/crun without a terminal: killed with tsbuild ---- */
+
+/*
+ * `runc run` in the foreground outlives a SIGKILLed tsbuild, and so does its container (runc's init
+ * loses PDEATHSIG when it changes credentials). This mode runs it as a child with PDEATHSIG and
+ * forwards tsbuild's signals to it; it gets a signal of its own when tsbuild dies, and then SIGKILLs
+ * the container's PID 1 (from PIDFILE, which `runc run --pid-file` writes): its PID namespace,
+ * every process of the container, goes with it. Then runc, and the rootfs mount (MOUNT) is detached.
+ */
+static const char *supervised_pid_file, *supervised_mount;
+static volatile pid_t supervised_runtime;
+
+static void kill_supervised(int sig) {
+  (void)sig;
+  char text[32];
+  int fd = open(supervised_pid_file, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+  if (fd >= 0) close(fd);
+  long pid = 0;
+  for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9'; i++) pid = pid * 10 + (text[i] - '0');
+  if (pid > 1) kill((pid_t)pid, SIGKILL);
+  if (supervised_runtime > 0) kill(supervised_runtime, SIGKILL); /* not started yet: its init has PDEATHSIG */
+  if (supervised_mount) umount2(supervised_mount, MNT_DETACH); /* the rootfs tsbuild mounted for runc */
+  _exit(137);
+}
+
+static void supervise_main(int argc, char **argv) {
+  if (argc < 6 || strcmp(argv[4], "--")) { errno = 0; fail("usage: tsbuild-sandbox --supervise PIDFILE MOUNT|- -- RUNTIME ARGS..."); }
+  supervised_pid_file = argv[2];
+  if (strcmp(argv[3], "-")) supervised_mount = argv[3];
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = kill_supervised;
+  sigfillset(&sa.sa_mask);
+  if (sigaction(SIGRTMIN, &sa, NULL) < 0) fail("sigaction");
+  pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGRTMIN) < 0) fail("pdeathsig");
+  if (getppid() != parent) kill_supervised(0);
+  sigset_t orphan, old;
+  sigemptyset(&orphan);
+  sigaddset(&orphan, SIGRTMIN);
+  sigprocmask(SIG_BLOCK, &orphan, &old);
+  pid_t runtime = fork_forwarding();
+  if (runtime == 0) {
+    signal(SIGRTMIN, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
+    execvp(argv[5], argv + 5);
+    fail("exec %s", argv[5]);
+  }
+  supervised_runtime = runtime;
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  int status;
+  while (waitpid(runtime, &status, 0) < 0)
+    if (errno != EINTR) fail("wait");
+  _exit(exit_code_of(status));
+}
+
 int main(int argc, char **argv) {
   cloexec_inherited_fds();
   if (fcntl(3, F_GETFD) >= 0) status_fd = 3;
+  if (argc > 1 && !strcmp(argv[1], "--supervise")) supervise_main(argc, argv);
   if (argc > 1 && !strcmp(argv[1], "--oci-tty")) {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
     oci_tty_main(argc, argv);

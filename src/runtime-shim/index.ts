@@ -9,7 +9,7 @@ export { BuiltinBackend } from './builtin.js';
 export { OciRuntimeBackend } from './oci-runtime.js';
 export { selectBackend, type BackendChoice } from './select.js';
 export {
-  cgroupParentPath, createRunCgroup, detectCgroupLayout, removeStaleCgroups, runCgroupParents, type CgroupLayout, type RunCgroup,
+  cgroupParentPath, createRunCgroup, detectCgroupLayout, removeStaleCgroups, removeStaleRuntimeCgroups, runCgroupParents, type CgroupLayout, type RunCgroup,
 } from './cgroups.js';
 export { helperPath, helperAvailable } from './helper-path.js';
 export { resolveUser, type ResolvedUser } from './user.js';

@@ -16,6 +16,7 @@ import { holdPrivateNetwork } from './network.js';
 import { createPrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
 import { checkRunSettings, ociCgroupsPath, ociRlimitsJson } from './run-settings.js';
+import { removeStaleRuntimeCgroups } from './cgroups.js';
 import type { SandboxSpec } from './spec.js';
 import { hostTerminalSize, TTY_CONTROL_FD } from './terminal.js';
 
@@ -33,6 +34,7 @@ export class OciRuntimeBackend implements SandboxBackend {
 
   async run(spec: SandboxSpec, options: RunOptions = {}): Promise<RunResult> {
     checkRunSettings(spec);
+    if (process.getuid?.() === 0) removeStaleRuntimeCgroups(undefined, spec.cgroupParent);
     if (spec.stdio === 'tty' && !helperAvailable()) {
       throw new TsbuildError('SANDBOX', `a terminal (tty) with ${this.name} needs the native helper ${helperPath()} (run node scripts/build-native.mjs)`);
     }
@@ -60,7 +62,8 @@ export class OciRuntimeBackend implements SandboxBackend {
           const cgroupsPath = ociCgroupsPath(id, spec.cgroupParent);
           const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, cgroupsPath, network?.path, terminalSize);
           writeFileSync(join(bundle.path, 'config.json'), ociRlimitsJson(config), { mode: 0o600 });
-          return await this.runContainer(bundle.path, spec, id, options);
+          const rootMount = rootPath === dir.rootMountpoint ? rootPath : undefined;
+          return await this.runContainer(bundle.path, spec, id, rootMount, options);
         } finally {
           await network?.stop();
         }
@@ -72,7 +75,7 @@ export class OciRuntimeBackend implements SandboxBackend {
     }
   }
 
-  private async runContainer(bundlePath: string, spec: SandboxSpec, id: string, options: RunOptions): Promise<RunResult> {
+  private async runContainer(bundlePath: string, spec: SandboxSpec, id: string, rootMount: string | undefined, options: RunOptions): Promise<RunResult> {
     const stateDir = join(bundlePath, 'state');
     mkdirSync(stateDir);
     const log = join(bundlePath, 'runtime.log');
@@ -80,7 +83,7 @@ export class OciRuntimeBackend implements SandboxBackend {
     if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
     const started = spec.stdio === 'tty'
       ? this.startWithTerminal(bundlePath, global, id, options)
-      : startProcess(this.binary, [...global, 'run', '--bundle', bundlePath, id], spec.stdio ?? 'pipe', options);
+      : startProcess(...supervised(bundlePath, rootMount, [this.binary, ...global, 'run', '--bundle', bundlePath, id]), spec.stdio ?? 'pipe', options);
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       // The container may not exist yet when the abort comes: keep killing until `runc run` returns.
@@ -126,6 +129,20 @@ export class OciRuntimeBackend implements SandboxBackend {
     }
     throw new TsbuildError('SANDBOX', `${this.name}: ${error}`);
   }
+}
+
+/**
+ * `runc run` in the foreground, and its container, outlive a SIGKILLed tsbuild: the helper's
+ * `--supervise` mode runs it as its child and SIGKILLs the container when tsbuild dies (and detaches
+ * the overlay rootfs tsbuild mounted, `rootMount`). Signals for
+ * the command (onSpawn) go to the helper, which passes them to runc, which forwards them inside.
+ */
+function supervised(bundlePath: string, rootMount: string | undefined, command: string[]): [string, string[]] {
+  if (!helperAvailable()) return [command[0]!, command.slice(1)];
+  const pidFile = join(bundlePath, 'container.pid');
+  const run = command.indexOf('run');
+  const withPidFile = [...command.slice(0, run + 1), '--pid-file', pidFile, ...command.slice(run + 1)];
+  return [helperPath(), ['--supervise', pidFile, rootMount ?? '-', '--', ...withPidFile]];
 }
 
 /** The bundle root: the directory itself, or an overlay mounted on the run dir's mount point. */
