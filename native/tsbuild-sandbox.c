@@ -1,7 +1,7 @@
 // tsbuild-sandbox: runs one command in new namespaces over a prepared rootfs (docs/design/sandbox.md).
 //
 // Usage: tsbuild-sandbox SPECFILE
-//        tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD -- RUNTIME ARGS...   (see oci_tty_main)
+//        tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD MOUNT|- -- RUNTIME ARGS...   (see oci_tty_main)
 //        tsbuild-sandbox --supervise PIDFILE MOUNT|- -- RUNTIME ARGS...   (see supervise_main)
 // SPECFILE is a sequence of NUL-terminated tokens written by src/runtime-shim/builtin-spec.ts:
 //   root DIR                         where the new root is assembled (a mount point is made there)
@@ -1238,6 +1238,9 @@ static void pipe_socket_stdio(void) {
  * builtin helper and exits with the container's status.
  */
 static volatile sig_atomic_t early_signal;
+/* What supervise_main and oci_tty_main kill when tsbuild dies (see kill_supervised). */
+static const char *supervised_pid_file, *supervised_mount;
+static volatile pid_t supervised_runtime;
 
 static void forward_or_keep(int sig) {
   if (forward_to > 0) kill(forward_to, sig);
@@ -1270,9 +1273,13 @@ static pid_t read_pid_file(const char *path) {
   return (pid_t)pid;
 }
 
+static void arm_orphan_kill(const char *pid_file, const char *mount);
+
 static void oci_tty_main(int argc, char **argv) {
-  if (argc < 7 || strcmp(argv[5], "--")) { errno = 0; fail("usage: tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD -- RUNTIME ARGS..."); }
+  if (argc < 8 || strcmp(argv[6], "--")) { errno = 0; fail("usage: tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD MOUNT|- -- RUNTIME ARGS..."); }
   const char *socket_path = argv[2], *pid_file = argv[3];
+  /* The container is detached from runc: nothing takes it down with tsbuild but this helper. */
+  arm_orphan_kill(pid_file, strcmp(argv[5], "-") ? argv[5] : NULL);
   int control = atoi(argv[4]);
   if (fcntl(control, F_GETFD) < 0) fail("terminal control fd %d", control);
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fail("become a subreaper");
@@ -1286,11 +1293,14 @@ static void oci_tty_main(int argc, char **argv) {
   pid_t runtime = fork();
   if (runtime < 0) fail("fork");
   if (runtime == 0) {
+    signal(SIGRTMIN, SIG_DFL);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
     int null = open("/dev/null", O_RDWR);
     if (null < 0 || dup2(null, 0) < 0 || dup2(2, 1) < 0) fail("runtime stdio");
-    execvp(argv[6], argv + 6);
-    fail("exec %s", argv[6]);
+    execvp(argv[7], argv + 7);
+    fail("exec %s", argv[7]);
   }
+  supervised_runtime = runtime;
   int status = 0;
   int conn = accept_console(listener, runtime, &status);
   close(listener);
@@ -1342,8 +1352,6 @@ static void start_terminal_relay(void) {
  * the container's PID 1 (from PIDFILE, which `runc run --pid-file` writes): its PID namespace,
  * every process of the container, goes with it. Then runc, and the rootfs mount (MOUNT) is detached.
  */
-static const char *supervised_pid_file, *supervised_mount;
-static volatile pid_t supervised_runtime;
 
 static void kill_supervised(int sig) {
   (void)sig;
@@ -1359,10 +1367,10 @@ static void kill_supervised(int sig) {
   _exit(137);
 }
 
-static void supervise_main(int argc, char **argv) {
-  if (argc < 6 || strcmp(argv[4], "--")) { errno = 0; fail("usage: tsbuild-sandbox --supervise PIDFILE MOUNT|- -- RUNTIME ARGS..."); }
-  supervised_pid_file = argv[2];
-  if (strcmp(argv[3], "-")) supervised_mount = argv[3];
+/* From now on tsbuild's death (PDEATHSIG: SIGRTMIN) kills the container, runc, and detaches MOUNT. */
+static void arm_orphan_kill(const char *pid_file, const char *mount) {
+  supervised_pid_file = pid_file;
+  supervised_mount = mount;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = kill_supervised;
@@ -1371,6 +1379,11 @@ static void supervise_main(int argc, char **argv) {
   pid_t parent = getppid();
   if (prctl(PR_SET_PDEATHSIG, SIGRTMIN) < 0) fail("pdeathsig");
   if (getppid() != parent) kill_supervised(0);
+}
+
+static void supervise_main(int argc, char **argv) {
+  if (argc < 6 || strcmp(argv[4], "--")) { errno = 0; fail("usage: tsbuild-sandbox --supervise PIDFILE MOUNT|- -- RUNTIME ARGS..."); }
+  arm_orphan_kill(argv[2], strcmp(argv[3], "-") ? argv[3] : NULL);
   sigset_t orphan, old;
   sigemptyset(&orphan);
   sigaddset(&orphan, SIGRTMIN);
@@ -1395,10 +1408,7 @@ int main(int argc, char **argv) {
   cloexec_inherited_fds();
   if (fcntl(3, F_GETFD) >= 0) status_fd = 3;
   if (argc > 1 && !strcmp(argv[1], "--supervise")) supervise_main(argc, argv);
-  if (argc > 1 && !strcmp(argv[1], "--oci-tty")) {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
-    oci_tty_main(argc, argv);
-  }
+  if (argc > 1 && !strcmp(argv[1], "--oci-tty")) oci_tty_main(argc, argv);
   if (argc != 2) { errno = 0; fail("usage: tsbuild-sandbox SPECFILE"); }
   pid_t parent = getppid();
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");

@@ -82,7 +82,7 @@ export class OciRuntimeBackend implements SandboxBackend {
     const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
     if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
     const started = spec.stdio === 'tty'
-      ? this.startWithTerminal(bundlePath, global, id, options)
+      ? this.startWithTerminal(bundlePath, global, id, rootMount, options)
       : startProcess(...supervised(bundlePath, rootMount, [this.binary, ...global, 'run', '--bundle', bundlePath, id]), spec.stdio ?? 'pipe', options);
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
@@ -109,13 +109,13 @@ export class OciRuntimeBackend implements SandboxBackend {
    * With a terminal, `<runtime> run` in the foreground wants a terminal of its own, and Node cannot
    * receive the console's fd: the native helper's `--oci-tty` mode runs the container detached as
    * its child subreaper, takes the master from the console socket and relays it (its signals go to
-   * the container).
+   * the container); should tsbuild die, it kills the container and detaches `rootMount`.
    */
-  private startWithTerminal(bundlePath: string, global: string[], id: string, options: RunOptions): StartedProcess {
+  private startWithTerminal(bundlePath: string, global: string[], id: string, rootMount: string | undefined, options: RunOptions): StartedProcess {
     const socket = join(bundlePath, 'console.sock');
     const pidFile = join(bundlePath, 'container.pid');
     const runtime = [this.binary, ...global, 'run', '--detach', '--console-socket', socket, '--pid-file', pidFile, '--bundle', bundlePath, id];
-    return startProcess(helperPath(), ['--oci-tty', socket, pidFile, String(TTY_CONTROL_FD), '--', ...runtime], 'tty', options,
+    return startProcess(helperPath(), ['--oci-tty', socket, pidFile, String(TTY_CONTROL_FD), rootMount ?? '-', '--', ...runtime], 'tty', options,
       { status: true, ttyControl: true });
   }
 

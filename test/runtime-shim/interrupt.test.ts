@@ -18,9 +18,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(runnerTmp, { recursive: true, force: true }));
 
-function startRunner(backend: string, marker: string): { child: ChildProcess; output: () => string; started: Promise<void> } {
+function startRunner(backend: string, marker: string, stdio?: 'tty'): { child: ChildProcess; output: () => string; started: Promise<void> } {
   // detached: its own process group, so a group signal reaches it like a terminal's Ctrl-C would.
-  const child = spawn(process.execPath, ['--import', 'tsx', runner, backend, marker], {
+  const child = spawn(process.execPath, ['--import', 'tsx', runner, backend, marker, ...(stdio ? [stdio] : [])], {
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TMPDIR: runnerTmp },
@@ -73,9 +73,9 @@ describe('kill -9 of a tsbuild process (builtin)', () => {
 });
 
 describe('kill -9 of a tsbuild process (runc)', () => {
-  it('takes the container down with it: the helper supervising runc SIGKILLs it and detaches its rootfs', async () => {
+  it.each([['pipes', undefined], ['a terminal', 'tty' as const]])('with %s: takes the container down with it: the helper supervising runc SIGKILLs it', async (_name, stdio) => {
     const marker = uniqueSleepSeconds(600000);
-    const { child, started } = startRunner('runc', marker);
+    const { child, started } = startRunner('runc', marker, stdio);
     await started;
     const done = exited(child);
     try {
