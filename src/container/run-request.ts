@@ -70,7 +70,8 @@ export function parseRunRequest(options: RunContainerOptions): RunRequest {
     settings: settingsOf(options),
     platform: options.platform !== undefined ? parsePlatform(options.platform) : undefined,
     pull: checkPull(options.pull ?? 'missing'),
-    stdio: options.tty ? 'tty' : options.interactive ? 'inherit' : 'pipe',
+    // A detached -i (its output to the log) keeps an empty stdin open instead (see run-container.ts).
+    stdio: options.tty ? 'tty' : options.interactive && !options.logToFile ? 'inherit' : 'pipe',
     seccomp: parseSecurityOpts(options.securityOpt ?? []).seccomp,
     rm: options.rm ?? false,
     name: options.name,

@@ -55,7 +55,7 @@ export function register(program: Command): Command {
     .argument('[command...]', 'command and arguments (replace the image CMD)')
     .passThroughOptions()
     .option('--rm', 'remove the container directory and its anonymous volumes when it exits')
-    .option('-d, --detach', 'run the container in the background and print its ID (see ps, logs, stop, rm)')
+    .option('-d, --detach', 'run the container in the background and print its ID (see ps, logs, stop, rm); with -t on a terminal of its own, with -i an open, empty stdin')
     .option('--name <name>', 'assign a name to the container')
     .option('-e, --env <K=V>', 'set an environment variable; K alone passes the host value (repeatable)', collect, [])
     .option('--env-file <file>', 'read environment variables from a file (repeatable)', collect, [])
@@ -92,10 +92,6 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
     import('node:os'),
   ]);
   const supervising = flags.detach === true && process.env[SUPERVISOR_ENV] === '1';
-  if (flags.detach && (flags.interactive || flags.tty)) {
-    process.stderr.write('error: -d cannot be combined with -i or -t: tsbuild cannot attach to a detached container\n');
-    return START_FAILED;
-  }
   if (flags.detach && !supervising) return startDetached();
   const controller = new AbortController();
   const killer = new AbortController();
