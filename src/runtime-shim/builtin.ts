@@ -126,15 +126,15 @@ function runCgroup(spec: SandboxSpec): RunCgroup | undefined {
   const limits = spec.limits ?? {};
   const parent = spec.cgroupParent;
   const wantsLimits = Object.values(limits).some((v) => v !== undefined);
-  const needed = wantsLimits ? 'resource limits (memory, CPU quota, process count)' : parent !== undefined ? `the cgroup parent ${parent}` : undefined;
+  const needed = wantsLimits ? 'resource limits (memory, CPU quota, process count) need' : parent !== undefined ? `a cgroup parent (${parent}) needs` : undefined;
   if (inUserNamespace()) {
     // Rootless: the host's cgroups belong to root (the one warning is printed on entering the namespace).
-    if (needed) throw new TsbuildError('ROOTLESS', `${needed} need cgroups, which rootless tsbuild cannot write; drop them or run as root`);
+    if (needed) throw new TsbuildError('ROOTLESS', `${needed} cgroups, which rootless tsbuild cannot write; drop them or run as root`);
     return undefined;
   }
   const layout = detectCgroupLayout();
   if (!layout) {
-    if (needed) throw new TsbuildError('SANDBOX', `${needed} need cgroups, and none are mounted`);
+    if (needed) throw new TsbuildError('SANDBOX', `${needed} cgroups, and none are mounted`);
     return undefined;
   }
   try {
