@@ -30,9 +30,9 @@ describe.each(['builtin', 'runc'])('tsbuild run --runtime %s', (runtime) => {
   });
 
   it('--cgroup-parent puts the container\'s cgroup under that parent', async () => {
-    const parent = makeParentCgroup(`tsbuild-run-parent-${runtime}-${process.pid}`, 6);
+    const parent = makeParentCgroup(`tsbuild-run-parent-${runtime}-${process.pid}`, 10);
     try {
-      const result = await run(['--cgroup-parent', `/${parent.name}`, IMAGES.busybox, 'sh', '-c', 'grep pids /proc/self/cgroup; for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait']);
+      const result = await run(['--cgroup-parent', `/${parent.name}`, IMAGES.busybox, 'sh', '-c', 'grep pids /proc/self/cgroup; for i in $(seq 1 12); do sleep 1 & done; wait']);
       expect(result.stdout).toMatch(new RegExp(`^\\d+:pids:/${parent.name}/`, 'm'));
       expect(result.stderr).toMatch(/can't fork|Resource temporarily unavailable/);
     } finally {
