@@ -79,6 +79,8 @@ describe('kill -9 of a tsbuild process (runc)', () => {
     await started;
     const done = exited(child);
     try {
+      // "started" is echoed just before the exec of sleep.
+      await waitFor(() => processesMatching(`sleep ${marker}`).length === 1);
       expect(processesMatching(`sleep ${marker}`)).toHaveLength(1);
       child.kill('SIGKILL');
       await done;
