@@ -1,7 +1,8 @@
 // tsbuild-sandbox: runs one command in new namespaces over a prepared rootfs (docs/design/sandbox.md).
 //
 // Usage: tsbuild-sandbox SPECFILE
-//        tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD -- RUNTIME ARGS...   (see oci_tty_main)
+//        tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD MOUNT|- -- RUNTIME ARGS...   (see oci_tty_main)
+//        tsbuild-sandbox --supervise PIDFILE MOUNT|- -- RUNTIME ARGS...   (see supervise_main)
 // SPECFILE is a sequence of NUL-terminated tokens written by src/runtime-shim/builtin-spec.ts:
 //   root DIR                         where the new root is assembled (a mount point is made there)
 //   rootfs-dir DIR                   bind DIR as the root, or
@@ -13,6 +14,8 @@
 //   netns-sync FD                    a network namespace set up from outside (see private_netns)
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
 //   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
+//   rlimit NAME SOFT HARD            (repeatable) setrlimit of the command (docker's --ulimit names; -1: unlimited)
+//   shm-size BYTES                   size of the /dev/shm tmpfs (default 64 MiB)
 //   tty ROWS COLS CONTROLFD          the command gets a pseudo-terminal (0 0: size unknown); stdin and
 //                                    stdout relay its input and output, CONTROLFD carries "ROWS COLS\n" resizes
 // Setup errors go to fd 3 when it is open (the caller's status pipe) and to stderr; exit 125.
@@ -35,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -55,8 +59,17 @@ struct mnt {
   int readonly;
 };
 
+struct rlim {
+  const char *name;
+  int resource;
+  rlim_t soft, hard;
+};
+
 struct spec {
   const char *root, *rootfs_dir, *overlay, *hostname, *cwd;
+  struct rlim rlimits[16];
+  size_t nrlimits;
+  unsigned long long shm_size;
   int netns, no_new_privs, no_mknod, seccomp_unconfined;
   int netns_sync_fd;
   int tty, tty_control_fd;
@@ -134,6 +147,34 @@ static void read_spec(const char *path) {
   end = buf + got;
 }
 
+/* A 64-bit count: docker's --ulimit values (-1 is RLIM_INFINITY) and --shm-size bytes. */
+static unsigned long long big_number(int allow_unlimited) {
+  char *t = token(), *e;
+  if (allow_unlimited && !strcmp(t, "-1")) return RLIM_INFINITY;
+  errno = 0;
+  unsigned long long v = strtoull(t, &e, 10);
+  if (errno || *t < '0' || *t > '9' || *e != '\0') { errno = 0; fail("spec: bad number %s", t); }
+  return v;
+}
+
+static const struct { const char *name; int resource; } rlimit_names[] = {
+  { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE },
+  { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
+  { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS },
+  { "rtprio", RLIMIT_RTPRIO }, { "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING },
+  { "stack", RLIMIT_STACK },
+};
+
+static void parse_rlimit(struct rlim *r) {
+  r->name = token();
+  r->resource = -1;
+  for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
+    if (!strcmp(rlimit_names[i].name, r->name)) r->resource = rlimit_names[i].resource;
+  if (r->resource < 0) { errno = 0; fail("spec: unknown rlimit %s", r->name); }
+  r->soft = (rlim_t)big_number(1);
+  r->hard = (rlim_t)big_number(1);
+}
+
 #define CHECK_ROOM(n, cap, what) \
   if ((n) >= (cap)) { errno = 0; fail("spec: too many %s", what); }
 
@@ -176,6 +217,8 @@ static void parse_spec(void) {
       spec.tty_control_fd = (int)number();
     }
     else if (!strcmp(key, "cgroup")) { CHECK_ROOM(spec.ncgroups, 16, "cgroups"); spec.cgroups[spec.ncgroups++] = token(); }
+    else if (!strcmp(key, "rlimit")) { CHECK_ROOM(spec.nrlimits, 16, "rlimits"); parse_rlimit(&spec.rlimits[spec.nrlimits++]); }
+    else if (!strcmp(key, "shm-size")) spec.shm_size = big_number(0);
     else { errno = 0; fail("spec: unknown key %s", key); }
   }
   if (!spec.root || spec.nargs == 0 || !spec.cwd || (!spec.rootfs_dir && !spec.overlay)) {
@@ -362,7 +405,9 @@ static void mount_dev(void) {
     mount_in_root(host, inside, NULL, MS_BIND, NULL, 0);
   }
   mount_devpts();
-  mount_in_root("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", 1);
+  char shm[64] = "mode=1777,size=65536k";
+  if (spec.shm_size) snprintf(shm, sizeof shm, "mode=1777,size=%llu", spec.shm_size);
+  mount_in_root("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm, 1);
   mount_in_root("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 1);
   int dev = open_in_root("/dev", O_PATH | O_DIRECTORY);
   if (dev < 0) fail("open /dev");
@@ -1024,8 +1069,17 @@ static void wait_and_exit(pid_t pid) {
 
 /* Always a new session without a controlling terminal: even with the caller's terminal on its
  * stdio, the command cannot TIOCSTI into it (or open /dev/tty); tsbuild forwards Ctrl-C's SIGINT. */
+/* While the command still has every capability: raising a hard limit needs CAP_SYS_RESOURCE. */
+static void set_rlimits(void) {
+  for (size_t i = 0; i < spec.nrlimits; i++) {
+    struct rlimit value = { .rlim_cur = spec.rlimits[i].soft, .rlim_max = spec.rlimits[i].hard };
+    if (setrlimit(spec.rlimits[i].resource, &value) < 0) fail("ulimit %s", spec.rlimits[i].name);
+  }
+}
+
 static void run_command(void) {
   if (setsid() < 0) fail("setsid");
+  set_rlimits();
   if (spec.tty) take_terminal();
   if (!spec.seccomp_unconfined) install_seccomp();
   set_capabilities();
@@ -1184,6 +1238,9 @@ static void pipe_socket_stdio(void) {
  * builtin helper and exits with the container's status.
  */
 static volatile sig_atomic_t early_signal;
+/* What supervise_main and oci_tty_main kill when tsbuild dies (see kill_supervised). */
+static const char *supervised_pid_file, *supervised_mount;
+static volatile pid_t supervised_runtime;
 
 static void forward_or_keep(int sig) {
   if (forward_to > 0) kill(forward_to, sig);
@@ -1216,9 +1273,13 @@ static pid_t read_pid_file(const char *path) {
   return (pid_t)pid;
 }
 
+static void arm_orphan_kill(const char *pid_file, const char *mount);
+
 static void oci_tty_main(int argc, char **argv) {
-  if (argc < 7 || strcmp(argv[5], "--")) { errno = 0; fail("usage: tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD -- RUNTIME ARGS..."); }
+  if (argc < 8 || strcmp(argv[6], "--")) { errno = 0; fail("usage: tsbuild-sandbox --oci-tty SOCKET PIDFILE CONTROLFD MOUNT|- -- RUNTIME ARGS..."); }
   const char *socket_path = argv[2], *pid_file = argv[3];
+  /* The container is detached from runc: nothing takes it down with tsbuild but this helper. */
+  arm_orphan_kill(pid_file, strcmp(argv[5], "-") ? argv[5] : NULL);
   int control = atoi(argv[4]);
   if (fcntl(control, F_GETFD) < 0) fail("terminal control fd %d", control);
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fail("become a subreaper");
@@ -1232,11 +1293,14 @@ static void oci_tty_main(int argc, char **argv) {
   pid_t runtime = fork();
   if (runtime < 0) fail("fork");
   if (runtime == 0) {
+    signal(SIGRTMIN, SIG_DFL);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
     int null = open("/dev/null", O_RDWR);
     if (null < 0 || dup2(null, 0) < 0 || dup2(2, 1) < 0) fail("runtime stdio");
-    execvp(argv[6], argv + 6);
-    fail("exec %s", argv[6]);
+    execvp(argv[7], argv + 7);
+    fail("exec %s", argv[7]);
   }
+  supervised_runtime = runtime;
   int status = 0;
   int conn = accept_console(listener, runtime, &status);
   close(listener);
@@ -1279,13 +1343,72 @@ static void start_terminal_relay(void) {
   close(null);
 }
 
+/* ---- runc/crun without a terminal: killed with tsbuild ---- */
+
+/*
+ * `runc run` in the foreground outlives a SIGKILLed tsbuild, and so does its container (runc's init
+ * loses PDEATHSIG when it changes credentials). This mode runs it as a child with PDEATHSIG and
+ * forwards tsbuild's signals to it; it gets a signal of its own when tsbuild dies, and then SIGKILLs
+ * the container's PID 1 (from PIDFILE, which `runc run --pid-file` writes): its PID namespace,
+ * every process of the container, goes with it. Then runc, and the rootfs mount (MOUNT) is detached.
+ */
+
+static void kill_supervised(int sig) {
+  (void)sig;
+  char text[32];
+  int fd = open(supervised_pid_file, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+  if (fd >= 0) close(fd);
+  long pid = 0;
+  for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9'; i++) pid = pid * 10 + (text[i] - '0');
+  if (pid > 1) kill((pid_t)pid, SIGKILL);
+  if (supervised_runtime > 0) kill(supervised_runtime, SIGKILL); /* not started yet: its init has PDEATHSIG */
+  if (supervised_mount) umount2(supervised_mount, MNT_DETACH); /* the rootfs tsbuild mounted for runc */
+  _exit(137);
+}
+
+/* From now on tsbuild's death (PDEATHSIG: SIGRTMIN) kills the container, runc, and detaches MOUNT. */
+static void arm_orphan_kill(const char *pid_file, const char *mount) {
+  supervised_pid_file = pid_file;
+  supervised_mount = mount;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = kill_supervised;
+  sigfillset(&sa.sa_mask);
+  if (sigaction(SIGRTMIN, &sa, NULL) < 0) fail("sigaction");
+  pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGRTMIN) < 0) fail("pdeathsig");
+  if (getppid() != parent) kill_supervised(0);
+}
+
+static void supervise_main(int argc, char **argv) {
+  if (argc < 6 || strcmp(argv[4], "--")) { errno = 0; fail("usage: tsbuild-sandbox --supervise PIDFILE MOUNT|- -- RUNTIME ARGS..."); }
+  arm_orphan_kill(argv[2], strcmp(argv[3], "-") ? argv[3] : NULL);
+  sigset_t orphan, old;
+  sigemptyset(&orphan);
+  sigaddset(&orphan, SIGRTMIN);
+  sigprocmask(SIG_BLOCK, &orphan, &old);
+  pid_t runtime = fork_forwarding();
+  if (runtime == 0) {
+    signal(SIGRTMIN, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
+    execvp(argv[5], argv + 5);
+    fail("exec %s", argv[5]);
+  }
+  supervised_runtime = runtime;
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  int status;
+  while (waitpid(runtime, &status, 0) < 0)
+    if (errno != EINTR) fail("wait");
+  _exit(exit_code_of(status));
+}
+
 int main(int argc, char **argv) {
   cloexec_inherited_fds();
   if (fcntl(3, F_GETFD) >= 0) status_fd = 3;
-  if (argc > 1 && !strcmp(argv[1], "--oci-tty")) {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
-    oci_tty_main(argc, argv);
-  }
+  if (argc > 1 && !strcmp(argv[1], "--supervise")) supervise_main(argc, argv);
+  if (argc > 1 && !strcmp(argv[1], "--oci-tty")) oci_tty_main(argc, argv);
   if (argc != 2) { errno = 0; fail("usage: tsbuild-sandbox SPECFILE"); }
   pid_t parent = getppid();
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");

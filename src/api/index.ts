@@ -14,7 +14,7 @@ export * from './leftovers.js';
 export * from './keychain.js';
 export * from './parsers.js';
 export type { PlatformInput, RegistryAccess, RegistryOptions, RootOptions } from './options.js';
-export type { BuildEvent, BuildOptions, CacheExportSpec, CacheLocation, EventSink, NamedContext, OutputSpec, RunLimits, RuntimeName, SecretSource, SshForward } from './build.js';
+export type { BuildEvent, BuildOptions, CacheExportSpec, CacheLocation, EventSink, NamedContext, OutputSpec, RunLimits, RuntimeName, SecretSource, SshForward, Ulimit, UlimitName } from './build.js';
 export { sweepLeftoverSecrets } from './leftovers.js';
 export { bool, defaultDockerfilePath, outputTypes, parseCacheLocation, parseEntitlements, parseGoDuration, parseMemorySize, parseOutput, parsePidsLimit, parseSize } from './parsers.js';
 export { rootlessWanted, runInUserNamespace, watchRootlessParent } from './rootless.js';

@@ -43,6 +43,7 @@ export function containerSpec(input: ContainerSpecInput): SandboxSpec {
     ...(request.network === 'private' && request.ports.length > 0 ? { ports: request.ports } : {}),
     hostname: input.hostname,
     limits: request.limits,
+    ...request.settings,
     stdio: request.stdio,
     seccomp: request.seccomp,
     etcFiles: containerEtcFiles({

@@ -38,6 +38,12 @@ export interface RunContainerOptions {
   cpus?: number | string;
   /** Maximum number of processes; 0 or less means unlimited. */
   pidsLimit?: number | string;
+  /** `--ulimit` values: `name=soft[:hard]` (`nofile=1024:2048`, `core=-1`); a later one of a name wins. */
+  ulimits?: string[];
+  /** Size of /dev/shm: bytes, or a size like `1g`; default (and 0) 64 MiB. */
+  shmSize?: number | string;
+  /** The cgroup the container's cgroup is made in, a path from each hierarchy's root; `..` is refused. */
+  cgroupParent?: string;
   /** `os/arch[/variant]` to select from a multi-platform image (and to pull). */
   platform?: string;
   /** Default `missing`. */

@@ -130,6 +130,8 @@ async function runSandbox(
       onStderr: options.onStderr ?? ((chunk) => output?.onStderr(chunk)),
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       attachStdin: options.interactive === true,
+      // Detached (`-di`): nobody attaches, yet stdin stays open as docker keeps it, so a shell waits.
+      holdStdin: options.interactive === true && options.logToFile === true && spec.stdio === 'pipe',
     });
   } catch (error) {
     if (!stopper.kill.signal.aborted || (error as TsbuildError).code !== 'CANCELLED') throw error;

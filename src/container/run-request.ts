@@ -1,9 +1,10 @@
 // Turns RunContainerOptions into a validated request: every flag value parsed before any work starts.
 import { readFileSync } from 'node:fs';
 import { TsbuildError } from '../errors.js';
-import { parsePlatform } from '../spec/index.js';
+import { parsePlatform, parseUlimits } from '../spec/index.js';
 import type { Platform } from '../oci/index.js';
-import type { NetworkMode, PortForward, SandboxLimits, SeccompMode, StdioMode } from '../runtime-shim/index.js';
+import { checkRunSettings } from '../runtime-shim/index.js';
+import type { NetworkMode, PortForward, SandboxLimits, SandboxSpec, SeccompMode, StdioMode } from '../runtime-shim/index.js';
 import { parsePublishFlag } from '../container/publish.js';
 import type { CommandOverrides } from '../container/command-line.js';
 import { parseEnvFile, parseEnvFlag, type EnvLookup } from '../container/env.js';
@@ -12,7 +13,7 @@ import type { PullPolicy } from '../container/image-source.js';
 import { parseTmpfsFlag, parseVolumeFlag, type TmpfsSpec, type VolumeSpec } from '../container/mount-specs.js';
 import type { RunContainerOptions } from '../container/options.js';
 import { parseSecurityOpts } from '../container/security-opts.js';
-import { parseCpus, parseMemorySize, parsePidsLimit } from '../container/sizes.js';
+import { parseCpus, parseMemorySize, parsePidsLimit, parseShmSize } from '../container/sizes.js';
 
 export interface RunRequest {
   image: string;
@@ -29,6 +30,8 @@ export interface RunRequest {
   defaultNetwork: boolean;
   hostname: string | undefined;
   limits: SandboxLimits;
+  /** `--ulimit`, `--shm-size`, `--cgroup-parent` as the sandbox takes them. */
+  settings: Pick<SandboxSpec, 'ulimits' | 'shmSize' | 'cgroupParent'>;
   platform: Platform | undefined;
   pull: PullPolicy;
   stdio: StdioMode;
@@ -64,9 +67,11 @@ export function parseRunRequest(options: RunContainerOptions): RunRequest {
     defaultNetwork: (options.network ?? 'default') === 'default',
     hostname: options.hostname,
     limits: limitsOf(options),
+    settings: settingsOf(options),
     platform: options.platform !== undefined ? parsePlatform(options.platform) : undefined,
     pull: checkPull(options.pull ?? 'missing'),
-    stdio: options.tty ? 'tty' : options.interactive ? 'inherit' : 'pipe',
+    // A detached -i (its output to the log) keeps an empty stdin open instead (see run-container.ts).
+    stdio: options.tty ? 'tty' : options.interactive && !options.logToFile ? 'inherit' : 'pipe',
     seccomp: parseSecurityOpts(options.securityOpt ?? []).seccomp,
     rm: options.rm ?? false,
     name: options.name,
@@ -80,6 +85,18 @@ function limitsOf(options: RunContainerOptions): SandboxLimits {
   const pids = options.pidsLimit !== undefined ? parsePidsLimit(String(options.pidsLimit)) : undefined;
   if (pids !== undefined) limits.pidsLimit = pids;
   return limits;
+}
+
+function settingsOf(options: RunContainerOptions): RunRequest['settings'] {
+  const ulimits = parseUlimits(options.ulimits ?? []);
+  const shmSize = typeof options.shmSize === 'string' ? parseShmSize(options.shmSize) : options.shmSize || undefined;
+  const settings = {
+    ...(ulimits.length > 0 ? { ulimits } : {}),
+    ...(shmSize !== undefined ? { shmSize } : {}),
+    ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
+  };
+  checkRunSettings(settings);
+  return settings;
 }
 
 function readEnvFile(file: string): string {

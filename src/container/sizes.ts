@@ -1,4 +1,4 @@
-// Docker's resource-limit flag values: `--memory 512m`, `--cpus 1.5`, `--pids-limit 100`.
+// Docker's resource-limit flag values: `--memory 512m`, `--cpus 1.5`, `--pids-limit 100`, `--shm-size 1g`.
 import { availableParallelism } from 'node:os';
 import { TsbuildError } from '../errors.js';
 import { parseRamInBytes } from '../spec/index.js';
@@ -12,6 +12,13 @@ export function parseMemorySize(text: string): number {
   if (bytes === undefined) throw usage(`invalid memory size "${text}": expected a number with an optional unit (b, k, m, g), e.g. 512m`);
   if (bytes < MINIMUM_MEMORY_BYTES) throw usage(`memory limit "${text}" is too small: the minimum is 6m`);
   return bytes;
+}
+
+/** Bytes of `--shm-size` (go-units RAMInBytes, as docker's MemBytes); 0 means the default (64m). */
+export function parseShmSize(text: string): number | undefined {
+  const bytes = parseRamInBytes(text.trim());
+  if (bytes === undefined) throw usage(`invalid --shm-size "${text}": expected a number with an optional unit (b, k, m, g), e.g. 128m`);
+  return bytes > 0 ? bytes : undefined;
 }
 
 /** Fractional CPUs for `--cpus`: at least 0.01 and at most the host's CPU count (Docker's range). */

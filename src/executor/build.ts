@@ -25,6 +25,7 @@ import { prepareNamedContexts, type PlannedNamedContexts } from './named-context
 import { BuildState } from './state.js';
 import { assertSupportedSteps, assertSupportedSyntax } from './unsupported.js';
 import { assertEntitled } from './entitlements.js';
+import { checkRunSettings } from '../runtime-shim/index.js';
 
 /** Steps running at once: enough to overlap independent stages without thrashing 2 cores. */
 const STEP_CONCURRENCY = 4;
@@ -64,6 +65,7 @@ function withPlanEpoch(ctx: BuildContext, plan: BuildPlan): BuildContext {
 }
 
 async function buildIn(opened: BuildContext, started: number): Promise<BuildResult> {
+  checkRunSettings(opened.options); // a bad --ulimit, --shm-size or --cgroup-parent fails before any pull
   const dockerfile = readDockerfile({
     context: opened.options.context, dockerfile: opened.dockerfilePath, dockerfileContents: opened.options.dockerfileContents,
     displayName: displayName(opened.options),

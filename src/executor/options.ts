@@ -7,9 +7,11 @@ import type { EventSink } from './events.js';
 import type { DockerEngineOptions, OutputSpec } from './exporters/index.js';
 import type { ImageConfig, ImageManifest } from '../oci/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
+import type { Ulimit } from '../spec/index.js';
 
 export type { CacheLocation } from '../cache/index.js';
 export type { Compression } from './exporters/attributes.js';
+export type { Ulimit, UlimitName } from '../spec/index.js';
 export type { OutputSpec } from './exporters/index.js';
 export type { Annotation, AnnotationLevel } from './annotations.js';
 export type { AttestationRequest, ProvenanceRequest, SbomRequest } from './attestations/requests.js';
@@ -112,6 +114,16 @@ export interface BuildOptions {
    */
   network?: 'default' | 'none' | 'host';
   runLimits?: RunLimits;
+  /** `--ulimit`: rlimits of every RUN step (-1: unlimited), part of its cache key as in BuildKit. */
+  ulimits?: Ulimit[];
+  /** `--shm-size`: bytes of the /dev/shm tmpfs of RUN steps (default 64 MiB), part of their cache key. */
+  shmSize?: number;
+  /**
+   * `--cgroup-parent`: the cgroup RUN steps' cgroups are made in, a path from each hierarchy's root
+   * (a leading `/` optional, as BuildKit reads it; `..` refused); default: under tsbuild's own.
+   * Part of their cache key, as in BuildKit.
+   */
+  cgroupParent?: string;
   /** `--add-host`: extra `/etc/hosts` entries of RUN steps, as `{ name, ip }`, in order. */
   addHosts?: { name: string; ip: string }[];
   /** Entitlements granted to the Dockerfile: `network.host` lets `RUN --network=host` run. */

@@ -17,6 +17,7 @@ import { OutputLines } from './output-lines.js';
 import type { BuildContext } from './context.js';
 import type { BuildState } from './state.js';
 import type { StepResult } from './step-result.js';
+import type { BuildOptions } from './options.js';
 
 const HOSTNAME = 'buildkitsandbox';
 const OUTPUT_TAIL_LINES = 10;
@@ -24,7 +25,7 @@ const OUTPUT_TAIL_LINES = 10;
 export async function runExecStep(ctx: BuildContext, state: BuildState, step: Step, op: ExecOp, signal: AbortSignal): Promise<StepResult> {
   const byContent = new Set([...subpathOnlyInputs(op)].filter((id) => id !== step.inputs[0]));
   return runLayerStep(ctx, state, step, {
-    contents: { ...(await contextMountDigests(ctx, state, step, op)), ...extraHostsKey(ctx.options.addHosts) },
+    contents: { ...(await contextMountDigests(ctx, state, step, op)), ...extraHostsKey(ctx.options.addHosts), ...runSettingsKey(ctx.options) },
     ...(byContent.size > 0 ? { byContent: { inputs: byContent, definition: withoutStepIds(op, byContent) } } : {}),
     target: 'overlay',
     apply: (target, stepSignal) => execute(ctx, state, step, op, target, stepSignal),
@@ -107,6 +108,9 @@ function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: R
     mounts,
     network,
     limits: runLimits(ctx.options.runLimits),
+    ...(ctx.options.ulimits?.length ? { ulimits: ctx.options.ulimits } : {}),
+    ...(ctx.options.shmSize !== undefined ? { shmSize: ctx.options.shmSize } : {}),
+    ...(ctx.options.cgroupParent !== undefined ? { cgroupParent: ctx.options.cgroupParent } : {}),
     hostname,
     noNewPrivileges: false,
     stdio: 'pipe',
@@ -121,6 +125,19 @@ function sandboxSpec(ctx: BuildContext, state: BuildState, op: ExecOp, rootfs: R
 /** `--add-host` is part of a RUN step's key, as BuildKit's ExecOp has its extra hosts (none: keys as before). */
 function extraHostsKey(hosts: { name: string; ip: string }[] | undefined): Record<string, string> {
   return hosts?.length ? { 'add-hosts': extraHosts(hosts) } : {};
+}
+
+/**
+ * `--ulimit`, `--shm-size` and `--cgroup-parent` are part of a RUN step's key, as they are of
+ * BuildKit's ExecOp (its Meta and its /dev/shm mount); unset, they leave keys as before.
+ */
+function runSettingsKey(options: BuildOptions): Record<string, string> {
+  const key: Record<string, string> = {};
+  const ulimits = [...(options.ulimits ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  if (ulimits.length > 0) key['ulimits'] = ulimits.map((u) => `${u.name}=${u.soft}:${u.hard}`).join(',');
+  if (options.shmSize !== undefined) key['shm-size'] = String(options.shmSize);
+  if (options.cgroupParent !== undefined) key['cgroup-parent'] = options.cgroupParent;
+  return key;
 }
 
 /** `--add-host` entries, one line each, as docker writes them. */

@@ -8,6 +8,8 @@ export interface RunOptions {
   onStderr?: (chunk: Buffer) => void;
   /** Bytes fed to the process's stdin in `pipe` mode (stdin is empty otherwise). */
   stdin?: string | Uint8Array;
+  /** `pipe` mode: stdin stays open with nothing written, as docker's detached `-i` keeps it (no EOF). */
+  holdStdin?: boolean;
   /** `tty` mode: tsbuild's stdin is the terminal's input (`-i`), in raw mode when it is a terminal itself. */
   attachStdin?: boolean;
   /**

@@ -40,6 +40,8 @@ export function encodeHelperSpec(spec: SandboxSpec, inputs: HelperInputs): Buffe
   for (const e of spec.env) tokens.push('env', e);
   for (const a of spec.args) tokens.push('arg', a);
   for (const c of inputs.cgroupProcs) tokens.push('cgroup', c);
+  for (const u of spec.ulimits ?? []) tokens.push('rlimit', u.name, String(u.soft), String(u.hard));
+  if (spec.shmSize !== undefined) tokens.push('shm-size', String(spec.shmSize));
   for (const t of tokens) {
     if (t.includes('\0')) throw new TsbuildError('SANDBOX', `sandbox spec value contains a NUL byte: ${JSON.stringify(t)}`);
   }

@@ -14,6 +14,7 @@ import { oomKilled } from './cgroup-stats.js';
 import { attachSlirp4netns, type NetworkAttachment } from './network.js';
 import { createPrivateDir, type PrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
+import { checkRunSettings } from './run-settings.js';
 import type { PortForward, SandboxSpec } from './spec.js';
 import { hostTerminalSize } from './terminal.js';
 
@@ -27,6 +28,7 @@ export class BuiltinBackend implements SandboxBackend {
 
   async run(spec: SandboxSpec, options: RunOptions = {}): Promise<RunResult> {
     checkSupported(spec);
+    checkRunSettings(spec);
     if (!helperAvailable(this.helper)) {
       throw new TsbuildError('SANDBOX', `sandbox helper not found at ${this.helper} (run scripts/build-native.mjs)`);
     }
@@ -119,25 +121,27 @@ function checkSupported(spec: SandboxSpec): void {
   }
 }
 
-/** A cgroup for the run; without cgroup access a run that asks for no limits goes ahead without one. */
+/** A cgroup for the run; without cgroup access a run that asks for no limits (and no parent) goes ahead without one. */
 function runCgroup(spec: SandboxSpec): RunCgroup | undefined {
   const limits = spec.limits ?? {};
+  const parent = spec.cgroupParent;
   const wantsLimits = Object.values(limits).some((v) => v !== undefined);
+  const needed = wantsLimits ? 'resource limits (memory, CPU quota, process count) need' : parent !== undefined ? `a cgroup parent (${parent}) needs` : undefined;
   if (inUserNamespace()) {
     // Rootless: the host's cgroups belong to root (the one warning is printed on entering the namespace).
-    if (wantsLimits) throw new TsbuildError('ROOTLESS', 'resource limits (memory, CPU quota, process count) need cgroups, which rootless tsbuild cannot write; drop them or run as root');
+    if (needed) throw new TsbuildError('ROOTLESS', `${needed} cgroups, which rootless tsbuild cannot write; drop them or run as root`);
     return undefined;
   }
   const layout = detectCgroupLayout();
   if (!layout) {
-    if (wantsLimits) throw new TsbuildError('SANDBOX', 'resource limits need cgroups, and none are mounted');
+    if (needed) throw new TsbuildError('SANDBOX', `${needed} cgroups, and none are mounted`);
     return undefined;
   }
   try {
-    removeStaleCgroups(layout);
-    return createRunCgroup(layout, `run-${process.pid}-${randomBytes(4).toString('hex')}`, limits);
+    removeStaleCgroups(layout, parent);
+    return createRunCgroup(layout, `run-${process.pid}-${randomBytes(4).toString('hex')}`, limits, parent);
   } catch (err) {
-    if (wantsLimits || process.getuid?.() === 0) throw err;
+    if (needed || process.getuid?.() === 0) throw err;
     return undefined;
   }
 }

@@ -1,6 +1,7 @@
 // Where the cgroup hierarchies are (v1, v2, hybrid) and where tsbuild's run cgroups live in them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TsbuildError } from '../errors.js';
 
 /** Where the cgroup filesystems are: v2 (unified at `root`) or v1 (one hierarchy per controller). */
 export interface CgroupLayout {
@@ -41,12 +42,30 @@ function ownV1Cgroups(root: string, selfCgroupFile: string): Partial<Record<stri
   return own;
 }
 
-/** The `tsbuild` directories that hold run cgroups: one per v1 controller, or one for v2. */
-export function runCgroupParents(layout: CgroupLayout): string[] {
-  if (layout.version === 2) return [join(layout.root, 'tsbuild')];
-  return V1_CONTROLLERS.map((ctrl) => v1Parent(layout, ctrl));
+/**
+ * `--cgroup-parent` as a relative path below each hierarchy's root, as BuildKit reads it (a leading
+ * `/` or none, the same place); `..` would leave the cgroup filesystem and is refused, and so is
+ * systemd's `slice:prefix:name` form (tsbuild writes cgroupfs itself, with no systemd driver).
+ */
+export function cgroupParentPath(parent: string): string {
+  const parts = parent.split('/').filter((p) => p !== '' && p !== '.');
+  const why = parts.includes('..') ? 'it may not contain ".."'
+    : parent.includes(':') ? 'systemd\'s slice:prefix:name form is not supported: give a cgroupfs path such as /ci/builds'
+    : [...parent].some((c) => c.charCodeAt(0) < 0x20) ? 'it contains a control character' : undefined;
+  if (why) throw new TsbuildError('USAGE', `invalid cgroup parent "${parent}": ${why}`);
+  return parts.join('/');
 }
 
-export function v1Parent(layout: CgroupLayout, ctrl: string): string {
-  return join(layout.root, ctrl, layout.own?.[ctrl] ?? '/', 'tsbuild');
+/**
+ * The `tsbuild` directories that hold run cgroups: one per v1 controller, or one for v2; under
+ * `parent` (see cgroupParentPath) when given, else under tsbuild's own cgroup (v1) or the root (v2).
+ */
+export function runCgroupParents(layout: CgroupLayout, parent?: string): string[] {
+  if (layout.version === 2) return [join(layout.root, parent === undefined ? '' : cgroupParentPath(parent), 'tsbuild')];
+  return V1_CONTROLLERS.map((ctrl) => v1Parent(layout, ctrl, parent));
+}
+
+export function v1Parent(layout: CgroupLayout, ctrl: string, parent?: string): string {
+  const base = parent === undefined ? layout.own?.[ctrl] ?? '/' : cgroupParentPath(parent);
+  return join(layout.root, ctrl, base, 'tsbuild');
 }

@@ -8,11 +8,11 @@ import { cpuQuotaUs, killPids, readPids, removeCgroupDirs, type RunCgroup } from
 
 type Controller = (typeof V1_CONTROLLERS)[number];
 
-export function createV1Cgroup(layout: CgroupLayout, name: string, limits: SandboxLimits): RunCgroup {
+export function createV1Cgroup(layout: CgroupLayout, name: string, limits: SandboxLimits, parent?: string): RunCgroup {
   const dirs = new Map<Controller, string>();
   for (const ctrl of V1_CONTROLLERS) {
     if (!existsSync(join(layout.root, ctrl, 'cgroup.procs'))) continue;
-    const dir = join(v1Parent(layout, ctrl), name);
+    const dir = join(v1Parent(layout, ctrl, parent), name);
     mkdirSync(dir, { recursive: true });
     dirs.set(ctrl, dir);
   }

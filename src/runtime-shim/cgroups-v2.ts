@@ -2,14 +2,21 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxLimits } from './spec.js';
+import { cgroupParentPath } from './cgroup-layout.js';
 import { cpuQuotaUs, killPids, readPids, removeCgroupDirs, type RunCgroup } from './cgroup-handle.js';
 
 const WANTED = ['memory', 'cpu', 'pids'];
 
-export function createV2Cgroup(root: string, name: string, limits: SandboxLimits): RunCgroup {
-  const parent = join(root, 'tsbuild');
+export function createV2Cgroup(root: string, name: string, limits: SandboxLimits, cgroupParent?: string): RunCgroup {
+  const levels = cgroupParent === undefined ? [] : cgroupParentPath(cgroupParent).split('/').filter(Boolean);
+  const parent = join(root, ...levels, 'tsbuild');
   mkdirSync(parent, { recursive: true });
-  enableControllers(root);
+  // Each level down to tsbuild/ passes the controllers on (a parent of the user's own included).
+  let level = root;
+  for (const next of [...levels, 'tsbuild']) {
+    enableControllers(level);
+    level = join(level, next);
+  }
   enableControllers(parent);
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });

@@ -33,7 +33,8 @@ export function startProcess(command: string, args: string[], mode: StdioMode, o
   if (mode === 'inherit') relayStdio(child, options);
   else if (mode === 'tty') attachTerminal(child, options);
   else {
-    feedStdin(child, options.stdin);
+    if (options.holdStdin) holdStdin(child);
+    else feedStdin(child, options.stdin);
     if (options.onStdout) child.stdout?.on('data', options.onStdout);
     if (options.onStderr) child.stderr?.on('data', options.onStderr);
   }
@@ -59,6 +60,11 @@ function relayStdio(child: ChildProcess, options: RunOptions): void {
     process.stdin.unpipe(stdin);
     process.stdin.pause(); // let tsbuild exit although the terminal is still open
   });
+}
+
+function holdStdin(child: ChildProcess): void {
+  child.stdin?.on('error', () => undefined);
+  child.on('exit', () => child.stdin?.destroy());
 }
 
 function feedStdin(child: ChildProcess, input: RunOptions['stdin']): void {

@@ -9,13 +9,14 @@ export { BuiltinBackend } from './builtin.js';
 export { OciRuntimeBackend } from './oci-runtime.js';
 export { selectBackend, type BackendChoice } from './select.js';
 export {
-  createRunCgroup, detectCgroupLayout, removeStaleCgroups, runCgroupParents, type CgroupLayout, type RunCgroup,
+  cgroupParentPath, createRunCgroup, detectCgroupLayout, removeStaleCgroups, removeStaleRuntimeCgroups, runCgroupParents, type CgroupLayout, type RunCgroup,
 } from './cgroups.js';
 export { helperPath, helperAvailable } from './helper-path.js';
 export { resolveUser, type ResolvedUser } from './user.js';
 export { canLimitPids } from './cgroup-stats.js';
 export { assertCanRun } from './emulation.js';
 export { privateNetworkProblem, privateResolvConf } from './network.js';
+export { checkRunSettings } from './run-settings.js';
 export { volatileOption } from './overlay-options.js';
 export { createPrivateDir, sweepPrivateDirs } from './private-tmpfs.js';
 export type { NetworkMode, PortForward } from './spec.js';

@@ -2,6 +2,7 @@
 import type { Mount, SandboxLimits, SandboxSpec } from './spec.js';
 import { DEFAULT_CAPABILITIES } from './spec.js';
 import { ociDeviceRules } from './devices.js';
+import { ociRlimits } from './run-settings.js';
 import { ociSeccomp } from './seccomp.js';
 import type { TerminalSize } from './terminal.js';
 
@@ -36,10 +37,11 @@ export function ociConfig(
       cwd: spec.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       noNewPrivileges: spec.noNewPrivileges !== false,
+      ...(spec.ulimits?.length ? { rlimits: ociRlimits(spec.ulimits) } : {}),
     },
     root: { path: rootPath, readonly: false },
     hostname: spec.hostname ?? 'tsbuild',
-    mounts: [...systemMounts(), ...[...(spec.mounts ?? []), ...etcMounts].map(ociMount)],
+    mounts: [...systemMounts(spec.shmSize), ...[...(spec.mounts ?? []), ...etcMounts].map(ociMount)],
     linux: {
       namespaces: namespaces(spec, networkPath),
       ...idMappings(spec),
@@ -52,13 +54,13 @@ export function ociConfig(
   };
 }
 
-function systemMounts(): OciRuntimeConfig['mounts'] {
+function systemMounts(shmSize: number | undefined): OciRuntimeConfig['mounts'] {
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts',
       options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', shmSize === undefined ? 'size=65536k' : `size=${shmSize}`] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
   ];

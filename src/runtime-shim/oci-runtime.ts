@@ -15,6 +15,8 @@ import { overlayMountData } from './overlay-options.js';
 import { holdPrivateNetwork } from './network.js';
 import { createPrivateDir } from './private-tmpfs.js';
 import { cancelledError, withRunDir, type RunDir } from './run-dir.js';
+import { checkRunSettings, ociCgroupsPath, ociRlimitsJson } from './run-settings.js';
+import { removeStaleRuntimeCgroups } from './cgroups.js';
 import type { SandboxSpec } from './spec.js';
 import { hostTerminalSize, TTY_CONTROL_FD } from './terminal.js';
 
@@ -31,6 +33,8 @@ export class OciRuntimeBackend implements SandboxBackend {
   }
 
   async run(spec: SandboxSpec, options: RunOptions = {}): Promise<RunResult> {
+    checkRunSettings(spec);
+    if (process.getuid?.() === 0) removeStaleRuntimeCgroups(undefined, spec.cgroupParent);
     if (spec.stdio === 'tty' && !helperAvailable()) {
       throw new TsbuildError('SANDBOX', `a terminal (tty) with ${this.name} needs the native helper ${helperPath()} (run node scripts/build-native.mjs)`);
     }
@@ -45,7 +49,7 @@ export class OciRuntimeBackend implements SandboxBackend {
   }
 
   private async runBundle(dir: RunDir, spec: SandboxSpec, rootPath: string, options: RunOptions): Promise<RunResult> {
-    // Also the cgroup name, directly under each hierarchy's root: `runc delete` leaves nothing behind.
+    // Also the cgroup name, directly under each hierarchy's root (or the cgroup parent): `runc delete` leaves nothing behind.
     const id = `tsbuild-${process.pid}-${randomBytes(4).toString('hex')}`;
     // config.json holds the env, secrets included: the bundle lives on a tmpfs, never on a disk.
     const bundle = createPrivateDir();
@@ -55,9 +59,11 @@ export class OciRuntimeBackend implements SandboxBackend {
         const network = spec.network === 'private' ? await holdPrivateNetwork(spec.ports ?? []) : undefined;
         try {
           const terminalSize = spec.stdio === 'tty' ? hostTerminalSize() : undefined;
-          const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, `/${id}`, network?.path, terminalSize);
-          writeFileSync(join(bundle.path, 'config.json'), JSON.stringify(config), { mode: 0o600 });
-          return await this.runContainer(bundle.path, spec, id, options);
+          const cgroupsPath = ociCgroupsPath(id, spec.cgroupParent);
+          const config = ociConfig({ ...spec, mounts: sources.mounts }, rootPath, dir.etcMounts, cgroupsPath, network?.path, terminalSize);
+          writeFileSync(join(bundle.path, 'config.json'), ociRlimitsJson(config), { mode: 0o600 });
+          const rootMount = rootPath === dir.rootMountpoint ? rootPath : undefined;
+          return await this.runContainer(bundle.path, spec, id, rootMount, options);
         } finally {
           await network?.stop();
         }
@@ -69,15 +75,15 @@ export class OciRuntimeBackend implements SandboxBackend {
     }
   }
 
-  private async runContainer(bundlePath: string, spec: SandboxSpec, id: string, options: RunOptions): Promise<RunResult> {
+  private async runContainer(bundlePath: string, spec: SandboxSpec, id: string, rootMount: string | undefined, options: RunOptions): Promise<RunResult> {
     const stateDir = join(bundlePath, 'state');
     mkdirSync(stateDir);
     const log = join(bundlePath, 'runtime.log');
     const global = ['--root', stateDir, '--log', log, '--log-format', 'json'];
     if (options.signal?.aborted) throw cancelledError(); // aborted while the overlay was mounted
     const started = spec.stdio === 'tty'
-      ? this.startWithTerminal(bundlePath, global, id, options)
-      : startProcess(this.binary, [...global, 'run', '--bundle', bundlePath, id], spec.stdio ?? 'pipe', options);
+      ? this.startWithTerminal(bundlePath, global, id, rootMount, options)
+      : startProcess(...supervised(bundlePath, rootMount, [this.binary, ...global, 'run', '--bundle', bundlePath, id]), spec.stdio ?? 'pipe', options);
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       // The container may not exist yet when the abort comes: keep killing until `runc run` returns.
@@ -103,13 +109,13 @@ export class OciRuntimeBackend implements SandboxBackend {
    * With a terminal, `<runtime> run` in the foreground wants a terminal of its own, and Node cannot
    * receive the console's fd: the native helper's `--oci-tty` mode runs the container detached as
    * its child subreaper, takes the master from the console socket and relays it (its signals go to
-   * the container).
+   * the container); should tsbuild die, it kills the container and detaches `rootMount`.
    */
-  private startWithTerminal(bundlePath: string, global: string[], id: string, options: RunOptions): StartedProcess {
+  private startWithTerminal(bundlePath: string, global: string[], id: string, rootMount: string | undefined, options: RunOptions): StartedProcess {
     const socket = join(bundlePath, 'console.sock');
     const pidFile = join(bundlePath, 'container.pid');
     const runtime = [this.binary, ...global, 'run', '--detach', '--console-socket', socket, '--pid-file', pidFile, '--bundle', bundlePath, id];
-    return startProcess(helperPath(), ['--oci-tty', socket, pidFile, String(TTY_CONTROL_FD), '--', ...runtime], 'tty', options,
+    return startProcess(helperPath(), ['--oci-tty', socket, pidFile, String(TTY_CONTROL_FD), rootMount ?? '-', '--', ...runtime], 'tty', options,
       { status: true, ttyControl: true });
   }
 
@@ -123,6 +129,20 @@ export class OciRuntimeBackend implements SandboxBackend {
     }
     throw new TsbuildError('SANDBOX', `${this.name}: ${error}`);
   }
+}
+
+/**
+ * `runc run` in the foreground, and its container, outlive a SIGKILLed tsbuild: the helper's
+ * `--supervise` mode runs it as its child and SIGKILLs the container when tsbuild dies (and detaches
+ * the overlay rootfs tsbuild mounted, `rootMount`). Signals for
+ * the command (onSpawn) go to the helper, which passes them to runc, which forwards them inside.
+ */
+function supervised(bundlePath: string, rootMount: string | undefined, command: string[]): [string, string[]] {
+  if (!helperAvailable()) return [command[0]!, command.slice(1)];
+  const pidFile = join(bundlePath, 'container.pid');
+  const run = command.indexOf('run');
+  const withPidFile = [...command.slice(0, run + 1), '--pid-file', pidFile, ...command.slice(run + 1)];
+  return [helperPath(), ['--supervise', pidFile, rootMount ?? '-', '--', ...withPidFile]];
 }
 
 /** The bundle root: the directory itself, or an overlay mounted on the run dir's mount point. */

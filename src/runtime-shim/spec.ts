@@ -1,4 +1,5 @@
 // SandboxSpec: the part of the OCI runtime spec that one RUN step (or `tsbuild run`) needs.
+import type { Ulimit } from '../spec/index.js';
 
 /** A directory used as the root as-is; writes go straight into it. */
 export interface DirectoryRootfs {
@@ -104,6 +105,15 @@ export interface SandboxSpec {
   ports?: PortForward[];
   hostname?: string;
   limits?: SandboxLimits;
+  /** rlimits of the command, set before it starts (tsbuild's own otherwise). */
+  ulimits?: Ulimit[];
+  /** Size of the /dev/shm tmpfs in bytes; default 64 MiB (Docker's). */
+  shmSize?: number;
+  /**
+   * The cgroup the run's cgroup is made in, a path from each hierarchy's root (`/` optional, as
+   * BuildKit reads `--cgroup-parent`); default: under tsbuild's own cgroup. `..` is refused.
+   */
+  cgroupParent?: string;
   stdio?: StdioMode;
   etcFiles?: EtcFiles;
   /**

@@ -10,6 +10,8 @@ export { formatPlatform, hostPlatform, parsePlatform, parsePlatformList, platfor
 export { DEFAULT_DOMAIN, familiarName, familiarString, formatReference, isReference, manifestReference, normalizeReference, parseReference } from './reference.js';
 export type { ImageReference } from './reference.js';
 export { parseRamInBytes } from './size.js';
+export { checkUlimit, parseUlimit, parseUlimits, ULIMIT_NAMES } from './ulimit.js';
+export type { Ulimit, UlimitName } from './ulimit.js';
 export * from './types.js';
 export { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './whiteout.js';
 export {

@@ -1,12 +1,13 @@
 // The `docker build` flags docker users pass: each works or fails with a clear error (never
 // "unknown option"), and `build` shows the build checks' warnings as BuildKit does.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
+import { makeParentCgroup } from '../helpers/cgroup-parent.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'dist/cli.js');
@@ -57,10 +58,45 @@ describe('docker build flags', () => {
     expect(built.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { type: string }).type).at(-1)).toBe('result');
   });
 
+  it('--ulimit and --shm-size apply to every RUN step and are part of its cache key', () => {
+    const dir = context('FROM base:1 AS limits\nRUN ulimit -Sn > /limits; ulimit -Hn >> /limits; ulimit -c >> /limits; grep " /dev/shm " /proc/mounts > /shm\nFROM base:1\nRUN true\n');
+    const out = join(work, 'out-ulimit');
+    const flags = ['--ulimit', 'nofile=1062:2048', '--ulimit', 'core=-1', '--shm-size', '128m', '--target', 'limits', '-o', `type=local,dest=${out}`];
+    const built = build([...flags, dir]);
+    expect(built.status, built.stderr).toBe(0);
+    expect(readFileSync(join(out, 'limits'), 'utf8')).toBe('1062\n2048\nunlimited\n');
+    expect(readFileSync(join(out, 'shm'), 'utf8')).toMatch(/size=131072k/);
+    // Other values are another step (BuildKit's ExecOp holds them); the same values hit the cache.
+    const again = build([...flags, dir]);
+    expect(again.stderr).toMatch(/RUN ulimit[^\n]*\n#\d+ CACHED/);
+    const other = build(['--ulimit', 'nofile=1063', '--shm-size', '1g', '--target', 'limits', '-o', `type=local,dest=${out}`, dir]);
+    expect(other.status, other.stderr).toBe(0);
+    expect(other.stderr).not.toMatch(/RUN ulimit[^\n]*\n#\d+ CACHED/);
+    expect(readFileSync(join(out, 'limits'), 'utf8')).toBe('1063\n1063\n0\n');
+    expect(readFileSync(join(out, 'shm'), 'utf8')).toMatch(/size=1048576k/);
+  });
+
+  it('--cgroup-parent makes the RUN steps\' cgroups under that parent', () => {
+    const parent = makeParentCgroup(`tsbuild-e2e-parent-${process.pid}`, 10);
+    try {
+      const dir = context('FROM base:1\nRUN cat /proc/self/cgroup > /cgroup; (for i in $(seq 1 12); do sleep 5 & done) 2>/forks; true\n');
+      const out = join(work, 'out-cgroup');
+      const built = build(['--cgroup-parent', parent.name, '-o', `type=local,dest=${out}`, dir]);
+      expect(built.status, built.stderr).toBe(0);
+      expect(readFileSync(join(out, 'cgroup'), 'utf8')).toMatch(new RegExp(`^\\d+:pids:/${parent.name}/tsbuild/run-`, 'm'));
+      expect(readFileSync(join(out, 'forks'), 'utf8')).toMatch(/Resource temporarily unavailable/);
+    } finally {
+      parent.remove();
+    }
+  });
+
   it.each([
-    [['--shm-size', '128m'], /--shm-size/],
-    [['--ulimit', 'nofile=1024:2048'], /--ulimit/],
-    [['--cgroup-parent', 'ci.slice'], /--cgroup-parent/],
+    [['--ulimit', 'nofile=2048:1024'], /ulimit soft limit must be less than or equal to hard limit: 2048 > 1024/],
+    [['--ulimit', 'files=10'], /invalid ulimit type: files/],
+    [['--ulimit', 'nofile'], /invalid ulimit argument: nofile/],
+    [['--shm-size', 'lots'], /invalid --shm-size "lots"/],
+    [['--cgroup-parent', '../../etc'], /invalid cgroup parent "..\/..\/etc": it may not contain "\.\."/],
+    [['--cgroup-parent', 'system.slice:docker:x'], /slice:prefix:name form is not supported/],
     [['--allow', 'security.insecure'], /security\.insecure/],
     [['--call', 'lint'], /--call "lint"/],
   ])('%j fails with a clear error, not an unknown option', (flags, message) => {

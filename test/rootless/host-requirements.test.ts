@@ -49,6 +49,13 @@ describe('limits of subordinate-id mode are ROOTLESS errors naming the fix', () 
     const limited = session.tsbuild(['build', '--progress', 'plain', '--memory', '64m', small]);
     expect(limited.status, describeResult(limited)).toBe(1);
     expect(limited.stderr).toMatch(/resource limits .* need cgroups, which rootless tsbuild cannot write/);
+    const parented = session.tsbuild(['build', '--progress', 'plain', '--cgroup-parent', 'ci', small]);
+    expect(parented.status, describeResult(parented)).toBe(1);
+    expect(parented.stderr).toMatch(/a cgroup parent \(ci\) needs cgroups, which rootless tsbuild cannot write/);
+    // ulimits need no cgroup: lowering one works rootless too.
+    const ulimited = userContext(session, 'ctx-ulimit', { Dockerfile: 'FROM base:1\nRUN test "$(ulimit -n)" = 77\n' });
+    const lowered = session.tsbuild(['build', '--progress', 'plain', '--ulimit', 'nofile=77', ulimited]);
+    expect(lowered.status, describeResult(lowered)).toBe(0);
   });
 });
 

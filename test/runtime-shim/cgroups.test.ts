@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRunCgroup, detectCgroupLayout, removeStaleCgroups } from '../../src/runtime-shim/index.js';
+import { cgroupParentPath, createRunCgroup, detectCgroupLayout, removeStaleCgroups } from '../../src/runtime-shim/index.js';
 
 let fake: string;
 function fakeRoot(): string {
@@ -128,6 +128,38 @@ describe('v2 cgroups', () => {
     expect(() => createRunCgroup({ version: 2, root }, 'run-5-ab', { memoryBytes: 1 << 20 })).toThrow(
       expect.objectContaining({ code: 'SANDBOX', message: expect.stringContaining('memory') }),
     );
+  });
+});
+
+describe('--cgroup-parent', () => {
+  it('v1: the run cgroup goes under the parent from each hierarchy\'s root, not under tsbuild\'s own cgroup', () => {
+    const root = fakeV1(['memory', 'pids']);
+    const layout = { version: 1 as const, root, own: { memory: '/job/42' } };
+    const cg = createRunCgroup(layout, 'run-11-ab', { pidsLimit: 7 }, '/ci/builds');
+    expect(cg.dirs.sort()).toEqual(['memory', 'pids'].map((c) => join(root, c, 'ci/builds/tsbuild/run-11-ab')));
+    expect(read(root, 'pids/ci/builds/tsbuild/run-11-ab/pids.max')).toBe('7');
+    expect(createRunCgroup(layout, 'run-12-ab', {}, 'ci/builds').dirs).toContain(join(root, 'pids/ci/builds/tsbuild/run-12-ab'));
+  });
+  it('v2: enables the controllers on every level down from the root', () => {
+    const root = fakeV2('cpu memory pids');
+    for (const level of ['ci', 'ci/builds', 'ci/builds/tsbuild']) {
+      mkdirSync(join(root, level), { recursive: true });
+      writeFileSync(join(root, level, 'cgroup.controllers'), 'cpu memory pids');
+    }
+    const cg = createRunCgroup({ version: 2, root }, 'run-13-ab', { pidsLimit: 9 }, '/ci/builds');
+    expect(cg.procsFiles).toEqual([join(root, 'ci/builds/tsbuild/run-13-ab/cgroup.procs')]);
+    for (const level of ['', 'ci', 'ci/builds', 'ci/builds/tsbuild']) expect(read(root, level, 'cgroup.subtree_control')).toBe('+memory +cpu +pids');
+    expect(read(root, 'ci/builds/tsbuild/run-13-ab/pids.max')).toBe('9');
+  });
+  it('refuses a parent that leaves the hierarchy, and systemd\'s slice form', () => {
+    expect(cgroupParentPath('/ci//builds/./x/')).toBe('ci/builds/x');
+    expect(cgroupParentPath('/')).toBe('');
+    for (const bad of ['..', '/a/../../b', 'a/..', 'system.slice:docker:x', 'a\nb']) {
+      expect(() => cgroupParentPath(bad)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('invalid cgroup parent') }));
+    }
+    const root = fakeV1(['memory']);
+    expect(() => createRunCgroup({ version: 1, root }, 'run-14-ab', {}, '../../etc')).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(existsSync(join(root, '..', 'etc'))).toBe(false);
   });
 });
 

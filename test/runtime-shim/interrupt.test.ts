@@ -1,11 +1,11 @@
 // Ctrl-C and kill -9 of a tsbuild process leave no sandbox process, mount or cgroup behind.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectCgroupLayout, removeStaleCgroups } from '../../src/runtime-shim/index.js';
+import { detectCgroupLayout, removeStaleCgroups, removeStaleRuntimeCgroups } from '../../src/runtime-shim/index.js';
 import { mountsUnder, processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
 import { runCgroupsOf } from './fixture.js';
 
@@ -18,9 +18,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(runnerTmp, { recursive: true, force: true }));
 
-function startRunner(backend: string, marker: string): { child: ChildProcess; output: () => string; started: Promise<void> } {
+function startRunner(backend: string, marker: string, stdio?: 'tty'): { child: ChildProcess; output: () => string; started: Promise<void> } {
   // detached: its own process group, so a group signal reaches it like a terminal's Ctrl-C would.
-  const child = spawn(process.execPath, ['--import', 'tsx', runner, backend, marker], {
+  const child = spawn(process.execPath, ['--import', 'tsx', runner, backend, marker, ...(stdio ? [stdio] : [])], {
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TMPDIR: runnerTmp },
@@ -69,6 +69,38 @@ describe('kill -9 of a tsbuild process (builtin)', () => {
       return leftovers(marker, child.pid as number).cgroups.length === 0;
     });
     expect(leftovers(marker, child.pid as number)).toEqual({ processes: [], mounts: [], cgroups: [] });
+  });
+});
+
+describe('kill -9 of a tsbuild process (runc)', () => {
+  it.each([['pipes', undefined], ['a terminal', 'tty' as const]])('with %s: takes the container down with it: the helper supervising runc SIGKILLs it', async (_name, stdio) => {
+    const marker = uniqueSleepSeconds(600000);
+    const { child, started } = startRunner('runc', marker, stdio);
+    await started;
+    const done = exited(child);
+    try {
+      // "started" is echoed just before the exec of sleep.
+      await waitFor(() => processesMatching(`sleep ${marker}`).length === 1);
+      expect(processesMatching(`sleep ${marker}`)).toHaveLength(1);
+      child.kill('SIGKILL');
+      await done;
+      await waitFor(() => processesMatching(`sleep ${marker}`).length === 0);
+      expect(processesMatching(`sleep ${marker}`)).toEqual([]);
+      // runc and the helper supervising it (their command lines name the bundle, tsbuild-<pid>-...).
+      await waitFor(() => processesMatching(`tsbuild-${child.pid}-`).length === 0);
+      expect(processesMatching(`tsbuild-${child.pid}-`)).toEqual([]);
+      expect(mountsUnder(runnerTmp)).toEqual([]);
+      // runc's cgroups (runc delete never ran) go with the next run's sweep.
+      await waitFor(() => {
+        removeStaleRuntimeCgroups();
+        return runCgroupsOf(child.pid as number).length === 0;
+      });
+      expect(runCgroupsOf(child.pid as number)).toEqual([]);
+    } finally {
+      // What the killed tsbuild could not clean up: a survivor (before the fix), its overlay mount.
+      for (const pid of [...processesMatching(`sleep ${marker}`), ...processesMatching(`tsbuild-${child.pid}-`)]) process.kill(pid, 'SIGKILL');
+      for (const mount of mountsUnder(runnerTmp).reverse()) execFileSync('umount', ['-l', mount]);
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import {
   BUILD_CONTEXT_OPTION, parseAnnotationFlags, parseAttestFlags, parseBuildArgFlags, parseBuildContextFlags, parseCacheFromFlag, parseCacheToFlag, parseKeyValueFlags, parseOutputFlag, parseRunLimitFlags, parseSecretFlag, parseSshFlag,
   type LimitFlags,
 } from '../build-flags.js';
-import { defaultDockerfilePath, outputTypes, parseEntitlements, parseSize } from '../../api/parsers.js';
+import { checkRunSettings, defaultDockerfilePath, outputTypes, parseEntitlements, parseShmSize, parseUlimits } from '../../api/parsers.js';
 import { createProgressRenderer, type ProgressMode } from '../progress/index.js';
 import { isIP } from 'node:net';
 import { TsbuildError } from '../../errors.js';
@@ -97,9 +97,9 @@ export function register(program: Command): Command {
     .addOption(new Option('--runtime <name>', 'sandbox for RUN').choices(['auto', 'builtin', 'runc', 'crun']).default('auto'))
     .option('--explain-cache', 'say why each step missed the cache')
     .option('--add-host <host:ip>', 'add a host-to-IP mapping to /etc/hosts of RUN steps (repeatable)', collect, [])
-    .option('--shm-size <size>', 'size of /dev/shm of RUN steps (only the default, 64m, is supported)')
-    .option('--ulimit <type=soft[:hard]>', 'ulimit of RUN steps (not supported yet: refused)', collect, [])
-    .option('--cgroup-parent <path>', 'parent cgroup of RUN steps (not supported yet: refused)')
+    .option('--shm-size <size>', 'size of /dev/shm of RUN steps, e.g. 128m or 1g (default 64m)')
+    .option('--ulimit <type=soft[:hard]>', 'ulimit of RUN steps, e.g. nofile=1024:2048 (-1: unlimited; repeatable)', collect, [])
+    .option('--cgroup-parent <path>', "parent cgroup of RUN steps' cgroups, from the hierarchy's root (default: tsbuild's own)")
     .option('--check', 'run the build checks and stop (--call=check)')
     .option('--call <method>', 'build (default), check (the build checks), outline (args and secrets) or targets (the stages)')
     .option('--rm', 'accepted as buildx does: intermediate containers are always removed')
@@ -108,7 +108,7 @@ export function register(program: Command): Command {
 }
 
 async function runBuild(context: string, flags: BuildFlags): Promise<void> {
-  refuseUnsupportedFlags(flags);
+  runSettings(flags); // a bad value fails before any input is read
   const call = buildMethod(flags);
   if (call !== 'build') {
     const { describeDockerfile } = await import('../build-call.js');
@@ -140,17 +140,6 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
   }
 }
 
-/** docker's flags tsbuild cannot honour yet: refused by name rather than ignored. */
-function refuseUnsupportedFlags(flags: BuildFlags): void {
-  if (flags.shmSize !== undefined && parseSize(flags.shmSize) !== 64 * 1024 * 1024) {
-    throw new TsbuildError('USAGE', `--shm-size ${flags.shmSize}: RUN steps get a 64m /dev/shm; other sizes are not supported yet`);
-  }
-  if (flags.ulimit?.length) throw new TsbuildError('USAGE', `--ulimit ${flags.ulimit[0]!}: ulimits of RUN steps are not supported yet (they inherit tsbuild's)`);
-  if (flags.cgroupParent !== undefined) {
-    throw new TsbuildError('USAGE', `--cgroup-parent ${flags.cgroupParent}: not supported yet (each RUN step gets its own cgroup under tsbuild's)`);
-  }
-}
-
 const CALL_METHODS = ['build', 'check', 'outline', 'targets'] as const;
 type CallMethod = (typeof CALL_METHODS)[number];
 
@@ -177,6 +166,19 @@ function parseAddHost(value: string): { name: string; ip: string } {
   if (ip === 'host-gateway') throw new TsbuildError('USAGE', `--add-host "${value}": host-gateway is not supported (RUN steps use the host's network or slirp4netns): give an IP`);
   if (isIP(ip) === 0) throw new TsbuildError('USAGE', `--add-host "${value}": "${ip}" is not an IP address`);
   return { name, ip };
+}
+
+/** `--ulimit`, `--shm-size` and `--cgroup-parent`, checked before the build starts. */
+function runSettings(flags: BuildFlags): Pick<BuildOptions, 'ulimits' | 'shmSize' | 'cgroupParent'> {
+  const ulimits = parseUlimits(flags.ulimit ?? []);
+  const shmSize = flags.shmSize === undefined ? undefined : parseShmSize(flags.shmSize);
+  const settings = {
+    ...(ulimits.length > 0 ? { ulimits } : {}),
+    ...(shmSize !== undefined ? { shmSize } : {}),
+    ...(flags.cgroupParent ? { cgroupParent: flags.cgroupParent } : {}),
+  };
+  checkRunSettings(settings);
+  return settings;
 }
 
 export function toOptions(context: string, flags: BuildFlags): BuildOptions {
@@ -206,6 +208,7 @@ export function toOptions(context: string, flags: BuildFlags): BuildOptions {
     network: flags.network,
     allow: parseEntitlements(flags.allow),
     runLimits: parseRunLimitFlags(flags),
+    ...runSettings(flags),
     addHosts: (flags.addHost ?? []).map(parseAddHost),
     runtime: flags.runtime,
     iidFile: flags.iidfile,

@@ -20,6 +20,9 @@ interface RunFlags {
   memory?: string;
   cpus?: string;
   pidsLimit?: string;
+  ulimit: string[];
+  shmSize?: string;
+  cgroupParent?: string;
   platform?: string;
   pull: string;
   interactive?: boolean;
@@ -52,7 +55,7 @@ export function register(program: Command): Command {
     .argument('[command...]', 'command and arguments (replace the image CMD)')
     .passThroughOptions()
     .option('--rm', 'remove the container directory and its anonymous volumes when it exits')
-    .option('-d, --detach', 'run the container in the background and print its ID (see ps, logs, stop, rm)')
+    .option('-d, --detach', 'run the container in the background and print its ID (see ps, logs, stop, rm); with -t on a terminal of its own, with -i an open, empty stdin')
     .option('--name <name>', 'assign a name to the container')
     .option('-e, --env <K=V>', 'set an environment variable; K alone passes the host value (repeatable)', collect, [])
     .option('--env-file <file>', 'read environment variables from a file (repeatable)', collect, [])
@@ -67,6 +70,9 @@ export function register(program: Command): Command {
     .option('-m, --memory <size>', 'memory limit, e.g. 512m or 1g')
     .option('--cpus <n>', 'number of CPUs, e.g. 1.5')
     .option('--pids-limit <n>', 'maximum number of processes (0 or -1: unlimited)')
+    .option('--ulimit <type=soft[:hard]>', 'ulimit, e.g. nofile=1024:2048 (-1: unlimited; repeatable)', collect, [])
+    .option('--shm-size <size>', 'size of /dev/shm, e.g. 1g (default 64m)')
+    .option('--cgroup-parent <path>', "parent of the container's cgroup, from the hierarchy's root (default: tsbuild's own)")
     .option('--platform <os/arch[/variant]>', 'platform to select (and pull) when the image has several')
     .option('--pull <policy>', 'pull the image: missing, always or never', 'missing')
     .option('-i, --interactive', "attach the container's stdin")
@@ -86,10 +92,6 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
     import('node:os'),
   ]);
   const supervising = flags.detach === true && process.env[SUPERVISOR_ENV] === '1';
-  if (flags.detach && (flags.interactive || flags.tty)) {
-    process.stderr.write('error: -d cannot be combined with -i or -t: tsbuild cannot attach to a detached container\n');
-    return START_FAILED;
-  }
   if (flags.detach && !supervising) return startDetached();
   const controller = new AbortController();
   const killer = new AbortController();
@@ -107,6 +109,7 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
       env: flags.env, envFiles: flags.envFile, publish: flags.publish, volumes: flags.volume, tmpfs: flags.tmpfs,
       workdir: flags.workdir, user: flags.user, network: flags.network as 'host' | undefined, hostname: flags.hostname,
       memory: flags.memory, cpus: flags.cpus, pidsLimit: flags.pidsLimit,
+      ulimits: flags.ulimit, shmSize: flags.shmSize, cgroupParent: flags.cgroupParent,
       platform: flags.platform, pull: flags.pull as 'missing', interactive: flags.interactive, tty: flags.tty,
       runtime: flags.runtime as 'auto', securityOpt: flags.securityOpt, rm: flags.rm, name: flags.name, stopTimeoutMs: stopTimeoutMs(flags.stopTimeout),
       signal: controller.signal, killSignal: killer.signal,

@@ -8,7 +8,7 @@ import type { FileSpec } from '../../build/helpers.js';
 /** The flags a case may pass (context, root, outputs and runtime are the harness's). */
 export type CaseOptions = Pick<BuildOptions,
   'buildArgs' | 'target' | 'platforms' | 'labels' | 'noCache' | 'secrets' | 'ssh' | 'network' | 'allow' |
-  'sourceDateEpoch' | 'dockerfile' | 'tags' | 'buildContexts'>;
+  'sourceDateEpoch' | 'dockerfile' | 'tags' | 'buildContexts' | 'shmSize' | 'ulimits'>;
 
 export interface BuildSpec {
   /** Context files; `Dockerfile` is written from `dockerfile` unless this sets it. */

@@ -100,8 +100,6 @@ export const notPorted: Record<string, string> = {
   testProvenanceExportLocalForceSplit: 'dockerfile_provenance_test.go: BuildKit-only: provenance attestations',
   testProvenanceExportLocalMultiPlatform: 'dockerfile_provenance_test.go: BuildKit-only: provenance attestations',
   testProvenanceExportLocalMultiPlatformNoSplit: 'dockerfile_provenance_test.go: BuildKit-only: provenance attestations',
-  testShmSize: 'dockerfile_resources_test.go: not yet ported: portable, left for a later round',
-  testUlimit: 'dockerfile_resources_test.go: not yet ported: portable, left for a later round',
   testCgroupParent: 'dockerfile_resources_test.go: not yet ported: portable, left for a later round',
   testLinuxResources: 'dockerfile_resources_test.go: not yet ported: portable, left for a later round',
   testDeviceRunEnv: 'dockerfile_rundevice_test.go: BuildKit-only: CDI devices',

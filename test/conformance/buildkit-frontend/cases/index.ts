@@ -18,6 +18,7 @@ import { onbuildDockerignoreCases } from './onbuild-dockerignore.js';
 import { onbuildMoreCases } from './onbuild-more.js';
 import { parentsCases } from './parents.js';
 import { platformCases } from './platform.js';
+import { resourcesCases } from './resources.js';
 import { secretsSshNetworkCases } from './secrets-ssh-network.js';
 import { sourceDateEpochCases } from './source-date-epoch.js';
 import { workdirCases } from './workdir.js';
@@ -44,4 +45,5 @@ export const allCases: FrontendCase[] = [
   ...onbuildMoreCases,
   ...workdirCases,
   ...cmdCases,
+  ...resourcesCases,
 ];
