@@ -1,0 +1,70 @@
+// Runs the CLI's CommonJS bundle through V8's code cache on Node versions without
+// `module.enableCompileCache` (< 22.1): compiling the bundle's functions is most of a no-op
+// build's CPU time, reading their compiled code back is a fraction of it.
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/**
+ * Runs `file` as a CommonJS module with the cache kept in `cacheDir` (made only inside an existing
+ * root). One cache per `command`: V8 caches the functions compiled up to the moment it is written
+ * (at exit), so a cache made by `--version` would leave a build compiling all of its own.
+ */
+export function runWithCodeCache(file: string, cacheDir: string, command: string): void {
+  const source = readFileSync(file, 'utf8');
+  // V8 checks a cache against the source's length only: the name carries a digest of the source
+  // (and of the Node version, whose V8 rejects another's cache).
+  const digest = createHash('sha256').update(process.version).update(source).digest('hex').slice(0, 32);
+  const cacheFile = join(cacheDir, `${digest}-${command}`);
+  const usable = ownedCacheDir(cacheDir);
+  const cachedData = usable ? readIfPresent(cacheFile) : undefined;
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  if (usable && (cachedData === undefined || script.cachedDataRejected)) {
+    process.once('exit', (status) => {
+      if (status === 0) saveCache(cacheDir, cacheFile, digest, script);
+    });
+  }
+  const module = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+}
+
+/**
+ * The cache directory, made if missing: compiled code is run as is, so only from a directory
+ * nobody but this user can write to (never the shared /tmp), in a root that exists already
+ * (`tsbuild --version` on a fresh machine makes no root).
+ */
+function ownedCacheDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+  }
+  try {
+    const stats = lstatSync(dir);
+    return stats.isDirectory() && stats.uid === process.getuid?.() && (stats.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the cache atomically and drops the caches of other bundles (an older tsbuild or Node). */
+function saveCache(dir: string, file: string, digest: string, script: Script): void {
+  try {
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    renameSync(temp, file);
+    for (const name of readdirSync(dir)) if (!name.startsWith(digest) && !name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+  } catch {
+    // A cache is an optimisation: a full disk or a read-only root only costs the next start-up.
+  }
+}
