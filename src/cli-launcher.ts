@@ -1,9 +1,7 @@
-#!/usr/bin/env -S node --
-// Entry point of the built `tsbuild` (dist/cli.js, made from this file by scripts/bundle-cli.mjs):
-// runs the CLI, bundled into one CommonJS file (dist/cli-main.cjs), through V8's code cache in
-// tsbuild's own root, never in the shared /tmp default, where another user could plant cache
-// data for a root process to load. The `--` above keeps Node from reading tsbuild's arguments
-// (--env-file) when this file is run directly.
+// Start of the built `tsbuild` (dist/cli.js loads dist/cli-launcher.cjs, made from this file by
+// scripts/bundle-cli.mjs): runs the CLI, bundled into one CommonJS file (dist/cli-main.cjs),
+// through V8's code cache in tsbuild's own root, never in the shared /tmp default, where another
+// user could plant cache data for a root process to load.
 import module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,7 @@
 // Runs the CLI's CommonJS bundle through V8's code cache on Node versions without
 // `module.enableCompileCache` (< 22.1): compiling the bundle's functions is most of a no-op
 // build's CPU time, reading their compiled code back is a fraction of it.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,10 +14,12 @@ import { Script } from 'node:vm';
  * (at exit), so a cache made by `--version` would leave a build compiling all of its own.
  */
 export function runWithCodeCache(file: string, cacheDir: string, command: string): void {
-  const source = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
   // V8 checks a cache against the source's length only: the name carries a digest of the source
   // (and of the Node version, whose V8 rejects another's cache).
-  const digest = createHash('sha256').update(process.version).update(source).digest('hex').slice(0, 32);
+  const digest = createHash('sha256').update(process.version).update(bytes).digest('hex').slice(0, 32);
+  // esbuild writes ASCII: decoded as latin1 it is the same text, without a UTF-8 decoder's pass.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const cacheFile = join(cacheDir, `${digest}-${command}`);
   const usable = ownedCacheDir(cacheDir);
   const cachedData = usable ? readIfPresent(cacheFile) : undefined;

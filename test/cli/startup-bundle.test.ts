@@ -1,6 +1,6 @@
 // The start-up of `tsbuild` (bin/tsbuild → dist/cli.js, built by `npm run build`) reads the CLI
-// from two files (the launcher and the one-file bundle, dist/cli-main.cjs) and runs none of the
-// code only some commands need: the HTTP client (undici, which loads Node's http, tls, http2 and
+// from three files (dist/cli.js, the launcher and the one-file bundle, dist/cli-main.cjs) and
+// runs none of the code only some commands need: the HTTP client (undici, which loads Node's http, tls, http2 and
 // dns) and the layer compression (zlib) stay uninitialised. Which ES modules Node resolves is
 // recorded by a module resolve hook, which CommonJS files and built-ins it loads by a preload.
 import { spawnSync } from 'node:child_process';
@@ -52,7 +52,7 @@ function loaded(args: string[]): Loaded {
   return { files: all('FILE').filter((url) => !url.startsWith(pathToFileURL(work).href)), builtins: all('BUILTIN') };
 }
 
-const CLI_FILES = ['dist/cli.js', 'dist/cli-main.cjs'].map((file) => pathToFileURL(join(repo, file)).href);
+const CLI_FILES = ['dist/cli.js', 'dist/cli-launcher.cjs', 'dist/cli-main.cjs'].map((file) => pathToFileURL(join(repo, file)).href);
 const HTTP_CLIENT = ['http', 'tls', 'http2', 'dns'];
 
 describe('CLI start-up', () => {
