@@ -6,7 +6,10 @@
 // `import()` of a bundled module into a call of that module's lazy initialiser. tsc's per-module
 // output stays for the library (dist/index.js) and the Action; this overwrites only tsc's dist/cli.js.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,8 +33,8 @@ const importMetaUrlOfSource = {
   },
 };
 
-// Chunks of the earlier split ES module bundle.
-for (const name of readdirSync(dist)) if (name.startsWith('cli-chunk-')) rmSync(path.join(dist, name));
+// Chunks of the earlier split ES module bundle, code caches of earlier bundles.
+for (const name of readdirSync(dist)) if (name.startsWith('cli-chunk-') || /^cli-main\.cjs-.*\.cache$/.test(name)) rmSync(path.join(dist, name));
 
 // tsbuild's own modules run no code at import time, so a module reached only through a module's
 // index.ts (its public surface) but not used is left out, instead of kept "for its side effects".
@@ -97,3 +100,21 @@ writeFileSync(
   '#!/usr/bin/env -S node --\n// The `tsbuild` command: see src/cli-launcher.ts.\nimport { createRequire } from \'node:module\';\ncreateRequire(import.meta.url)(\'./cli-launcher.cjs\');\n',
   { mode: 0o755 },
 );
+
+// The code cache of `tsbuild --version` (the CLI's start-up), shipped beside the bundle for the
+// first run of each command in a root (src/cli/code-cache.ts names it): made by running it over a
+// scratch root, for this Node version only (V8 rejects another's; Node >= 22.1 keeps its own).
+const scratchRoot = mkdtempSync(path.join(tmpdir(), 'tsbuild-code-cache-'));
+try {
+  const run = spawnSync(process.execPath, [path.join(dist, 'cli.js'), '--version'], { env: { ...process.env, TSBUILD_ROOT: scratchRoot }, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`dist/cli.js --version failed: ${run.stderr}`);
+  const bundle = path.join(dist, 'cli-main.cjs');
+  const digest = createHash('sha256').update(process.version).update(readFileSync(bundle)).digest('hex').slice(0, 32);
+  const made = path.join(scratchRoot, 'compile-cache', `${digest}-none`);
+  if (existsSync(made)) {
+    copyFileSync(made, `${bundle}-${digest}.cache`);
+    chmodSync(`${bundle}-${digest}.cache`, 0o644);
+  }
+} finally {
+  rmSync(scratchRoot, { recursive: true, force: true });
+}

@@ -9,9 +9,11 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /**
- * Runs `file` as a CommonJS module with the cache kept in `cacheDir` (made only inside an existing
- * root). One cache per `command`: V8 caches the functions compiled up to the moment it is written
- * (at exit), so a cache made by `--version` would leave a build compiling all of its own.
+ * Runs `file` as a CommonJS module with the cache kept in `cacheDir`. One cache per `command`:
+ * V8 caches the functions compiled up to the moment it is written (at exit), so a cache made by
+ * `--version` would leave a build compiling all of its own. Until a command has one, the cache
+ * `npm run build` made beside the bundle (`<file>-<digest>.cache`, from `--version`) spares the
+ * first run in a root the parse of the whole bundle.
  */
 export function runWithCodeCache(file: string, cacheDir: string, command: string): void {
   const bytes = readFileSync(file);
@@ -21,22 +23,27 @@ export function runWithCodeCache(file: string, cacheDir: string, command: string
   // esbuild writes ASCII: decoded as latin1 it is the same text, without a UTF-8 decoder's pass.
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const cacheFile = join(cacheDir, `${digest}-${command}`);
-  const usable = ownedCacheDir(cacheDir);
-  const cachedData = usable ? readIfPresent(cacheFile) : undefined;
+  const own = trustedDir(cacheDir) ? readIfPresent(cacheFile) : undefined;
+  const cachedData = own ?? readIfPresent(shippedCachePath(file, digest));
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
-  if (usable && (cachedData === undefined || script.cachedDataRejected)) {
+  if (own === undefined || script.cachedDataRejected) {
+    // Checked at exit, so that the build that made the root leaves the cache for the next one.
     process.once('exit', (status) => {
-      if (status === 0) saveCache(cacheDir, cacheFile, digest, script);
+      if (status === 0 && ownedCacheDir(cacheDir)) saveCache(cacheDir, cacheFile, digest, script);
     });
   }
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
 }
 
+/** The cache `npm run build` writes beside the bundle (scripts/bundle-cli.mjs). */
+function shippedCachePath(file: string, digest: string): string {
+  return `${file}-${digest}.cache`;
+}
+
 /**
- * The cache directory, made if missing: compiled code is run as is, so only from a directory
- * nobody but this user can write to (never the shared /tmp), in a root that exists already
- * (`tsbuild --version` on a fresh machine makes no root).
+ * The cache directory, made if missing, in a root that exists (`tsbuild --version` on a fresh
+ * machine makes no root); see trustedDir.
  */
 function ownedCacheDir(dir: string): boolean {
   try {
@@ -44,6 +51,14 @@ function ownedCacheDir(dir: string): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
   }
+  return trustedDir(dir);
+}
+
+/**
+ * Compiled code is run as is, so it is read only from a directory nobody but this user can write
+ * to (never the shared /tmp).
+ */
+function trustedDir(dir: string): boolean {
   try {
     const stats = lstatSync(dir);
     return stats.isDirectory() && stats.uid === process.getuid?.() && (stats.mode & 0o022) === 0;

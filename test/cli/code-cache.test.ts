@@ -1,12 +1,15 @@
 // The built CLI (dist/cli.js) compiles its bundle through V8's code cache kept in
 // `<root>/compile-cache` (Node 20 has no module.enableCompileCache): written by the first run of
-// a command in an existing root, read by the next ones, replaced when V8 rejects it, and never
-// read from a directory another user could write to.
+// a command that ends with a root, read by the next ones, replaced when V8 rejects it, and never
+// read from a directory another user could write to; until then `npm run build`'s cache of the
+// start-up, shipped beside the bundle, is used.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -55,6 +58,22 @@ describe.runIf(!hasCompileCacheApi)('the CLI code cache (Node < 22.1)', () => {
     writeFileSync(join(root, 'compile-cache', file!), 'not V8 code cache data');
     expect(tsbuild(root, '--version').trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect(statSync(join(root, 'compile-cache', file!)).size).toBeGreaterThan(10_000);
+  });
+
+  it('is left by the command that made the root', () => {
+    const root = join(work, 'made-by-images');
+    expect(tsbuild(root, 'images')).toContain('REPOSITORY');
+    expect(cacheFiles(root)).toEqual([expect.stringMatching(/-images$/)]);
+  });
+
+  it('is shipped beside the bundle for the first run of a command, and V8 accepts it', () => {
+    const bundle = join(dirname(cli), 'cli-main.cjs');
+    const bytes = readFileSync(bundle);
+    const digest = createHash('sha256').update(process.version).update(bytes).digest('hex').slice(0, 32);
+    const shipped = readFileSync(`${bundle}-${digest}.cache`);
+    expect(statSync(`${bundle}-${digest}.cache`).mode & 0o777).toBe(0o644);
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${bytes.toString('latin1')}\n})`, { filename: bundle, cachedData: shipped });
+    expect(script.cachedDataRejected).toBe(false);
   });
 
   it('is neither read nor written in a directory others may write to, nor outside an existing root', () => {
