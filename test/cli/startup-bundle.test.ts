@@ -1,6 +1,6 @@
-// The start-up of `tsbuild` (bin/tsbuild → dist/cli.js, built by `npm run build`) reads the CLI
-// from three files (dist/cli.js, the launcher and the one-file bundle, dist/cli-main.cjs) and
-// runs none of the code only some commands need: the HTTP client (undici, which loads Node's http, tls, http2 and
+// The start-up of `tsbuild` (built by `npm run build`) reads the CLI from three files (dist/cli.js,
+// the launcher dist/cli-launcher.cjs and the one-file bundle dist/cli-main.cjs; bin/tsbuild starts
+// the launcher itself) and runs none of the code only some commands need: the HTTP client (undici, which loads Node's http, tls, http2 and
 // dns) and the layer compression (zlib) stay uninitialised. Which ES modules Node resolves is
 // recorded by a module resolve hook, which CommonJS files and built-ins it loads by a preload.
 import { spawnSync } from 'node:child_process';
@@ -62,6 +62,18 @@ describe('CLI start-up', () => {
     expect(files.filter((url) => !CLI_FILES.includes(url))).toEqual([]);
     expect(builtins.length).toBeGreaterThan(0);
     expect(builtins.filter((name) => [...HTTP_CLIENT, 'zlib'].includes(name))).toEqual([]);
+  });
+
+  it('the tsbuild command (bin/tsbuild) starts the CommonJS launcher: no ES module of the CLI', () => {
+    loaded(['--version']); // writes the hook files
+    const result = spawnSync(join(repo, 'bin/tsbuild'), ['--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, TSBUILD_ROOT: join(work, 'root'), NODE_OPTIONS: `--require ${join(work, 'preload.cjs')} --import ${pathToFileURL(join(work, 'register.mjs')).href}` },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const files = new Set([...result.stderr.matchAll(/^FILE (\S+)$/gm)].map((m) => m[1]!).filter((url) => !url.startsWith(pathToFileURL(work).href)));
+    expect([...files]).toEqual([CLI_FILES[1]]);
   });
 
   it('a build that downloads nothing loads no HTTP client, one that downloads does', () => {
