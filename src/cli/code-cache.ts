@@ -81,7 +81,8 @@ function saveCache(dir: string, file: string, digest: string, script: Script): v
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     renameSync(temp, file);
-    for (const name of readdirSync(dir)) if (!name.startsWith(digest) && !name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+    // Only this launcher's caches (Node >= 22.1 keeps its own in a subdirectory here).
+    for (const name of readdirSync(dir)) if (/^[0-9a-f]{32}-[a-z-]+$/.test(name) && !name.startsWith(digest)) rmSync(join(dir, name), { force: true });
   } catch {
     // A cache is an optimisation: a full disk or a read-only root only costs the next start-up.
   }

@@ -38,6 +38,7 @@ describe.runIf(!hasCompileCacheApi)('the CLI code cache (Node < 22.1)', () => {
     expect(tsbuild(root, '--version').trim()).toMatch(/^\d+\.\d+\.\d+/);
     const [file, ...more] = cacheFiles(root);
     expect(more).toEqual([]);
+    expect(file).toMatch(/^[0-9a-f]{32}-none$/);
     const written = statSync(join(root, 'compile-cache', file!), { bigint: true });
     expect(written.size).toBeGreaterThan(10_000n);
     expect(statSync(join(root, 'compile-cache')).mode & 0o777).toBe(0o700);
@@ -49,6 +50,15 @@ describe.runIf(!hasCompileCacheApi)('the CLI code cache (Node < 22.1)', () => {
     // Another command has its own cache (the functions it compiled are what it needs next time).
     tsbuild(root, 'images');
     expect(cacheFiles(root).length).toBe(2);
+
+    // A new cache drops those of other bundles, and nothing else kept there.
+    const stale = join(root, 'compile-cache', `${'0'.repeat(32)}-build`);
+    writeFileSync(stale, 'an older bundle\'s cache');
+    mkdirSync(join(root, 'compile-cache', 'v22-node-cache'));
+    rmSync(join(root, 'compile-cache', file!));
+    tsbuild(root, '--version');
+    expect(existsSync(stale)).toBe(false);
+    expect(cacheFiles(root).sort()).toEqual([file!, file!.replace(/-none$/, '-images'), 'v22-node-cache'].sort());
   });
 
   it('replaces a cache V8 rejects, and the command still runs', () => {
