@@ -1,6 +1,8 @@
 #!/usr/bin/env -S node --
-// Entry point of the `tsbuild` command, started by bin/tsbuild. The `--` above keeps Node from
-// reading tsbuild's arguments (--env-file) when this file is run directly.
+// Entry point of the CLI run from its sources (`node --import tsx src/cli.ts`). The built
+// `tsbuild` (bin/tsbuild, dist/cli.js) starts the one-file bundle instead: src/cli-launcher.ts.
+// The `--` above keeps Node from reading tsbuild's arguments (--env-file) when this file is run
+// directly.
 import module from 'node:module';
 import { join } from 'node:path';
 import { resolveRoot } from './oci/root.js';
