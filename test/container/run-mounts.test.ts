@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { processesMatching, uniqueSleepSeconds } from '../helpers/leftovers.js';
 import { collect, IMAGES, makeRunFixture, type RunFixture } from '../container/fixture.js';
 
@@ -87,7 +87,8 @@ describe('tsbuild run: container directory lifecycle', () => {
     const child = fx.start(['run', '--rm', '--runtime', runtime, IMAGES.busybox, 'sh', '-c', `${trap}${marker} & echo started; wait`]);
     const done = collect(child);
     await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
-    expect(processesMatching(marker).filter((pid) => pid !== child.pid)).toHaveLength(2);
+    // The shell and its background sleep (whose command line reads empty while it execs).
+    await vi.waitFor(() => expect(processesMatching(marker).filter((pid) => pid !== child.pid)).toHaveLength(2), { timeout: 10_000 });
     child.kill('SIGTERM');
     const result = await done;
     expect(result.status, result.stderr).toBe(status);
