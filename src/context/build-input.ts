@@ -17,7 +17,10 @@ import { downloadUrl } from './url-source.js';
 export interface BuildInputRequest {
   /** The positional argument: a directory, `-`, a git URL or an http(s) URL. */
   context: string;
-  /** `-f`: a path, or `-` for stdin; relative to the context for remote and stdin contexts. */
+  /**
+   * `-f`: a path, or `-` for stdin; relative to the context for remote and stdin contexts (an
+   * absolute path with a URL context is a local file, as in buildx).
+   */
   file?: string;
   stdin: Readable;
   signal?: AbortSignal;
@@ -48,9 +51,11 @@ export async function openBuildInput(request: BuildInputRequest): Promise<BuildI
   const cleanup = () => rmSync(scratch, { recursive: true, force: true });
   try {
     const fetched = await fetchContext(request, scratch);
-    const dockerfileContents = file === '-' ? await readText(request.stdin) : fetched.dockerfileContents;
     // The fetched tree is someone else's: its Dockerfile (a symlink, `../`) resolves inside it.
-    const dockerfile = resolveInRoot(fetched.dir, file && file !== '-' ? file : 'Dockerfile', true);
+    // As in buildx, an absolute -f with a URL context is the client's own file (not with `-`).
+    const ownFile = context !== '-' && file !== undefined && path.isAbsolute(file);
+    const dockerfileContents = file === '-' ? await readText(request.stdin) : ownFile ? undefined : fetched.dockerfileContents;
+    const dockerfile = ownFile ? file : resolveInRoot(fetched.dir, file && file !== '-' ? file : 'Dockerfile', true);
     const source = fetched.source ? { source: fetched.source } : {};
     return { context: fetched.dir, dockerfile, ...(dockerfileContents !== undefined ? { dockerfileContents } : {}), ...source, cleanup };
   } catch (error) {

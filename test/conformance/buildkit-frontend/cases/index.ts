@@ -10,6 +10,7 @@ import { copyMoreCases } from './copy-more.js';
 import { coreCases } from './core.js';
 import { coreMoreCases } from './core-more.js';
 import { excludeCases } from './exclude.js';
+import { exportCases } from './export.js';
 import { heredocCases } from './heredoc.js';
 import { imageCases } from './image.js';
 import { mountCases } from './mount.js';
@@ -44,4 +45,5 @@ export const allCases: FrontendCase[] = [
   ...onbuildMoreCases,
   ...workdirCases,
   ...cmdCases,
+  ...exportCases,
 ];

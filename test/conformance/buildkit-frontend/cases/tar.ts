@@ -1,5 +1,6 @@
 // Tar archives as Go's archive/tar writes them in the tests (ustar headers, in order), and gzip.
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
 
 export interface TarEntry {
   name: string;
@@ -40,4 +41,26 @@ export function tarOf(entries: TarEntry[]): Buffer {
 
 export function gzipOf(data: Buffer): Buffer {
   return gzipSync(data);
+}
+
+/** BuildKit's testutil.ReadTarToMap: each entry's content by name (gunzipped first when `gzipped`). */
+export async function readTarToMap(data: Buffer, gzipped = false): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        entries.set(header.name.replace(/^\.\//, ''), Buffer.concat(chunks));
+        next();
+      });
+      stream.on('error', reject);
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  extract.end(gzipped ? gunzipSync(data) : data);
+  await done;
+  return entries;
 }
