@@ -68,6 +68,8 @@ export interface Step {
   instruction: string;
   /** What progress output shows when it differs from `instruction`: a RUN with its variables expanded. */
   name?: string;
+  /** The image history's `created_by` (without ` # buildkit`) when not `instruction`: COPY/ADD in BuildKit's form. */
+  history?: string;
 }
 
 export type Op = SourceOp | ExecOp | FileOp | ConfigOp;

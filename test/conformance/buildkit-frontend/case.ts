@@ -63,8 +63,8 @@ export interface FrontendCase extends BuildSpec {
   exported?: Record<string, string | RegExp | null>;
   /** The build must fail, and the error text contain each of these. */
   error?: (string | RegExp)[];
-  /** Further assertions (node:assert); gets every build's outcome, first build first. */
-  verify?: (outcome: BuildOutcome, later: BuildOutcome[]) => void | Promise<void>;
+  /** Further assertions (node:assert); gets every build's outcome, first build first, and `prepare`'s vars. */
+  verify?: (outcome: BuildOutcome, later: BuildOutcome[], vars: Vars) => void | Promise<void>;
   /**
    * Starts what the test's session provides (an echo server, an ssh agent, named contexts); its
    * options are merged in. Gets the case's root, for images the test builds or pushes first.

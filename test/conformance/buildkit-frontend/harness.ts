@@ -163,7 +163,7 @@ async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
     else if (typeof expected === 'string') assert.equal(actual, expected, `${path}`);
     else assert.match(actual ?? '<missing>', expected, `${path}`);
   }
-  await testCase.verify?.(first, later);
+  await testCase.verify?.(first, later, vars);
 }
 
 export interface CaseResult {

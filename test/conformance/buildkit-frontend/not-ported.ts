@@ -55,8 +55,6 @@ export const notPorted: Record<string, string> = {
   testDockerfileFromGit: 'dockerfile_git_http_test.go: needs git/https build contexts (issue 11, fidinputs); port when they land',
   testDockerfileFromHTTP: 'dockerfile_git_http_test.go: needs git/https build contexts (issue 11, fidinputs); port when they land',
   testHTTPDockerfile: 'dockerfile_git_http_test.go: needs git/https build contexts (issue 11, fidinputs); port when they land',
-  testExportedHistory: 'dockerfile_history_test.go: not yet ported: portable, left for a later round',
-  testExportedHistoryFlattenArgs: 'dockerfile_history_test.go: not yet ported: portable, left for a later round',
   testHistoryError: 'dockerfile_history_test.go: BuildKit-only: build history records of the daemon',
   testHistoryFinalizeTrace: 'dockerfile_history_test.go: BuildKit-only: build history records of the daemon',
   testMultiNilRefsOCIExporter: 'dockerfile_image_test.go: BuildKit-only API: nil refs of a gateway result',

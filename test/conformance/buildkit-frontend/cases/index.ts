@@ -12,6 +12,7 @@ import { coreMoreCases } from './core-more.js';
 import { excludeCases } from './exclude.js';
 import { exportCases } from './export.js';
 import { heredocCases } from './heredoc.js';
+import { historyCases } from './history.js';
 import { imageCases } from './image.js';
 import { mountCases } from './mount.js';
 import { namedContextCases } from './namedcontext.js';
@@ -46,4 +47,5 @@ export const allCases: FrontendCase[] = [
   ...workdirCases,
   ...cmdCases,
   ...exportCases,
+  ...historyCases,
 ];
