@@ -30,3 +30,4 @@ export { openRoot, resolveRoot } from './root.js';
 export type { RootLayout } from './root.js';
 export { MediaType } from '../spec/index.js';
 export type { ContainerConfig, Descriptor, Digest, HistoryEntry, ImageConfig, ImageIndex, ImageManifest, Platform } from '../spec/index.js';
+export type { LayerEntry } from './layer-walk.js';

@@ -5,7 +5,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { requiredDest } from './attributes.js';
 import type { BuiltOutput, Exporter } from './exporter.js';
-import type { LayerEntry } from '../../oci/layer-walk.js';
+import type { LayerEntry } from '../../oci/index.js';
 
 export interface TarOutput {
   type: 'tar';
