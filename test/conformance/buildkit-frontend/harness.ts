@@ -139,14 +139,19 @@ async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
     const options = typeof spec.options === 'function' ? spec.options(vars) : spec.options;
     return { ...spec, options: { ...options, ...prepared?.options, buildArgs: { ...options?.buildArgs, ...prepared?.options.buildArgs } } };
   };
-  const later: BuildOutcome[] = [];
-  let first: BuildOutcome;
   try {
-    first = await runBuild(root, withPrepared(testCase), vars);
+    const first = await runBuild(root, withPrepared(testCase), vars);
+    const later: BuildOutcome[] = [];
     for (const spec of testCase.then ?? []) later.push(await runBuild(spec.freshRoot ? await newRoot() : root, withPrepared(spec), vars));
+    checkOutcome(testCase, first);
+    // Before dispose: an assertion may read what the session serves (a registry).
+    await testCase.verify?.(first, later, vars);
   } finally {
     await prepared?.dispose();
   }
+}
+
+function checkOutcome(testCase: FrontendCase, first: BuildOutcome): void {
   if (testCase.error) {
     assert.ok(first.error, 'the build succeeded; BuildKit fails it');
     const text = errorText(first);
@@ -163,7 +168,6 @@ async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
     else if (typeof expected === 'string') assert.equal(actual, expected, `${path}`);
     else assert.match(actual ?? '<missing>', expected, `${path}`);
   }
-  await testCase.verify?.(first, later, vars);
 }
 
 export interface CaseResult {

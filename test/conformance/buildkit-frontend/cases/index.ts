@@ -4,6 +4,7 @@ import { addArchiveCases } from './add-archive.js';
 import { addChecksumCases } from './add-checksum.js';
 import { addGitCases } from './addgit.js';
 import { argsCases } from './args.js';
+import { cacheCases } from './cache.js';
 import { cmdCases } from './cmd.js';
 import { copyCases } from './copy.js';
 import { copyMoreCases } from './copy-more.js';
@@ -48,4 +49,5 @@ export const allCases: FrontendCase[] = [
   ...cmdCases,
   ...exportCases,
   ...historyCases,
+  ...cacheCases,
 ];
