@@ -3,8 +3,9 @@
 // ssh agent.
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
 import { tempDir } from '../../build/helpers.js';
 import type { Prepared } from './case.js';
 
@@ -68,4 +69,29 @@ export function secretFiles(secrets: Record<string, string>): Promise<Prepared> 
     return { id, src };
   });
   return Promise.resolve({ options: { secrets: sources }, dispose: () => Promise.resolve() });
+}
+
+/** Go's http.FileServer of `dir` (a git work tree after `git update-server-info` serves `/.git`); var URL. */
+export async function staticDirectory(dir: string): Promise<Prepared> {
+  const server = createHttpServer((request, response) => {
+    const file = join(dir, normalize(decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/')));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return void response.writeHead(404).end();
+    response.writeHead(200).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    options: {},
+    vars: { URL: `http://127.0.0.1:${port}` },
+    dispose: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Runs `commands` with sh in `dir` (BuildKit's runShell), git identity set; returns the last one's output. */
+export function runShell(dir: string, ...commands: string[]): string {
+  let output = '';
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+  for (const command of commands) output = execFileSync('sh', ['-c', command], { cwd: dir, env, encoding: 'utf8' });
+  return output.trim();
 }

@@ -12,6 +12,7 @@ import { coreCases } from './core.js';
 import { coreMoreCases } from './core-more.js';
 import { excludeCases } from './exclude.js';
 import { exportCases } from './export.js';
+import { gitHttpCases } from './git-http.js';
 import { heredocCases } from './heredoc.js';
 import { historyCases } from './history.js';
 import { imageCases } from './image.js';
@@ -50,4 +51,5 @@ export const allCases: FrontendCase[] = [
   ...exportCases,
   ...historyCases,
   ...cacheCases,
+  ...gitHttpCases,
 ];
