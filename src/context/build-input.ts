@@ -64,10 +64,10 @@ export async function openBuildInput(request: BuildInputRequest): Promise<BuildI
   }
 }
 
-/** docker's urlutil.IsGitURL: `git://`, `git@`, `github.com/`, or an http(s) URL ending in `.git[#fragment]`. */
+/** docker's urlutil.IsGitURL: `git://`, `git@`, `github.com/`, or an http(s) URL ending in `.git[?query][#fragment]`. */
 export function isGitUrl(value: string): boolean {
   if (/^(git:\/\/|git@|github\.com\/)/.test(value)) return true;
-  return isHttpUrl(value) && /\.git(#.*)?$/.test(value);
+  return isHttpUrl(value) && /\.git(\?[^#]*)?(#.*)?$/.test(value);
 }
 
 function isHttpUrl(value: string): boolean {

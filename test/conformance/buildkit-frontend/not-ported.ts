@@ -3,7 +3,6 @@
 // (another item of issue 11), the internet, or not ported yet. `npm run conformance` prints them.
 export const notPorted: Record<string, string> = {
   testAddGit: 'dockerfile_addgit_test.go: helper of testAddGitSHA1/SHA256 (ported as those)',
-  testGitQueryString: 'dockerfile_addgit_test.go: not yet ported: portable, left for a later round',
   testCacheReleased: 'dockerfile_cache_test.go: BuildKit-only: the daemon\'s cache records through its disk-usage API',
   testDefinitionDescription: 'dockerfile_check_test.go: BuildKit-only API: lint results through the frontend subrequest and build warnings of BuildKit rule names',
   testCopyIgnoredFiles: 'dockerfile_check_test.go: BuildKit-only API: lint results through the frontend subrequest and build warnings of BuildKit rule names',

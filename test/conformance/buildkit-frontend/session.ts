@@ -3,11 +3,14 @@
 // ssh agent.
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { tempDir } from '../../build/helpers.js';
 import type { Prepared } from './case.js';
+
+const execFileAsync = promisify(execFile);
 
 function listen(server: Server, address: string | number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -79,6 +82,7 @@ export async function staticDirectory(dir: string): Promise<Prepared> {
     response.writeHead(200).end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref(); // a server shared by cases may outlive them; it never keeps the run alive
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
@@ -89,9 +93,10 @@ export async function staticDirectory(dir: string): Promise<Prepared> {
 }
 
 /** Runs `commands` with sh in `dir` (BuildKit's runShell), git identity set; returns the last one's output. */
-export function runShell(dir: string, ...commands: string[]): string {
+export async function runShell(dir: string, ...commands: string[]): Promise<string> {
   let output = '';
   const env = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-  for (const command of commands) output = execFileSync('sh', ['-c', command], { cwd: dir, env, encoding: 'utf8' });
+  // Asynchronous: a command may fetch from a server of this process (git submodule add).
+  for (const command of commands) output = (await execFileAsync('sh', ['-c', command], { cwd: dir, env, encoding: 'utf8' })).stdout;
   return output.trim();
 }

@@ -16,9 +16,9 @@ const gitDockerfile = 'FROM busybox AS build\nRUN echo -n fromgit > foo\nFROM sc
 async function twoCommitRepository(format: 'sha1' | 'sha256'): Promise<Prepared> {
   const dir = tempDir('tsbuild-bkfe-gitctx-');
   writeFileSync(join(dir, 'Dockerfile'), gitDockerfile);
-  runShell(dir, `git init -q${format === 'sha256' ? ' --object-format=sha256' : ''}`, 'git add Dockerfile', 'git commit -q -m initial', 'git branch first');
+  await runShell(dir, `git init -q${format === 'sha256' ? ' --object-format=sha256' : ''}`, 'git add Dockerfile', 'git commit -q -m initial', 'git branch first');
   writeFileSync(join(dir, 'Dockerfile'), `${gitDockerfile}COPY --from=build foo bar2\n`);
-  runShell(dir, 'git add Dockerfile', 'git commit -q -m second', 'git update-server-info');
+  await runShell(dir, 'git add Dockerfile', 'git commit -q -m second', 'git update-server-info');
   return staticDirectory(dir);
 }
 

@@ -13,6 +13,7 @@ import { coreMoreCases } from './core-more.js';
 import { excludeCases } from './exclude.js';
 import { exportCases } from './export.js';
 import { gitHttpCases } from './git-http.js';
+import { gitQueryCases } from './git-query.js';
 import { heredocCases } from './heredoc.js';
 import { historyCases } from './history.js';
 import { imageCases } from './image.js';
@@ -52,4 +53,5 @@ export const allCases: FrontendCase[] = [
   ...historyCases,
   ...cacheCases,
   ...gitHttpCases,
+  ...gitQueryCases,
 ];
