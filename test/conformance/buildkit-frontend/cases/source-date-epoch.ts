@@ -3,6 +3,8 @@
 // build result. Layer annotations (`buildkit/rewritten-timestamp`) are BuildKit's own and not checked.
 import assert from 'node:assert/strict';
 import type { BuildOutcome, FrontendCase } from '../case.js';
+import { httpFiles } from '../session.js';
+import { tarOf } from './tar.js';
 
 const source = 'dockerfile_source_date_epoch_test.go';
 
@@ -12,6 +14,18 @@ function createdAt(outcome: BuildOutcome, seconds: number): void {
 }
 
 export const sourceDateEpochCases: FrontendCase[] = [
+  {
+    // The layer's `buildkit/rewritten-timestamp` annotation is BuildKit's; the epoch and created are checked.
+    name: 'testSourceDateEpochStageHTTPArchive',
+    source,
+    prepare: () => httpFiles({ '/src.tar': tarOf([{ name: 'foo', type: 'file', content: 'bar', mode: 0o644, mtime: 1700000402 }]) }),
+    dockerfile: [
+      'ARG SOURCE_DATE_EPOCH=mysource', 'FROM scratch AS mysource', 'ARG PORT', 'ADD http://127.0.0.1:${PORT}/src.tar /',
+      'FROM busybox', 'ARG SOURCE_DATE_EPOCH', 'RUN echo -n "$SOURCE_DATE_EPOCH" >/epoch', '',
+    ].join('\n'),
+    exported: { epoch: '1700000402' },
+    verify: (outcome) => createdAt(outcome, 1700000402),
+  },
   {
     name: 'testSourceDateEpochWithoutExporter',
     source,

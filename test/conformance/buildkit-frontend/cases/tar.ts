@@ -9,6 +9,8 @@ export interface TarEntry {
   /** Target of a symlink or hard link. */
   linkname?: string;
   mode: number;
+  /** Seconds since the epoch; default 0. */
+  mtime?: number;
 }
 
 const TYPEFLAG = { file: '0', link: '1', symlink: '2', dir: '5' } as const;
@@ -25,7 +27,7 @@ export function tarOf(entries: TarEntry[]): Buffer {
     octal(0, 108, 8);
     octal(0, 116, 8);
     octal(body.length, 124, 12);
-    octal(0, 136, 12);
+    octal(entry.mtime ?? 0, 136, 12);
     put(TYPEFLAG[entry.type], 156, 1);
     put(entry.linkname ?? '', 157, 100);
     put('ustar\0' + '00', 257, 8);
