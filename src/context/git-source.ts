@@ -26,6 +26,8 @@ export interface GitCheckout {
   /** The directory whose contents ADD copies (the subdir, when the URL names one). */
   dir: string;
   commit: string;
+  /** The commit's committer time (seconds). */
+  committed: number;
 }
 
 /** A git URL as BuildKit reads it (dfgitutil.ParseGitRef): `remote[?query][#ref[:subdir]]`. */
@@ -150,6 +152,7 @@ export async function checkoutGit(url: string, dir: string, keepGitDirFlag: bool
     const target = await fetchRef(git, ref ?? 'HEAD');
     await git('-c', 'advice.detachedHead=false', 'checkout', '-q', target, '--');
     const commit = await git('rev-parse', 'HEAD');
+    const committed = Number(await git('show', '-s', '--format=%ct', 'HEAD'));
     // BuildKit's git source: the checksum is the commit or a prefix of it.
     if (checksum !== undefined && !commit.startsWith(checksum.toLowerCase())) {
       throw new ChecksumMismatch(`expected checksum to match ${checksum}, got ${commit}`);
@@ -159,7 +162,7 @@ export async function checkoutGit(url: string, dir: string, keepGitDirFlag: bool
     // The repository's own symlinks are followed with the checkout as `/`, never onto the host.
     const source = resolveInRoot(dir, subdirPath, true);
     if (!existsSync(source) || !statSync(source).isDirectory()) throw new Error(`no directory ${subdir} at ${ref ?? 'HEAD'}`);
-    return { dir: source, commit };
+    return { dir: source, commit, committed };
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
     const prefix = typeof where === 'string' ? where : `${where.file}:${where.line}`;

@@ -219,6 +219,7 @@ async function planWithBaseImages(ctx: BuildContext, dockerfile: Dockerfile, che
     ...(await prepareNamedContexts(ctx)),
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
+    ...(ctx.options.contextEpoch !== undefined ? { contextEpoch: ctx.options.contextEpoch } : {}),
     resolveSourceEpoch: (url, checksum) => {
       // Each platform plans the same global ARGs: the source is fetched once.
       const key = `${url} ${checksum ?? ''}`;

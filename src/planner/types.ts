@@ -234,6 +234,8 @@ export interface PlanOptions {
    * its Last-Modified, else its newest archived file. Undefined (offline plan): no date.
    */
   resolveSourceEpoch?: (url: string, checksum: string | undefined) => Promise<number | undefined>;
+  /** The date (seconds) of a remote build context, for `SOURCE_DATE_EPOCH=context`: its commit, Last-Modified or newest archived file. */
+  contextEpoch?: number;
 }
 
 /** A `--build-context` that is files, not an image: a local directory, or a URL (git or one file). */

@@ -103,3 +103,33 @@ describe('-f with a URL context (buildx)', () => {
     }
   });
 });
+
+describe('the date of a remote context (SOURCE_DATE_EPOCH=context, BuildKit)', () => {
+  it('is the Last-Modified of an HTTP context, else its archive\'s newest file', async () => {
+    const pack = tar.pack();
+    pack.entry({ name: 'Dockerfile', mtime: new Date(1_700_000_000_000) }, 'FROM scratch\n');
+    pack.entry({ name: 'foo', mtime: new Date(1_700_000_302_000) }, 'bar');
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pack as AsyncIterable<Buffer>) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const server = createServer((request, response) => {
+      const modified = request.url === '/dated.tar' ? { 'Last-Modified': new Date(1_700_000_201_000).toUTCString() } : {};
+      response.writeHead(200, { 'Content-Length': body.length, ...modified }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      for (const [name, epoch] of [['dated.tar', 1_700_000_201], ['undated.tar', 1_700_000_302]] as const) {
+        const input = await openBuildInput({ context: `http://127.0.0.1:${port}/${name}`, stdin: Readable.from([]) });
+        input.cleanup();
+        expect(input.epoch).toBe(epoch);
+      }
+      const local = await openBuildInput({ context: '-', stdin: Readable.from([body]) });
+      local.cleanup();
+      expect(local.epoch).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -65,7 +65,7 @@ async function runBuild(root: string, spec: ResolvedSpec, vars: Vars): Promise<B
     const options = spec.options;
     input = spec.input ? await openInput(spec.input(vars), context) : undefined;
     const fromInput = input
-      ? { context: input.context, dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents, contextSource: input.source }
+      ? { context: input.context, dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents, contextSource: input.source, contextEpoch: input.epoch }
       : { context, dockerfile: options.dockerfile === undefined ? undefined : join(context, options.dockerfile) };
     // Tagged builds also go to the root's image store, for a later build to start FROM.
     const defaultOutputs: OutputSpec[] = options.tags ? [{ type: 'local', dest }, { type: 'image', push: false, names: options.tags }] : [{ type: 'local', dest }];

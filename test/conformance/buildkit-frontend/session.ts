@@ -44,15 +44,19 @@ export async function sshAgentSocket(): Promise<Prepared> {
   return { options: { ssh: [{ id: 'default', socket }] }, dispose: () => close(server) };
 }
 
-/** BuildKit's httpserver: `files` served at their paths (with an ETag); the port is build arg `PORT`. */
-export async function httpFiles(files: Record<string, string | Buffer>): Promise<Prepared> {
+/**
+ * BuildKit's httpserver: `files` served at their paths (with an ETag, and a Last-Modified when
+ * `lastModified` is given, in seconds); the port is build arg `PORT`.
+ */
+export async function httpFiles(files: Record<string, string | Buffer>, lastModified?: number): Promise<Prepared> {
   const server = createHttpServer((request, response) => {
     const content = files[request.url ?? ''];
     if (content === undefined) {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'Content-Length': Buffer.byteLength(content), ETag: '"bkfe"' }).end(content);
+    const modified = lastModified === undefined ? {} : { 'Last-Modified': new Date(lastModified * 1000).toUTCString() };
+    response.writeHead(200, { 'Content-Length': Buffer.byteLength(content), ETag: '"bkfe"', ...modified }).end(content);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
