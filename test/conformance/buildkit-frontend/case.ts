@@ -8,7 +8,7 @@ import type { FileSpec } from '../../build/helpers.js';
 /** The flags a case may pass (context, root, outputs and runtime are the harness's). */
 export type CaseOptions = Pick<BuildOptions,
   'buildArgs' | 'target' | 'platforms' | 'labels' | 'noCache' | 'secrets' | 'ssh' | 'network' | 'allow' |
-  'sourceDateEpoch' | 'dockerfile' | 'tags' | 'buildContexts' | 'cacheFrom' | 'cacheTo' | 'noCacheFilter' | 'registry'>;
+  'sourceDateEpoch' | 'dockerfile' | 'tags' | 'buildContexts' | 'cacheFrom' | 'cacheTo' | 'noCacheFilter' | 'registry' | 'runLimits'>;
 
 /** What a case's `prepare` made that its builds name: a server's URL, a cache directory, commits. */
 export type Vars = Record<string, string>;

@@ -23,6 +23,7 @@ import { onbuildDockerignoreCases } from './onbuild-dockerignore.js';
 import { onbuildMoreCases } from './onbuild-more.js';
 import { parentsCases } from './parents.js';
 import { platformCases } from './platform.js';
+import { resourcesCases } from './resources.js';
 import { secretsSshNetworkCases } from './secrets-ssh-network.js';
 import { sourceDateEpochCases } from './source-date-epoch.js';
 import { workdirCases } from './workdir.js';
@@ -54,4 +55,5 @@ export const allCases: FrontendCase[] = [
   ...cacheCases,
   ...gitHttpCases,
   ...gitQueryCases,
+  ...resourcesCases,
 ];
