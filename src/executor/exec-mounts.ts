@@ -200,18 +200,15 @@ async function cacheMount(
   const dir = path.join(ctx.layout.cache, 'mounts', dirName);
   // BuildKit prunes the cache mounts of the steps whose cache a build ignores (--no-cache,
   // --no-cache-filter) before it starts: such a step finds its cache mount empty. Once per build
-  // and id, decided before any await: steps running at once share the one emptied mount.
-  const prune = !useCache(ctx, step) && !state.prunedCacheMounts.has(mount.id) && !state.usedCacheMounts.has(mount.id);
-  if (prune) state.prunedCacheMounts.add(mount.id);
-  await ctx.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
-  if (prune && existsSync(dir)) {
-    // Moved away first: a build using it now keeps its files; nothing sees a half-removed tree.
-    const removed = tempPathBeside(dir);
-    renameSync(dir, removed);
-    rmSync(removed, { recursive: true, force: true });
+  // and id, decided before any await; every step of this build using the id waits for it.
+  if (!state.prunedCacheMounts.has(mount.id) && !useCache(ctx, step) && !state.usedCacheMounts.has(mount.id)) {
+    state.prunedCacheMounts.set(mount.id, ctx.lease.add([{ kind: 'mount', id: dirName }]).then(() => emptyCacheMount(dir)));
   }
+  await ctx.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
+  const pruned = state.prunedCacheMounts.get(mount.id);
+  await pruned;
   if (!existsSync(dir)) {
-    const restoreImported = prune ? undefined : state.cache.importedMount(mount.id);
+    const restoreImported = pruned ? undefined : state.cache.importedMount(mount.id);
     if (restoreImported) await restoreImported(dir);
     mkdirSync(dir, { recursive: true });
     if (!restoreImported) {
@@ -228,6 +225,14 @@ async function cacheMount(
   // `source` is a subdirectory of the cache, resolved inside it: an earlier step may have left symlinks there.
   existingInRoot(dir, mount.source, `in cache mount ${mount.id}`);
   return { type: 'bind', sourceRoot: dir, source: mount.source, target: mount.target, readonly: mount.readonly };
+}
+
+/** Removes a cache mount's directory; moved away first, so a build using it now keeps its files. */
+function emptyCacheMount(dir: string): void {
+  if (!existsSync(dir)) return;
+  const removed = tempPathBeside(dir);
+  renameSync(dir, removed);
+  rmSync(removed, { recursive: true, force: true });
 }
 
 function secretMount(
