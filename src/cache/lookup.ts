@@ -4,7 +4,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { tempPathBeside } from '../fs/index.js';
 import type { ContentStore, Lease, Descriptor } from '../oci/index.js';
-import { applyLayer } from '../oci/index.js';
+import { applyLayer, uncompressedLayer } from '../oci/index.js';
 import type { CacheBackend } from './backend.js';
 import type { CacheKeyParts } from './keys.js';
 import type { CacheRecord, CacheRecordStore, StepResultRecord } from './records.js';
@@ -65,10 +65,14 @@ export class CacheLookup {
     const imported = this.imported.get(key);
     if (!imported) return undefined;
     const layer = imported.result.layer;
-    if (layer && !(await store.has(layer.digest))) {
-      await imported.fetchBlob({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
+    let result = imported.result;
+    if (layer) {
+      if (!(await store.has(layer.digest))) await imported.fetchBlob({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
+      // Kept as the build that exported it kept it (uncompressed): the same image, manifest included.
+      const local = await uncompressedLayer(store, layer, layer.diffId);
+      result = { ...result, layer: { ...local, diffId: layer.diffId } };
     }
-    const local: CacheRecord = { key, ...meta, result: imported.result, createdAt: new Date().toISOString() };
+    const local: CacheRecord = { key, ...meta, result, createdAt: new Date().toISOString() };
     await records.put(local);
     return local;
   }

@@ -2,7 +2,7 @@
 // context, or a Dockerfile with an empty context, on stdin); a git URL (`https://host/repo.git#ref:dir`,
 // `git@host:repo.git`, `git://`); an http(s) URL of a tarball (or of a Dockerfile); and `-f -` (the
 // Dockerfile on stdin). Remote contexts are fetched into a temp directory removed by `cleanup`.
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,10 @@ import { downloadUrl } from './url-source.js';
 export interface BuildInputRequest {
   /** The positional argument: a directory, `-`, a git URL or an http(s) URL. */
   context: string;
-  /** `-f`: a path, or `-` for stdin; relative to the context for remote and stdin contexts. */
+  /**
+   * `-f`: a path, or `-` for stdin; relative to the context for remote and stdin contexts (an
+   * absolute path with a URL context is a local file, as in buildx).
+   */
   file?: string;
   stdin: Readable;
   signal?: AbortSignal;
@@ -30,6 +33,8 @@ export interface BuildInput {
   dockerfileContents?: string;
   /** Where a git context came from: its URL and commit (the provenance's config source). */
   source?: { uri: string; digest: Record<string, string> };
+  /** The date (seconds) of a remote context, BuildKit's for `SOURCE_DATE_EPOCH=context`: a git context's commit, an HTTP one's Last-Modified, else its archive's newest file. */
+  epoch?: number;
   /** Removes what was fetched. */
   cleanup(): void;
 }
@@ -48,50 +53,70 @@ export async function openBuildInput(request: BuildInputRequest): Promise<BuildI
   const cleanup = () => rmSync(scratch, { recursive: true, force: true });
   try {
     const fetched = await fetchContext(request, scratch);
-    const dockerfileContents = file === '-' ? await readText(request.stdin) : fetched.dockerfileContents;
     // The fetched tree is someone else's: its Dockerfile (a symlink, `../`) resolves inside it.
-    const dockerfile = resolveInRoot(fetched.dir, file && file !== '-' ? file : 'Dockerfile', true);
+    // As in buildx, an absolute -f with a URL context is the client's own file (not with `-`).
+    const ownFile = context !== '-' && file !== undefined && path.isAbsolute(file);
+    const dockerfileContents = file === '-' ? await readText(request.stdin) : ownFile ? undefined : fetched.dockerfileContents;
+    const dockerfile = ownFile ? file : resolveInRoot(fetched.dir, file && file !== '-' ? file : 'Dockerfile', true);
     const source = fetched.source ? { source: fetched.source } : {};
-    return { context: fetched.dir, dockerfile, ...(dockerfileContents !== undefined ? { dockerfileContents } : {}), ...source, cleanup };
+    const epoch = fetched.epoch !== undefined ? { epoch: fetched.epoch } : {};
+    return { context: fetched.dir, dockerfile, ...(dockerfileContents !== undefined ? { dockerfileContents } : {}), ...source, ...epoch, cleanup };
   } catch (error) {
     cleanup();
     throw error;
   }
 }
 
-/** docker's urlutil.IsGitURL: `git://`, `git@`, `github.com/`, or an http(s) URL ending in `.git[#fragment]`. */
+/** docker's urlutil.IsGitURL: `git://`, `git@`, `github.com/`, or an http(s) URL ending in `.git[?query][#fragment]`. */
 export function isGitUrl(value: string): boolean {
   if (/^(git:\/\/|git@|github\.com\/)/.test(value)) return true;
-  return isHttpUrl(value) && /\.git(#.*)?$/.test(value);
+  return isHttpUrl(value) && /\.git(\?[^#]*)?(#.*)?$/.test(value);
 }
 
 function isHttpUrl(value: string): boolean {
   return /^https?:\/\//.test(value);
 }
 
-async function fetchContext(request: BuildInputRequest, scratch: string): Promise<{ dir: string; dockerfileContents?: string; source?: BuildInput['source'] }> {
+async function fetchContext(request: BuildInputRequest, scratch: string): Promise<{ dir: string; dockerfileContents?: string; source?: BuildInput['source']; epoch?: number }> {
   const { context, signal = new AbortController().signal } = request;
   if (isGitUrl(context)) {
     const url = context.startsWith('github.com/') ? `https://${context}` : context;
     const checkout = await checkoutGit(url, path.join(scratch, 'git'), false, 'build context');
     const algorithm = checkout.commit.length === 64 ? 'sha256' : 'sha1';
-    return { dir: checkout.dir, source: { uri: url, digest: { [algorithm]: checkout.commit } } };
+    return { dir: checkout.dir, source: { uri: url, digest: { [algorithm]: checkout.commit } }, epoch: checkout.committed };
   }
   let file: string;
+  let lastModified: number | undefined;
   if (context === '-') {
     file = path.join(scratch, 'stdin');
     await pipeline(request.stdin, createWriteStream(file, { mode: 0o600 }), { signal });
   } else {
-    file = (await downloadUrl(context, path.join(scratch, 'download'), 'build context', undefined, signal)).path;
+    const downloaded = await downloadUrl(context, path.join(scratch, 'download'), 'build context', undefined, signal);
+    file = downloaded.path;
+    const modified = downloaded.lastModified?.getTime();
+    if (modified !== undefined && Number.isFinite(modified)) lastModified = Math.floor(modified / 1000);
   }
   const dir = path.join(scratch, 'context');
+  const remote = context !== '-';
   if (await isArchive(file)) {
     await applyLayer(dir, createReadStream(file, { highWaterMark: 1024 * 1024 }), { mode: 'plain', compressions: CONTEXT_COMPRESSIONS });
-    return { dir };
+    const epoch = remote ? lastModified ?? newestFile(dir) : undefined;
+    return { dir, ...(epoch !== undefined ? { epoch } : {}) };
   }
   // Like docker: anything that is not an archive is a Dockerfile, built with an empty context.
   mkdirSync(dir);
-  return { dir, dockerfileContents: readFileSync(file, 'utf8') };
+  return { dir, dockerfileContents: readFileSync(file, 'utf8'), ...(remote && lastModified !== undefined ? { epoch: lastModified } : {}) };
+}
+
+/** The newest mtime (seconds) of the regular files under `dir` (as extracted, the archive's); undefined when none. */
+function newestFile(dir: string): number | undefined {
+  let newest: number | undefined;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const seconds = Math.floor(lstatSync(path.join(entry.parentPath, entry.name)).mtimeMs / 1000);
+    if (newest === undefined || seconds > newest) newest = seconds;
+  }
+  return newest;
 }
 
 /** A compressed stream, or a first block that is a tar header (its checksum matches). */

@@ -26,12 +26,88 @@ export interface GitCheckout {
   /** The directory whose contents ADD copies (the subdir, when the URL names one). */
   dir: string;
   commit: string;
+  /** The commit's committer time (seconds). */
+  committed: number;
 }
 
-function parseGitUrl(url: string): { remote: string; ref?: string; subdir?: string } {
-  const [remote = url, fragment = ''] = url.split('#', 2);
-  const [ref = '', subdir = ''] = fragment.split(':', 2);
-  return { remote, ...(ref ? { ref } : {}), ...(subdir ? { subdir } : {}) };
+/** A git URL as BuildKit reads it (dfgitutil.ParseGitRef): `remote[?query][#ref[:subdir]]`. */
+export interface GitUrl {
+  remote: string;
+  ref?: string;
+  subdir?: string;
+  /** `?commit=` (or `?checksum=`): the commit, or a prefix of it, the ref must resolve to. */
+  checksum?: string;
+  /** `?keep-git-dir=`; undefined when the URL does not say. */
+  keepGitDir?: boolean;
+  /** `?submodules=`: default true, as BuildKit. */
+  submodules: boolean;
+}
+
+/** Parses `url`; throws a plain Error with BuildKit's message for a query it refuses. */
+export function parseGitUrl(url: string): GitUrl {
+  const [beforeFragment = url, fragment = ''] = url.split('#', 2);
+  const queryAt = beforeFragment.indexOf('?');
+  const remote = queryAt < 0 ? beforeFragment : beforeFragment.slice(0, queryAt);
+  const [fragmentRef = '', fragmentSubdir = ''] = fragment.split(':', 2);
+  const parsed: GitUrl = { remote, submodules: true, ...(fragmentRef ? { ref: fragmentRef } : {}), ...(fragmentSubdir ? { subdir: fragmentSubdir } : {}) };
+  if (queryAt < 0) return parsed;
+  const query = new URLSearchParams(beforeFragment.slice(queryAt + 1));
+  const flag = (key: string, value: string) => {
+    if (value === '') return true;
+    if (/^(1|t|T|TRUE|true|True)$/.test(value)) return true;
+    if (/^(0|f|F|FALSE|false|False)$/.test(value)) return false;
+    throw new Error(`invalid ${key} value: "${value}"`);
+  };
+  let tag: string | undefined;
+  let branch: string | undefined;
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    if (values.length > 1) throw new Error(`query "${key}" has multiple values`);
+    const value = values[0] ?? '';
+    if (value === '' && !['submodules', 'keep-git-dir', 'fetch-by-commit'].includes(key)) throw new Error(`query "${key}" has no value`);
+    switch (key) {
+      case 'ref':
+        if (parsed.ref !== undefined && parsed.ref !== value) throw new Error(`ref conflicts: "${parsed.ref}" vs "${value}"`);
+        parsed.ref = value;
+        break;
+      case 'tag':
+        tag = value;
+        break;
+      case 'branch':
+        branch = value;
+        break;
+      case 'subdir':
+        if (parsed.subdir !== undefined && parsed.subdir !== value) throw new Error(`subdir conflicts: "${parsed.subdir}" vs "${value}"`);
+        parsed.subdir = value;
+        break;
+      case 'checksum':
+      case 'commit':
+        parsed.checksum = value;
+        break;
+      case 'keep-git-dir':
+        parsed.keepGitDir = flag(key, value);
+        break;
+      case 'submodules':
+        parsed.submodules = flag(key, value);
+        break;
+      case 'fetch-by-commit':
+        flag(key, value); // how BuildKit fetches; tsbuild's fetch already falls back to every ref
+        break;
+      default:
+        throw new Error(`unexpected query "${key}"`);
+    }
+  }
+  const pinned = (kind: string, name: string) => {
+    const full = name.startsWith(`refs/${kind}/`) ? name : `refs/${kind}/${name}`;
+    if (parsed.ref !== undefined && parsed.ref !== full) throw new Error(`ref conflicts: "${parsed.ref}" vs "${full}"`);
+    parsed.ref = full;
+  };
+  if (tag !== undefined) pinned('tags', tag);
+  if (branch !== undefined) {
+    if (tag !== undefined) throw new Error('branch conflicts with tag');
+    pinned('heads', branch);
+  }
+  return parsed;
 }
 
 /** Why `ref` is not a name `git check-ref-format` accepts (or one that starts with `-`); undefined when it is. */
@@ -49,11 +125,20 @@ function invalidGitRef(ref: string): string | undefined {
  * Checks `url` out into `dir`. `where` is the ADD's Dockerfile line, or a prefix such as
  * `build context` for a URL given on the command line.
  */
-export async function checkoutGit(url: string, dir: string, keepGitDir: boolean, where: SourceLocation | string): Promise<GitCheckout> {
-  const { remote, ref, subdir } = parseGitUrl(url);
+export async function checkoutGit(url: string, dir: string, keepGitDirFlag: boolean, where: SourceLocation | string): Promise<GitCheckout> {
   const invalid = (message: string) => (typeof where === 'string'
     ? new TsbuildError('USAGE', `${where}: ${message}`)
     : new DockerfileSyntaxError(message, where, { code: 'PLAN_INVALID' }));
+  let parsed: GitUrl;
+  try {
+    parsed = parseGitUrl(url);
+  } catch (error) {
+    throw invalid(`${url}: ${(error as Error).message}`);
+  }
+  const { remote, ref, subdir, checksum, submodules } = parsed;
+  if (keepGitDirFlag && parsed.keepGitDir === false) throw invalid('inconsistent keep-git-dir configuration');
+  const keepGitDir = parsed.keepGitDir ?? keepGitDirFlag;
+  if (checksum !== undefined && !/^[0-9a-fA-F]+$/.test(checksum)) throw invalid(`invalid checksum ${checksum} for Git URL, expected hex commit hash`);
   const badRef = ref === undefined ? undefined : invalidGitRef(ref);
   if (badRef) throw invalid(`invalid git ref "${ref}" in ${url}: ${badRef}`);
   const subdirPath = path.posix.normalize(subdir ?? '.').replace(/^\/+/, '');
@@ -67,17 +152,25 @@ export async function checkoutGit(url: string, dir: string, keepGitDir: boolean,
     const target = await fetchRef(git, ref ?? 'HEAD');
     await git('-c', 'advice.detachedHead=false', 'checkout', '-q', target, '--');
     const commit = await git('rev-parse', 'HEAD');
+    const committed = Number(await git('show', '-s', '--format=%ct', 'HEAD'));
+    // BuildKit's git source: the checksum is the commit or a prefix of it.
+    if (checksum !== undefined && !commit.startsWith(checksum.toLowerCase())) {
+      throw new ChecksumMismatch(`expected checksum to match ${checksum}, got ${commit}`);
+    }
+    if (submodules && existsSync(path.join(dir, '.gitmodules'))) await git('submodule', 'update', '--init', '--recursive');
     if (!keepGitDir) rmSync(path.join(dir, '.git'), { recursive: true, force: true });
     // The repository's own symlinks are followed with the checkout as `/`, never onto the host.
     const source = resolveInRoot(dir, subdirPath, true);
     if (!existsSync(source) || !statSync(source).isDirectory()) throw new Error(`no directory ${subdir} at ${ref ?? 'HEAD'}`);
-    return { dir: source, commit };
+    return { dir: source, commit, committed };
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
     const prefix = typeof where === 'string' ? where : `${where.file}:${where.line}`;
-    throw new TsbuildError('NOT_FOUND', `${prefix}: cannot check out ${url}: ${detail}`);
+    throw new TsbuildError(error instanceof ChecksumMismatch ? 'DIGEST_MISMATCH' : 'NOT_FOUND', `${prefix}: cannot check out ${url}: ${detail}`);
   }
 }
+
+class ChecksumMismatch extends Error {}
 
 /**
  * A repository of SHA-256 object names (`git init --object-format=sha256`) needs a local repository
@@ -99,13 +192,25 @@ async function fetchRef(git: (...args: string[]) => Promise<string>, ref: string
     return 'FETCH_HEAD';
   } catch {
     await git('fetch', '-q', '--tags', '--end-of-options', 'origin', '+refs/heads/*:refs/remotes/origin/*');
-    for (const candidate of ref === 'HEAD' ? ['origin/HEAD', 'origin/main', 'origin/master'] : [`origin/${ref}`, ref]) {
+    for (const candidate of refCandidates(ref)) {
       try {
         return await git('rev-parse', '--verify', '-q', `${candidate}^{commit}`);
       } catch {
         // try the next spelling of the ref
       }
     }
-    throw new Error(`ref ${ref} not found`);
+    throw new Error(`repository does not contain ref ${ref}`);
   }
+}
+
+/**
+ * Where a fetched ref is: a branch under origin/, a tag, a full commit hash. As in BuildKit a
+ * short hash is no ref (`?commit=` takes a prefix instead).
+ */
+function refCandidates(ref: string): string[] {
+  if (ref === 'HEAD') return ['origin/HEAD', 'origin/main', 'origin/master'];
+  if (ref.startsWith('refs/heads/')) return [`origin/${ref.slice('refs/heads/'.length)}`];
+  if (ref.startsWith('refs/tags/')) return [ref];
+  if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(ref)) return [ref];
+  return [`origin/${ref}`, `refs/tags/${ref}`];
 }

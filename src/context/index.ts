@@ -5,7 +5,7 @@ export type { ContextEntry } from './context.js';
 export { contentDigest } from './digest.js';
 export { IgnoreMatcher, compilePatterns } from './dockerignore.js';
 export type { ParentMatches } from './dockerignore.js';
-export { checkoutGit } from './git-source.js';
+export { checkoutGit, parseGitUrl } from './git-source.js';
 export { hashContextFiles, sha256OfFile } from './hash.js';
 export { selectSources } from './select.js';
 export type { SourceSelection } from './select.js';

@@ -235,6 +235,7 @@ async function planWithBaseImages(
     ...named,
     platforms: ctx.options.platforms,
     resolveImageConfig: async (ref, platform) => (await ctx.baseImages.resolve(ref, platform)).config,
+    ...(ctx.options.contextEpoch !== undefined ? { contextEpoch: ctx.options.contextEpoch } : {}),
     resolveSourceEpoch: (url, checksum) => {
       // Each platform plans the same global ARGs: the source is fetched once.
       const key = `${url} ${checksum ?? ''}`;

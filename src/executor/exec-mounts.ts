@@ -3,17 +3,17 @@
 import { atStep, withLocation } from './step-location.js';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
+  chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { contentDigest, selectSources } from '../context/index.js';
 import { TsbuildError } from '../errors.js';
-import { acquireFileLock, type FileLock } from '../fs/index.js';
+import { acquireFileLock, tempPathBeside, type FileLock } from '../fs/index.js';
 import type { ExecOp, PlannedMount, Step } from '../planner/index.js';
 import { createPrivateDir } from '../runtime-shim/index.js';
 import type { Mount } from '../runtime-shim/index.js';
 import { resolveInRoot } from '../oci/index.js';
-import { ensureSnapshots } from './layer-step.js';
+import { ensureSnapshots, useCache } from './layer-step.js';
 import { hashSelected, type BuildContext } from './context.js';
 import type { BuildState } from './state.js';
 import { serveSshAgent } from './ssh-proxy.js';
@@ -198,9 +198,17 @@ async function cacheMount(
   const instance = owned ? `${mount.id}\0${mount.uid}:${mount.gid}:${mount.mode.toString(8)}` : mount.id;
   const dirName = createHash('sha256').update(instance).digest('hex');
   const dir = path.join(ctx.layout.cache, 'mounts', dirName);
+  // BuildKit prunes the cache mounts of the steps whose cache a build ignores (--no-cache,
+  // --no-cache-filter) before it starts: such a step finds its cache mount empty. Once per build
+  // and id, decided before any await; every step of this build using the id waits for it.
+  if (!state.prunedCacheMounts.has(mount.id) && !useCache(ctx, step) && !state.usedCacheMounts.has(mount.id)) {
+    state.prunedCacheMounts.set(mount.id, ctx.lease.add([{ kind: 'mount', id: dirName }]).then(() => emptyCacheMount(dir)));
+  }
   await ctx.lease.add([{ kind: 'mount', id: dirName }]); // before it is looked at: prune keeps it
+  const pruned = state.prunedCacheMounts.get(mount.id);
+  await pruned;
   if (!existsSync(dir)) {
-    const restoreImported = state.cache.importedMount(mount.id);
+    const restoreImported = pruned ? undefined : state.cache.importedMount(mount.id);
     if (restoreImported) await restoreImported(dir);
     mkdirSync(dir, { recursive: true });
     if (!restoreImported) {
@@ -217,6 +225,14 @@ async function cacheMount(
   // `source` is a subdirectory of the cache, resolved inside it: an earlier step may have left symlinks there.
   existingInRoot(dir, mount.source, `in cache mount ${mount.id}`);
   return { type: 'bind', sourceRoot: dir, source: mount.source, target: mount.target, readonly: mount.readonly };
+}
+
+/** Removes a cache mount's directory; moved away first, so a build using it now keeps its files. */
+function emptyCacheMount(dir: string): void {
+  if (!existsSync(dir)) return;
+  const removed = tempPathBeside(dir);
+  renameSync(dir, removed);
+  rmSync(removed, { recursive: true, force: true });
 }
 
 function secretMount(

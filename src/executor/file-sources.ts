@@ -5,7 +5,7 @@ import { locationOf, withLocation } from './step-location.js';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
-import { contentDigest, selectSources, type SourceSelection, checkoutGit, downloadRecordsDir, downloadUrl } from '../context/index.js';
+import { contentDigest, selectSources, type SourceSelection, checkoutGit, downloadRecordsDir, downloadUrl, parseGitUrl } from '../context/index.js';
 import { TsbuildError } from '../errors.js';
 import type { CopyFileOp, FileSource, Step } from '../planner/index.js';
 import type { CopySource } from './copy-files.js';
@@ -51,6 +51,10 @@ export async function resolveSources(
     if (scratch === undefined) throw new TsbuildError('INTERNAL', `${source.url}: no scratch directory to download into`);
     if (source.kind === 'git') {
       const checkout = await checkoutGit(source.url, path.join(scratch, `git-${resolved.downloads.size}`), source.keepGitDir, locationOf(step));
+      const fromUrl = parseGitUrl(source.url).checksum; // valid: checkoutGit refuses a bad query
+      if (op.checksum && fromUrl && op.checksum !== fromUrl) {
+        throw new TsbuildError('PLAN_INVALID', `${step.file}:${step.range?.start.line ?? 0}: checksum mismatch "${op.checksum}" != "${fromUrl}"`);
+      }
       // BuildKit's git source: the checksum is the commit or a prefix of it.
       if (op.checksum && !checkout.commit.startsWith(op.checksum.toLowerCase())) {
         throw new TsbuildError('DIGEST_MISMATCH', `${step.file}:${step.range?.start.line ?? 0}: ${source.url}: expected checksum to match ${op.checksum}, got ${checkout.commit}`);

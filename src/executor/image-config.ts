@@ -166,7 +166,7 @@ function createdBy(step: Step): string {
       return `RUN ${args}${op.args.join(' ')} # buildkit`;
     }
     case 'file':
-      return op.action === 'mkdir' ? `WORKDIR ${op.path}` : `${oneLine(step.instruction)} # buildkit`;
+      return op.action === 'mkdir' ? `WORKDIR ${op.path}` : `${step.history ?? oneLine(step.instruction)} # buildkit`;
     case 'config':
       return op.createdBy;
     case 'source':

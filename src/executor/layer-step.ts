@@ -285,7 +285,8 @@ function createdOf(ctx: BuildContext, record: CacheRecord): string {
   return Number.isFinite(written) ? buildTimestamp(Math.floor(written / 1000)) : ctx.created;
 }
 
-function useCache(ctx: BuildContext, step: Step): boolean {
+/** False when --no-cache or --no-cache-filter makes the step run again whatever the cache holds. */
+export function useCache(ctx: BuildContext, step: Step): boolean {
   if (ctx.options.noCache) return false;
   const filter = ctx.options.noCacheFilter ?? [];
   return !filter.some((stage) => stage === step.stage.name || stage === String(step.stage.index));

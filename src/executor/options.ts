@@ -88,6 +88,8 @@ export interface BuildOptions {
   annotations?: Annotation[];
   /** Where a remote build context came from (a git URL and its commit): the provenance's config source. */
   contextSource?: { uri: string; digest?: Record<string, string> };
+  /** The date (seconds) of a remote build context (`openBuildInput`'s `epoch`): `SOURCE_DATE_EPOCH=context`. */
+  contextEpoch?: number;
   /**
    * buildx's `--load`: also keep the image in the local store and load it into the local Docker
    * engine (DOCKER_HOST or /var/run/docker.sock); without a reachable engine, a warning.

@@ -16,6 +16,8 @@ export class BuildState {
   readonly remoteSources = new Map<StepId, { uri: string; digest: Record<string, string> }[]>();
   /** Cache mount directories used by this build, by id (for `cache-mounts=true`). */
   readonly usedCacheMounts = new Map<string, string>();
+  /** Cache mount ids this build empties for a step whose cache it ignores (BuildKit's PruneCacheMounts), until done. */
+  readonly prunedCacheMounts = new Map<string, Promise<void>>();
 
   /** `cache`: local records and those imported with --cache-from. */
   constructor(readonly plan: BuildPlan, readonly cache: CacheLookup) {

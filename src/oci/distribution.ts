@@ -76,6 +76,28 @@ async function compressOnce(store: ContentStore, layer: Descriptor, mediaType: s
   return descriptor;
 }
 
+/** The uncompressed media type of each compressed layer type a cache may hold. */
+const UNCOMPRESSED_OF: Record<string, string> = {
+  [MediaType.OciLayerGzip]: MediaType.OciLayer,
+  [MediaType.OciLayerZstd]: MediaType.OciLayer,
+  [MediaType.DockerLayerGzip]: 'application/vnd.docker.image.rootfs.diff.tar',
+};
+
+/**
+ * A stored compressed layer as the local store holds built layers: uncompressed, at its diff ID
+ * (checked). A layer imported from a cache so makes the same image as the build that exported it;
+ * its gzip bytes are remembered as the layer's gzip variant, for a push or export to reuse.
+ */
+export async function uncompressedLayer(store: ContentStore, layer: Descriptor, diffId: Descriptor['digest']): Promise<Descriptor> {
+  const mediaType = UNCOMPRESSED_OF[layer.mediaType];
+  if (!mediaType) return layer;
+  const { decompressed } = await import('./layer-apply-decompress.js');
+  const info = await store.put(await decompressed(await store.open(layer.digest), ['gzip', 'zstd']), diffId);
+  const uncompressed: Descriptor = { mediaType, digest: info.digest, size: info.size };
+  if (GZIP_OF[mediaType] === layer.mediaType) await remember(store, uncompressed, { mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
+  return uncompressed;
+}
+
 function memoFile(store: ContentStore, layer: Descriptor): string | undefined {
   if (!(store instanceof DiskContentStore)) return undefined;
   return path.join(store.layout.cache, 'compressed', `${digestHex(layer.digest)}.json`);

@@ -10,7 +10,7 @@ export { applyConfigChange } from './config-changes.js';
 export type { ContentStore } from './content-store.js';
 export { DigestMismatchError, HashingStream, digestHex, isDigest, parseDigest, sha256Digest } from './digest.js';
 export { DiskContentStore } from './disk-store.js';
-export { compressedLayer, distributableImage } from './distribution.js';
+export { compressedLayer, distributableImage, uncompressedLayer } from './distribution.js';
 export { importRootfs } from './image-import.js';
 export { ImageNames } from './image-names.js';
 export { reachableBlobs } from './image-walk.js';

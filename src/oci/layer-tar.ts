@@ -6,8 +6,11 @@ import { encodeTarHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
 
 export const CHUNK_SIZE = 1 << 20;
 
-/** Tar bytes of `entries` followed by the end-of-archive marker, as chunks of about CHUNK_SIZE. */
-export async function* tarChunks(entries: Iterable<LayerEntry>): AsyncGenerator<Buffer> {
+/**
+ * Tar bytes of `entries` followed by the end-of-archive marker (unless `end` is false: more
+ * entries follow), as chunks of about CHUNK_SIZE.
+ */
+export async function* tarChunks(entries: Iterable<LayerEntry>, end = true): AsyncGenerator<Buffer> {
   const batch = new ChunkBatcher();
   for (const entry of entries) {
     yield* batch.add(encodeTarHeader(entry.header));
@@ -19,7 +22,7 @@ export async function* tarChunks(entries: Iterable<LayerEntry>): AsyncGenerator<
       yield* batch.add(padding(entry.content.length));
     }
   }
-  yield* batch.add(END_OF_ARCHIVE);
+  if (end) yield* batch.add(END_OF_ARCHIVE);
   yield* batch.flush();
 }
 

@@ -90,11 +90,13 @@ export class PlanContext {
   }
 
   /** Adds a step (or finds the equal one already planned) and returns its id. */
-  addStep(op: Op, inputs: StepId[], stage: StageRef, instruction: string, range?: SourceRange, name?: string): StepId {
+  addStep(op: Op, inputs: StepId[], stage: StageRef, instruction: string, range?: SourceRange, shown: { name?: string; history?: string } = {}): StepId {
     const id = stepIdOf(op, inputs);
     if (!this.tables.steps[id]) {
+      const { name, history } = shown;
       this.tables.steps[id] = {
-        id, op, inputs, stage, file: this.file, ...(range ? { range } : {}), instruction, ...(name !== undefined && name !== instruction ? { name } : {}),
+        id, op, inputs, stage, file: this.file, ...(range ? { range } : {}), instruction,
+        ...(name !== undefined && name !== instruction ? { name } : {}), ...(history !== undefined && history !== instruction ? { history } : {}),
       };
     }
     return id;

@@ -21,8 +21,9 @@ export async function dispatchCopy(
   const laterStage = (name: string) => `cannot copy from stage "${name}", it needs to be defined before current stage "${stageName}"`;
   const fromStep = ins.from !== undefined ? await ctx.resolveFrom(fromWord(ctx, ins), state, ins.range, laterStage) : undefined;
   // Heredoc words are not in `sources`: the parser moves them to `heredocs` (BuildKit's SourceContents).
+  const paths = ins.sources.map(word);
   const sources: FileSource[] = [
-    ...ins.sources.map((src) => copySource(ctx, state, ins, src, fromStep)),
+    ...paths.map((path) => copySource(ctx, ins, path, fromStep)),
     ...ins.heredocs.map((h): FileSource => ({ kind: 'heredoc', name: h.name, content: heredocContent(ctx, state, h, ins) })),
   ];
   const rawDest = word(ins.dest);
@@ -42,7 +43,21 @@ export async function dispatchCopy(
   };
   const inputs: StepId[] = fromStep ? [state.head, fromStep] : [state.head];
   const name = copyStepName(ins.original, state, ctx.escape);
-  return { ...state, head: ctx.addStep(op, inputs, state.stage, ins.original, ins.range, name) };
+  const history = copyHistory(ins.kind, op, [...paths, ...ins.heredocs.map((h) => `<<${h.name}`)], rawDest);
+  return { ...state, head: ctx.addStep(op, inputs, state.stage, ins.original, ins.range, { name, history }) };
+}
+
+/**
+ * BuildKit's history line of COPY/ADD: the command, its --parents/--chown/--chmod, then the
+ * sources (heredocs by name) and destination as expanded; no other flag (`--from`, `--link`).
+ */
+function copyHistory(command: 'COPY' | 'ADD', op: CopyFileOp, sources: string[], dest: string): string {
+  const flags = [
+    ...(op.parents ? ['--parents'] : []),
+    ...(op.chown ? [`--chown=${op.chown}`] : []),
+    ...(op.chmod ? [`--chmod=${op.chmod}`] : []),
+  ];
+  return [command, ...flags, ...sources, dest].join(' ');
 }
 
 function addOnly(
@@ -66,14 +81,7 @@ function addOnly(
   };
 }
 
-function copySource(
-  ctx: PlanContext,
-  state: StageState,
-  ins: CopyInstruction | AddInstruction,
-  src: string,
-  fromStep: StepId | undefined,
-): FileSource {
-  const path = expandInStage(ctx, state, src, ins.range);
+function copySource(ctx: PlanContext, ins: CopyInstruction | AddInstruction, path: string, fromStep: StepId | undefined): FileSource {
   if (fromStep) return { kind: 'step', step: fromStep, path };
   if (isGitSource(path)) {
     if (ins.kind === 'COPY') throw ctx.invalid(`source can't be a git ref for COPY: ${path}`, ins.range);

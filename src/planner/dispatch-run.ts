@@ -27,7 +27,7 @@ export async function dispatchRun(ctx: PlanContext, state: StageState, ins: RunI
     ...(ctx.sandboxHostname ? { hostname: ctx.sandboxHostname } : {}),
   };
   const name = runStepName(ins.original, op.env, op.mounts, ctx.escape);
-  const head = ctx.addStep(op, [state.head, ...mounts.inputs], state.stage, ins.original, ins.range, name);
+  const head = ctx.addStep(op, [state.head, ...mounts.inputs], state.stage, ins.original, ins.range, { name });
   return { ...state, head };
 }
 

@@ -33,6 +33,7 @@ export interface PlanFileOptions extends DockerfileSource {
   namedFiles?: PlanOptions['namedFiles'];
   /** Dates a remote file for `SOURCE_DATE_EPOCH=<stage>`; without it such a stage gives no date. */
   resolveSourceEpoch?: PlanOptions['resolveSourceEpoch'];
+  contextEpoch?: PlanOptions['contextEpoch'];
 }
 
 /** Reads and parses the Dockerfile of `source`, with docker's messages for a missing context or file. */
@@ -64,6 +65,7 @@ export function planDockerfile(dockerfile: Dockerfile, options: Omit<PlanFileOpt
     buildPlatform: host,
     ...(options.resolveImageConfig ? { resolveImageConfig: options.resolveImageConfig } : {}),
     ...(options.resolveSourceEpoch ? { resolveSourceEpoch: options.resolveSourceEpoch } : {}),
+    ...(options.contextEpoch !== undefined ? { contextEpoch: options.contextEpoch } : {}),
   });
 }
 

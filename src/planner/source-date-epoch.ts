@@ -20,8 +20,9 @@ export async function resolveSourceDateEpoch(ctx: PlanContext, globals: Readonly
   if (value === undefined || value === '') return undefined;
   const seconds = goParseInt(value);
   if (seconds !== undefined) return seconds;
-  // A local directory or an image has no date BuildKit reads (a git or HTTP context would).
-  if (value === 'context' || ctx.options.namedImages?.[value] !== undefined) return undefined;
+  // A git or HTTP context has a date; a local directory or an image has none BuildKit reads.
+  if (value === 'context') return ctx.options.contextEpoch;
+  if (ctx.options.namedImages?.[value] !== undefined) return undefined;
   const stage = ctx.dockerfile.stages.find((s) => s.from.stageName?.toLowerCase() === value.toLowerCase());
   if (!stage) throw new TsbuildError(given === undefined ? 'PLAN_INVALID' : 'USAGE', `invalid SOURCE_DATE_EPOCH: ${value}`);
   const withoutEpoch = new Map(globals);

@@ -68,6 +68,8 @@ export interface Step {
   instruction: string;
   /** What progress output shows when it differs from `instruction`: a RUN with its variables expanded. */
   name?: string;
+  /** The image history's `created_by` (without ` # buildkit`) when not `instruction`: COPY/ADD in BuildKit's form. */
+  history?: string;
 }
 
 export type Op = SourceOp | ExecOp | FileOp | ConfigOp;
@@ -232,6 +234,8 @@ export interface PlanOptions {
    * its Last-Modified, else its newest archived file. Undefined (offline plan): no date.
    */
   resolveSourceEpoch?: (url: string, checksum: string | undefined) => Promise<number | undefined>;
+  /** The date (seconds) of a remote build context, for `SOURCE_DATE_EPOCH=context`: its commit, Last-Modified or newest archived file. */
+  contextEpoch?: number;
 }
 
 /** A `--build-context` that is files, not an image: a local directory, or a URL (git or one file). */

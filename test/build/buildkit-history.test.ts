@@ -39,11 +39,36 @@ describe('history like BuildKit (testExportedHistory)', () => {
     const built = (config.history ?? []).slice(1);
     expect(built.map((h) => [h.created_by, h.empty_layer === true])).toEqual([
       ['LABEL lbl=val', true],
-      ['COPY --from=base foo2 foo3 # buildkit', false],
+      ['COPY foo2 foo3 # buildkit', false],
       ['WORKDIR /', true],
       ['RUN /bin/sh -c echo bar > foo4 # buildkit', false],
       ['RUN ls # buildkit', false],
       ['EXPOSE [1234/udp 2375/tcp 5000/tcp]', true],
+    ]);
+  });
+});
+
+describe('COPY/ADD history in BuildKit\'s form (convert_copy.go commitMessage)', () => {
+  it('names --parents, --chown and --chmod as expanded, heredocs by name, and no other flag', async () => {
+    const context = writeContext({ foo: 'foo', 'dir/bar': 'bar' });
+    const dockerfile = [
+      'FROM busybox',
+      'ARG OWNER=1:2 DEST=/out',
+      'COPY --link --chown=$OWNER --chmod=0640 foo ${DEST}/',
+      'COPY --parents --exclude=*.md dir/bar /p/',
+      'COPY <<EOF <<END ${DEST}/',
+      'first',
+      'EOF',
+      'second',
+      'END',
+      'ADD --chown=3 foo /added',
+    ].join('\n');
+    const { result } = await buildImage(root, context, dockerfile);
+    expect((result.config.history ?? []).slice(-4).map((h) => h.created_by)).toEqual([
+      'COPY --chown=1:2 --chmod=0640 foo /out/ # buildkit',
+      'COPY --parents dir/bar /p/ # buildkit',
+      'COPY <<EOF <<END /out/ # buildkit',
+      'ADD --chown=3 foo /added # buildkit',
     ]);
   });
 });

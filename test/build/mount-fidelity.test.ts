@@ -28,6 +28,31 @@ describe('RUN --mount=type=cache', () => {
   });
 });
 
+describe('RUN --mount=type=cache with --no-cache (BuildKit prunes the cache mounts of the steps it re-runs)', () => {
+  it('a step whose cache is ignored starts with an empty cache mount; later builds see what it left', async () => {
+    const ownRoot = await newRoot();
+    const dockerfile = (name: string) => [
+      'FROM busybox AS a',
+      `RUN --mount=type=cache,id=files,target=/c touch /c/${name} && ls /c > /a-seen`,
+      'FROM busybox AS b',
+      `RUN --mount=type=cache,id=other,target=/c touch /c/${name} && ls /c > /b-seen`,
+      'FROM busybox',
+      'COPY --from=a /a-seen /',
+      'COPY --from=b /b-seen /',
+    ].join('\n');
+    const seen = async (name: string, options: Parameters<typeof buildImage>[3] = {}) => {
+      const { result } = await buildImage(ownRoot, writeContext({}), dockerfile(name), options);
+      const rootfs = unpackImage(ownRoot, result.digest);
+      return [read(rootfs, 'a-seen').trim().split('\n').join(','), read(rootfs, 'b-seen').trim().split('\n').join(',')];
+    };
+    expect(await seen('one')).toEqual(['one', 'one']);
+    expect(await seen('two', { noCache: true })).toEqual(['two', 'two']);
+    // --no-cache-filter: only the filtered stage's steps re-run with emptied mounts.
+    expect(await seen('three', { noCacheFilter: ['a'] })).toEqual(['three', 'three,two']);
+    expect(await seen('four')).toEqual(['four,three', 'four,three,two']);
+  });
+});
+
 describe('RUN --mount=type=ssh', () => {
   // dockerfile_ssh_test.go testSSHSocketParams: BuildKit serves a socket of its own, with the
   // mount's uid, gid and mode, that forwards to the agent; the agent's socket is never bound.

@@ -119,6 +119,21 @@ describe('outputs', () => {
     expect(listing).toMatch(/^crw-r--r-- 0\/0 +1,3 .* private\/null$/m);
   });
 
+  it('type=tar of a multi-platform build: one directory per platform, as BuildKit (GNU tar reads it whole)', async () => {
+    const tarball = join(tempDir(), 'platforms.tar');
+    const dockerfile = 'FROM scratch\nARG TARGETARCH\nCOPY tool /tool-$TARGETARCH\n';
+    const own = writeContext({ tool: '#!/bin/sh\necho tool\n' });
+    await buildImage(root, own, dockerfile, { platforms: ['linux/amd64', 'linux/arm64'], outputs: [{ type: 'tar', dest: tarball }] });
+    const listing = execFileSync('tar', ['-tvf', tarball, '--numeric-owner'], { encoding: 'utf8' });
+    expect(listing).toMatch(/^drwxr-xr-x 0\/0 .* linux_amd64\/?$/m);
+    expect(listing).toMatch(/^drwxr-xr-x 0\/0 .* linux_arm64\/?$/m);
+    const out = tempDir();
+    execFileSync('tar', ['-xf', tarball, '-C', out]);
+    expect(readFileSync(join(out, 'linux_amd64/tool-amd64'), 'utf8')).toBe('#!/bin/sh\necho tool\n');
+    expect(readFileSync(join(out, 'linux_arm64/tool-arm64'), 'utf8')).toBe('#!/bin/sh\necho tool\n');
+    expect(readdirSync(out).sort()).toEqual(['linux_amd64', 'linux_arm64']);
+  });
+
   it('--push (CLI) uploads to a real registry that skopeo then reads', () => {
     const name = `${registry.host}/demo/pushed:1`;
     const result = tsbuild(['build', '--progress', 'plain', '--push', '-t', name, context]);

@@ -62,8 +62,13 @@ describe('examples', () => {
     const first = await buildExample('secrets-and-cache', { secrets });
     expect(first.logs).toContain('authenticated with a 6-byte token');
     expect(first.logs).toContain('downloading');
-    const second = await buildExample('secrets-and-cache', { secrets, noCache: true });
+    // A step that runs again keeps the cache mount; --no-cache would empty it, as BuildKit does.
+    const dockerfile = await readFile(path.join(examples, 'secrets-and-cache/Dockerfile'), 'utf8');
+    const rerun = dockerfile.replace('RUN --mount=type=cache', 'ARG REFRESH\nRUN --mount=type=cache');
+    const second = await buildExample('secrets-and-cache', { secrets, dockerfileContents: rerun, buildArgs: { REFRESH: '1' } });
     expect(second.logs).toContain('cache hit');
+    const emptied = await buildExample('secrets-and-cache', { secrets, noCache: true });
+    expect(emptied.logs).toContain('downloading');
     await expect(buildExample('secrets-and-cache', { noCache: true })).rejects.toThrow(/secret token is required|Dockerfile:5/);
   });
 });

@@ -125,7 +125,7 @@ async function runBuild(context: string, flags: BuildFlags): Promise<void> {
     const { build, openBuildInput } = await import('../../api/build.js');
     const input = await openBuildInput({ context, file: flags.file, stdin: process.stdin, signal: controller.signal });
     dockerfileContents = input.dockerfileContents;
-    const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents, contextSource: input.source };
+    const fromInput = { dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents, contextSource: input.source, contextEpoch: input.epoch };
     const result = await build({ ...toOptions(input.context, flags), ...fromInput, signal: controller.signal, onEvent: renderer.onEvent })
       .finally(input.cleanup);
     renderer.close();

@@ -3,10 +3,13 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { Readable } from 'node:stream';
 import pLimit from 'p-limit';
+import { openBuildInput, type BuildInput } from '../../../src/context/build-input.js';
 import { build } from '../../../src/executor/build.js';
 import type { BuildEvent } from '../../../src/executor/events.js';
+import type { OutputSpec } from '../../../src/executor/options.js';
 import { DiskContentStore } from '../../../src/oci/disk-store.js';
 import { importRootfs } from '../../../src/oci/image-import.js';
 import { ImageNames } from '../../../src/oci/image-names.js';
@@ -15,7 +18,7 @@ import { rootLayout } from '../../../src/oci/root.js';
 import type { Descriptor } from '../../../src/spec/types.js';
 import { EPOCH, tempDir, writeContext } from '../../build/helpers.js';
 import { makeBusyboxRootfs } from '../../helpers/busybox.js';
-import type { BuildOutcome, BuildSpec, FrontendCase } from './case.js';
+import type { BuildOutcome, BuildSpec, CaseOptions, FrontendCase, InputSpec, Vars } from './case.js';
 
 /** The image names BuildKit's tests pull, all served by the one busybox base. */
 const BASE_NAMES = ['busybox:latest', 'busybox', 'alpine:latest', 'alpine', 'busybox:stable-musl'];
@@ -51,30 +54,43 @@ async function seedRoot(architectures: ('amd64' | 'arm64')[]): Promise<string> {
   return root;
 }
 
-async function runBuild(root: string, spec: BuildSpec): Promise<BuildOutcome> {
+async function runBuild(root: string, spec: ResolvedSpec, vars: Vars): Promise<BuildOutcome> {
   const context = writeContext(spec.files ?? {});
   if (spec.dockerfile !== undefined) writeFileSync(join(context, 'Dockerfile'), spec.dockerfile);
   const sockets = await Promise.all((spec.sockets ?? []).map((path) => listenOn(join(context, path))));
   const dest = tempDir('tsbuild-bkfe-out-');
   const events: BuildEvent[] = [];
+  let input: BuildInput | undefined;
   try {
-    const options = spec.options ?? {};
+    const options = spec.options;
+    input = spec.input ? await openInput(spec.input(vars), context) : undefined;
+    const fromInput = input
+      ? { context: input.context, dockerfile: input.dockerfile, dockerfileContents: input.dockerfileContents, contextSource: input.source, contextEpoch: input.epoch }
+      : { context, dockerfile: options.dockerfile === undefined ? undefined : join(context, options.dockerfile) };
+    // Tagged builds also go to the root's image store, for a later build to start FROM.
+    const defaultOutputs: OutputSpec[] = options.tags ? [{ type: 'local', dest }, { type: 'image', push: false, names: options.tags }] : [{ type: 'local', dest }];
     const result = await build({
-      context,
       root,
       runtime: 'builtin',
       ...options,
-      dockerfile: options.dockerfile === undefined ? undefined : join(context, options.dockerfile),
-      // Tagged builds also go to the root's image store, for a later build to start FROM.
-      outputs: options.tags ? [{ type: 'local', dest }, { type: 'image', push: false, names: options.tags }] : [{ type: 'local', dest }],
+      ...fromInput,
+      outputs: spec.outputs?.(dest, vars) ?? defaultOutputs,
       onEvent: (event) => events.push(event),
     });
-    return { dest, config: result.config, events };
+    return { dest, config: result.config, digest: result.digest, imageId: result.imageId, events };
   } catch (error) {
     return { dest, error: error instanceof Error ? error : new Error(String(error)), events };
   } finally {
+    input?.cleanup();
     for (const server of sockets) server.close();
   }
+}
+
+/** What the CLI does with its context argument and `-f` (stdin given as bytes). */
+function openInput(spec: InputSpec, dir: string): Promise<BuildInput> {
+  const local = spec.context === '.';
+  const file = local && spec.file !== undefined && spec.file !== '-' && !isAbsolute(spec.file) ? join(dir, spec.file) : spec.file;
+  return openBuildInput({ context: local ? dir : spec.context, file, stdin: Readable.from(spec.stdin === undefined ? [] : [Buffer.from(spec.stdin)]) });
 }
 
 function listenOn(path: string): Promise<Server> {
@@ -108,22 +124,34 @@ function isSymlink(path: string): boolean {
   }
 }
 
+type ResolvedSpec = Omit<BuildSpec, 'options'> & { options: CaseOptions };
+
 async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
-  const root = tempDir('tsbuild-bkfe-root-');
-  cpSync(await seeds.root(testCase.multiPlatform ?? false), root, { recursive: true, verbatimSymlinks: true });
+  const newRoot = async () => {
+    const root = tempDir('tsbuild-bkfe-root-');
+    cpSync(await seeds.root(testCase.multiPlatform ?? false), root, { recursive: true, verbatimSymlinks: true });
+    return root;
+  };
+  const root = await newRoot();
   const prepared = await testCase.prepare?.(root);
-  const withPrepared = (spec: BuildSpec): BuildSpec => ({
-    ...spec,
-    options: { ...spec.options, ...prepared?.options, buildArgs: { ...spec.options?.buildArgs, ...prepared?.options.buildArgs } },
-  });
-  const later: BuildOutcome[] = [];
-  let first: BuildOutcome;
+  const vars = prepared?.vars ?? {};
+  const withPrepared = (spec: BuildSpec): ResolvedSpec => {
+    const options = typeof spec.options === 'function' ? spec.options(vars) : spec.options;
+    return { ...spec, options: { ...options, ...prepared?.options, buildArgs: { ...options?.buildArgs, ...prepared?.options.buildArgs } } };
+  };
   try {
-    first = await runBuild(root, withPrepared(testCase));
-    for (const spec of testCase.then ?? []) later.push(await runBuild(root, withPrepared(spec)));
+    const first = await runBuild(root, withPrepared(testCase), vars);
+    const later: BuildOutcome[] = [];
+    for (const spec of testCase.then ?? []) later.push(await runBuild(spec.freshRoot ? await newRoot() : root, withPrepared(spec), vars));
+    checkOutcome(testCase, first);
+    // Before dispose: an assertion may read what the session serves (a registry).
+    await testCase.verify?.(first, later, vars);
   } finally {
     await prepared?.dispose();
   }
+}
+
+function checkOutcome(testCase: FrontendCase, first: BuildOutcome): void {
   if (testCase.error) {
     assert.ok(first.error, 'the build succeeded; BuildKit fails it');
     const text = errorText(first);
@@ -140,7 +168,6 @@ async function checkCase(testCase: FrontendCase, seeds: Seeds): Promise<void> {
     else if (typeof expected === 'string') assert.equal(actual, expected, `${path}`);
     else assert.match(actual ?? '<missing>', expected, `${path}`);
   }
-  await testCase.verify?.(first, later);
 }
 
 export interface CaseResult {

@@ -4,13 +4,18 @@ import { addArchiveCases } from './add-archive.js';
 import { addChecksumCases } from './add-checksum.js';
 import { addGitCases } from './addgit.js';
 import { argsCases } from './args.js';
+import { cacheCases } from './cache.js';
 import { cmdCases } from './cmd.js';
 import { copyCases } from './copy.js';
 import { copyMoreCases } from './copy-more.js';
 import { coreCases } from './core.js';
 import { coreMoreCases } from './core-more.js';
 import { excludeCases } from './exclude.js';
+import { exportCases } from './export.js';
+import { gitHttpCases } from './git-http.js';
+import { gitQueryCases } from './git-query.js';
 import { heredocCases } from './heredoc.js';
+import { historyCases } from './history.js';
 import { imageCases } from './image.js';
 import { mountCases } from './mount.js';
 import { namedContextCases } from './namedcontext.js';
@@ -45,5 +50,10 @@ export const allCases: FrontendCase[] = [
   ...onbuildMoreCases,
   ...workdirCases,
   ...cmdCases,
+  ...exportCases,
+  ...historyCases,
+  ...cacheCases,
+  ...gitHttpCases,
+  ...gitQueryCases,
   ...resourcesCases,
 ];

@@ -1,5 +1,6 @@
 // Tar archives as Go's archive/tar writes them in the tests (ustar headers, in order), and gzip.
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
 
 export interface TarEntry {
   name: string;
@@ -8,6 +9,8 @@ export interface TarEntry {
   /** Target of a symlink or hard link. */
   linkname?: string;
   mode: number;
+  /** Seconds since the epoch; default 0. */
+  mtime?: number;
 }
 
 const TYPEFLAG = { file: '0', link: '1', symlink: '2', dir: '5' } as const;
@@ -24,7 +27,7 @@ export function tarOf(entries: TarEntry[]): Buffer {
     octal(0, 108, 8);
     octal(0, 116, 8);
     octal(body.length, 124, 12);
-    octal(0, 136, 12);
+    octal(entry.mtime ?? 0, 136, 12);
     put(TYPEFLAG[entry.type], 156, 1);
     put(entry.linkname ?? '', 157, 100);
     put('ustar\0' + '00', 257, 8);
@@ -40,4 +43,26 @@ export function tarOf(entries: TarEntry[]): Buffer {
 
 export function gzipOf(data: Buffer): Buffer {
   return gzipSync(data);
+}
+
+/** BuildKit's testutil.ReadTarToMap: each entry's content by name (gunzipped first when `gzipped`). */
+export async function readTarToMap(data: Buffer, gzipped = false): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        entries.set(header.name.replace(/^\.\//, ''), Buffer.concat(chunks));
+        next();
+      });
+      stream.on('error', reject);
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  extract.end(gzipped ? gunzipSync(data) : data);
+  await done;
+  return entries;
 }
