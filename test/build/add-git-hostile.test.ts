@@ -77,6 +77,27 @@ describe('ADD <git URL> from a hostile Dockerfile', () => {
     expect((error as Error).message).toMatch(/^Dockerfile:7: invalid git ref "--upload-pack=/);
   });
 
+  it('checks out submodules (as BuildKit) only over network transports: an ext:: or file:// submodule URL fails', async () => {
+    for (const [name, url] of [['ext', `ext::sh -c touch% ${marker}`], ['file', `file://${bareRepo}`]] as const) {
+      const dir = join(work, `with-${name}-submodule`);
+      const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+      execFileSync('git', ['init', '-q', '-b', 'main', dir]);
+      writeFileSync(join(dir, '.gitmodules'), `[submodule "sub"]\n\tpath = sub\n\turl = ${url}\n`);
+      git('add', '.gitmodules');
+      // A gitlink to any commit: the submodule's clone fails on its transport before asking for it.
+      git('update-index', '--add', '--cacheinfo', `160000,${execFileSync('git', ['-C', bareRepo, 'rev-parse', 'main'], { encoding: 'utf8' }).trim()},sub`);
+      git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'submodule');
+      const served = await serveGitRepository(dir, join(work, `served-${name}`));
+      try {
+        const error = await checkoutGit(`${served.url}#main`, join(tempDir(), 'co'), false, where).catch((e: Error) => e);
+        expect(error, url).toBeInstanceOf(Error);
+        expect((error as Error).message, url).toMatch(/transport '(ext|file)' not allowed/);
+      } finally {
+        await new Promise((resolve) => served.server.close(resolve));
+      }
+    }
+  });
+
   it('refuses transports other than http(s), git and ssh, whatever the host git config allows', async () => {
     const home = tempDir('tsbuild-git-home-');
     mkdirSync(home, { recursive: true });
