@@ -1,4 +1,5 @@
-// Attribute rules shared by several exporters: booleans, `dest=`, compression.
+// Attribute rules shared by several exporters: which are accepted, booleans, `dest=`, `name=`,
+// compression.
 import { TsbuildError } from '../../errors.js';
 import type { ImageToSave, Descriptor } from '../../oci/index.js';
 export type Compression = 'gzip' | 'uncompressed';
@@ -9,6 +10,43 @@ export interface CompressionOptions {
 }
 
 const usage = (message: string) => new TsbuildError('USAGE', message);
+
+/** BuildKit's output attributes tsbuild does not implement: refused by name, never ignored. */
+const NOT_IMPLEMENTED = new Set([
+  'push-by-digest', 'insecure', 'dangling-name-prefix', 'name-canonical', 'force-compression', 'oci-artifact',
+  'unpack', 'store', 'rewrite-timestamp', 'buildinfo', 'buildinfo-attrs', 'platform-split', 'context',
+]);
+
+/**
+ * Refuses an `--output` attribute the exporter does not take: BuildKit's that tsbuild lacks are
+ * named as such, `annotation.*` points at `--annotation`, any other is unknown. `oci-mediatypes=true`
+ * is what tsbuild always writes.
+ */
+export function checkAttributes(fields: Record<string, string>, accepted: readonly string[]): void {
+  const type = fields.type ?? '';
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'type' || accepted.includes(key)) continue;
+    if (key === 'oci-mediatypes') {
+      if (bool(value, true)) continue;
+      throw usage(`output type=${type}: oci-mediatypes=false is not supported (tsbuild writes OCI media types)`);
+    }
+    if (key.startsWith('annotation')) throw usage(`output type=${type}: "${key}" is not supported in --output; use --annotation`);
+    if (NOT_IMPLEMENTED.has(key)) throw usage(`output type=${type}: attribute "${key}" is not supported yet`);
+    throw usage(`output type=${type}: unknown attribute "${key}" (${accepted.join(', ')})`);
+  }
+}
+
+/** `name=a,b`: the names the output gives the image, instead of the build's tags. */
+export function outputNames(fields: Record<string, string>): { names?: string[] } {
+  return fields.name ? { names: fields.name.split(',') } : {};
+}
+
+/** The names an archive gives the image: `name=` (normalized as `-t` names are), else the tags. */
+export async function archiveNames(names: string[] | undefined, tags: string[]): Promise<string[]> {
+  if (names === undefined) return tags;
+  const { formatReference, parseReference } = await import('../../spec/reference.js');
+  return names.map((name) => formatReference(parseReference(name)));
+}
 
 /** Docker's boolean attribute values; absent means `fallback`, a bare key true. */
 export function bool(value: string | undefined, fallback: boolean): boolean {

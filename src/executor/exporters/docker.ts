@@ -3,7 +3,7 @@
 // `tsbuild save --format docker`. With attestations the tarball is also an OCI layout whose index
 // holds them (BuildKit's docker exporter; an engine with the containerd image store keeps them).
 import { TsbuildError } from '../../errors.js';
-import { compressionOptions, destination, namedImages, refuseUncompressed, type CompressionOptions } from './attributes.js';
+import { archiveNames, compressionOptions, destination, namedImages, outputNames, refuseUncompressed, type CompressionOptions } from './attributes.js';
 import type { Exporter, StoredImages } from './exporter.js';
 import type { ImageToSave } from '../../oci/index.js';
 
@@ -13,13 +13,17 @@ export type DockerOutput = {
   dest?: string;
   /** `--load`: when no engine answers, warn instead of failing (the image stays in the local store). */
   ifReachable?: boolean;
+  /** `name=`: the names in the archive instead of the build's tags. */
+  names?: string[];
 } & CompressionOptions;
 
 export const dockerExporter: Exporter<DockerOutput> = {
-  parse: (fields) => ({ type: 'docker', ...(fields.dest ? { dest: fields.dest } : {}), ...compressionOptions(fields) }),
+  attributes: ['dest', 'name', 'compression', 'compression-level'],
+  parse: (fields) => ({ type: 'docker', ...(fields.dest ? { dest: fields.dest } : {}), ...outputNames(fields), ...compressionOptions(fields) }),
 
   async exportBuild(output, built) {
-    const { store, images, tags, emit, top } = built;
+    const { store, images, emit, top } = built;
+    const tags = await archiveNames(output.names, built.tags);
     refuseUncompressed('docker', output);
     if (images.length > 1) throw new TsbuildError('USAGE', 'type=docker holds one platform; use type=oci for a multi-platform image');
     const layout = images[0].attestations.length > 0 ? namedImages(tags, top) : undefined;

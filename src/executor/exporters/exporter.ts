@@ -55,6 +55,8 @@ export interface SaveFormat {
 }
 
 export interface Exporter<Spec extends { type: string }> {
+  /** The `--output` attributes this exporter takes besides `type` (others are refused). */
+  attributes: readonly string[];
   /** The spec of `--output type=NAME,...` attributes; throws a USAGE error for a bad one. */
   parse(fields: Record<string, string>): Spec;
   /** Exports a build's result; returns the image names it recorded in the store. */

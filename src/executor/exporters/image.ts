@@ -7,6 +7,7 @@ import type { Exporter } from './exporter.js';
 export type ImageOutput = { type: 'image'; push: boolean; names?: string[] } & CompressionOptions;
 
 export const imageExporter: Exporter<ImageOutput> = {
+  attributes: ['name', 'push', 'compression', 'compression-level'],
   parse: (fields) => ({ type: 'image', push: bool(fields.push, false), names: fields.name?.split(','), ...compressionOptions(fields) }),
 
   async exportBuild(output, { store, names: imageNames, registry, emit, top, tags }) {

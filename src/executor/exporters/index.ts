@@ -1,7 +1,7 @@
 // The exporters by `--output type=` name. Adding one: a file beside these exporting an Exporter,
 // and its line here (docs/design/extending.md).
 import { TsbuildError } from '../../errors.js';
-import { compressionOptions } from './attributes.js';
+import { checkAttributes, compressionOptions } from './attributes.js';
 import { dockerExporter } from './docker.js';
 import type { Exporter, SaveFormat } from './exporter.js';
 export type { DockerEngineOptions } from './docker-engine.js';
@@ -48,6 +48,7 @@ export function parseOutput(fields: Record<string, string>, raw: string): Output
   if (fields.type === undefined) throw new TsbuildError('USAGE', `output "${raw}": missing type= (${known})`);
   const exporter = lookup(fields.type);
   if (!exporter) throw new TsbuildError('USAGE', `output: unknown type "${fields.type}" (${known})`);
+  checkAttributes(fields, exporter.attributes);
   return exporter.parse(fields);
 }
 

@@ -19,6 +19,7 @@ export interface LocalOutput {
  * the copy succeeded.
  */
 export const localExporter: Exporter<LocalOutput> = {
+  attributes: ['dest'],
   parse: (fields) => ({ type: 'local', dest: requiredDest(fields) }),
 
   async exportBuild({ dest }, { images, withRootfs }) {

@@ -1,16 +1,17 @@
-// `type=oci,dest=PATH[,tar=false]`: an OCI image layout, as a tar (default) or a directory.
+// `type=oci,dest=PATH[,tar=false][,name=…]`: an OCI image layout, as a tar (default) or a directory.
 // Also `tsbuild save --format oci|oci-dir`.
-import { bool, compressionOptions, destination, namedImages, refuseUncompressed, requiredDest, type CompressionOptions } from './attributes.js';
+import { archiveNames, bool, compressionOptions, destination, namedImages, outputNames, refuseUncompressed, requiredDest, type CompressionOptions } from './attributes.js';
 import type { Exporter, StoredImages } from './exporter.js';
 
-export type OciOutput = { type: 'oci'; dest: string; tar: boolean } & CompressionOptions;
+export type OciOutput = { type: 'oci'; dest: string; tar: boolean; names?: string[] } & CompressionOptions;
 
 export const ociExporter: Exporter<OciOutput> = {
-  parse: (fields) => ({ type: 'oci', dest: requiredDest(fields), tar: bool(fields.tar, true), ...compressionOptions(fields) }),
+  attributes: ['dest', 'tar', 'name', 'compression', 'compression-level'],
+  parse: (fields) => ({ type: 'oci', dest: requiredDest(fields), tar: bool(fields.tar, true), ...outputNames(fields), ...compressionOptions(fields) }),
 
   async exportBuild(output, { store, top, tags }) {
     refuseUncompressed('oci', output);
-    await saveLayout(output, { store, images: namedImages(tags, top) });
+    await saveLayout(output, { store, images: namedImages(await archiveNames(output.names, tags), top) });
     return [];
   },
 

@@ -4,5 +4,6 @@ import type { Exporter } from './exporter.js';
 
 export const registryExporter: Exporter<ImageOutput> = {
   ...imageExporter,
+  attributes: imageExporter.attributes,
   parse: (fields) => imageExporter.parse({ ...fields, push: 'true' }),
 };

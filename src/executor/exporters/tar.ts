@@ -15,6 +15,7 @@ export interface TarOutput {
 }
 
 export const tarExporter: Exporter<TarOutput> = {
+  attributes: ['dest'],
   parse: (fields) => ({ type: 'tar', dest: requiredDest(fields) }),
 
   async exportBuild({ dest }, built) {
