@@ -13,7 +13,7 @@
 //   no-mknod                         no cgroup enforces the device allow-list: drop CAP_MKNOD
 //   netns-sync FD                    a network namespace set up from outside (see private_netns)
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
-//   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
+//   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins (the cgroup namespace's root)
 //   rlimit NAME SOFT HARD            (repeatable) setrlimit of the command (docker's --ulimit names; -1: unlimited)
 //   shm-size BYTES                   size of the /dev/shm tmpfs (default 64 MiB)
 //   tty ROWS COLS CONTROLFD          the command gets a pseudo-terminal (0 0: size unknown); stdin and
