@@ -447,16 +447,6 @@ static void mount_system(void) {
   }
 }
 
-/* Root of a user namespace (rootless mode) rather than real root: uid_map is not the identity. */
-static int in_user_namespace(void) {
-  FILE *f = fopen("/proc/self/uid_map", "re");
-  if (!f) return 0;
-  unsigned long inside = 0, outside = 0, count = 0;
-  int n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
-  fclose(f);
-  return n == 3 && !(inside == 0 && outside == 0 && count == 4294967295UL);
-}
-
 /* A v1 hierarchy's mount data: its controllers (and name=), without the superblock's other options. */
 static void cgroup_v1_data(const char *superopts, char *out, size_t size) {
   static const char *skip[] = { "rw", "ro", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "favordynmods" };
@@ -472,21 +462,24 @@ static void cgroup_v1_data(const char *superopts, char *out, size_t size) {
   }
 }
 
-/* One cgroup hierarchy, read-only. A user namespace may not mount v1 hierarchies (rootless mode has
- * no cgroups of its own either): those are left out there. */
 static void mount_cgroup_fs(const char *target, const char *type, const char *data) {
-  int fd = ensure_in_root(target, 1);
-  if (fd < 0) fail("create mount point %s", target);
-  if (mount("cgroup", fd_path(fd), type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, data) < 0 &&
-      !(errno == EPERM && in_user_namespace()))
-    fail("mount %s on %s", type, target);
-  close(fd);
+  mount_in_root("cgroup", target, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, data, 1);
+}
+
+/* Whether the run joined a cgroup in the hierarchy mounted at `point` (its cgroup.procs is below). */
+static int joined_below(const char *point) {
+  size_t len = strlen(point);
+  for (size_t i = 0; i < spec.ncgroups; i++)
+    if (!strncmp(spec.cgroups[i], point, len) && spec.cgroups[i][len] == '/') return 1;
+  return 0;
 }
 
 /*
  * /sys/fs/cgroup as runc's default spec mounts it, seen through the cgroup namespace rooted at the
  * run's cgroup (the command reads its own limits, no host path above them): the cgroup2 mount on a
- * v2 host; on v1 a tmpfs with each hierarchy the host has mounted (and the hybrid `unified`).
+ * v2 host; on v1 a tmpfs with each hierarchy the host has mounted. Only hierarchies the run joined:
+ * in another one the namespace's root is tsbuild's own cgroup, and the host's tree below it would
+ * show (runc joins every hierarchy; rootless runs join none).
  */
 static void mount_cgroups(void) {
   FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -502,6 +495,7 @@ static void mount_cgroups(void) {
         sscanf(sep + 3, "%31s %*s %511s", type, superopts) != 2)
       continue;
     if (strcmp(type, "cgroup") && strcmp(type, "cgroup2")) continue;
+    if (!joined_below(point)) continue;
     if (!strcmp(point, "/sys/fs/cgroup")) { v2 |= !strcmp(type, "cgroup2"); continue; }
     const char *name = point + strlen("/sys/fs/cgroup/");
     if (strncmp(point, "/sys/fs/cgroup/", 15) || !*name || strchr(name, '/') || strlen(name) >= sizeof found->name || n == 32) continue;

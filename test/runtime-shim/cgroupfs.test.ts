@@ -46,4 +46,11 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
     for (const line of lines) expect(line).toMatch(/^\d+:[^:]*:\/$/);
     expect(listing).toMatch(cgroupV2 ? /^memory\.max$/m : /^memory$/m);
   });
+
+  it('sees no cgroup but its own: no host cgroup tree in any mounted hierarchy', async () => {
+    // Below each hierarchy's root (the run's cgroup, which has no children) there is nothing.
+    const below = cgroupV2 ? '/sys/fs/cgroup/' : '/sys/fs/cgroup/*/';
+    const r = await runCaptured(backend, fx.spec(sh(`find ${below} -mindepth 1 -type d; echo done`), { limits: { memoryBytes: MEMORY } }));
+    expect(r.stdout).toBe('done\n');
+  });
 });
