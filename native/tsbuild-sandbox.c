@@ -13,7 +13,7 @@
 //   no-mknod                         no cgroup enforces the device allow-list: drop CAP_MKNOD
 //   netns-sync FD                    a network namespace set up from outside (see private_netns)
 //   uid N | gid N | group N (repeatable) | cwd PATH | env K=V | arg A (repeatable)
-//   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins
+//   cgroup PATH/cgroup.procs         (repeatable) cgroups the sandbox init joins (the cgroup namespace's root)
 //   rlimit NAME SOFT HARD            (repeatable) setrlimit of the command (docker's --ulimit names; -1: unlimited)
 //   shm-size BYTES                   size of the /dev/shm tmpfs (default 64 MiB)
 //   tty ROWS COLS CONTROLFD          the command gets a pseudo-terminal (0 0: size unknown); stdin and
@@ -445,6 +445,88 @@ static void mount_system(void) {
   } else {
     close(fd);
   }
+}
+
+/* A v1 hierarchy's mount data: its controllers (and name=), without the superblock's other options. */
+static void cgroup_v1_data(const char *superopts, char *out, size_t size) {
+  static const char *skip[] = { "rw", "ro", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "favordynmods" };
+  char copy[512];
+  snprintf(copy, sizeof copy, "%s", superopts);
+  out[0] = '\0';
+  for (char *save, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    int skipped = !strncmp(tok, "release_agent=", 14);
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++) skipped |= !strcmp(tok, skip[i]);
+    if (skipped) continue;
+    size_t len = strlen(out);
+    snprintf(out + len, size - len, "%s%s", len ? "," : "", tok);
+  }
+}
+
+static void mount_cgroup_fs(const char *target, const char *type, const char *data) {
+  mount_in_root("cgroup", target, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, data, 1);
+}
+
+/* Whether the run joined a cgroup in the hierarchy mounted at `point` (its cgroup.procs is below). */
+static int joined_below(const char *point) {
+  size_t len = strlen(point);
+  for (size_t i = 0; i < spec.ncgroups; i++)
+    if (!strncmp(spec.cgroups[i], point, len) && spec.cgroups[i][len] == '/') return 1;
+  return 0;
+}
+
+/*
+ * /sys/fs/cgroup as runc's default spec mounts it, seen through the cgroup namespace rooted at the
+ * run's cgroup (the command reads its own limits, no host path above them): the cgroup2 mount on a
+ * v2 host; on v1 a tmpfs with each hierarchy the host has mounted. Only hierarchies the run joined:
+ * in another one the namespace's root is tsbuild's own cgroup, and the host's tree below it would
+ * show (runc joins every hierarchy; rootless runs join none).
+ */
+static void mount_cgroups(void) {
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (!f) fail("read /proc/self/mountinfo");
+  struct { char name[128], type[8], data[256]; } found[32];
+  size_t n = 0;
+  int v2 = 0;
+  char line[4096];
+  while (fgets(line, sizeof line, f)) {
+    char point[512], type[32], superopts[512];
+    const char *sep = strstr(line, " - ");
+    if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", point) != 1 ||
+        sscanf(sep + 3, "%31s %*s %511s", type, superopts) != 2)
+      continue;
+    if (strcmp(type, "cgroup") && strcmp(type, "cgroup2")) continue;
+    if (!joined_below(point)) continue;
+    if (!strcmp(point, "/sys/fs/cgroup")) { v2 |= !strcmp(type, "cgroup2"); continue; }
+    const char *name = point + strlen("/sys/fs/cgroup/");
+    if (strncmp(point, "/sys/fs/cgroup/", 15) || !*name || strchr(name, '/') || strlen(name) >= sizeof found->name || n == 32) continue;
+    snprintf(found[n].name, sizeof found->name, "%s", name);
+    snprintf(found[n].type, sizeof found->type, "%s", type);
+    cgroup_v1_data(superopts, found[n].data, sizeof found->data);
+    n++;
+  }
+  fclose(f);
+  if (v2) { mount_cgroup_fs("/sys/fs/cgroup", "cgroup2", NULL); return; }
+  if (n == 0) return;
+  mount_in_root("tmpfs", "/sys/fs/cgroup", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", 1);
+  int dir = open_in_root("/sys/fs/cgroup", O_PATH | O_DIRECTORY);
+  if (dir < 0) fail("open /sys/fs/cgroup");
+  for (size_t i = 0; i < n; i++) {
+    char target[160];
+    snprintf(target, sizeof target, "/sys/fs/cgroup/%s", found[i].name);
+    int v1 = !strcmp(found[i].type, "cgroup");
+    mount_cgroup_fs(target, found[i].type, v1 ? found[i].data : NULL);
+    // As runc: cpu -> cpu,cpuacct for a hierarchy of several controllers.
+    if (!v1 || !strchr(found[i].name, ',')) continue;
+    char names[128];
+    snprintf(names, sizeof names, "%s", found[i].name);
+    for (char *save, *tok = strtok_r(names, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+      if (symlinkat(found[i].name, dir, tok) < 0 && errno != EEXIST) fail("symlink /sys/fs/cgroup/%s", tok);
+  }
+  close(dir);
+  int fd = open_in_root("/sys/fs/cgroup", O_PATH);
+  if (fd < 0 || mount(NULL, fd_path(fd), NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+    fail("remount /sys/fs/cgroup read-only");
+  close(fd);
 }
 
 static void mount_extra(void) {
@@ -1098,12 +1180,14 @@ static void init_main(void) {
   if (poll(&alive, 1, 0) != 0) _exit(1); /* POLLHUP: the helper is gone */
   close(helper_alive_fd);
   join_cgroups();
-  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (spec.netns ? CLONE_NEWNET : 0);
+  // The cgroup namespace is rooted at the cgroups just joined.
+  int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | (spec.netns ? CLONE_NEWNET : 0);
   if (unshare(flags) < 0) fail("unshare");
   if (spec.netns) loopback_up();
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("make mounts private");
   mount_rootfs();
   mount_system();
+  mount_cgroups();
   mount_extra();
   enter_root();
   protect_kernel_files();

@@ -49,7 +49,8 @@ export function ociConfig(
       cgroupsPath,
       ...(spec.seccomp === 'unconfined' ? {} : { seccomp: ociSeccomp() }),
       maskedPaths: MASKED_PATHS,
-      readonlyPaths: READONLY_PATHS,
+      // runc (1.1) leaves v1's tmpfs under the hierarchies writable; the builtin helper mounts it read-only.
+      readonlyPaths: [...READONLY_PATHS, '/sys/fs/cgroup'],
     },
   };
 }
@@ -63,6 +64,8 @@ function systemMounts(shmSize: number | undefined): OciRuntimeConfig['mounts'] {
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', shmSize === undefined ? 'size=65536k' : `size=${shmSize}`] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    // As runc's default spec: with the cgroup namespace, the command sees its own cgroup as the root.
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
   ];
 }
 
@@ -77,7 +80,7 @@ function ociMount(m: Mount): OciRuntimeConfig['mounts'][number] {
 
 /** `networkPath`: an existing network namespace to join (the private network's, see network.ts). */
 function namespaces(spec: SandboxSpec, networkPath?: string): { type: string; path?: string }[] {
-  const list: { type: string; path?: string }[] = ['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type }));
+  const list: { type: string; path?: string }[] = ['pid', 'ipc', 'uts', 'mount', 'cgroup'].map((type) => ({ type }));
   if (spec.network !== 'host') list.push(networkPath ? { type: 'network', path: networkPath } : { type: 'network' });
   if (spec.uidMappings?.length) list.push({ type: 'user' });
   return list;

@@ -1,9 +1,9 @@
 // docker's --ulimit, --shm-size and --cgroup-parent in every sandbox backend: rlimits set before
 // the command starts, /dev/shm's tmpfs size, and the run's cgroup under a chosen parent.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { selectBackend, type SandboxBackend } from '../../src/runtime-shim/index.js';
+import { detectCgroupLayout, selectBackend, type SandboxBackend, type SandboxSpec } from '../../src/runtime-shim/index.js';
 import { makeParentCgroup } from '../helpers/cgroup-parent.js';
 import { makeFixture, runCaptured, sh, type Fixture } from './fixture.js';
 
@@ -73,13 +73,14 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
     const { name: parent, remove } = makeParentCgroup(`tsbuild-test-parent-${name}-${process.pid}`, 10);
     try {
       // As BuildKit's testCgroupParent: the parent's pids.max stops the 10th sleeper.
-      const script = 'cat /proc/self/cgroup; (for i in $(seq 1 12); do sleep 5 & done) 2>/forks; cat /forks';
-      const r = await runCaptured(backend, fx.spec(sh(script), { cgroupParent: `/${parent}`, limits: { pidsLimit: 100 } }));
-      expect(r.stdout).toMatch(new RegExp(`^\\d+:pids:/${parent}/`, 'm'));
+      const forks = '(for i in $(seq 1 12); do sleep 5 & done) 2>/forks; cat /forks';
+      const r = await runHeldInCgroup(backend, parent, forks, { cgroupParent: `/${parent}`, limits: { pidsLimit: 100 } });
       expect(r.stdout).toMatch(/Resource temporarily unavailable/);
+      // The command's cgroup namespace hides the path: the host sees where it runs.
+      expect(r.occupied).toEqual([expect.stringMatching(/^tsbuild[/-]/)]);
       // Without a leading slash it is the same place (BuildKit's reading).
-      const relative = await runCaptured(backend, fx.spec(sh('cat /proc/self/cgroup'), { cgroupParent: parent }));
-      expect(relative.stdout).toMatch(new RegExp(`^\\d+:pids:/${parent}/`, 'm'));
+      const relative = await runHeldInCgroup(backend, parent, 'true', { cgroupParent: parent });
+      expect(relative.occupied).toEqual([expect.stringMatching(/^tsbuild[/-]/)]);
     } finally {
       remove();
     }
@@ -91,3 +92,35 @@ describe.each(['builtin', 'runc'] as const)('%s backend', (name) => {
     }
   });
 });
+
+/**
+ * Runs `script`, then holds the command until the host has listed the cgroups under `parent`
+ * (relative paths) that hold a process; the command waits for a file, so no timing is involved.
+ */
+async function runHeldInCgroup(backend: SandboxBackend, parent: string, script: string, over: Partial<SandboxSpec>): Promise<{ stdout: string; occupied: string[] }> {
+  const shared = mkdtempSync(join(fx.base, 'held-'));
+  const go = join(shared, 'go');
+  let occupied: string[] = [];
+  const held = `${script}; echo held; while [ ! -e /shared/go ]; do sleep 0.1; done`;
+  const spec = fx.spec(sh(held), { ...over, mounts: [{ type: 'bind', source: shared, target: '/shared' }] });
+  const r = await runCaptured(backend, spec, {}, (stdout) => {
+    if (!stdout.includes('held\n') || existsSync(go)) return;
+    try {
+      occupied = occupiedCgroupsUnder(parent);
+    } finally {
+      writeFileSync(go, '');
+    }
+  });
+  return { stdout: r.stdout, occupied };
+}
+
+function occupiedCgroupsUnder(parent: string): string[] {
+  const top = join('/sys/fs/cgroup', detectCgroupLayout()?.version === 2 ? '' : 'pids', parent);
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    if (readFileSync(join(dir, 'cgroup.procs'), 'utf8').trim()) found.push(relative(top, dir));
+    for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) walk(join(dir, entry.name));
+  };
+  walk(top);
+  return found;
+}

@@ -100,7 +100,7 @@ describe('ociConfig', () => {
   });
 
   it('adds a network namespace for network none and the resource limits', () => {
-    expect(config.linux['namespaces']).toEqual(['pid', 'ipc', 'uts', 'mount', 'network'].map((type) => ({ type })));
+    expect(config.linux['namespaces']).toEqual(['pid', 'ipc', 'uts', 'mount', 'cgroup', 'network'].map((type) => ({ type })));
     expect(config.linux['resources']).toMatchObject({
       memory: { limit: 1 << 20, swap: 1 << 20 }, cpu: { quota: 200_000, period: 100_000 }, pids: { limit: 10 },
     });
@@ -115,11 +115,13 @@ describe('ociConfig', () => {
     expect(devices.filter((d) => d['type'] === 'b' && d['access'] !== 'm')).toEqual([]);
   });
 
-  it('mounts /proc, /dev, /sys read-only, then the spec mounts and the /etc files', () => {
+  it('mounts /proc, /dev, /sys and /sys/fs/cgroup read-only, then the spec mounts and the /etc files', () => {
     expect(config.mounts.map((m) => m.destination)).toEqual(
-      ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/tmp', '/etc/hosts'],
+      ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup', '/tmp', '/etc/hosts'],
     );
     expect(config.mounts.find((m) => m.destination === '/sys')?.options).toContain('ro');
+    expect(config.mounts.find((m) => m.destination === '/sys/fs/cgroup')).toMatchObject({ type: 'cgroup', options: expect.arrayContaining(['ro']) });
+    expect(config.linux['readonlyPaths']).toContain('/sys/fs/cgroup');
     expect(config.mounts.at(-1)).toEqual({ destination: '/etc/hosts', type: 'bind', source: '/run/etc/hosts', options: ['rbind', 'ro', 'nodev'] });
   });
 });

@@ -5,7 +5,4 @@ export const expectedFailures: Record<string, string> = {
 
   // dockerfile_platform_test.go
   'testPlatformWithOSVersion': 'the made-up architecture `bar` of `windows(1.2.3)/bar` is refused (tsbuild refuses unknown architectures on every entry point); BuildKit builds it from scratch. OS versions themselves build and match as in BuildKit (test/build/platform-os-version.test.ts, with amd64)',
-
-  // dockerfile_resources_test.go
-  'testLinuxResources': 'RUN steps see an empty /sys/fs/cgroup (the sandbox mounts no cgroup filesystem), so a step cannot read its memory limit; BuildKit\'s runc mounts the cgroup filesystem read-only in a cgroup namespace, where memory.max is the --memory limit (what JVMs and Node read to size their heaps)',
 };
