@@ -1,4 +1,5 @@
 // The sandbox backend interface shared by the builtin helper and the OCI runtimes (runc, crun).
+import type { ExecTarget } from './exec.js';
 import type { SandboxSpec } from './spec.js';
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
    * to the command inside, e.g. for `tsbuild run` to pass on its own SIGTERM.
    */
   onSpawn?: (hostPid: number) => void;
+  /** Called once the sandbox runs with what a later `exec` needs to reach it. */
+  onExecTarget?: (target: ExecTarget) => void;
 }
 
 export interface RunResult {
