@@ -1,6 +1,5 @@
 // The sandbox backend interface shared by the builtin helper and the OCI runtimes (runc, crun).
-import type { ExecTarget } from './exec.js';
-import type { SandboxSpec } from './spec.js';
+import type { SandboxSpec, SandboxUser, SeccompMode } from './spec.js';
 
 export interface RunOptions {
   /** Aborting kills every process of the sandbox; `run` settles only after cleanup. */
@@ -42,3 +41,19 @@ export interface SandboxBackend {
    */
   run(spec: SandboxSpec, options?: RunOptions): Promise<RunResult>;
 }
+
+/** What a backend records so that a later `exec` can reach its running container. */
+export type ExecTarget =
+  | {
+    backend: 'builtin';
+    /** The helper's pid; the container's init is its child (PID 1 of the namespace). */
+    helperPid: number;
+    cgroupProcs: string[];
+    noMknod: boolean;
+    noNewPrivileges: boolean;
+    seccomp: SeccompMode;
+    env: string[];
+    cwd: string;
+    user: SandboxUser;
+  }
+  | { backend: 'runc' | 'crun'; binary: string; stateRoot: string; id: string };

@@ -7,31 +7,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TsbuildError } from '../errors.js';
 import { isObject } from '../spec/index.js';
-import type { RunOptions, RunResult } from './backend.js';
+import type { ExecTarget, RunOptions, RunResult } from './backend.js';
 import { encodeExecSpec } from './builtin-spec.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
 import { helperPath } from './helper-path.js';
 import { createPrivateDir } from './private-tmpfs.js';
-import type { SandboxUser, SeccompMode } from './spec.js';
 import { resolveUser } from './user.js';
 
 const run = promisify(execFile);
 
-/** What a backend records so that a later `exec` can reach its running container. */
-export type ExecTarget =
-  | {
-    backend: 'builtin';
-    /** The helper's pid; the container's init is its child (PID 1 of the namespace). */
-    helperPid: number;
-    cgroupProcs: string[];
-    noMknod: boolean;
-    noNewPrivileges: boolean;
-    seccomp: SeccompMode;
-    env: string[];
-    cwd: string;
-    user: SandboxUser;
-  }
-  | { backend: 'runc' | 'crun'; binary: string; stateRoot: string; id: string };
+export type { ExecTarget } from './backend.js';
 
 export interface ExecRequest {
   args: string[];

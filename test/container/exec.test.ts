@@ -62,6 +62,30 @@ describe.each(['builtin', 'runc'] as const)('tsbuild exec (%s)', (runtime) => {
     expect(await fx.tsbuild(['exec', '-i', name, 'cat'], { input: 'typed\n' })).toMatchObject({ status: 0, stdout: 'typed\n' });
   });
 
+  it("has the container command's privileges: capabilities, no_new_privs, seccomp, cgroup", async () => {
+    const fields = /^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):.*$/gm;
+    const run = await fx.tsbuild(['run', '--rm', '--runtime', runtime, IMAGES.busybox, 'cat', '/proc/self/status']);
+    expect(run.status, run.stderr).toBe(0);
+    const exec = await fx.tsbuild(['exec', name, 'cat', '/proc/self/status']);
+    expect(exec.status, exec.stderr).toBe(0);
+    const expected = run.stdout.match(fields);
+    expect(expected).toHaveLength(7);
+    expect(exec.stdout.match(fields)).toEqual(expected);
+    // The same cgroup as the container's sleep (PID 1's child), in every hierarchy.
+    const cgroups = await fx.tsbuild(['exec', name, 'sh', '-c', 'cat /proc/$(pidof sleep)/cgroup; echo ---; cat /proc/self/cgroup']);
+    const [ofSleep, ofExec] = cgroups.stdout.split('---\n');
+    expect(ofExec).toBe(ofSleep);
+    // Refused as in the container: a new namespace (the seccomp filter) and a mount (no CAP_SYS_ADMIN).
+    expect((await fx.tsbuild(['exec', name, 'unshare', '-n', 'true'])).status).not.toBe(0);
+    expect((await fx.tsbuild(['exec', name, 'mount', '-t', 'tmpfs', 'x', '/mnt'])).status).not.toBe(0);
+  });
+
+  it('refuses -t clearly (no pseudo-terminal yet)', async () => {
+    const r = await fx.tsbuild(['exec', '-t', name, 'true']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('exec -t');
+  });
+
   it('fails clearly for a stopped, a removed and an unknown container', async () => {
     expect((await fx.tsbuild(['stop', '-t', '0', name])).status).toBe(0);
     const stopped = await fx.tsbuild(['exec', name, 'true']);
@@ -71,5 +95,8 @@ describe.each(['builtin', 'runc'] as const)('tsbuild exec (%s)', (runtime) => {
     const removed = await fx.tsbuild(['exec', name, 'true']);
     expect(removed.status).toBe(1);
     expect(removed.stderr).toContain(`No such container: ${name}`);
+    const unknown = await fx.tsbuild(['exec', 'never-was', 'true']);
+    expect(unknown).toMatchObject({ status: 1, stdout: '' });
+    expect(unknown.stderr).toContain('No such container: never-was');
   });
 });
