@@ -178,6 +178,8 @@ static void parse_rlimit(struct rlim *r) {
 #define CHECK_ROOM(n, cap, what) \
   if ((n) >= (cap)) { errno = 0; fail("spec: too many %s", what); }
 
+static int exec_mode;
+
 static void parse_spec(void) {
   while (cur < end) {
     const char *key = token();
@@ -221,7 +223,8 @@ static void parse_spec(void) {
     else if (!strcmp(key, "shm-size")) spec.shm_size = big_number(0);
     else { errno = 0; fail("spec: unknown key %s", key); }
   }
-  if (!spec.root || spec.nargs == 0 || !spec.cwd || (!spec.rootfs_dir && !spec.overlay)) {
+  /* An exec joins a root that exists already. */
+  if (spec.nargs == 0 || !spec.cwd || (!exec_mode && (!spec.root || (!spec.rootfs_dir && !spec.overlay)))) {
     errno = 0;
     fail("spec: root, rootfs, cwd and args are required");
   }
@@ -1488,11 +1491,47 @@ static void supervise_main(int argc, char **argv) {
   _exit(exit_code_of(status));
 }
 
+/* ---- exec: one more process in a running container (`tsbuild exec`) ----
+ * `--exec SPECFILE PID`: joins the namespaces and cgroups of the container whose init is PID, forks
+ * so the child is inside its PID namespace, and runs the spec's command with the same privileges
+ * as the container's command (capabilities, no_new_privs, seccomp, user). */
+static void exec_main(int argc, char **argv) {
+  if (argc != 4) { errno = 0; fail("usage: tsbuild-sandbox --exec SPECFILE PID"); }
+  pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");
+  if (getppid() != parent) { errno = 0; fail("parent exited"); }
+  read_spec(argv[2]);
+  exec_mode = 1;
+  parse_spec();
+  spec.env[spec.nenv] = NULL;
+  spec.args[spec.nargs] = NULL;
+  /* The mount namespace last: the others are opened through the host's /proc. */
+  static const char *const kinds[] = { "ipc", "uts", "net", "pid", "mnt" };
+  int fds[sizeof kinds / sizeof *kinds];
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/ns/%s", argv[3], kinds[i]);
+    fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0) fail("the container is not running (%s)", path);
+  }
+  join_cgroups();
+  pipe_socket_stdio();
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    if (setns(fds[i], 0) < 0) fail("join the container's %s namespace", kinds[i]);
+    close(fds[i]);
+  }
+  drop_bounding_set();
+  pid_t child = fork_forwarding();
+  if (child == 0) run_command();
+  wait_and_exit(child);
+}
+
 int main(int argc, char **argv) {
   cloexec_inherited_fds();
   if (fcntl(3, F_GETFD) >= 0) status_fd = 3;
   if (argc > 1 && !strcmp(argv[1], "--supervise")) supervise_main(argc, argv);
   if (argc > 1 && !strcmp(argv[1], "--oci-tty")) oci_tty_main(argc, argv);
+  if (argc > 1 && !strcmp(argv[1], "--exec")) exec_main(argc, argv);
   if (argc != 2) { errno = 0; fail("usage: tsbuild-sandbox SPECFILE"); }
   pid_t parent = getppid();
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig");

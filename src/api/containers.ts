@@ -1,12 +1,39 @@
 // Containers under the root: `ps`, `logs`, `stop`, `rm`, `container prune`.
 import {
-  listContainerRecords, pruneContainers as prune, readContainerLogs, removeContainer as remove, stopContainer,
+  execContainer, listContainerRecords, pruneContainers as prune, readContainerLogs, removeContainer as remove, stopContainer,
   type ContainerRecord, type LogEntry, type PruneContainersReport,
 } from '../container/index.js';
 import { resolveRoot } from '../oci/index.js';
 import type { RootOptions } from './options.js';
 
 export type { ContainerRecord, LogEntry, PruneContainersReport };
+
+export interface ExecOptions extends RootOptions {
+  /** `KEY=value` entries added to the container's env. */
+  env?: string[];
+  /** `user[:group]` (names from the container's /etc/passwd and /etc/group); default: the container's user. */
+  user?: string;
+  /** Default: the container's working directory. */
+  workdir?: string;
+  /** tsbuild's stdin goes to the command (otherwise it reads an empty stdin). */
+  interactive?: boolean;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Called with the pid of the host-side process; the signals it gets go to the command. */
+  onSpawn?: (pid: number) => void;
+}
+
+/** Runs a command in a running container (`tsbuild exec`) and resolves with its exit status. */
+export function exec(ref: string, command: string[], options: ExecOptions = {}): Promise<{ exitCode: number }> {
+  const request = {
+    args: command, env: options.env ?? [], interactive: options.interactive === true,
+    ...(options.user !== undefined ? { user: options.user } : {}), ...(options.workdir !== undefined ? { cwd: options.workdir } : {}),
+  };
+  return execContainer(options.root ?? resolveRoot(), ref, request, {
+    ...(options.onStdout ? { onStdout: options.onStdout } : {}), ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
+  });
+}
 
 export interface ListContainersOptions extends RootOptions {
   /** Also containers that are not running (`ps -a`). */

@@ -45,7 +45,8 @@ export function createContainerDir(root: string, id: string, name?: string): Con
       mkdirSync(dir, { recursive: true });
       return dir;
     },
-    writeState: (state) => writeFileSync(join(path, 'state.json'), `${JSON.stringify({ id, name, ...state }, null, 2)}\n`),
+    // 0600: with an exec target it holds the container's env.
+    writeState: (state) => writeFileSync(join(path, 'state.json'), `${JSON.stringify({ id, name, ...state }, null, 2)}\n`, { mode: 0o600 }),
     remove: () => removeContainerDir(root, id, name),
   };
 }

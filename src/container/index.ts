@@ -8,3 +8,4 @@ export { listContainerRecords, type ContainerRecord } from './records.js';
 export {
   pruneContainers, readContainerLogs, removeContainer, stopContainer, type LogEntry, type PruneContainersReport,
 } from './control.js';
+export { execContainer } from './exec.js';

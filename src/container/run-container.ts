@@ -9,7 +9,7 @@ import { sweepDeadContainers } from '../executor/index.js';
 import { platformOf, type ResolvedImage, LocalImages, resolveRoot } from '../oci/index.js';
 import { formatPlatform, hostPlatform, platformRank } from '../spec/index.js';
 import { ownerToken } from '../fs/index.js';
-import type { RunResult, SandboxBackend, NetworkMode, SandboxSpec } from '../runtime-shim/index.js';
+import type { ExecTarget, RunResult, SandboxBackend, NetworkMode, SandboxSpec } from '../runtime-shim/index.js';
 import { createContainerDir, type ContainerDir } from '../container/container-dir.js';
 import { containerSpec } from '../container/container-spec.js';
 import { defaultHostname, newContainerId } from '../container/etc-files.js';
@@ -34,6 +34,8 @@ interface PreparedContainer {
   image: ResolvedImage;
   /** What `state.json` records about the container. */
   state: Record<string, unknown>;
+  /** What it records while the container runs. */
+  running: Record<string, unknown>;
 }
 
 /** Runs the image's command to completion and resolves with its exit status. */
@@ -87,9 +89,10 @@ async function prepareContainer(request: RunRequest, options: RunContainerOption
       image: request.image, imageDigest: image.descriptor.digest, command: spec.args, hostname,
       created: new Date().toISOString(), ports: spec.ports ?? [], volumes: mounts.anonymous.map((v) => ({ target: v.target, dir: v.dir })),
     };
-    dir.writeState({ ...state, status: 'running', pid: process.pid, owner: ownerToken(), rm: request.rm });
+    const running = { ...state, status: 'running', pid: process.pid, owner: ownerToken(), rm: request.rm };
+    dir.writeState(running);
     checkpoint();
-    return { dir, spec, image, state };
+    return { dir, spec, image, state, running };
   } catch (error) {
     dir.remove();
     throw error;
@@ -104,7 +107,8 @@ async function runPrepared(
   try {
     const log = options.logToFile ? containerLog(join(dir.path, CONTAINER_LOG)) : undefined;
     try {
-      result = await runSandbox(backend, prepared.spec, stopper, { ...options, ...log?.sinks }, () => options.onStart?.(dir.id));
+      result = await runSandbox(backend, prepared.spec, stopper, { ...options, ...log?.sinks }, () => options.onStart?.(dir.id),
+        (target) => dir.writeState({ ...prepared.running, exec: target }));
     } finally {
       log?.close();
     }
@@ -117,6 +121,7 @@ async function runPrepared(
 
 async function runSandbox(
   backend: SandboxBackend, spec: SandboxSpec, stopper: ContainerStopper, options: RunContainerOptions, onStart: () => void,
+  onExecTarget: (target: ExecTarget) => void,
 ): Promise<RunResult> {
   const output = options.onStdout && options.onStderr ? undefined : processOutput(() => stopper.kill.abort());
   try {
@@ -126,6 +131,7 @@ async function runSandbox(
         stopper.spawned(hostPid);
         onStart();
       },
+      onExecTarget,
       onStdout: options.onStdout ?? ((chunk) => output?.onStdout(chunk)),
       onStderr: options.onStderr ?? ((chunk) => output?.onStderr(chunk)),
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),

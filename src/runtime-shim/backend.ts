@@ -1,5 +1,5 @@
 // The sandbox backend interface shared by the builtin helper and the OCI runtimes (runc, crun).
-import type { SandboxSpec } from './spec.js';
+import type { SandboxSpec, SandboxUser, SeccompMode } from './spec.js';
 
 export interface RunOptions {
   /** Aborting kills every process of the sandbox; `run` settles only after cleanup. */
@@ -18,6 +18,8 @@ export interface RunOptions {
    * to the command inside, e.g. for `tsbuild run` to pass on its own SIGTERM.
    */
   onSpawn?: (hostPid: number) => void;
+  /** Called once the sandbox runs with what a later `exec` needs to reach it. */
+  onExecTarget?: (target: ExecTarget) => void;
 }
 
 export interface RunResult {
@@ -39,3 +41,19 @@ export interface SandboxBackend {
    */
   run(spec: SandboxSpec, options?: RunOptions): Promise<RunResult>;
 }
+
+/** What a backend records so that a later `exec` can reach its running container. */
+export type ExecTarget =
+  | {
+    backend: 'builtin';
+    /** The helper's pid; the container's init is its child (PID 1 of the namespace). */
+    helperPid: number;
+    cgroupProcs: string[];
+    noMknod: boolean;
+    noNewPrivileges: boolean;
+    seccomp: SeccompMode;
+    env: string[];
+    cwd: string;
+    user: SandboxUser;
+  }
+  | { backend: 'runc' | 'crun'; binary: string; stateRoot: string; id: string };

@@ -42,10 +42,7 @@ export function encodeHelperSpec(spec: SandboxSpec, inputs: HelperInputs): Buffe
   for (const c of inputs.cgroupProcs) tokens.push('cgroup', c);
   for (const u of spec.ulimits ?? []) tokens.push('rlimit', u.name, String(u.soft), String(u.hard));
   if (spec.shmSize !== undefined) tokens.push('shm-size', String(spec.shmSize));
-  for (const t of tokens) {
-    if (t.includes('\0')) throw new TsbuildError('SANDBOX', `sandbox spec value contains a NUL byte: ${JSON.stringify(t)}`);
-  }
-  return Buffer.from(tokens.map((t) => `${t}\0`).join(''), 'utf8');
+  return tokenFile(tokens);
 }
 
 function rootfsTokens(spec: SandboxSpec, linkDir: string): string[] {
@@ -67,4 +64,37 @@ function mountTokens(m: Mount): string[] {
 function uint(n: number): string {
   if (!Number.isInteger(n) || n < 0 || n > 0xfffffffe) throw new TsbuildError('SANDBOX', `invalid uid/gid ${n}`);
   return String(n);
+}
+
+export interface ExecSpec {
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: SandboxSpec['user'];
+  cgroupProcs: string[];
+  noMknod: boolean;
+  noNewPrivileges: boolean;
+  seccomp: SandboxSpec['seccomp'];
+}
+
+/** The token file of the helper's `--exec` mode: the process's settings, the container's privileges. */
+export function encodeExecSpec(spec: ExecSpec): Buffer {
+  const tokens: string[] = [];
+  if (spec.seccomp === 'unconfined') tokens.push('seccomp-unconfined');
+  if (spec.noNewPrivileges) tokens.push('no-new-privs');
+  if (spec.noMknod) tokens.push('no-mknod');
+  tokens.push('uid', uint(spec.user.uid), 'gid', uint(spec.user.gid));
+  for (const g of spec.user.additionalGids ?? []) tokens.push('group', uint(g));
+  tokens.push('cwd', spec.cwd);
+  for (const e of spec.env) tokens.push('env', e);
+  for (const a of spec.args) tokens.push('arg', a);
+  for (const c of spec.cgroupProcs) tokens.push('cgroup', c);
+  return tokenFile(tokens);
+}
+
+function tokenFile(tokens: string[]): Buffer {
+  for (const t of tokens) {
+    if (t.includes('\0')) throw new TsbuildError('SANDBOX', `sandbox spec value contains a NUL byte: ${JSON.stringify(t)}`);
+  }
+  return Buffer.from(tokens.map((t) => `${t}\0`).join(''), 'utf8');
 }

@@ -53,6 +53,12 @@ export class BuiltinBackend implements SandboxBackend {
       const privateNetwork = spec.network === 'private';
       const started = startProcess(this.helper, [specFile], spec.stdio ?? 'pipe', options,
         { status: true, sync: privateNetwork, ttyControl: spec.stdio === 'tty' });
+      if (started.child.pid !== undefined) {
+        options.onExecTarget?.({
+          backend: 'builtin', helperPid: started.child.pid, cgroupProcs, noMknod: dropMknod, noNewPrivileges: spec.noNewPrivileges !== false,
+          seccomp: spec.seccomp ?? 'default', env: spec.env, cwd: spec.cwd, user: spec.user,
+        });
+      }
       if (privateNetwork) {
         network = connectNetwork(started, spec.ports ?? []);
         network.catch(() => undefined); // awaited once the helper has exited

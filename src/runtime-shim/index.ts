@@ -1,4 +1,5 @@
 // runtime-shim: runs one process in a sandbox (builtin namespaces helper, or runc/crun).
+export { execInContainer, type ExecRequest, type ExecTarget } from './exec.js';
 export type { BackendName, RunOptions, RunResult, SandboxBackend } from './backend.js';
 export type {
   DirectoryRootfs, EtcFiles, IdMapping, Mount, MountType, OverlayRootfs, Rootfs, SandboxLimits, SandboxSpec,

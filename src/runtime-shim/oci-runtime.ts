@@ -84,6 +84,7 @@ export class OciRuntimeBackend implements SandboxBackend {
     const started = spec.stdio === 'tty'
       ? this.startWithTerminal(bundlePath, global, id, rootMount, options)
       : startProcess(...supervised(bundlePath, rootMount, [this.binary, ...global, 'run', '--bundle', bundlePath, id]), spec.stdio ?? 'pipe', options);
+    options.onExecTarget?.({ backend: this.name, binary: this.binary, stateRoot: stateDir, id });
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       // The container may not exist yet when the abort comes: keep killing until `runc run` returns.

@@ -22,11 +22,12 @@ import { register as registerRun } from './run.js';
 import { register as registerStore } from './store.js';
 import { register as registerCompletion } from './completion.js';
 import { register as registerContainers } from './containers.js';
+import { register as registerExec } from './exec.js';
 
 export type CommandRegistrar = (program: Command) => Command;
 
 export const commandRegistrars: CommandRegistrar[] = [
-  registerBuild, registerRun, registerContainers, registerPlan, registerCheck,
+  registerBuild, registerRun, registerExec, registerContainers, registerPlan, registerCheck,
   registerPull, registerPush, registerImages, registerTag, registerRmi, registerInspect, registerHistory,
   registerSave, registerLoad, registerImport, registerLogin, registerLogout,
   registerPrune, registerCache, registerStore, registerVersion, registerCompletion,
