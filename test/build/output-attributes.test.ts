@@ -31,7 +31,7 @@ describe('--output attributes', () => {
     ['type=image,name=a,push-by-digest=true', /type=image: attribute "push-by-digest" is not supported yet/],
     ['type=registry,name=a,oci-artifact=true', /type=registry: attribute "oci-artifact" is not supported yet/],
     ['type=local,dest=out,platform-split=false', /type=local: attribute "platform-split" is not supported yet/],
-    ['type=docker,dest=d.tar,annotation.org.example=x', /"annotation.org.example" is not supported in --output; use --annotation/],
+    ['type=docker,dest=d.tar,annotation.org.example=x', /"annotation.org.example" is not supported in an output; set annotations of the build instead/],
     ['type=oci,dest=o.tar,oci-mediatypes=false', /oci-mediatypes=false is not supported \(tsbuild writes OCI media types\)/],
     ['type=tar,dest=t.tar,colour=blue', /type=tar: unknown attribute "colour" \(dest\)/],
   ])('refuses %s, naming the attribute', (flag, message) => {

@@ -30,7 +30,9 @@ export function checkAttributes(fields: Record<string, string>, accepted: readon
       if (bool(value, true)) continue;
       throw usage(`output type=${type}: oci-mediatypes=false is not supported (tsbuild writes OCI media types)`);
     }
-    if (key.startsWith('annotation')) throw usage(`output type=${type}: "${key}" is not supported in --output; use --annotation`);
+    if (key.startsWith('annotation')) {
+      throw new TsbuildError('USAGE', `output type=${type}: "${key}" is not supported in an output; set annotations of the build instead`, { cliHint: '--annotation' });
+    }
     if (NOT_IMPLEMENTED.has(key)) throw usage(`output type=${type}: attribute "${key}" is not supported yet`);
     throw usage(`output type=${type}: unknown attribute "${key}" (${accepted.join(', ')})`);
   }
