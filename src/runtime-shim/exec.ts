@@ -11,6 +11,7 @@ import type { ExecTarget, RunOptions, RunResult } from './backend.js';
 import { encodeExecSpec } from './builtin-spec.js';
 import { resultFromExitCode, startProcess } from './child-process.js';
 import { helperPath } from './helper-path.js';
+import { lastLoggedError } from './oci-runtime.js';
 import { createPrivateDir } from './private-tmpfs.js';
 import { resolveUser } from './user.js';
 
@@ -117,22 +118,4 @@ function mergeEnv(base: string[], extra: string[]): string[] {
   const key = (entry: string): string => entry.split('=', 1)[0] ?? entry;
   const overridden = new Set(extra.map(key));
   return [...base.filter((e) => !overridden.has(key(e))), ...extra];
-}
-
-function lastLoggedError(log: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(log, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const errors = text.split('\n').flatMap((line) => {
-    try {
-      const entry: unknown = JSON.parse(line);
-      return isObject(entry) && entry['level'] === 'error' && typeof entry['msg'] === 'string' && entry['msg'] ? [entry['msg']] : [];
-    } catch {
-      return [];
-    }
-  });
-  return errors.at(-1);
 }

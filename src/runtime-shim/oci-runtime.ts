@@ -159,7 +159,8 @@ async function mountRootfs(spec: SandboxSpec, dir: RunDir): Promise<string> {
   return dir.rootMountpoint;
 }
 
-function lastLoggedError(log: string): string | undefined {
+/** The last error of a runtime's JSON log (`--log-format json`), if any. */
+export function lastLoggedError(log: string): string | undefined {
   if (!existsSync(log)) return undefined;
   const errors = readFileSync(log, 'utf8').split('\n').flatMap((line) => {
     try {

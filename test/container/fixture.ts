@@ -82,3 +82,14 @@ export function collect(child: ChildProcess, input?: string): Promise<CliResult>
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/** Polls `probe` every 100 ms until it gives a value (120 s at most, naming `what`). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

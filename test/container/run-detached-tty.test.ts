@@ -2,7 +2,7 @@
 // shell to come back to; its output (through the terminal) goes to `tsbuild logs`.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGES, makeRunFixture, type RunFixture } from '../container/fixture.js';
+import { IMAGES, makeRunFixture, type RunFixture, until } from '../container/fixture.js';
 
 let fx: RunFixture;
 beforeAll(async () => {
@@ -13,15 +13,6 @@ afterAll(async () => {
   rmSync(fx.work, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.each(['builtin', 'runc'])('tsbuild run -dit (%s)', (runtime) => {
   it('keeps an interactive shell running on its own terminal, its output in the logs', async () => {

@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, IMAGES, makeRunFixture, type RunFixture } from '../container/fixture.js';
+import { collect, IMAGES, makeRunFixture, type RunFixture, until } from '../container/fixture.js';
 
 let fx: RunFixture;
 beforeAll(async () => {
@@ -37,15 +37,6 @@ async function ps(all = false): Promise<Map<string, string>> {
   return new Map(rows.map((row) => [row.slice(names).trim(), row.slice(status, header.indexOf('PORTS')).trim()]));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('tsbuild run -d', () => {
   it('runs in the background: ps shows it, logs has its output, stop ends it, rm removes it and frees the name', async () => {
