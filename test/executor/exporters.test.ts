@@ -18,7 +18,9 @@ afterAll(async () => {
 
 describe('--output types come from the exporter table', () => {
   it.each(Object.keys(exporters))('type=%s parses to a spec its table entry exports', (type) => {
-    const spec = parseOutputFlag(`type=${type},dest=out`);
+    // `dest=` where the exporter takes it (an image output refuses it as an unknown attribute).
+    const attributes = exporters[type as keyof typeof exporters].attributes.includes('dest') ? ',dest=out' : ',name=demo/app';
+    const spec = parseOutputFlag(`type=${type}${attributes}`);
     const exporter = exporterFor(spec);
     expect(Object.values(exporters)).toContain(exporter);
     // An alias (registry) parses to its target's spec; every other type to its own.
